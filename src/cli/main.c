@@ -1,0 +1,169 @@
+/*
+ * main: argv to calls. Loads the profile, runs the chosen report into memory,
+ * then writes it to stdout or atomically to -output, so that a failure never
+ * leaves half a report behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "load/load.h"
+#include "report/report.h"
+
+#ifndef PROF_VERSION
+#define PROF_VERSION "dev"
+#endif
+
+static const char usage_text[] =
+	"usage: prof REPORT [flags] FILE\n"
+	"       prof -REPORT [flags] FILE     (go tool pprof's spelling)\n"
+	"\n"
+	"prof reads Go runtime profiles (pprof protobuf, gzip'd or not) and prints\n"
+	"the same reports as go tool pprof.\n"
+	"\n"
+	"Reports:\n"
+	"  top, text        flat and cumulative values per function\n"
+	"\n"
+	"Value selection:\n"
+	"  -sample_index=NAME|N   sample type to show (default: the profile's default, else the last)\n"
+	"  -mean                  average value per sample (divide by the first sample type)\n"
+	"  -inuse_space -inuse_objects -alloc_space -alloc_objects\n"
+	"  -contentions -total_delay -mean_delay    aliases of -sample_index (and -mean)\n"
+	"\n"
+	"Report options:\n"
+	"  -nodecount=N           show at most N nodes (default: all for top)\n"
+	"  -nodefraction=F        hide nodes below F of the total (default 0.005)\n"
+	"  -edgefraction=F        hide edges below F of the total (default 0.001)\n"
+	"  -unit=UNIT             show values in UNIT (default minimum: the smallest fitting unit)\n"
+	"  -cum / -flat           sort by cumulative / flat value (default flat)\n"
+	"  -divide_by=F           divide all values by F\n"
+	"  -drop_negative         hide nodes with negative values\n"
+	"  -functions -filefunctions -files -lines -addresses   granularity (default functions)\n"
+	"  -noinlines             attribute inlined functions to their callers\n"
+	"  -output=FILE           write the report to FILE (atomically)\n"
+	"\n"
+	"Other:\n"
+	"  prof help [REPORT]     this text, or help on one report\n"
+	"  prof --version         version\n"
+	"\n"
+	"Exit status: 0 ok, 1 bad input or write error, 2 usage error.\n";
+
+static const char help_top[] =
+	"top: flat and cumulative values per function, largest flat first.\n"
+	"\n"
+	"usage: prof top [flags] FILE   or   prof -top [flags] FILE\n"
+	"\n"
+	"Columns: flat, flat%, sum% (running total of flat%), cum, cum%, name.\n"
+	"Flat is the value in the function itself; cum includes its callees.\n"
+	"Flags: -sample_index -mean -nodecount -nodefraction -edgefraction -unit\n"
+	"       -cum -divide_by -drop_negative -noinlines, granularity flags, -output.\n"
+	"text is the same report.\n";
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "prof: %s\n", msg);
+	fprintf(stderr, "usage: prof REPORT [flags] FILE (prof --help for more)\n");
+	return PROF_EXIT_USAGE;
+}
+
+/* Writes data to path through a temp file and rename, so path is whole or untouched. */
+static int write_atomically(const char *path, const char *data, size_t len)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return PROF_EXIT_BAD_INPUT;
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		fprintf(stderr, "prof: %s: %s\n", path, strerror(errno));
+		free(tmp);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	bool ok = fwrite(data, 1, len, f) == len;
+	ok = (fflush(f) == 0) && ok;
+	ok = (fclose(f) == 0) && ok;
+	if (ok && rename(tmp, path) != 0)
+		ok = false;
+	if (!ok) {
+		fprintf(stderr, "prof: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	free(tmp);
+	return PROF_EXIT_OK;
+}
+
+static int run(cli *c)
+{
+	if (c->help) {
+		if (c->help_topic && (strcmp(c->help_topic, "top") == 0 || strcmp(c->help_topic, "text") == 0))
+			fputs(help_top, stdout);
+		else if (c->help_topic)
+			return usage_error("no help for that topic; try prof help top");
+		else
+			fputs(usage_text, stdout);
+		return PROF_EXIT_OK;
+	}
+	if (c->version) {
+		printf("prof %s\n", PROF_VERSION);
+		return PROF_EXIT_OK;
+	}
+	if (c->nfiles == 0)
+		return usage_error("no profile given");
+	if (!c->report)
+		return usage_error("no report given (the interactive shell is not built yet): try prof top FILE");
+	if (c->nfiles > 1)
+		return usage_error("merging several profiles is not supported yet: give one FILE");
+
+	prof_err err = {0};
+	prof_profile *p = prof_load_file(c->files[0], &err);
+	if (!p) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem) {
+		prof_profile_free(p);
+		fprintf(stderr, "prof: %s\n", strerror(errno));
+		return PROF_EXIT_BAD_INPUT;
+	}
+	bool ok = report_top(mem, p, &c->ro, &err);
+	fclose(mem);
+	prof_profile_free(p);
+	int rc = PROF_EXIT_OK;
+	if (!ok) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		rc = PROF_EXIT_BAD_INPUT;
+	} else if (c->output) {
+		rc = write_atomically(c->output, buf, len);
+	} else if (fwrite(buf, 1, len, stdout) != len) {
+		rc = PROF_EXIT_BAD_INPUT;
+	}
+	free(buf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	cli c;
+	prof_err err = {0};
+	int rc;
+	if (!cli_parse(&c, argc, argv, &err))
+		rc = usage_error(err.msg);
+	else
+		rc = run(&c);
+	cli_free(&c);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "prof: error writing output: %s\n", strerror(errno));
+		if (rc == PROF_EXIT_OK)
+			rc = PROF_EXIT_BAD_INPUT;
+	}
+	return rc;
+}

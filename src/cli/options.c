@@ -1,0 +1,218 @@
+/* options: see options.h. */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+typedef enum { OPT_BOOL, OPT_INT, OPT_FLOAT, OPT_STRING } opt_kind;
+
+typedef struct opt_def {
+	const char *name;
+	opt_kind kind;
+	int id;
+} opt_def;
+
+enum {
+	O_TOP, O_TEXT, O_SAMPLE_INDEX, O_MEAN, O_INUSE_SPACE, O_INUSE_OBJECTS, O_ALLOC_SPACE,
+	O_ALLOC_OBJECTS, O_CONTENTIONS, O_TOTAL_DELAY, O_MEAN_DELAY, O_NODECOUNT, O_NODEFRACTION,
+	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES,
+	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
+};
+
+static const opt_def opts[] = {
+	{"top", OPT_BOOL, O_TOP},
+	{"text", OPT_BOOL, O_TEXT},
+	{"sample_index", OPT_STRING, O_SAMPLE_INDEX},
+	{"mean", OPT_BOOL, O_MEAN},
+	{"inuse_space", OPT_BOOL, O_INUSE_SPACE},
+	{"inuse_objects", OPT_BOOL, O_INUSE_OBJECTS},
+	{"alloc_space", OPT_BOOL, O_ALLOC_SPACE},
+	{"alloc_objects", OPT_BOOL, O_ALLOC_OBJECTS},
+	{"contentions", OPT_BOOL, O_CONTENTIONS},
+	{"total_delay", OPT_BOOL, O_TOTAL_DELAY},
+	{"mean_delay", OPT_BOOL, O_MEAN_DELAY},
+	{"nodecount", OPT_INT, O_NODECOUNT},
+	{"nodefraction", OPT_FLOAT, O_NODEFRACTION},
+	{"edgefraction", OPT_FLOAT, O_EDGEFRACTION},
+	{"unit", OPT_STRING, O_UNIT},
+	{"cum", OPT_BOOL, O_CUM},
+	{"flat", OPT_BOOL, O_FLAT},
+	{"divide_by", OPT_FLOAT, O_DIVIDE_BY},
+	{"drop_negative", OPT_BOOL, O_DROP_NEGATIVE},
+	{"noinlines", OPT_BOOL, O_NOINLINES},
+	{"functions", OPT_BOOL, O_FUNCTIONS},
+	{"filefunctions", OPT_BOOL, O_FILEFUNCTIONS},
+	{"files", OPT_BOOL, O_FILES},
+	{"lines", OPT_BOOL, O_LINES},
+	{"addresses", OPT_BOOL, O_ADDRESSES},
+	{"output", OPT_STRING, O_OUTPUT},
+	{"o", OPT_STRING, O_OUTPUT},
+	{"help", OPT_BOOL, O_HELP},
+	{"h", OPT_BOOL, O_HELP},
+	{"version", OPT_BOOL, O_VERSION},
+};
+
+static const opt_def *find_opt(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (strlen(opts[i].name) == n && strncmp(opts[i].name, name, n) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+/* Go's strconv.ParseBool. */
+static int parse_bool(const char *s)
+{
+	static const char *const t[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *const f[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (size_t i = 0; i < 6; i++) {
+		if (strcmp(s, t[i]) == 0)
+			return 1;
+		if (strcmp(s, f[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* pprof's -inuse_space style flags: the first one wins, later ones are ignored. */
+static void set_index_alias(cli *c, const char *type, const char *flag)
+{
+	if (c->ro.sample_index && *c->ro.sample_index) {
+		fprintf(stderr, "Multiple value selections, ignoring %s\n", flag);
+		return;
+	}
+	c->ro.sample_index = type;
+}
+
+static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
+{
+	bool b = false;
+	long iv = 0;
+	double fv = 0;
+	char *end;
+	switch (o->kind) {
+	case OPT_BOOL: {
+		int r = val ? parse_bool(val) : 1;
+		if (r < 0)
+			return prof_errf(err, "invalid boolean value \"%s\" for -%s", val, o->name);
+		b = r;
+		break;
+	}
+	case OPT_INT:
+		errno = 0;
+		iv = strtol(val, &end, 0);
+		if (!*val || *end || errno || iv < INT32_MIN || iv > INT32_MAX)
+			return prof_errf(err, "invalid value \"%s\" for -%s: not an integer", val, o->name);
+		break;
+	case OPT_FLOAT:
+		errno = 0;
+		fv = strtod(val, &end);
+		if (!*val || *end || errno || isnan(fv))
+			return prof_errf(err, "invalid value \"%s\" for -%s: not a number", val, o->name);
+		break;
+	case OPT_STRING:
+		break;
+	}
+	switch (o->id) {
+	case O_TOP:
+	case O_TEXT:
+		if (b) {
+			if (c->report)
+				return prof_errf(err, "must set at most one output format");
+			c->report = o->id == O_TOP ? "top" : "text";
+		}
+		break;
+	case O_SAMPLE_INDEX: c->ro.sample_index = val; break;
+	case O_MEAN: c->ro.mean = b; break;
+	case O_INUSE_SPACE: if (b) set_index_alias(c, "inuse_space", "-inuse_space"); break;
+	case O_INUSE_OBJECTS: if (b) set_index_alias(c, "inuse_objects", "-inuse_objects"); break;
+	case O_ALLOC_SPACE: if (b) set_index_alias(c, "alloc_space", "-alloc_space"); break;
+	case O_ALLOC_OBJECTS: if (b) set_index_alias(c, "alloc_objects", "-alloc_objects"); break;
+	case O_CONTENTIONS: if (b) set_index_alias(c, "contentions", "-contentions"); break;
+	case O_TOTAL_DELAY: if (b) set_index_alias(c, "delay", "-total_delay"); break;
+	case O_MEAN_DELAY:
+		if (b) {
+			set_index_alias(c, "delay", "-mean_delay");
+			c->ro.mean = true;
+		}
+		break;
+	case O_NODECOUNT: c->ro.node_count = (int)iv; break;
+	case O_NODEFRACTION: c->ro.node_fraction = fv; break;
+	case O_EDGEFRACTION: c->ro.edge_fraction = fv; break;
+	case O_UNIT: c->ro.unit = val; break;
+	case O_CUM: if (b) c->ro.cum_sort = true; break;
+	case O_FLAT: if (b) c->ro.cum_sort = false; break;
+	case O_DIVIDE_BY: c->ro.divide_by = fv; break;
+	case O_DROP_NEGATIVE: c->ro.drop_negative = b; break;
+	case O_NOINLINES: c->ro.noinlines = b; break;
+	case O_FUNCTIONS: if (b) c->ro.granularity = GRAN_FUNCTIONS; break;
+	case O_FILEFUNCTIONS: if (b) c->ro.granularity = GRAN_FILEFUNCTIONS; break;
+	case O_FILES: if (b) c->ro.granularity = GRAN_FILES; break;
+	case O_LINES: if (b) c->ro.granularity = GRAN_LINES; break;
+	case O_ADDRESSES: if (b) c->ro.granularity = GRAN_ADDRESSES; break;
+	case O_OUTPUT: c->output = val; break;
+	case O_HELP: c->help = b; break;
+	case O_VERSION: c->version = b; break;
+	}
+	return true;
+}
+
+static bool is_report(const char *s)
+{
+	return strcmp(s, "top") == 0 || strcmp(s, "text") == 0;
+}
+
+bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
+{
+	memset(c, 0, sizeof *c);
+	report_opts_init(&c->ro);
+	c->files = xcalloc((size_t)argc + 1, sizeof *c->files);
+	int i = 1;
+	if (i < argc && argv[i][0] != '-') {
+		if (strcmp(argv[i], "help") == 0) {
+			c->help = true;
+			c->help_topic = i + 1 < argc ? argv[i + 1] : NULL;
+			return true;
+		}
+		if (is_report(argv[i]))
+			c->report = argv[i++];
+	}
+	bool flags_done = false;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (flags_done || a[0] != '-' || strcmp(a, "-") == 0) {
+			c->files[c->nfiles++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			flags_done = true;
+			continue;
+		}
+		const char *name = a + 1 + (a[1] == '-');
+		const char *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		const opt_def *o = find_opt(name, n);
+		if (!o)
+			return prof_errf(err, "unknown flag -%.*s (see prof --help)", (int)n, name);
+		const char *val = eq ? eq + 1 : NULL;
+		if (!val && o->kind != OPT_BOOL) {
+			if (i + 1 >= argc)
+				return prof_errf(err, "flag -%s needs a value", o->name);
+			val = argv[++i];
+		}
+		if (!apply(c, o, val, err))
+			return false;
+	}
+	return true;
+}
+
+void cli_free(cli *c)
+{
+	free(c->files);
+	c->files = NULL;
+}

@@ -1,0 +1,30 @@
+/*
+ * options: pprof's command line, parsed into a report choice and report_opts.
+ *
+ * Owns: flag spelling (-flag, --flag, -flag=value, -flag value, bool
+ * -flag=false), the legacy sample-index aliases, and usage errors. Accepts both
+ * "prof top [flags] FILE..." and pprof's "prof -top [flags] FILE...".
+ */
+#ifndef PROF_OPTIONS_H
+#define PROF_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "report/report.h"
+#include "util/err.h"
+
+typedef struct cli {
+	const char *report; /* "top", "text", or NULL */
+	report_opts ro;
+	const char *output; /* -output=FILE, or NULL for stdout */
+	const char **files;
+	int nfiles;
+	bool help, version;
+	const char *help_topic;
+} cli;
+
+/* Parses argv; false with *err set on a usage error. cli->files points into argv. */
+bool cli_parse(cli *c, int argc, char **argv, prof_err *err);
+void cli_free(cli *c);
+
+#endif

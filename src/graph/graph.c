@@ -1,0 +1,540 @@
+/* graph: see graph.h. */
+#include "graph/graph.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Go's path.Clean, for the file names pprof shows (lexical only). */
+static size_t clean_path(const char *s, size_t n, char *out)
+{
+	bool rooted = n > 0 && s[0] == '/';
+	size_t w = 0, r = 0, dotdot = 0;
+	if (rooted) {
+		out[w++] = '/';
+		r = dotdot = 1;
+	}
+	while (r < n) {
+		if (s[r] == '/') {
+			r++;
+		} else if (s[r] == '.' && (r + 1 == n || s[r + 1] == '/')) {
+			r++;
+		} else if (s[r] == '.' && s[r + 1] == '.' && (r + 2 == n || s[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && out[w] != '/')
+					w--;
+			} else if (!rooted) {
+				if (w > 0)
+					out[w++] = '/';
+				out[w++] = '.';
+				out[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				out[w++] = '/';
+			for (; r < n && s[r] != '/'; r++)
+				out[w++] = s[r];
+		}
+	}
+	if (w == 0)
+		out[w++] = '.';
+	return w;
+}
+
+static uint64_t info_hash(const graph_info *i)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	const uint64_t parts[] = {i->address, i->name, i->orig_name, i->file, i->objfile,
+	                          (uint64_t)i->start_line, (uint64_t)i->lineno};
+	for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+		h ^= parts[k];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static bool info_eq(const graph_info *a, const graph_info *b)
+{
+	return a->address == b->address && a->name == b->name && a->orig_name == b->orig_name &&
+	       a->file == b->file && a->objfile == b->objfile && a->start_line == b->start_line &&
+	       a->lineno == b->lineno;
+}
+
+static const char *base_name(const char *s)
+{
+	/* Go's filepath.Base: trailing slashes dropped, then the last element. */
+	size_t n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b > 0 && s[b - 1] != '/')
+		b--;
+	static char buf[4096];
+	size_t l = n - b;
+	if (l >= sizeof buf)
+		l = sizeof buf - 1;
+	memcpy(buf, s + b, l);
+	buf[l] = '\0';
+	if (l == 0)
+		return n ? "/" : ".";
+	return buf;
+}
+
+/* pprof's NodeInfo.PrintableName. */
+static char *printable_name(graph_index *ix, const graph_info *i)
+{
+	const prof_profile *p = ix->p;
+	char addr[20] = "";
+	const char *parts[3];
+	size_t np = 0;
+	char *tail = NULL;
+	if (i->address) {
+		snprintf(addr, sizeof addr, "%016" PRIx64, i->address);
+		parts[np++] = addr;
+	}
+	if (i->name)
+		parts[np++] = prof_str(p, i->name);
+	if (i->lineno) {
+		const char *f = prof_str(p, i->file);
+		size_t l = strlen(f) + 24;
+		tail = xmalloc(l);
+		snprintf(tail, l, "%s:%" PRId64, f, i->lineno);
+		parts[np++] = tail;
+	} else if (i->file) {
+		parts[np++] = prof_str(p, i->file);
+	} else if (i->name) {
+	} else if (i->objfile) {
+		const char *b = base_name(prof_str(p, i->objfile));
+		size_t l = strlen(b) + 3;
+		tail = xmalloc(l);
+		snprintf(tail, l, "[%s]", b);
+		parts[np++] = tail;
+	} else {
+		parts[np++] = "<unknown>";
+	}
+	size_t len = 0;
+	for (size_t k = 0; k < np; k++)
+		len += strlen(parts[k]) + 1;
+	char *out = arena_alloc(&ix->mem, len + 1);
+	size_t w = 0;
+	for (size_t k = 0; k < np; k++) {
+		if (k)
+			out[w++] = ' ';
+		size_t l = strlen(parts[k]);
+		memcpy(out + w, parts[k], l);
+		w += l;
+	}
+	out[w] = '\0';
+	free(tail);
+	return out;
+}
+
+typedef struct info_table {
+	uint32_t *slots;
+	size_t nslots;
+} info_table;
+
+static uint32_t intern_info(graph_index *ix, info_table *t, const graph_info *info)
+{
+	if ((ix->ninfo + 1) * 2 > t->nslots) {
+		size_t nslots = t->nslots ? t->nslots * 2 : 1024;
+		uint32_t *slots = xcalloc(nslots, sizeof *slots);
+		for (uint32_t k = 0; k < ix->ninfo; k++) {
+			size_t j = info_hash(&ix->info[k]) & (nslots - 1);
+			while (slots[j])
+				j = (j + 1) & (nslots - 1);
+			slots[j] = k + 1;
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->nslots = nslots;
+	}
+	size_t j = info_hash(info) & (t->nslots - 1);
+	while (t->slots[j]) {
+		if (info_eq(&ix->info[t->slots[j] - 1], info))
+			return t->slots[j] - 1;
+		j = (j + 1) & (t->nslots - 1);
+	}
+	size_t cap = ix->infocap;
+	GROW(ix->info, cap, (size_t)ix->ninfo + 1);
+	size_t cap2 = ix->infocap;
+	GROW(ix->printable, cap2, (size_t)ix->ninfo + 1);
+	ix->infocap = (uint32_t)cap;
+	ix->info[ix->ninfo] = *info;
+	ix->printable[ix->ninfo] = printable_name(ix, info);
+	t->slots[j] = ix->ninfo + 1;
+	return ix->ninfo++;
+}
+
+graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines)
+{
+	graph_index *ix = xcalloc(1, sizeof *ix);
+	ix->p = p;
+	arena_init(&ix->mem, 64 * 1024);
+	bool inlines = !noinlines;
+	bool function = true, filename = false, linenumber = false, address = false;
+	switch (gran) {
+	case GRAN_ADDRESSES:
+		/* With inlines pprof leaves the profile as it is: every field counts. */
+		filename = linenumber = address = true;
+		break;
+	case GRAN_LINES:
+		filename = linenumber = true;
+		break;
+	case GRAN_FILES:
+		function = false;
+		filename = true;
+		break;
+	case GRAN_FILEFUNCTIONS:
+		filename = true;
+		break;
+	case GRAN_FUNCTIONS:
+		break;
+	}
+	ix->loc_off = xmalloc((p->nlocation + 1) * sizeof *ix->loc_off);
+	ix->loc_n = xmalloc((p->nlocation + 1) * sizeof *ix->loc_n);
+	size_t cap = 0, used = 0;
+	info_table t = {0};
+	/* Cleaned file names, interned once per function. */
+	prof_strid *clean = xcalloc(p->nfunction + 1, sizeof *clean);
+	char *buf = NULL;
+	size_t bufcap = 0;
+	for (size_t f = 0; f < p->nfunction; f++) {
+		prof_strid fid = p->functions[f].filename;
+		if (!fid)
+			continue;
+		size_t n = prof_strlen(p, fid);
+		GROW(buf, bufcap, n + 4);
+		size_t m = clean_path(prof_str(p, fid), n, buf);
+		clean[f] = prof_intern(p, buf, m);
+	}
+	free(buf);
+	for (size_t l = 0; l < p->nlocation; l++) {
+		const prof_location *loc = &p->locations[l];
+		prof_strid objfile = loc->mapping != PROF_NONE ? p->mappings[loc->mapping].file : 0;
+		uint32_t first = 0, n = loc->nline;
+		if (!inlines && n > 1) {
+			first = n - 1;
+			n = 1;
+		}
+		ix->loc_off[l] = (uint32_t)used;
+		ix->loc_n[l] = n ? n : 1;
+		GROW(ix->loc_nodes, cap, used + (n ? n : 1));
+		if (n == 0) {
+			graph_info gi = {.address = address ? loc->address : 0, .objfile = objfile};
+			ix->loc_nodes[used++] = intern_info(ix, &t, &gi);
+			continue;
+		}
+		for (uint32_t k = first; k < first + n; k++) {
+			const prof_line *ln = &p->lines[loc->line_off + k];
+			const prof_function *fn = &p->functions[ln->function];
+			graph_info gi = {.address = address ? loc->address : 0,
+			                 .lineno = linenumber ? ln->line : 0,
+			                 .name = function ? fn->name : 0,
+			                 .file = filename ? clean[ln->function] : 0};
+			if (gi.name == 0 && gi.orig_name == 0) {
+				gi.objfile = objfile;
+				gi.start_line = fn->start_line;
+			}
+			ix->loc_nodes[used++] = intern_info(ix, &t, &gi);
+		}
+	}
+	free(clean);
+	free(t.slots);
+	return ix;
+}
+
+void graph_index_free(graph_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->info);
+	free(ix->printable);
+	free(ix->loc_off);
+	free(ix->loc_n);
+	free(ix->loc_nodes);
+	arena_free(&ix->mem);
+	free(ix);
+}
+
+void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_index, bool mean)
+{
+	gw->w = xcalloc(p->nstack + 1, sizeof *gw->w);
+	gw->dw = xcalloc(p->nstack + 1, sizeof *gw->dw);
+	gw->any = xcalloc(p->nstack + 1, 1);
+	int64_t total = 0, div = 0;
+	size_t nt = p->nsample_type;
+	for (size_t s = 0; s < p->nsample; s++) {
+		const int64_t *v = p->values + s * nt;
+		int64_t w = v[sample_index], dw = mean ? v[0] : 0;
+		uint32_t st = p->samples[s].stack;
+		gw->w[st] += w;
+		gw->dw[st] += dw;
+		if (w || dw)
+			gw->any[st] = 1;
+		total += w < 0 ? -w : w;
+		div += dw;
+	}
+	gw->total = div ? total / div : total;
+}
+
+void graph_weights_free(graph_weights *gw)
+{
+	free(gw->w);
+	free(gw->dw);
+	free(gw->any);
+}
+
+static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
+{
+	if ((g->nedges + 1) * 2 > g->neslots) {
+		uint32_t nslots = g->neslots ? g->neslots * 2 : 1024;
+		uint32_t *slots = xcalloc(nslots, sizeof *slots);
+		for (uint32_t e = 0; e < g->nedges; e++) {
+			uint64_t h = ((uint64_t)g->edges[e].src << 32 | g->edges[e].dst) * 0x9e3779b97f4a7c15ull;
+			uint32_t j = (uint32_t)(h >> 32) & (nslots - 1);
+			while (slots[j])
+				j = (j + 1) & (nslots - 1);
+			slots[j] = e + 1;
+		}
+		free(g->eslots);
+		g->eslots = slots;
+		g->neslots = nslots;
+	}
+	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ull;
+	uint32_t j = (uint32_t)(h >> 32) & (g->neslots - 1);
+	while (g->eslots[j]) {
+		graph_edge *e = &g->edges[g->eslots[j] - 1];
+		if (e->src == src && e->dst == dst) {
+			*created = false;
+			return g->eslots[j] - 1;
+		}
+		j = (j + 1) & (g->neslots - 1);
+	}
+	size_t cap = g->edgecap;
+	GROW(g->edges, cap, (size_t)g->nedges + 1);
+	g->edgecap = (uint32_t)cap;
+	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
+	g->eslots[j] = g->nedges + 1;
+	*created = true;
+	return g->nedges++;
+}
+
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative)
+{
+	const prof_profile *p = ix->p;
+	uint32_t nn = ix->ninfo;
+	graph *g = xcalloc(1, sizeof *g);
+	g->ix = ix;
+	g->flat = xcalloc(nn + 1, sizeof *g->flat);
+	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
+	g->cum = xcalloc(nn + 1, sizeof *g->cum);
+	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
+	g->gen = xcalloc(nn + 1, sizeof *g->gen);
+	uint32_t gen = 0;
+	for (size_t s = 0; s < p->nstack; s++) {
+		if (!gw->any[s])
+			continue;
+		int64_t w = gw->w[s], dw = gw->dw[s];
+		gen++;
+		const prof_stack *st = &p->stacks[s];
+		const uint32_t *locs = p->stack_locs + st->off;
+		uint32_t parent = PROF_NONE;
+		bool residual = false;
+		/* Root to leaf; within a location, caller line to inlined callee. */
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint32_t l = locs[i];
+			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+			uint32_t k = ix->loc_n[l];
+			for (uint32_t ni = k; ni-- > 0;) {
+				uint32_t n = ln[ni];
+				if (kept && !kept[n]) {
+					residual = true;
+					continue;
+				}
+				if (g->gen[n] != gen) {
+					g->gen[n] = gen;
+					g->cum[n] += w;
+					g->cum_div[n] += dw;
+				}
+				if (parent != PROF_NONE && n != parent) {
+					bool created;
+					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
+					graph_edge *e = &g->edges[ei];
+					if (e->gen != gen) {
+						e->gen = gen;
+						e->weight += w;
+						e->weight_div += dw;
+						if (residual)
+							e->residual = true;
+						bool inl = ni != k - 1;
+						if (created)
+							e->inl = inl;
+						else if (!inl)
+							e->inl = false;
+					}
+				}
+				parent = n;
+				residual = false;
+			}
+		}
+		if (parent != PROF_NONE && !residual) {
+			g->flat[parent] += w;
+			g->flat_div[parent] += dw;
+		}
+	}
+	g->nodes = xmalloc((nn + 1) * sizeof *g->nodes);
+	for (uint32_t n = 0; n < nn; n++) {
+		if (g->cum[n] == 0 && g->flat[n] == 0)
+			continue;
+		if (drop_negative && (g->flat[n] < 0 || (g->flat[n] == 0 && g->cum[n] < 0)))
+			continue;
+		g->nodes[g->nnodes++] = n;
+	}
+	return g;
+}
+
+void graph_free(graph *g)
+{
+	if (!g)
+		return;
+	free(g->flat);
+	free(g->flat_div);
+	free(g->cum);
+	free(g->cum_div);
+	free(g->gen);
+	free(g->nodes);
+	free(g->edges);
+	free(g->eslots);
+	free(g);
+}
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* fmt.Sprint of pprof's NodeInfo: the last tie-break of its node orders. */
+static char *info_sprint(const graph_index *ix, uint32_t n)
+{
+	const graph_info *i = &ix->info[n];
+	const prof_profile *p = ix->p;
+	const char *name = prof_str(p, i->name), *orig = prof_str(p, i->orig_name);
+	const char *file = prof_str(p, i->file), *obj = prof_str(p, i->objfile);
+	size_t l = strlen(name) + strlen(orig) + strlen(file) + strlen(obj) + 80;
+	char *s = xmalloc(l);
+	snprintf(s, l, "{%s %s %" PRIu64 " %s %" PRId64 " %" PRId64 " %s}", name, orig, i->address,
+	         file, i->start_line, i->lineno, obj);
+	return s;
+}
+
+static const graph *sort_g;
+static bool sort_cum;
+
+static int node_cmp(const void *a, const void *b)
+{
+	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
+	const graph *g = sort_g;
+	int64_t lv = abs64(sort_cum ? g->cum[l] : g->flat[l]);
+	int64_t rv = abs64(sort_cum ? g->cum[r] : g->flat[r]);
+	if (lv != rv)
+		return lv > rv ? -1 : 1;
+	int c = strcmp(g->ix->printable[l], g->ix->printable[r]);
+	if (c)
+		return c;
+	lv = abs64(sort_cum ? g->flat[l] : g->cum[l]);
+	rv = abs64(sort_cum ? g->flat[r] : g->cum[r]);
+	if (lv != rv)
+		return lv > rv ? -1 : 1;
+	char *ls = info_sprint(g->ix, l), *rs = info_sprint(g->ix, r);
+	c = strcmp(ls, rs);
+	free(ls);
+	free(rs);
+	return c;
+}
+
+/* pprof's FlatNameOrder, or CumNameOrder with cum. */
+void graph_sort(graph *g, bool cum)
+{
+	sort_g = g;
+	sort_cum = cum;
+	qsort(g->nodes, g->nnodes, sizeof *g->nodes, node_cmp);
+	sort_g = NULL;
+}
+
+static int trim_edges(graph *g, int64_t cutoff)
+{
+	int dropped = 0;
+	for (uint32_t e = 0; e < g->nedges; e++) {
+		graph_edge *ed = &g->edges[e];
+		if (!ed->dropped && abs64(ed->weight) < cutoff) {
+			ed->dropped = true;
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
+graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o)
+{
+	graph_trim_result r = {0};
+	graph *g = graph_build(ix, gw, NULL, o->drop_negative);
+	int64_t total_flat = 0;
+	for (uint32_t k = 0; k < g->nnodes; k++)
+		total_flat += g->flat[g->nodes[k]];
+	int64_t node_cutoff = abs64((int64_t)((double)total_flat * o->node_fraction));
+	int64_t edge_cutoff = abs64((int64_t)((double)total_flat * o->edge_fraction));
+	uint8_t *kept = xcalloc(ix->ninfo + 1, 1);
+	if (node_cutoff > 0) {
+		uint32_t nkept = 0;
+		for (uint32_t k = 0; k < g->nnodes; k++)
+			if (abs64(g->cum[g->nodes[k]]) >= node_cutoff) {
+				kept[g->nodes[k]] = 1;
+				nkept++;
+			}
+		if (nkept != g->nnodes) {
+			r.dropped_nodes = (int)(g->nnodes - nkept);
+			graph_free(g);
+			g = graph_build(ix, gw, kept, o->drop_negative);
+		}
+	}
+	r.orig_count = (int)g->nnodes;
+	graph_sort(g, o->cum_sort);
+	if (o->node_count > 0) {
+		trim_edges(g, edge_cutoff);
+		if ((uint32_t)o->node_count < g->nnodes) {
+			memset(kept, 0, ix->ninfo + 1);
+			for (int k = 0; k < o->node_count; k++)
+				kept[g->nodes[k]] = 1;
+			graph_free(g);
+			g = graph_build(ix, gw, kept, o->drop_negative);
+			graph_sort(g, o->cum_sort);
+		}
+	}
+	r.dropped_edges = trim_edges(g, edge_cutoff);
+	free(kept);
+	r.g = g;
+	return r;
+}
+
+void graph_inline_flags(const graph *g, uint8_t *flags)
+{
+	memset(flags, 0, g->ix->ninfo + 1);
+	for (uint32_t e = 0; e < g->nedges; e++) {
+		const graph_edge *ed = &g->edges[e];
+		if (!ed->dropped)
+			flags[ed->dst] |= ed->inl ? GRAPH_IN_INLINE : GRAPH_IN_CALL;
+	}
+}
+
+const char *graph_inline_label(uint8_t flags)
+{
+	if (!(flags & GRAPH_IN_INLINE))
+		return "";
+	return (flags & GRAPH_IN_CALL) ? "(partial-inline)" : "(inline)";
+}

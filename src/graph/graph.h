@@ -1,0 +1,118 @@
+/*
+ * graph: aggregation of a profile into nodes and edges, as pprof builds them.
+ *
+ * Owns: node identity at a granularity (graph_index: which node each
+ * location's lines become), and the weighted graph built from per-stack
+ * weights (graph): flat and cum per node, edges between callers and callees,
+ * and pprof's trimming (node fraction, node count, edge fraction).
+ *
+ * Cost model, for the browser and filters to come: a graph_index is built once
+ * per granularity; stack weights once per value choice (and, later, filter);
+ * graph_build walks each distinct stack once, so re-aggregating after a change
+ * costs one pass over distinct stacks, not over samples or the file.
+ *
+ * A graph borrows its index, which borrows the profile.
+ */
+#ifndef PROF_GRAPH_H
+#define PROF_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/profile.h"
+
+typedef enum graph_granularity {
+	GRAN_FUNCTIONS,
+	GRAN_FILEFUNCTIONS,
+	GRAN_FILES,
+	GRAN_LINES,
+	GRAN_ADDRESSES,
+} graph_granularity;
+
+/* pprof's NodeInfo: the identity of a node. */
+typedef struct graph_info {
+	uint64_t address;
+	prof_strid name, orig_name, file, objfile;
+	int64_t start_line, lineno;
+} graph_info;
+
+typedef struct graph_index {
+	prof_profile *p;
+	graph_info *info;
+	char **printable; /* pprof's PrintableName of each node */
+	uint32_t ninfo, infocap;
+	uint32_t *loc_off;   /* per location: first entry in loc_nodes */
+	uint32_t *loc_n;     /* per location: number of nodes (lines) */
+	uint32_t *loc_nodes; /* node ids, innermost line first */
+	arena mem;
+} graph_index;
+
+graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines);
+void graph_index_free(graph_index *ix);
+
+/* Per distinct stack: summed value, summed mean divisor, and whether any sample counted. */
+typedef struct graph_weights {
+	int64_t *w, *dw;
+	uint8_t *any;
+	int64_t total; /* pprof's report total: sum of |value|, divided when mean */
+} graph_weights;
+
+/* mean: divide by value 0 (counts), as pprof's -mean does. */
+void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_index, bool mean);
+void graph_weights_free(graph_weights *gw);
+
+typedef struct graph_edge {
+	uint32_t src, dst;
+	int64_t weight, weight_div;
+	bool residual, inl, dropped;
+	uint32_t gen;
+} graph_edge;
+
+typedef struct graph {
+	const graph_index *ix;
+	int64_t *flat, *flat_div, *cum, *cum_div; /* per node id */
+	uint32_t *gen;
+	uint32_t *nodes; /* selected node ids, in report order after graph_sort */
+	uint32_t nnodes;
+	graph_edge *edges;
+	uint32_t nedges, edgecap;
+	uint32_t *eslots; /* edge hash: edge id + 1 */
+	uint32_t neslots;
+} graph;
+
+/* kept: per node id, nonzero to keep; NULL keeps all. */
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative);
+void graph_free(graph *g);
+
+static inline int64_t graph_flat_value(const graph *g, uint32_t n)
+{
+	return g->flat_div[n] ? g->flat[n] / g->flat_div[n] : g->flat[n];
+}
+static inline int64_t graph_cum_value(const graph *g, uint32_t n)
+{
+	return g->cum_div[n] ? g->cum[n] / g->cum_div[n] : g->cum[n];
+}
+
+void graph_sort(graph *g, bool cum);
+
+typedef struct graph_trim_opts {
+	double node_fraction, edge_fraction;
+	int node_count; /* 0: no limit */
+	bool cum_sort, drop_negative;
+} graph_trim_opts;
+
+typedef struct graph_trim_result {
+	graph *g;
+	int orig_count, dropped_nodes, dropped_edges;
+} graph_trim_result;
+
+/* pprof's newTrimmedGraph for text reports: build, drop, select, sort. */
+graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o);
+
+/* Per node id (array of ninfo + 1): which kinds of surviving in-edges it has. */
+enum { GRAPH_IN_INLINE = 1, GRAPH_IN_CALL = 2 };
+void graph_inline_flags(const graph *g, uint8_t *flags);
+/* "(inline)", "(partial-inline)" or "" for a node's flags. */
+const char *graph_inline_label(uint8_t flags);
+
+#endif

@@ -1,0 +1,189 @@
+/* profile: see profile.h. */
+#include "model/profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+prof_profile *prof_profile_new(void)
+{
+	prof_profile *p = xcalloc(1, sizeof *p);
+	arena_init(&p->mem, 256 * 1024);
+	prof_intern(p, "", 0); /* id 0 is always "" */
+	return p;
+}
+
+void prof_profile_free(prof_profile *p)
+{
+	if (!p)
+		return;
+	free(p->strs.str);
+	free(p->strs.len);
+	free(p->strs.slots);
+	free(p->sample_types);
+	free(p->comments);
+	free(p->mappings);
+	free(p->functions);
+	free(p->locations);
+	free(p->lines);
+	free(p->stack_locs);
+	free(p->stacks);
+	free(p->samples);
+	free(p->values);
+	free(p->labels);
+	arena_free(&p->mem);
+	free(p);
+}
+
+/* FNV-1a: short strings, few of them compared with samples; simple wins. */
+static uint64_t hash_bytes(const void *s, size_t n, uint64_t h)
+{
+	const unsigned char *b = s;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void strtab_rehash(prof_strtab *t, size_t nslots)
+{
+	free(t->slots);
+	t->slots = xcalloc(nslots, sizeof *t->slots);
+	t->nslots = nslots;
+	for (size_t id = 0; id < t->n; id++) {
+		size_t i = hash_bytes(t->str[id], t->len[id], 14695981039346656037ull) & (nslots - 1);
+		while (t->slots[i])
+			i = (i + 1) & (nslots - 1);
+		t->slots[i] = (uint32_t)id + 1;
+	}
+}
+
+prof_strid prof_intern(prof_profile *p, const char *s, size_t n)
+{
+	prof_strtab *t = &p->strs;
+	if ((t->n + 1) * 2 > t->nslots)
+		strtab_rehash(t, t->nslots ? t->nslots * 2 : 1024);
+	size_t i = hash_bytes(s, n, 14695981039346656037ull) & (t->nslots - 1);
+	while (t->slots[i]) {
+		uint32_t id = t->slots[i] - 1;
+		if (t->len[id] == n && memcmp(t->str[id], s, n) == 0)
+			return id;
+		i = (i + 1) & (t->nslots - 1);
+	}
+	if (t->n >= UINT32_MAX - 1)
+		prof_oom();
+	size_t cap = t->cap;
+	GROW(t->str, cap, t->n + 1);
+	cap = t->cap;
+	GROW(t->len, cap, t->n + 1);
+	t->cap = cap;
+	char *copy = arena_alloc(&p->mem, n + 1);
+	if (n)
+		memcpy(copy, s, n);
+	copy[n] = '\0';
+	t->str[t->n] = copy;
+	t->len[t->n] = (uint32_t)n;
+	t->slots[i] = (uint32_t)t->n + 1;
+	return (prof_strid)t->n++;
+}
+
+static uint64_t hash_locs(const uint32_t *locs, uint32_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	for (uint32_t i = 0; i < n; i++) {
+		h ^= locs[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n)
+{
+	if ((p->nstack + 1) * 2 > ix->nslots) {
+		size_t nslots = ix->nslots ? ix->nslots * 2 : 4096;
+		uint32_t *slots = xcalloc(nslots, sizeof *slots);
+		for (size_t s = 0; s < p->nstack; s++) {
+			const prof_stack *st = &p->stacks[s];
+			size_t i = hash_locs(p->stack_locs + st->off, st->len) & (nslots - 1);
+			while (slots[i])
+				i = (i + 1) & (nslots - 1);
+			slots[i] = (uint32_t)s + 1;
+		}
+		free(ix->slots);
+		ix->slots = slots;
+		ix->nslots = nslots;
+	}
+	size_t i = hash_locs(locs, n) & (ix->nslots - 1);
+	while (ix->slots[i]) {
+		uint32_t s = ix->slots[i] - 1;
+		const prof_stack *st = &p->stacks[s];
+		if (st->len == n && memcmp(p->stack_locs + st->off, locs, n * sizeof *locs) == 0)
+			return s;
+		i = (i + 1) & (ix->nslots - 1);
+	}
+	if (p->nstack >= UINT32_MAX - 1 || p->nstack_loc + n >= UINT32_MAX)
+		prof_oom();
+	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
+	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
+	memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
+	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
+	p->nstack_loc += n;
+	ix->slots[i] = (uint32_t)p->nstack + 1;
+	return (uint32_t)p->nstack++;
+}
+
+void prof_stack_index_free(prof_stack_index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = 0;
+}
+
+/*
+ * pprof's rules: "" means default_sample_type if it names a type, else the
+ * last type; a number is an index; otherwise a type name, where an "inuse_"
+ * prefix may be dropped (legacy -inuse_space on profiles typed "space").
+ */
+int prof_sample_index(const prof_profile *p, const char *name, prof_err *err)
+{
+	size_t n = p->nsample_type;
+	if (n == 0) {
+		prof_errf(err, "profile has no samples");
+		return -1;
+	}
+	if (!name || !*name) {
+		if (p->default_sample_type)
+			for (size_t i = 0; i < n; i++)
+				if (p->sample_types[i].type == p->default_sample_type)
+					return (int)i;
+		return (int)n - 1;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(name, &end, 10);
+	if (*end == '\0' && end != name && errno == 0) {
+		if (v < 0 || (size_t)v >= n) {
+			prof_errf(err, "sample_index %s is outside the range [0..%zu]", name, n - 1);
+			return -1;
+		}
+		return (int)v;
+	}
+	const char *noinuse = strncmp(name, "inuse_", 6) == 0 ? name + 6 : name;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = prof_str(p, p->sample_types[i].type);
+		if (strcmp(t, name) == 0 || strcmp(t, noinuse) == 0)
+			return (int)i;
+	}
+	char types[400] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof types - 1; i++)
+		used += (size_t)snprintf(types + used, sizeof types - used, "%s%s", i ? " " : "",
+		                         prof_str(p, p->sample_types[i].type));
+	prof_errf(err, "sample_index \"%s\" must be one of: [%s]", name, types);
+	return -1;
+}

@@ -1,0 +1,156 @@
+/*
+ * profile: the one in-memory model of a pprof profile.
+ *
+ * Owns: everything reachable from a prof_profile. Strings, mappings,
+ * functions, locations, lines, stacks, samples, labels and values all live in
+ * the profile's arena and die together in prof_profile_free(). Pointers into a
+ * profile are borrowed and valid until then.
+ *
+ * Shape. Cross references are indices into this profile's arrays, not the
+ * file's ids (the ids are kept for reports that print them). Strings are
+ * interned: two equal strings have the same prof_strid, and id 0 is "".
+ * A location's lines are innermost first, as pprof stores them. A sample's
+ * stack is a prof_stack id; identical location sequences share one stack, so
+ * aggregation can walk each distinct stack once. Values are a dense
+ * nsample x ntype matrix.
+ *
+ * The model has no notion of which value is shown, of filters or of
+ * terminals: those are options of the aggregation and reports built on it.
+ */
+#ifndef PROF_PROFILE_H
+#define PROF_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+typedef uint32_t prof_strid;
+
+#define PROF_NONE UINT32_MAX /* "no index" for optional references */
+
+typedef struct prof_valuetype {
+	prof_strid type, unit;
+} prof_valuetype;
+
+typedef struct prof_mapping {
+	uint64_t id, start, limit, offset;
+	prof_strid file, build_id;
+	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+} prof_mapping;
+
+typedef struct prof_function {
+	uint64_t id;
+	prof_strid name, system_name, filename;
+	int64_t start_line;
+} prof_function;
+
+typedef struct prof_line {
+	uint32_t function; /* index into functions */
+	int64_t line, column;
+} prof_line;
+
+typedef struct prof_location {
+	uint64_t id, address;
+	uint32_t mapping;  /* index into mappings, or PROF_NONE */
+	uint32_t line_off; /* first line in lines[] */
+	uint32_t nline;
+	bool is_folded;
+} prof_location;
+
+typedef struct prof_label {
+	prof_strid key, str; /* str != 0: a string label */
+	prof_strid num_unit;
+	int64_t num;
+} prof_label;
+
+typedef struct prof_sample {
+	uint32_t stack;
+	uint32_t label_off, nlabel;
+} prof_sample;
+
+typedef struct prof_stack {
+	uint32_t off, len; /* location indices in stack_locs[off..off+len), leaf first */
+} prof_stack;
+
+/* String interning table. */
+typedef struct prof_strtab {
+	const char **str; /* NUL-terminated copies in the arena */
+	uint32_t *len;
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: id+1, 0 empty */
+	size_t nslots;
+} prof_strtab;
+
+typedef struct prof_profile {
+	arena mem;
+	prof_strtab strs;
+
+	prof_valuetype *sample_types;
+	size_t nsample_type;
+	prof_strid default_sample_type;
+	prof_valuetype period_type;
+	int64_t period, time_nanos, duration_nanos;
+	prof_strid *comments;
+	size_t ncomment;
+	prof_strid drop_frames, keep_frames;
+
+	prof_mapping *mappings;
+	size_t nmapping;
+	prof_function *functions;
+	size_t nfunction;
+	prof_location *locations;
+	size_t nlocation;
+	prof_line *lines;
+	size_t nline;
+
+	uint32_t *stack_locs;
+	size_t nstack_loc;
+	prof_stack *stacks;
+	size_t nstack;
+
+	prof_sample *samples;
+	size_t nsample;
+	int64_t *values; /* nsample * nsample_type */
+	prof_label *labels;
+	size_t nlabel;
+} prof_profile;
+
+prof_profile *prof_profile_new(void);
+void prof_profile_free(prof_profile *p);
+
+/* Interns s (n bytes, may hold NULs) and returns its id. */
+prof_strid prof_intern(prof_profile *p, const char *s, size_t n);
+static inline const char *prof_str(const prof_profile *p, prof_strid id)
+{
+	return p->strs.str[id];
+}
+static inline size_t prof_strlen(const prof_profile *p, prof_strid id)
+{
+	return p->strs.len[id];
+}
+
+static inline const int64_t *prof_sample_values(const prof_profile *p, size_t i)
+{
+	return p->values + i * p->nsample_type;
+}
+
+/*
+ * Stack interning, for loaders: returns the id of the stack holding exactly
+ * locs[0..n) (location indices, leaf first), adding it when new.
+ */
+typedef struct prof_stack_index {
+	uint32_t *slots; /* stack id + 1, 0 empty */
+	size_t nslots;
+	size_t stacks_cap, locs_cap; /* capacities of p->stacks and p->stack_locs */
+} prof_stack_index;
+
+uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n);
+void prof_stack_index_free(prof_stack_index *ix);
+
+/* Which sample type index to show, as pprof picks it; -1 and *err set when none. */
+struct prof_err;
+int prof_sample_index(const prof_profile *p, const char *name, struct prof_err *err);
+
+#endif
