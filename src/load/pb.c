@@ -31,6 +31,15 @@ enum {
 	F_PERIOD, F_COMMENT, F_DEFAULT_SAMPLE_TYPE,
 };
 
+static const char *const top_names[] = {
+	"", "sample_type", "sample", "mapping", "location", "function", "string_table", "drop_frames",
+	"keep_frames", "time_nanos", "duration_nanos", "period_type", "period", "comment",
+	"default_sample_type",
+};
+
+static const char *const wire_names[] = {"varint", "64-bit", "length-delimited", "group start",
+                                         "group end", "32-bit", "6", "7"};
+
 typedef struct field {
 	uint32_t num, wt;
 	size_t at;        /* offset of the field's tag in the message */
@@ -181,15 +190,18 @@ static bool next_field(decoder *dc, const uint8_t *d, size_t n, size_t *pos, fie
 			return false;
 		if (l > n - *pos)
 			return prof_errf(dc->err,
-			                 "byte %zu: field %u: length %" PRIu64 " runs past the end of the data (%zu bytes left)",
-			                 off, f->num, l, n - *pos);
+			                 "byte %zu: field %u: length %" PRIu64 " runs past the end of the data (%zu byte%s left)",
+			                 off, f->num, l, n - *pos, n - *pos == 1 ? "" : "s");
 		f->d = d + *pos;
 		f->n = (size_t)l;
 		*pos += (size_t)l;
 		return true;
 	}
 	default:
-		return prof_errf(dc->err, "byte %zu: field %u: unsupported wire type %u", off, f->num, f->wt);
+		return prof_errf(dc->err, "byte %zu: field %u%s%s%s: invalid wire type %u", off, f->num,
+		                 d == dc->base && f->num < 15 ? " (" : "",
+		                 d == dc->base && f->num < 15 ? top_names[f->num] : "",
+		                 d == dc->base && f->num < 15 ? ")" : "", f->wt);
 	}
 }
 
@@ -215,8 +227,8 @@ static bool check_top_wire(decoder *dc, const field *f)
 		return true; /* unknown fields are skipped, as protobuf requires */
 	}
 	if ((int)f->wt != want)
-		return prof_errf(dc->err, "byte %zu: field %u has wire type %u, expected %d",
-		                 f->at, f->num, f->wt, want);
+		return prof_errf(dc->err, "byte %zu: field %u (%s) is %s, expected %s", f->at, f->num,
+		                 top_names[f->num], wire_names[f->wt], wire_names[want]);
 	return true;
 }
 
@@ -425,8 +437,8 @@ static bool pass_locations(decoder *dc, const field *f)
 		p->lines[p->nline++] = (prof_line){.function = fi, .line = ln->line, .column = ln->column};
 	}
 	if (!idmap_put(&dc->locations, m->id, (uint32_t)p->nlocation, p->nlocation))
-		return prof_errf(dc->err, "%s: id %" PRIu64 " is used by an earlier location too",
-		                 what, m->id);
+		return prof_errf(dc->err, "location %zu has id %" PRIu64 ", which an earlier location has too",
+		                 p->nlocation + 1, m->id);
 	p->nlocation++;
 	return true;
 }
@@ -445,8 +457,9 @@ static bool pass_samples(decoder *dc, const field *f)
 	if (m->n_value != p->nsample_type) {
 		if (p->nsample_type == 0)
 			return prof_errf(dc->err, "sample %zu has values, but the profile declares no sample types", si + 1);
-		return prof_errf(dc->err, "sample %zu has %zu values, but the profile has %zu sample types",
-		                 si + 1, m->n_value, p->nsample_type);
+		return prof_errf(dc->err, "sample %zu has %zu value%s, but the profile has %zu sample type%s",
+		                 si + 1, m->n_value, m->n_value == 1 ? "" : "s", p->nsample_type,
+		                 p->nsample_type == 1 ? "" : "s");
 	}
 	if (m->n_location_id >= UINT32_MAX)
 		return prof_errf(dc->err, "sample %zu: stack too deep", si + 1);
@@ -464,7 +477,8 @@ static bool pass_samples(decoder *dc, const field *f)
 	}
 	GROW(p->samples, ss->samplecap, si + 1);
 	GROW(p->values, ss->valuecap, (si + 1) * p->nsample_type);
-	memcpy(p->values + si * p->nsample_type, m->value, m->n_value * sizeof(int64_t));
+	if (m->n_value)
+		memcpy(p->values + si * p->nsample_type, m->value, m->n_value * sizeof(int64_t));
 	prof_sample *s = &p->samples[si];
 	s->stack = prof_stack_intern(p, &ss->stacks, ss->locs, (uint32_t)m->n_location_id);
 	s->label_off = (uint32_t)p->nlabel;
@@ -488,6 +502,17 @@ static bool pass_samples(decoder *dc, const field *f)
 	return true;
 }
 
+/* Text (a log, an HTML error page) sometimes parses as a few protobuf fields. */
+static bool looks_like_text(const uint8_t *d, size_t n)
+{
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++)
+		if ((d[i] < 0x20 || d[i] > 0x7e) && d[i] != '\t' && d[i] != '\n' && d[i] != '\r')
+			return false;
+	return true;
+}
+
 prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
 {
 	decoder dc = {.base = data, .len = len, .err = err};
@@ -507,13 +532,13 @@ prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
 	static const uint32_t samples[] = {F_SAMPLE, 0};
 
 	bool ok = each_field(&dc, all, pass_structure);
-	if (!ok && err->set && strncmp(err->msg, "byte 0:", 7) == 0) {
+	if (!ok && err->set && (strncmp(err->msg, "byte 0:", 7) == 0 || looks_like_text(data, len))) {
 		/* Nothing parsed at all: most likely not a profile, not a damaged one. */
 		err->set = false;
-		prof_errf(err, "unrecognized profile format (neither gzip'd nor plain pprof protobuf)");
+		prof_errf(err, "unrecognized profile format (not a pprof protobuf profile)");
 	}
 	if (ok && dc.nstr == 0 && len > 0)
-		ok = prof_errf(err, "not a pprof profile: it has no string table");
+		ok = prof_errf(err, "the profile has no string table (not even its empty string 0)");
 	else if (ok && dc.strs[0] != 0)
 		ok = prof_errf(err, "string table entry 0 is \"%.40s\", but it must be empty",
 		               prof_str(dc.p, dc.strs[0]));

@@ -122,7 +122,7 @@ uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t
 	while (ix->slots[i]) {
 		uint32_t s = ix->slots[i] - 1;
 		const prof_stack *st = &p->stacks[s];
-		if (st->len == n && memcmp(p->stack_locs + st->off, locs, n * sizeof *locs) == 0)
+		if (st->len == n && (n == 0 || memcmp(p->stack_locs + st->off, locs, n * sizeof *locs) == 0))
 			return s;
 		i = (i + 1) & (ix->nslots - 1);
 	}
@@ -130,7 +130,8 @@ uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t
 		prof_oom();
 	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
 	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
-	memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
+	if (n)
+		memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
 	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
 	p->nstack_loc += n;
 	ix->slots[i] = (uint32_t)p->nstack + 1;

@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# Benchmark `prof -top` on large generated heap profiles against gunzip
+# (and, if Go is installed, `go tool pprof -top`).  Not a test: it always
+# goes on, and prints PASS/MISS against the targets
+#     prof wall time     <= 2x  `gzip -dc FILE > /dev/null`
+#     prof peak RSS      <= 4x  the uncompressed profile size
+#
+# usage: bench/run.sh [BUILD_DIR]            (default: <repo>/build)
+#
+# environment:
+#   PROF_BENCH_DIR      keep the generated profiles here (reused while newer
+#                       than profgen); default: a temp dir removed at exit
+#   PROF_BENCH_SAMPLES  sample counts to generate (default "100000 1000000")
+#   PROF_BENCH_RUNS     timed runs of gunzip and prof, best taken (default 3)
+#   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~1 min, >2 GB on 1M)
+#   PROF_BENCH_TIMEOUT  seconds before a prof run is killed (default 600)
+set -u
+export LC_ALL=C
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build=${1:-$repo/build}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+
+samples_list=${PROF_BENCH_SAMPLES:-"100000 1000000"}
+runs=${PROF_BENCH_RUNS:-3}
+prof_timeout=${PROF_BENCH_TIMEOUT:-600}
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/profbench.XXXXXX") || exit 1
+cleanup() { rm -rf "$scratch"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'run.sh: %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- tools
+time_bin=
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
+	time_bin=/usr/bin/time
+else
+	warn "GNU time not found (apt-get install time): peak RSS will be n/a"
+fi
+timeout_bin=
+command -v timeout >/dev/null 2>&1 && timeout_bin=timeout
+
+now() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		printf '%s\n' "$EPOCHREALTIME"
+	else
+		date +%s.%N
+	fi
+}
+
+# measure RUNS TIMEOUT CMD...: runs CMD with stdout to /dev/null.
+# Sets M_TIME (best wall seconds), M_RSS (max peak RSS in KB, or empty),
+# M_RC (0, or the exit status of the first failing run) and leaves the
+# stderr of the last run in $scratch/err.
+measure() {
+	local n=$1 tmo=$2 i t0 t1 rc rss
+	shift 2
+	M_TIME= M_RSS= M_RC=0
+	local pre=()
+	[ -n "$timeout_bin" ] && [ "$tmo" != 0 ] && pre=("$timeout_bin" "$tmo")
+	for ((i = 0; i < n; i++)); do
+		rm -f "$scratch/time.out"
+		t0=$(now)
+		if [ -n "$time_bin" ]; then
+			"${pre[@]}" "$time_bin" -f '%M' -o "$scratch/time.out" "$@" >/dev/null 2>"$scratch/err"
+		else
+			"${pre[@]}" "$@" >/dev/null 2>"$scratch/err"
+		fi
+		rc=$?
+		t1=$(now)
+		if [ "$rc" != 0 ]; then
+			M_RC=$rc
+			return
+		fi
+		M_TIME=$(awk -v a="$t0" -v b="$t1" -v best="$M_TIME" \
+			'BEGIN { d = b - a; if (best == "" || d < best + 0) best = d; printf "%.3f", best }')
+		if [ -s "$scratch/time.out" ]; then
+			rss=$(tail -n 1 "$scratch/time.out")
+			if [ -z "$M_RSS" ] || [ "$rss" -gt "$M_RSS" ]; then M_RSS=$rss; fi
+		fi
+	done
+}
+
+# fmt_div A B [DIGITS]: A/B, or "-" if either is empty
+fmt_div() {
+	awk -v a="${1:-}" -v b="${2:-}" -v d="${3:-2}" \
+		'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.*f\n", d, a / b }'
+}
+mb() { awk -v a="${1:-}" -v s="${2:-1048576}" 'BEGIN { if (a == "") print "-"; else printf "%.1f\n", a / s }'; }
+verdict() { # ratio limit
+	awk -v r="$1" -v l="$2" 'BEGIN { if (r == "-") print "n/a"; else if (r + 0 <= l + 0) print "PASS"; else print "MISS" }'
+}
+label_of() {
+	awk -v n="$1" 'BEGIN { if (n % 1000000 == 0) printf "%dM\n", n / 1000000;
+		else if (n % 1000 == 0) printf "%dk\n", n / 1000; else print n }'
+}
+
+# ---------------------------------------------------------------- build
+profgen=
+configured=0
+if [ -f "$build/build.ninja" ]; then
+	configured=1
+elif command -v meson >/dev/null 2>&1; then
+	say "configuring $build ..."
+	if meson setup "$build" "$repo" >"$scratch/setup.log" 2>&1; then
+		configured=1
+	else
+		warn "meson setup failed (tail of log follows)"
+		tail -n 5 "$scratch/setup.log" >&2
+	fi
+fi
+if [ "$configured" = 1 ]; then
+	if meson compile -C "$build" profgen >"$scratch/gen.log" 2>&1; then
+		profgen=$build/bench/profgen
+	else
+		warn "building profgen with meson failed (tail of log follows)"
+		tail -n 10 "$scratch/gen.log" >&2
+	fi
+	if ! meson compile -C "$build" prof >"$scratch/prof.log" 2>&1; then
+		if [ -x "$build/prof" ]; then
+			warn "building prof failed; benchmarking the existing, possibly stale $build/prof (tail of log follows)"
+		else
+			warn "building prof failed (tail of log follows)"
+		fi
+		tail -n 10 "$scratch/prof.log" >&2
+	fi
+fi
+if [ -z "$profgen" ]; then
+	# Fallback while the project itself does not configure or build:
+	# profgen only needs protoc-c, protobuf-c and zlib.
+	say "building profgen directly with protoc-c + cc ..."
+	mkdir -p "$scratch/pb"
+	if protoc-c --proto_path="$repo/proto" --c_out="$scratch/pb" "$repo/proto/profile.proto" &&
+		${CC:-cc} -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -I"$scratch/pb" \
+			"$repo/bench/gen.c" "$scratch/pb/profile.pb-c.c" \
+			$(pkg-config --cflags --libs libprotobuf-c zlib) -o "$scratch/profgen"; then
+		profgen=$scratch/profgen
+	else
+		warn "cannot build profgen"
+		exit 1
+	fi
+fi
+
+prof=$build/prof
+prof_ok=1
+if [ ! -x "$prof" ]; then
+	prof_ok=0
+fi
+
+buildinfo=
+if [ "$configured" = 1 ] && command -v python3 >/dev/null 2>&1; then
+	buildinfo=$(meson introspect "$build" --buildoptions 2>/dev/null | python3 -c '
+import json, sys
+try:
+    o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
+    print("buildtype=%s b_sanitize=%s b_ndebug=%s" % (o.get("buildtype"), o.get("b_sanitize"), o.get("b_ndebug")))
+except Exception:
+    pass' 2>/dev/null)
+fi
+
+# ---------------------------------------------------------------- data
+if [ -n "${PROF_BENCH_DIR:-}" ]; then
+	datadir=$PROF_BENCH_DIR
+	mkdir -p "$datadir" || exit 1
+	datanote="(cache)"
+else
+	datadir=$scratch
+	datanote="(temporary)"
+fi
+
+say "prof benchmark"
+say "  build:   $build ${buildinfo:+($buildinfo)}"
+case $buildinfo in
+*b_sanitize=none*) ;;
+"") ;;
+*) say "  WARNING: sanitizers enabled: numbers are not representative" ;;
+esac
+case $buildinfo in
+*buildtype=debug\ * | *buildtype=plain\ *) say "  WARNING: unoptimized build: numbers are not representative" ;;
+esac
+if [ "$prof_ok" = 1 ]; then
+	say "  prof:    $prof"
+else
+	say "  prof:    NOT BUILT ($prof missing) - only gunzip/go numbers below"
+fi
+say "  data:    $datadir $datanote"
+say "  runs:    best of $runs (time), max over runs (RSS)"
+
+declare -a L_LABEL L_N L_FILE L_GZ L_RAW L_GUNZIP L_PROF L_PROFRSS L_PROFERR
+i=0
+for n in $samples_list; do
+	lbl=$(label_of "$n")
+	f=$datadir/prof-$lbl.pb.gz
+	if [ ! -s "$f" ] || [ "$profgen" -nt "$f" ]; then
+		say "  generating $lbl samples ..."
+		t0=$(now)
+		if ! "$profgen" -samples "$n" -o "$f.tmp"; then
+			warn "profgen failed for $n samples"
+			rm -f "$f.tmp"
+			continue
+		fi
+		mv "$f.tmp" "$f"
+		t1=$(now)
+		say "    $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	fi
+	L_LABEL[i]=$lbl
+	L_N[i]=$n
+	L_FILE[i]=$f
+	L_GZ[i]=$(stat -c %s "$f")
+	L_RAW[i]=$(gzip -dc "$f" | wc -c)
+
+	measure "$runs" 0 gzip -dc "$f"
+	L_GUNZIP[i]=$M_TIME
+
+	L_PROF[i]= L_PROFRSS[i]= L_PROFERR[i]=
+	if [ "$prof_ok" = 1 ]; then
+		measure "$runs" "$prof_timeout" "$prof" -top "$f"
+		if [ "$M_RC" = 0 ]; then
+			L_PROF[i]=$M_TIME
+			L_PROFRSS[i]=$M_RSS
+		else
+			case $M_RC in
+			124) L_PROFERR[i]="TIMEOUT after ${prof_timeout}s" ;;
+			13[0-9] | 1[4-9][0-9]) L_PROFERR[i]="killed by signal $((M_RC - 128))" ;;
+			*) L_PROFERR[i]="exit status $M_RC" ;;
+			esac
+			L_PROFERR[i]="${L_PROFERR[i]}: $(head -c 300 "$scratch/err" | tr '\n' ' ')"
+		fi
+	fi
+	i=$((i + 1))
+done
+count=$i
+
+# ---------------------------------------------------------------- report
+say ""
+printf '%-7s %8s %7s %7s %8s | %7s %6s %-4s | %7s %6s %-4s\n' \
+	profile samples gz_MiB raw_MiB gunzip_s prof_s xgunz "<=2x" rss_MiB xraw "<=4x"
+overall=PASS
+for ((i = 0; i < count; i++)); do
+	tr_=$(fmt_div "${L_PROF[i]}" "${L_GUNZIP[i]}")
+	rr_=$(fmt_div "${L_PROFRSS[i]:+$((L_PROFRSS[i] * 1024))}" "${L_RAW[i]}")
+	tv=$(verdict "$tr_" 2)
+	rv=$(verdict "$rr_" 4)
+	[ "$tv" = PASS ] && [ "$rv" = PASS ] || overall=MISS
+	printf '%-7s %8s %7s %7s %8s | %7s %6s %-4s | %7s %6s %-4s\n' \
+		"${L_LABEL[i]}" "${L_N[i]}" "$(mb "${L_GZ[i]}")" "$(mb "${L_RAW[i]}")" "${L_GUNZIP[i]:--}" \
+		"${L_PROF[i]:--}" "$tr_" "$tv" "$(mb "${L_PROFRSS[i]}" 1024)" "$rr_" "$rv"
+	if [ -n "${L_PROFERR[i]}" ]; then
+		say "        prof FAILED: ${L_PROFERR[i]}"
+	fi
+done
+if [ "$prof_ok" != 1 ]; then
+	say "prof: not built, no verdict"
+else
+	say "overall: $overall  (targets: prof time <= 2x gunzip, prof peak RSS <= 4x uncompressed size)"
+fi
+
+# ---------------------------------------------------------------- go
+if [ "${PROF_BENCH_GO:-1}" != 0 ] && command -v go >/dev/null 2>&1; then
+	gopprof=("go" "tool" "pprof")
+	tooldir=$(go env GOTOOLDIR 2>/dev/null)
+	[ -n "$tooldir" ] && [ -x "$tooldir/pprof" ] && gopprof=("$tooldir/pprof")
+	say ""
+	say "go tool pprof -top ($(go env GOVERSION 2>/dev/null), 1 run)"
+	printf '%-7s %8s %7s | %8s %6s\n' profile time_s xgunz rss_MiB xraw
+	for ((i = 0; i < count; i++)); do
+		measure 1 0 "${gopprof[@]}" -top "${L_FILE[i]}"
+		if [ "$M_RC" != 0 ]; then
+			say "${L_LABEL[i]}: go tool pprof failed (exit $M_RC): $(head -c 200 "$scratch/err")"
+			continue
+		fi
+		printf '%-7s %8s %7s | %8s %6s\n' "${L_LABEL[i]}" "$M_TIME" \
+			"$(fmt_div "$M_TIME" "${L_GUNZIP[i]}" 1)" "$(mb "$M_RSS" 1024)" \
+			"$(fmt_div "${M_RSS:+$((M_RSS * 1024))}" "${L_RAW[i]}" 1)"
+	done
+fi
+exit 0

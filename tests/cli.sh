@@ -1,0 +1,71 @@
+#!/bin/sh
+# Command-line behaviour: both spellings, flags, stdin, -output, help,
+# version and exit statuses. The last line is "N passed, N failed".
+#
+# Usage: tests/cli.sh PROF
+set -u
+prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+cd "$repo"
+export TZ=UTC
+passed=0
+failed=0
+heap=fixtures/leaky/normal/t1/heap.pb.gz
+golden=tests/golden/top/leaky_normal_t1_heap.txt
+
+# check NAME WANT_STATUS COMMAND...: runs COMMAND, keeps stdout/stderr in $tmp.
+check() {
+	name=$1 want=$2
+	shift 2
+	rc=0
+	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		return 0
+	fi
+	echo "FAIL $name: exit $rc, want $want"
+	head -n 3 "$tmp/err" | sed 's/^/  stderr: /'
+	return 1
+}
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+
+# The subcommand spelling equals pprof's spelling.
+if check subcommand 0 "$prof" top "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof top differs from golden"; fi
+if check text 0 "$prof" text "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof text differs"; fi
+if check dashdash 0 "$prof" --top "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof --top differs"; fi
+# -flag value and -flag=value are the same.
+"$prof" -top -nodecount=3 "$heap" > "$tmp/a" 2>/dev/null
+if check space-value 0 "$prof" -top -nodecount 3 "$heap" && cmp -s "$tmp/out" "$tmp/a"; then ok; else bad "-nodecount 3 vs -nodecount=3"; fi
+# Flags after the file, as a person types them.
+if check flag-after-file 0 "$prof" top "$heap" -nodecount=3 && cmp -s "$tmp/out" "$tmp/a"; then ok; else bad "flag after file"; fi
+# stdin as -.
+if "$prof" -top - < "$heap" > "$tmp/out" 2>/dev/null && cmp -s "$tmp/out" "$golden"; then ok; else bad "stdin -"; fi
+# Uncompressed input from stdin.
+if gzip -dc "$heap" | "$prof" -top - > "$tmp/out" 2>/dev/null && cmp -s "$tmp/out" "$golden"; then ok; else bad "uncompressed stdin"; fi
+# -output writes the file and nothing to stdout; a failed run leaves no file.
+if check output 0 "$prof" -top -output="$tmp/report.txt" "$heap" && [ ! -s "$tmp/out" ] && cmp -s "$tmp/report.txt" "$golden"; then ok; else bad "-output"; fi
+if check output-bad 1 "$prof" -top -output="$tmp/bad.txt" fixtures/broken/empty-file.pb && [ ! -e "$tmp/bad.txt" ] && [ -z "$(ls "$tmp" | grep tmp)" ]; then ok; else bad "-output on bad input"; fi
+# Usage errors exit 2 with one line on stderr naming the problem.
+if check unknown-flag 2 "$prof" -top -bogus "$heap" && grep -q "unknown flag -bogus" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "unknown flag"; fi
+if check no-file 2 "$prof" top; then ok; else bad "no file"; fi
+if check missing-value 2 "$prof" -top "$heap" -nodecount; then ok; else bad "missing value"; fi
+if check bad-int 2 "$prof" -top -nodecount=x "$heap"; then ok; else bad "bad int"; fi
+if check two-reports 2 "$prof" -top -text "$heap"; then ok; else bad "two reports"; fi
+# Bad sample index: input-dependent, exit 1, pprof's message.
+if check bad-index 1 "$prof" -top -sample_index=9 "$heap" && grep -q "sample_index 9 is outside the range \[0..3\]" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "bad sample index"; fi
+if check zero-divisor 1 "$prof" -top -divide_by=0 "$heap" && grep -q "zero divisor" "$tmp/err"; then ok; else bad "zero divisor"; fi
+# Missing file: exit 1, names the file.
+if check missing-file 1 "$prof" -top "$tmp/nope.pb.gz" && grep -q "^prof: $tmp/nope.pb.gz: No such file or directory$" "$tmp/err"; then ok; else bad "missing file"; fi
+# Help and version.
+if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
+if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi
+if check version 0 "$prof" --version && grep -q "^prof [0-9]" "$tmp/out"; then ok; else bad "--version"; fi
+# A write error on stdout is an error, not a silent success.
+if [ -w /dev/full ]; then
+	if check write-error 1 sh -c "\"$prof\" -top \"$heap\" > /dev/full" && grep -q "error writing output" "$tmp/err"; then ok; else bad "write error"; fi
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

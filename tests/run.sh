@@ -1,0 +1,92 @@
+#!/bin/sh
+# The whole test run: builds prof (build/) and, unless --no-asan, a second
+# copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
+# each: cmocka unit tests, golden top reports, broken inputs, CLI behaviour;
+# and, when go is installed, re-derives the goldens with go tool pprof.
+# Prints each suite's failures and ends with "N passed, N failed".
+#
+# Usage: tests/run.sh [--no-asan]
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+asan=1
+[ "${1:-}" = "--no-asan" ] && asan=0
+
+passed=0
+failed=0
+log=$(mktemp "${TMPDIR:-/tmp}/prof-tests.XXXXXX")
+trap 'rm -f "$log"' EXIT INT TERM
+
+# count LABEL: adds the last "N passed, N failed" line of $log to the totals.
+count() {
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$1: no result line (crashed?)"
+		tail -n 20 "$log"
+		failed=$((failed + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	grep -E '^(FAIL|---|\+\+\+|[-+@ ]|  stderr)' "$log" | head -n 60
+	echo "$1: $p passed, $f failed"
+}
+
+# unit BUILD LABEL: runs the cmocka binaries, counting each test case.
+unit() {
+	up=0
+	uf=0
+	for t in "$1"/tests/test_*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		out=$("$t" 2>&1)
+		n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+		m=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
+		if [ -z "$n$m" ]; then
+			printf '%s\n' "$out" | tail -n 20
+			m=1
+		fi
+		[ -n "$m" ] && printf '%s\n' "$out" | grep -E 'FAILED|ERROR|Failure' | head -n 20
+		up=$((up + ${n:-0}))
+		uf=$((uf + ${m:-0}))
+	done
+	echo "$up passed, $uf failed" > "$log"
+	count "$2"
+}
+
+suites() {
+	b=$1
+	tag=$2
+	unit "$b" "${tag}unit"
+	tests/golden/run.sh "$b/prof" > "$log" 2>&1
+	count "${tag}golden"
+	tests/broken.sh "$b/prof" > "$log" 2>&1
+	count "${tag}broken"
+	tests/cli.sh "$b/prof" > "$log" 2>&1
+	count "${tag}cli"
+}
+
+build() {
+	dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" > "$log" 2>&1 || { cat "$log"; echo "0 passed, 1 failed"; exit 1; }
+	fi
+	meson compile -C "$dir" > "$log" 2>&1 || { tail -n 40 "$log"; echo "0 passed, 1 failed"; exit 1; }
+}
+
+build build
+suites build ""
+if [ $asan -eq 1 ]; then
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		suites build-asan "asan "
+fi
+if command -v go > /dev/null 2>&1; then
+	tests/golden/rederive.sh > "$log" 2>&1
+	count "rederive"
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

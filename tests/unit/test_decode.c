@@ -1,0 +1,191 @@
+/* Unit tests: protobuf decoding, validation messages and the loader. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "load/load.h"
+#include "pbuild.h"
+
+/* main <- handle <- leaf, two samples on the same stack, one on a shorter one. */
+static uint8_t *small_profile(size_t *len)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_sample_type(&b, "cpu", "nanoseconds");
+	pb_function(&b, 1, "main.main", "/src/main.go");
+	pb_function(&b, 2, "main.handle", "/src/main.go");
+	pb_function(&b, 3, "main.leaf", "/src/leaf.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){2, 0});
+	pb_location(&b, 3, (uint64_t[]){3, 0});
+	pb_sample(&b, (uint64_t[]){3, 2, 1, 0}, (int64_t[]){1, 10});
+	pb_sample(&b, (uint64_t[]){3, 2, 1, 0}, (int64_t[]){2, 20});
+	pb_sample(&b, (uint64_t[]){2, 1, 0}, (int64_t[]){4, 40});
+	return pb_pack(&b, len);
+}
+
+static void decodes_model(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *buf = small_profile(&len);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	assert_non_null(p);
+	assert_false(err.set);
+	assert_int_equal(p->nsample_type, 2);
+	assert_string_equal(prof_str(p, p->sample_types[1].type), "cpu");
+	assert_int_equal(p->nfunction, 3);
+	assert_int_equal(p->nlocation, 3);
+	assert_int_equal(p->nsample, 3);
+	/* identical stacks share one stack entry */
+	assert_int_equal(p->nstack, 2);
+	assert_int_equal(p->samples[0].stack, p->samples[1].stack);
+	assert_int_equal(prof_sample_values(p, 2)[1], 40);
+	prof_profile_free(p);
+	free(buf);
+}
+
+static void decodes_gzip(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *buf = small_profile(&len);
+	uLongf zlen = compressBound(len) + 64;
+	uint8_t *z = malloc(zlen);
+	z_stream zs = {0};
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = buf;
+	zs.avail_in = (uInt)len;
+	zs.next_out = z;
+	zs.avail_out = (uInt)zlen;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t zn = zs.total_out;
+	deflateEnd(&zs);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(z, zn, &err);
+	assert_non_null(p);
+	assert_int_equal(p->nsample, 3);
+	prof_profile_free(p);
+	/* cut in the middle: truncated, not a crash */
+	p = prof_load_bytes(z, zn / 2, &err);
+	assert_null(p);
+	assert_non_null(strstr(err.msg, "truncated"));
+	free(z);
+	free(buf);
+}
+
+static void expect_error(const uint8_t *buf, size_t len, const char *want)
+{
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	assert_null(p);
+	assert_true(err.set);
+	if (!strstr(err.msg, want))
+		fail_msg("error \"%s\" does not contain \"%s\"", err.msg, want);
+}
+
+static void rejects_undefined_location(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "f", "f.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){1});
+	pb_sample(&b, (uint64_t[]){977, 1, 0}, (int64_t[]){1});
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	expect_error(buf, len, "sample 2 refers to location 977, which is not defined");
+	free(buf);
+}
+
+static void rejects_value_count(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "a", "count");
+	pb_sample_type(&b, "b", "count");
+	pb_function(&b, 1, "f", "f.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){1, 2});
+	b.p->sample[0]->n_value = 1;
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	expect_error(buf, len, "sample 1 has 1 value, but the profile has 2 sample types");
+	free(buf);
+}
+
+static void rejects_duplicate_and_zero_ids(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "a", "count");
+	pb_function(&b, 1, "f", "f.go");
+	pb_function(&b, 1, "g", "g.go");
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	expect_error(buf, len, "function 2 has id 1, which an earlier function has too");
+	free(buf);
+
+	pb_init(&b);
+	pb_sample_type(&b, "a", "count");
+	pb_function(&b, 1, "f", "f.go");
+	pb_location(&b, 0, (uint64_t[]){1, 0});
+	buf = pb_pack(&b, &len);
+	expect_error(buf, len, "location 1 has id 0, which is reserved");
+	free(buf);
+}
+
+static void rejects_bad_string_index(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "a", "count");
+	pb_function(&b, 1, "f", "f.go");
+	b.p->function[0]->name = 1000;
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	expect_error(buf, len, "function 1: name is string 1000, but the string table has");
+	free(buf);
+}
+
+static void rejects_framing(void **state)
+{
+	(void)state;
+	expect_error((const uint8_t *)"", 0, "empty input");
+	/* field 9 (time_nanos) with an 11-byte varint */
+	uint8_t overlong[] = {0x48, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+	expect_error(overlong, sizeof overlong, "byte 1: varint longer than 10 bytes");
+	/* string table entry claiming 100 bytes with 2 left */
+	uint8_t past[] = {0x32, 0x00, 0x32, 0x64, 'a', 'b'};
+	expect_error(past, sizeof past, "byte 2: field 6: length 100 runs past the end of the data (2 bytes left)");
+	/* sample_type as a varint */
+	uint8_t wire[] = {0x32, 0x00, 0x08, 0x01};
+	expect_error(wire, sizeof wire, "field 1 (sample_type) is varint, expected length-delimited");
+	expect_error((const uint8_t *)"hello, world\n", 13, "unrecognized profile format");
+	uint8_t gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03};
+	expect_error(gz, sizeof gz, "gzip data is truncated");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(decodes_model),
+		cmocka_unit_test(decodes_gzip),
+		cmocka_unit_test(rejects_undefined_location),
+		cmocka_unit_test(rejects_value_count),
+		cmocka_unit_test(rejects_duplicate_and_zero_ids),
+		cmocka_unit_test(rejects_bad_string_index),
+		cmocka_unit_test(rejects_framing),
+	};
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
+}

@@ -1,0 +1,146 @@
+/* Unit tests: aggregation into nodes and edges, as pprof counts them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "graph/graph.h"
+#include "load/load.h"
+#include "pbuild.h"
+
+static prof_profile *load(pbuild *b)
+{
+	size_t len;
+	uint8_t *buf = pb_pack(b, &len);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	free(buf);
+	if (!p)
+		fail_msg("load: %s", err.msg);
+	return p;
+}
+
+static uint32_t node_named(const graph_index *ix, const char *name)
+{
+	for (uint32_t n = 0; n < ix->ninfo; n++)
+		if (strcmp(ix->printable[n], name) == 0)
+			return n;
+	fail_msg("no node %s", name);
+	return 0;
+}
+
+/* Recursion: a function appearing twice in one stack counts once in cum. */
+static void recursion_counts_once(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "m.go");
+	pb_function(&b, 2, "main.fib", "m.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){2, 0});
+	pb_location(&b, 3, (uint64_t[]){2, 0});
+	pb_sample(&b, (uint64_t[]){2, 3, 2, 1, 0}, (int64_t[]){5});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){3});
+	prof_profile *p = load(&b);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_weights gw;
+	graph_weights_compute(&gw, p, 0, false);
+	assert_int_equal(gw.total, 8);
+	graph *g = graph_build(ix, &gw, NULL, false);
+	uint32_t fib = node_named(ix, "main.fib"), m = node_named(ix, "main.main");
+	assert_int_equal(g->cum[fib], 5);
+	assert_int_equal(g->flat[fib], 5);
+	assert_int_equal(g->cum[m], 8);
+	assert_int_equal(g->flat[m], 3);
+	graph_sort(g, false);
+	assert_int_equal(g->nodes[0], fib);
+	graph_free(g);
+	graph_weights_free(&gw);
+	graph_index_free(ix);
+	prof_profile_free(p);
+}
+
+/* Inlined lines become their own nodes, reached by inline edges. */
+static void inline_edges(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "m.go");
+	pb_function(&b, 2, "main.small", "m.go");
+	pb_function(&b, 3, "main.big", "m.go");
+	pb_location(&b, 1, (uint64_t[]){2, 1, 0}); /* small inlined into main */
+	pb_location(&b, 2, (uint64_t[]){3, 0});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){4});
+	pb_sample(&b, (uint64_t[]){2, 1, 0}, (int64_t[]){6});
+	prof_profile *p = load(&b);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_weights gw;
+	graph_weights_compute(&gw, p, 0, false);
+	graph *g = graph_build(ix, &gw, NULL, false);
+	uint8_t flags[16];
+	graph_inline_flags(g, flags);
+	assert_string_equal(graph_inline_label(flags[node_named(ix, "main.small")]), "(inline)");
+	assert_string_equal(graph_inline_label(flags[node_named(ix, "main.main")]), "");
+	/* big is called from small's location: a call edge from small */
+	assert_string_equal(graph_inline_label(flags[node_named(ix, "main.big")]), "");
+	assert_int_equal(g->flat[node_named(ix, "main.small")], 4);
+	assert_int_equal(g->cum[node_named(ix, "main.small")], 10);
+	graph_free(g);
+	graph_index_free(ix);
+
+	/* -noinlines: the location becomes its outermost function */
+	ix = graph_index_new(p, GRAN_FUNCTIONS, true);
+	g = graph_build(ix, &gw, NULL, false);
+	assert_int_equal(g->flat[node_named(ix, "main.main")], 4);
+	graph_free(g);
+	graph_weights_free(&gw);
+	graph_index_free(ix);
+	prof_profile_free(p);
+}
+
+/* Mean: values divided by the count in value 0; trimming drops small nodes. */
+static void mean_and_trim(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "contentions", "count");
+	pb_sample_type(&b, "delay", "nanoseconds");
+	pb_function(&b, 1, "main.main", "m.go");
+	pb_function(&b, 2, "main.tiny", "m.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){2, 0});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){4, 4000});
+	pb_sample(&b, (uint64_t[]){2, 1, 0}, (int64_t[]){1, 1});
+	prof_profile *p = load(&b);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_weights gw;
+	graph_weights_compute(&gw, p, 1, true);
+	assert_int_equal(gw.total, 4001 / 5);
+	graph *g = graph_build(ix, &gw, NULL, false);
+	assert_int_equal(graph_flat_value(g, node_named(ix, "main.main")), 1000);
+	graph_free(g);
+	graph_trim_opts o = {.node_fraction = 0.005, .edge_fraction = 0.001};
+	graph_trim_result tr = graph_trimmed(ix, &gw, &o);
+	assert_int_equal(tr.dropped_nodes, 1);
+	assert_int_equal(tr.g->nnodes, 1);
+	graph_free(tr.g);
+	graph_weights_free(&gw);
+	graph_index_free(ix);
+	prof_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(recursion_counts_once),
+		cmocka_unit_test(inline_edges),
+		cmocka_unit_test(mean_and_trim),
+	};
+	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
+}

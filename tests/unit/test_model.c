@@ -1,0 +1,145 @@
+/* Unit tests: string interning, stack interning, sample-index rules, formatting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/profile.h"
+#include "report/format.h"
+#include "util/err.h"
+
+static void interns_strings(void **state)
+{
+	(void)state;
+	prof_profile *p = prof_profile_new();
+	assert_int_equal(prof_intern(p, "", 0), 0);
+	prof_strid a = prof_intern(p, "runtime.gopark", 14);
+	prof_strid b = prof_intern(p, "runtime.gopark", 14);
+	prof_strid c = prof_intern(p, "runtime.goparkX", 15);
+	assert_int_equal(a, b);
+	assert_int_not_equal(a, c);
+	assert_string_equal(prof_str(p, c), "runtime.goparkX");
+	/* embedded NUL bytes are part of the string */
+	prof_strid d = prof_intern(p, "a\0b", 3);
+	assert_int_not_equal(d, prof_intern(p, "a", 1));
+	assert_int_equal(prof_strlen(p, d), 3);
+	/* many strings force rehashing */
+	char buf[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(buf, sizeof buf, "s%d", i);
+		prof_intern(p, buf, strlen(buf));
+	}
+	assert_int_equal(prof_intern(p, "s4999", 5), prof_intern(p, "s4999", 5));
+	assert_int_equal(prof_intern(p, "runtime.gopark", 14), a);
+	prof_profile_free(p);
+}
+
+static void interns_stacks(void **state)
+{
+	(void)state;
+	prof_profile *p = prof_profile_new();
+	prof_stack_index ix = {0};
+	uint32_t s1 = prof_stack_intern(p, &ix, (uint32_t[]){1, 2, 3}, 3);
+	uint32_t s2 = prof_stack_intern(p, &ix, (uint32_t[]){1, 2}, 2);
+	uint32_t s3 = prof_stack_intern(p, &ix, (uint32_t[]){1, 2, 3}, 3);
+	uint32_t s4 = prof_stack_intern(p, &ix, NULL, 0);
+	assert_int_equal(s1, s3);
+	assert_int_not_equal(s1, s2);
+	assert_int_not_equal(s4, s2);
+	for (uint32_t i = 0; i < 10000; i++)
+		prof_stack_intern(p, &ix, (uint32_t[]){i, i + 1}, 2);
+	assert_int_equal(prof_stack_intern(p, &ix, (uint32_t[]){1, 2}, 2), s2);
+	prof_stack_index_free(&ix);
+	prof_profile_free(p);
+}
+
+static prof_profile *typed(const char *const *types, size_t n, const char *deflt)
+{
+	prof_profile *p = prof_profile_new();
+	p->sample_types = calloc(n, sizeof *p->sample_types);
+	for (size_t i = 0; i < n; i++)
+		p->sample_types[i].type = prof_intern(p, types[i], strlen(types[i]));
+	p->nsample_type = n;
+	if (deflt)
+		p->default_sample_type = prof_intern(p, deflt, strlen(deflt));
+	return p;
+}
+
+static void picks_sample_index(void **state)
+{
+	(void)state;
+	const char *heap[] = {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"};
+	prof_profile *p = typed(heap, 4, "inuse_space");
+	prof_err err = {0};
+	assert_int_equal(prof_sample_index(p, NULL, &err), 3);
+	assert_int_equal(prof_sample_index(p, "alloc_space", &err), 1);
+	assert_int_equal(prof_sample_index(p, "0", &err), 0);
+	assert_int_equal(prof_sample_index(p, "4", &err), -1);
+	assert_string_equal(err.msg, "sample_index 4 is outside the range [0..3]");
+	prof_profile_free(p);
+
+	/* no default: the last type; legacy inuse_ prefix on "space" types */
+	const char *legacy[] = {"objects", "space"};
+	p = typed(legacy, 2, NULL);
+	err = (prof_err){0};
+	assert_int_equal(prof_sample_index(p, "", &err), 1);
+	assert_int_equal(prof_sample_index(p, "inuse_objects", &err), 0);
+	assert_int_equal(prof_sample_index(p, "bogus", &err), -1);
+	assert_string_equal(err.msg, "sample_index \"bogus\" must be one of: [objects space]");
+	prof_profile_free(p);
+
+	/* a default that names no type falls back to the last */
+	const char *two[] = {"a", "b"};
+	p = typed(two, 2, "zzz");
+	assert_int_equal(prof_sample_index(p, NULL, &err), 1);
+	prof_profile_free(p);
+}
+
+static void formats_like_pprof(void **state)
+{
+	(void)state;
+	char b[64];
+	fmt_scaled_label(b, sizeof b, 1536, "bytes", "minimum");
+	assert_string_equal(b, "1.50kB");
+	fmt_scaled_label(b, sizeof b, 1048576, "bytes", "minimum");
+	assert_string_equal(b, "1MB");
+	fmt_scaled_label(b, sizeof b, 0, "bytes", "MB");
+	assert_string_equal(b, "0");
+	fmt_scaled_label(b, sizeof b, 1500000, "nanoseconds", "ms");
+	assert_string_equal(b, "1.50ms");
+	fmt_scaled_label(b, sizeof b, 1500000, "nanoseconds", "auto");
+	assert_string_equal(b, "1.50ms");
+	fmt_scaled_label(b, sizeof b, 42, "count", "count");
+	assert_string_equal(b, "42");
+	fmt_scaled_label(b, sizeof b, -2048, "bytes", "kb");
+	assert_string_equal(b, "-2kB");
+	fmt_scaled_label(b, sizeof b, 7, "widgets", "widgets");
+	assert_string_equal(b, "7widgets");
+	fmt_percentage(b, sizeof b, 1, 3);
+	assert_string_equal(b, "33.33%");
+	fmt_percentage(b, sizeof b, 1, 1);
+	assert_string_equal(b, "  100%");
+	fmt_percentage(b, sizeof b, 1, 2000);
+	assert_string_equal(b, " 0.05%");
+	fmt_percentage(b, sizeof b, 1, 1000000);
+	assert_string_equal(b, "0.0001%");
+	fmt_percentage(b, sizeof b, 0, 0);
+	assert_string_equal(b, "    0%");
+	fmt_percentage(b, sizeof b, -5, 10);
+	assert_string_equal(b, "50.00%");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(interns_strings),
+		cmocka_unit_test(interns_stacks),
+		cmocka_unit_test(picks_sample_index),
+		cmocka_unit_test(formats_like_pprof),
+	};
+	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}
