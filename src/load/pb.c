@@ -1,18 +1,24 @@
 /*
  * pb: decodes pprof's protobuf (perftools.profiles.Profile) into the model.
  *
- * Owns: the wire-level walk of the top-level Profile message and the
- * validation of every cross reference. The top level is scanned here, one
- * field at a time, so that the (possibly huge) repeated fields are never
- * unpacked as a whole; each sub-message (Sample, Location, ...) is unpacked by
- * protobuf-c into a scratch arena that is reset after every message, so peak
- * memory stays near the size of the model.
+ * Owns: the wire-level walk of the Profile message and the validation of
+ * every cross reference.
  *
- * Order: Go writes samples before locations and the string table near the end,
- * so the decoder makes several passes over the top-level fields: strings and
- * structure first, then headers, mappings and functions, then locations, then
- * samples. The first pass checks every varint, length and wire type of the top
- * level, so later passes only meet well-formed framing.
+ * Streaming. The uncompressed bytes arrive through a window (pb_source), so
+ * a large profile is never held inflated in memory. Go writes samples first
+ * and the string table near the end, so nothing can be resolved on the way:
+ *   - samples (the bulk) are decoded on the spot by hand, their stacks
+ *     interned by raw location id and their label string indices kept raw;
+ *   - strings are interned as they come;
+ *   - every other top-level field (sample types, mappings, locations,
+ *     functions, scalars: small) is copied aside with its file offset and
+ *     unpacked by protobuf-c once the stream ends.
+ * Then ids are resolved and everything is checked, with messages naming the
+ * byte offset in the uncompressed data or the 1-based number of the record.
+ *
+ * Sample is hand-decoded because it is 95% of a profile and protobuf-c's
+ * generic unpacking (allocation of each repeated field) was the largest cost
+ * in the benchmark; the small messages keep protobuf-c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,9 +26,10 @@
 #include <string.h>
 
 #include "load/load.h"
+#include "load/pb_source.h"
 #include "profile.pb-c.h"
 
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_SGROUP = 3, WT_EGROUP = 4, WT_I32 = 5 };
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 
 /* Top-level Profile field numbers. */
 enum {
@@ -42,10 +49,11 @@ static const char *const wire_names[] = {"varint", "64-bit", "length-delimited",
 
 typedef struct field {
 	uint32_t num, wt;
-	size_t at;        /* offset of the field's tag in the message */
+	size_t at;        /* absolute offset of the field's tag */
 	uint64_t v;       /* varint/fixed value */
 	const uint8_t *d; /* WT_LEN payload */
 	size_t n;
+	size_t d_at;      /* absolute offset of the payload */
 } field;
 
 /* Maps a file's 64-bit ids to model indices. */
@@ -55,25 +63,52 @@ typedef struct idmap {
 	size_t nslots;
 } idmap;
 
-/* State of the sample pass: stack interning and array capacities. */
-typedef struct sample_state {
-	prof_stack_index stacks;
-	uint32_t *locs;
-	size_t loccap, samplecap, valuecap, labelcap;
-} sample_state;
+/*
+ * Stacks as the file spells them, interned while streaming. Location ids are
+ * stored as 32-bit keys: the id itself when below 2^31 (Go numbers locations
+ * 1..n), else 2^31 + the order in which that large id was first seen.
+ */
+#define BIG_KEY 0x80000000u
+
+typedef struct raw_stacks {
+	uint32_t *ids;
+	size_t nids, idcap;
+	prof_stack *st;     /* off/len into ids */
+	uint32_t *hash;
+	uint32_t *first;    /* 1-based number of the first sample using it */
+	size_t n, cap, hcap, fcap;
+	uint32_t *slots;    /* stack + 1 */
+	size_t nslots;
+} raw_stacks;
 
 typedef struct decoder {
 	prof_profile *p;
-	const uint8_t *base; /* the whole message: offsets in errors are relative to it */
-	size_t len;
 	prof_err *err;
 	prof_strid *strs; /* file string index -> interned id */
 	size_t nstr, strcap;
+	uint8_t *saved;   /* records: u64 offset, u64 length, field bytes */
+	size_t nsaved, savedcap;
+	raw_stacks rs;
+	size_t labelcap;
+	/* The first label string index that cannot be valid (negative or huge). */
+	int64_t bad_label_index;
+	const char *bad_label_field;
+	size_t bad_label;
+	uint64_t *ids, *vals; /* one sample's location ids and values */
+	uint32_t *keys;
+	size_t idcap, valcap, keycap;
+	idmap bigids;         /* large location id -> ordinal */
+	uint64_t *bigid_list; /* ordinal -> id */
+	size_t nbigid, bigidcap;
+	size_t samplecap, pvaluecap;
+	size_t nvalues;   /* values stored so far */
+	size_t first_nvalue; /* value count of sample 1 */
+	size_t bad_sample, bad_nvalue; /* first sample whose count differs from sample 1's */
 	arena scratch;
 	ProtobufCAllocator alloc;
+	bool top; /* scanning the top level (names fields in errors) */
 	idmap mappings, functions, locations;
 	size_t mapcap, funccap, loccap, linecap, typecap, commentcap;
-	sample_state ss;
 } decoder;
 
 static uint64_t mix64(uint64_t x)
@@ -136,73 +171,127 @@ static void idmap_free(idmap *m)
 	free(m->vals);
 }
 
-/* Reads a varint at *pos; fails with a message naming the byte offset. */
-static bool get_varint(decoder *dc, const uint8_t *d, size_t n, size_t *pos, uint64_t *out)
+/*
+ * Reads a varint at d[*pos] (d[0] is at absolute offset base). Returns 1,
+ * 0 when the data ends inside it (more may come), -1 on a bad varint.
+ */
+static int get_varint(decoder *dc, const uint8_t *d, size_t n, size_t base, size_t *pos, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t start = *pos;
 	for (unsigned i = 0;; i++) {
-		if (*pos >= n)
-			return prof_errf(dc->err, "byte %zu: truncated varint (data ends inside it)",
-			                 (size_t)(d - dc->base) + start);
-		if (i == 10)
-			return prof_errf(dc->err, "byte %zu: varint longer than 10 bytes",
-			                 (size_t)(d - dc->base) + start);
-		uint8_t b = d[(*pos)++];
+		if (i == 10) {
+			prof_errf(dc->err, "byte %zu: varint longer than 10 bytes", base + start);
+			return -1;
+		}
+		if (start + i >= n)
+			return 0;
+		uint8_t b = d[start + i];
 		v |= (uint64_t)(b & 0x7f) << (7 * i);
-		if (!(b & 0x80))
-			break;
+		if (!(b & 0x80)) {
+			*pos = start + i + 1;
+			*out = v;
+			return 1;
+		}
 	}
-	*out = v;
-	return true;
 }
 
-/* Reads the next field of the message d[0..n). */
-static bool next_field(decoder *dc, const uint8_t *d, size_t n, size_t *pos, field *f)
+/*
+ * Reads the next field of d[0..n) (absolute offset base). Returns 1 with *f
+ * filled, 0 when the field is not complete in d (with *need, when known, the
+ * bytes the whole field takes from *pos), -1 on an error.
+ */
+static int scan_field(decoder *dc, const uint8_t *d, size_t n, size_t base, size_t *pos, field *f,
+                      size_t *need)
 {
-	f->at = *pos;
+	size_t p = *pos;
 	uint64_t tag;
-	if (!get_varint(dc, d, n, pos, &tag))
-		return false;
-	size_t off = (size_t)(d - dc->base) + f->at;
+	*need = 0;
+	int r = get_varint(dc, d, n, base, &p, &tag);
+	if (r <= 0)
+		return r;
+	f->at = base + *pos;
 	f->num = (uint32_t)(tag >> 3);
 	f->wt = (uint32_t)(tag & 7);
-	if (tag >> 3 == 0 || tag >> 3 > 0x1fffffff)
-		return prof_errf(dc->err, "byte %zu: invalid field number %" PRIu64, off, tag >> 3);
+	if (tag >> 3 == 0 || tag >> 3 > 0x1fffffff) {
+		prof_errf(dc->err, "byte %zu: invalid field number %" PRIu64, f->at, tag >> 3);
+		return -1;
+	}
 	switch (f->wt) {
 	case WT_VARINT:
-		return get_varint(dc, d, n, pos, &f->v);
+		r = get_varint(dc, d, n, base, &p, &f->v);
+		break;
 	case WT_I64:
 	case WT_I32: {
 		size_t w = f->wt == WT_I64 ? 8 : 4;
-		if (n - *pos < w)
-			return prof_errf(dc->err, "byte %zu: field %u: fixed-size value runs past the end of the data",
-			                 off, f->num);
+		if (n - p < w) {
+			*need = p - *pos + w;
+			return 0;
+		}
 		f->v = 0;
 		for (size_t i = 0; i < w; i++)
-			f->v |= (uint64_t)d[*pos + i] << (8 * i);
-		*pos += w;
-		return true;
+			f->v |= (uint64_t)d[p + i] << (8 * i);
+		p += w;
+		r = 1;
+		break;
 	}
 	case WT_LEN: {
 		uint64_t l;
-		if (!get_varint(dc, d, n, pos, &l))
-			return false;
-		if (l > n - *pos)
-			return prof_errf(dc->err,
-			                 "byte %zu: field %u: length %" PRIu64 " runs past the end of the data (%zu byte%s left)",
-			                 off, f->num, l, n - *pos, n - *pos == 1 ? "" : "s");
-		f->d = d + *pos;
+		r = get_varint(dc, d, n, base, &p, &l);
+		if (r <= 0)
+			return r;
+		if (l > SIZE_MAX / 2) {
+			prof_errf(dc->err, "byte %zu: field %u: length %" PRIu64 " is impossibly large", f->at, f->num, l);
+			return -1;
+		}
+		if (l > n - p) {
+			*need = p - *pos + (size_t)l;
+			f->n = (size_t)l;
+			return 0;
+		}
+		f->d = d + p;
 		f->n = (size_t)l;
-		*pos += (size_t)l;
+		f->d_at = base + p;
+		p += (size_t)l;
+		break;
+	}
+	default: {
+		bool named = dc->top && f->num <= F_DEFAULT_SAMPLE_TYPE;
+		prof_errf(dc->err, "byte %zu: field %u%s%s%s: invalid wire type %u", f->at, f->num,
+		          named ? " (" : "", named ? top_names[f->num] : "", named ? ")" : "", f->wt);
+		return -1;
+	}
+	}
+	if (r > 0)
+		*pos = p;
+	return r;
+}
+
+/* scan_field over a complete message: running out of data is an error here. */
+static bool next_field(decoder *dc, const uint8_t *d, size_t n, size_t base, size_t *pos, field *f)
+{
+	size_t need;
+	size_t start = *pos;
+	int r = scan_field(dc, d, n, base, pos, f, &need);
+	if (r > 0)
 		return true;
+	if (r == 0) {
+		if (need && f->wt == WT_LEN)
+			return prof_errf(dc->err,
+			                 "byte %zu: field %u: length %zu runs past the end of the data (%zu byte%s left)",
+			                 base + start, f->num, f->n, n - (start + need - f->n),
+			                 n - (start + need - f->n) == 1 ? "" : "s");
+		if (need)
+			return prof_errf(dc->err, "byte %zu: field %u: fixed-size value runs past the end of the data",
+			                 base + start, f->num);
+		/* The cut varint is the tag, or the value right after a whole tag. */
+		size_t at = start;
+		uint64_t tag;
+		if (get_varint(dc, d, n, base, &at, &tag) <= 0)
+			at = start;
+		return prof_errf(dc->err, "byte %zu: truncated varint (data ends inside it)", base + at);
 	}
-	default:
-		return prof_errf(dc->err, "byte %zu: field %u%s%s%s: invalid wire type %u", off, f->num,
-		                 d == dc->base && f->num < 15 ? " (" : "",
-		                 d == dc->base && f->num < 15 ? top_names[f->num] : "",
-		                 d == dc->base && f->num < 15 ? ")" : "", f->wt);
-	}
+	return false;
 }
 
 /* Wire type each known top-level field must have (comment may also be packed). */
@@ -241,9 +330,8 @@ static bool sub_failed(decoder *dc, const field *f, const char *what)
 	size_t pos = 0;
 	field sf;
 	while (pos < f->n && !dc->err->set)
-		next_field(dc, f->d, f->n, &pos, &sf);
-	return prof_errf(dc->err, "byte %zu: %s is malformed (a field has the wrong type)",
-	                 (size_t)(f->d - dc->base), what);
+		next_field(dc, f->d, f->n, f->d_at, &pos, &sf);
+	return prof_errf(dc->err, "byte %zu: %s is malformed (a field has the wrong type)", f->d_at, what);
 }
 
 static bool get_str(decoder *dc, int64_t idx, prof_strid *out, const char *what, const char *field_name)
@@ -266,37 +354,294 @@ static void pb_free(void *data, void *ptr)
 	(void)ptr; /* the scratch arena is reset after each message */
 }
 
-typedef bool (*field_fn)(decoder *dc, const field *f);
+/* ---- samples, decoded while streaming ---- */
 
-/* Calls fn for every top-level field whose number is in nums (0-terminated). */
-static bool each_field(decoder *dc, const uint32_t *nums, field_fn fn)
+static uint32_t hash_ids(const uint32_t *ids, size_t n)
 {
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ ids[i]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Interns ids[0..n) as a raw stack; sample is the 1-based number of its user. */
+static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32_t sample)
+{
+	if ((rs->n + 1) * 2 > rs->nslots) {
+		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
+		uint32_t *slots = xcalloc(nslots, sizeof *slots);
+		for (size_t s = 0; s < rs->n; s++) {
+			size_t j = rs->hash[s] & (nslots - 1);
+			while (slots[j])
+				j = (j + 1) & (nslots - 1);
+			slots[j] = (uint32_t)s + 1;
+		}
+		free(rs->slots);
+		rs->slots = slots;
+		rs->nslots = nslots;
+	}
+	uint32_t h = hash_ids(ids, n);
+	size_t j = h & (rs->nslots - 1);
+	while (rs->slots[j]) {
+		uint32_t s = rs->slots[j] - 1;
+		if (rs->hash[s] == h && rs->st[s].len == n &&
+		    (n == 0 || memcmp(rs->ids + rs->st[s].off, ids, n * sizeof *ids) == 0))
+			return s;
+		j = (j + 1) & (rs->nslots - 1);
+	}
+	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
+		prof_oom();
+	GROW(rs->st, rs->cap, rs->n + 1);
+	GROW(rs->hash, rs->hcap, rs->n + 1);
+	GROW(rs->first, rs->fcap, rs->n + 1);
+	GROW(rs->ids, rs->idcap, rs->nids + n);
+	if (n)
+		memcpy(rs->ids + rs->nids, ids, n * sizeof *ids);
+	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
+	rs->hash[rs->n] = h;
+	rs->first[rs->n] = sample;
+	rs->nids += n;
+	rs->slots[j] = (uint32_t)rs->n + 1;
+	return (uint32_t)rs->n++;
+}
+
+/* A repeated varint field, packed or not; calls push for each value. */
+static bool repeated_varints(decoder *dc, const field *f, size_t si, const char *name,
+                             uint64_t **arr, size_t *n, size_t *cap)
+{
+	if (f->wt == WT_VARINT) {
+		GROW(*arr, *cap, *n + 1);
+		(*arr)[(*n)++] = f->v;
+		return true;
+	}
+	if (f->wt != WT_LEN)
+		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
+		                 name, wire_names[f->wt]);
 	size_t pos = 0;
-	field f;
-	while (pos < dc->len) {
-		if (!next_field(dc, dc->base, dc->len, &pos, &f))
+	GROW(*arr, *cap, *n + f->n);
+	while (pos < f->n) {
+		uint64_t v;
+		/* Fast path: a one-byte varint. */
+		if (!(f->d[pos] & 0x80)) {
+			(*arr)[(*n)++] = f->d[pos++];
+			continue;
+		}
+		int r = get_varint(dc, f->d, f->n, f->d_at, &pos, &v);
+		if (r < 0)
 			return false;
-		for (const uint32_t *n = nums; *n; n++)
-			if (*n == f.num) {
-				if (!fn(dc, &f))
-					return false;
-				arena_reset(&dc->scratch);
-				break;
-			}
+		if (r == 0)
+			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
+			                 si, name);
+		(*arr)[(*n)++] = v;
 	}
 	return true;
 }
 
-static bool pass_structure(decoder *dc, const field *f)
+/* A label's string index, kept raw until the string table is known. */
+static uint32_t raw_index(decoder *dc, int64_t v, const char *name)
+{
+	if (v >= 0 && v < (int64_t)UINT32_MAX)
+		return (uint32_t)v;
+	if (!dc->bad_label_field) {
+		dc->bad_label_index = v;
+		dc->bad_label_field = name;
+		dc->bad_label = dc->p->nlabel;
+	}
+	return UINT32_MAX;
+}
+
+static bool decode_label(decoder *dc, const field *f, uint32_t si)
+{
+	if (f->wt != WT_LEN)
+		return prof_errf(dc->err, "byte %zu: sample %u: label is %s, expected length-delimited", f->at,
+		                 si, wire_names[f->wt]);
+	int64_t v[5] = {0};
+	size_t pos = 0;
+	field lf;
+	while (pos < f->n) {
+		if (!next_field(dc, f->d, f->n, f->d_at, &pos, &lf))
+			return false;
+		if (lf.num >= 1 && lf.num <= 4) {
+			if (lf.wt != WT_VARINT)
+				return prof_errf(dc->err, "byte %zu: sample %u: label field %u is %s, expected varint",
+				                 lf.at, si, lf.num, wire_names[lf.wt]);
+			v[lf.num] = (int64_t)lf.v;
+		}
+	}
+	prof_profile *p = dc->p;
+	GROW(p->labels, dc->labelcap, p->nlabel + 1);
+	/* String fields hold raw file indices until resolve_labels. */
+	p->labels[p->nlabel] = (prof_label){.key = raw_index(dc, v[1], "label key"),
+	                                    .str = raw_index(dc, v[2], "label value"),
+	                                    .num_unit = raw_index(dc, v[4], "label unit"),
+	                                    .num = v[3]};
+	p->nlabel++;
+	return true;
+}
+
+/* The 32-bit key of a location id (see BIG_KEY). */
+static uint32_t id_key(decoder *dc, uint64_t id)
+{
+	if (id < BIG_KEY)
+		return (uint32_t)id;
+	uint32_t ord = idmap_get(&dc->bigids, id);
+	if (ord == PROF_NONE) {
+		if (dc->nbigid >= BIG_KEY - 1)
+			prof_oom();
+		ord = (uint32_t)dc->nbigid;
+		idmap_put(&dc->bigids, id, ord, dc->nbigid);
+		GROW(dc->bigid_list, dc->bigidcap, dc->nbigid + 1);
+		dc->bigid_list[dc->nbigid++] = id;
+	}
+	return BIG_KEY + ord;
+}
+
+static bool decode_sample(decoder *dc, const field *sf)
+{
+	prof_profile *p = dc->p;
+	size_t si = p->nsample + 1; /* 1-based, for messages */
+	size_t nids = 0, nvals = 0;
+	size_t pos = 0;
+	field f;
+	size_t label_off = p->nlabel;
+	while (pos < sf->n) {
+		if (!next_field(dc, sf->d, sf->n, sf->d_at, &pos, &f))
+			return false;
+		switch (f.num) {
+		case 1:
+			if (!repeated_varints(dc, &f, si, "location_id", &dc->ids, &nids, &dc->idcap))
+				return false;
+			break;
+		case 2:
+			if (!repeated_varints(dc, &f, si, "value", &dc->vals, &nvals, &dc->valcap))
+				return false;
+			break;
+		case 3:
+			if (!decode_label(dc, &f, (uint32_t)si))
+				return false;
+			break;
+		}
+	}
+	if (si == 1)
+		dc->first_nvalue = nvals;
+	else if (nvals != dc->first_nvalue && !dc->bad_sample) {
+		dc->bad_sample = si;
+		dc->bad_nvalue = nvals;
+	}
+	if (si >= UINT32_MAX)
+		return prof_errf(dc->err, "too many samples");
+	GROW(p->values, dc->pvaluecap, dc->nvalues + nvals);
+	for (size_t i = 0; i < nvals; i++)
+		p->values[dc->nvalues + i] = (int64_t)dc->vals[i];
+	dc->nvalues += nvals;
+	GROW(p->samples, dc->samplecap, p->nsample + 1);
+	prof_sample *s = &p->samples[p->nsample++];
+	GROW(dc->keys, dc->keycap, nids);
+	for (size_t i = 0; i < nids; i++)
+		dc->keys[i] = id_key(dc, dc->ids[i]);
+	s->stack = raw_intern(&dc->rs, dc->keys, nids, (uint32_t)si);
+	s->label_off = (uint32_t)label_off;
+	s->nlabel = (uint32_t)(p->nlabel - label_off);
+	return true;
+}
+
+/* ---- the stream ---- */
+
+static void save_field(decoder *dc, const uint8_t *bytes, size_t n, size_t at)
+{
+	GROW(dc->saved, dc->savedcap, dc->nsaved + 16 + n);
+	uint64_t hdr[2] = {at, n};
+	memcpy(dc->saved + dc->nsaved, hdr, sizeof hdr);
+	memcpy(dc->saved + dc->nsaved + 16, bytes, n);
+	dc->nsaved += 16 + n;
+}
+
+static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size_t len)
 {
 	if (!check_top_wire(dc, f))
 		return false;
-	if (f->num == F_STRING_TABLE) {
+	switch (f->num) {
+	case F_STRING_TABLE:
 		GROW(dc->strs, dc->strcap, dc->nstr + 1);
 		dc->strs[dc->nstr++] = prof_intern(dc->p, (const char *)f->d, f->n);
+		return true;
+	case F_SAMPLE:
+		return decode_sample(dc, f);
+	default:
+		if (f->num <= F_DEFAULT_SAMPLE_TYPE)
+			save_field(dc, start, len, f->at);
+		return true;
 	}
-	return true;
 }
+
+/* Reads all fields from src; false with *err set on bad framing or input. */
+static bool stream(decoder *dc, pb_source *src)
+{
+	size_t cap = 1 << 20, have = 0, pos = 0, base = 0;
+	uint8_t *buf = xmalloc(cap);
+	bool eof = false, ok = true;
+	while (ok) {
+		if (!eof && have - pos < cap / 2) {
+			/* Keep the unread tail, then fill the rest of the window. */
+			memmove(buf, buf + pos, have - pos);
+			base += pos;
+			have -= pos;
+			pos = 0;
+			size_t got = pb_source_read(src, buf + have, cap - have, dc->err);
+			if (got == SIZE_MAX) {
+				ok = false;
+				break;
+			}
+			if (got == 0)
+				eof = true;
+			have += got;
+		}
+		if (pos == have && eof)
+			break;
+		field f;
+		size_t need, at = pos;
+		dc->top = true;
+		int r = scan_field(dc, buf, have, base, &pos, &f, &need);
+		dc->top = false;
+		if (r < 0) {
+			ok = false;
+		} else if (r > 0) {
+			ok = stream_field(dc, &f, buf + at, pos - at);
+		} else if (eof) {
+			pos = at;
+			dc->top = true;
+			next_field(dc, buf, have, base, &pos, &f); /* names the truncation */
+			ok = false;
+		} else if (need > cap / 2) {
+			/* One field larger than half the window: make room for it. */
+			while (need > cap / 2)
+				cap *= 2;
+			buf = xrealloc(buf, cap);
+			pos = at;
+		} else {
+			pos = at;
+			if (have - pos >= cap / 2) {
+				/* Force a refill even though the tail is long. */
+				memmove(buf, buf + pos, have - pos);
+				base += pos;
+				have -= pos;
+				pos = 0;
+				size_t got = pb_source_read(src, buf + have, cap - have, dc->err);
+				if (got == SIZE_MAX)
+					ok = false;
+				else if (got == 0)
+					eof = true;
+				have += got;
+			}
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+/* ---- after the stream: headers, locations, then resolving samples ---- */
 
 static bool value_type(decoder *dc, const field *f, prof_valuetype *vt, const char *what)
 {
@@ -308,7 +653,7 @@ static bool value_type(decoder *dc, const field *f, prof_valuetype *vt, const ch
 	       get_str(dc, m->unit, &vt->unit, what, "unit");
 }
 
-static bool pass_headers(decoder *dc, const field *f)
+static bool header_field(decoder *dc, const field *f)
 {
 	prof_profile *p = dc->p;
 	char what[64];
@@ -340,16 +685,16 @@ static bool pass_headers(decoder *dc, const field *f)
 	case F_COMMENT: {
 		size_t pos = 0;
 		uint64_t v = f->v;
-		do {
-			if (f->wt == WT_LEN && !get_varint(dc, f->d, f->n, &pos, &v))
-				return false;
-			if (f->wt == WT_LEN && f->n == 0)
-				break;
+		while (f->wt == WT_VARINT || pos < f->n) {
+			if (f->wt == WT_LEN && get_varint(dc, f->d, f->n, f->d_at, &pos, &v) <= 0)
+				return prof_errf(dc->err, "byte %zu: comment list is malformed", f->d_at);
 			GROW(p->comments, dc->commentcap, p->ncomment + 1);
 			if (!get_str(dc, (int64_t)v, &p->comments[p->ncomment], "profile", "comment"))
 				return false;
 			p->ncomment++;
-		} while (f->wt == WT_LEN && pos < f->n);
+			if (f->wt == WT_VARINT)
+				break;
+		}
 		return true;
 	}
 	case F_MAPPING: {
@@ -396,13 +741,10 @@ static bool pass_headers(decoder *dc, const field *f)
 	return true;
 }
 
-static uint32_t lookup(const idmap *m, uint64_t id)
+static bool location_field(decoder *dc, const field *f)
 {
-	return idmap_get(m, id);
-}
-
-static bool pass_locations(decoder *dc, const field *f)
-{
+	if (f->num != F_LOCATION)
+		return true;
 	prof_profile *p = dc->p;
 	char what[64];
 	snprintf(what, sizeof what, "location %zu", p->nlocation + 1);
@@ -418,7 +760,7 @@ static bool pass_locations(decoder *dc, const field *f)
 	                     .line_off = (uint32_t)p->nline, .nline = (uint32_t)m->n_line,
 	                     .is_folded = m->is_folded};
 	if (m->mapping_id != 0) {
-		l->mapping = lookup(&dc->mappings, m->mapping_id);
+		l->mapping = idmap_get(&dc->mappings, m->mapping_id);
 		if (l->mapping == PROF_NONE)
 			return prof_errf(dc->err, "%s refers to mapping %" PRIu64 ", which is not defined",
 			                 what, m->mapping_id);
@@ -430,7 +772,7 @@ static bool pass_locations(decoder *dc, const field *f)
 		const Perftools__Profiles__Line *ln = m->line[i];
 		if (ln->function_id == 0)
 			return prof_errf(dc->err, "%s: line %zu has no function (function id 0)", what, i + 1);
-		uint32_t fi = lookup(&dc->functions, ln->function_id);
+		uint32_t fi = idmap_get(&dc->functions, ln->function_id);
 		if (fi == PROF_NONE)
 			return prof_errf(dc->err, "%s refers to function %" PRIu64 ", which is not defined",
 			                 what, ln->function_id);
@@ -443,63 +785,109 @@ static bool pass_locations(decoder *dc, const field *f)
 	return true;
 }
 
-static bool pass_samples(decoder *dc, const field *f)
+typedef bool (*field_fn)(decoder *dc, const field *f);
+
+/* Calls fn on every saved top-level field, in file order. */
+static bool each_saved(decoder *dc, field_fn fn)
+{
+	size_t at = 0;
+	while (at < dc->nsaved) {
+		uint64_t hdr[2];
+		memcpy(hdr, dc->saved + at, sizeof hdr);
+		const uint8_t *bytes = dc->saved + at + 16;
+		size_t pos = 0;
+		field f;
+		if (!next_field(dc, bytes, (size_t)hdr[1], (size_t)hdr[0], &pos, &f) || !fn(dc, &f))
+			return false;
+		arena_reset(&dc->scratch);
+		at += 16 + (size_t)hdr[1];
+	}
+	return true;
+}
+
+/* Turns raw stacks (location id keys) into model stacks (location indices), in place. */
+static bool resolve_stacks(decoder *dc)
 {
 	prof_profile *p = dc->p;
-	sample_state *ss = &dc->ss;
-	size_t si = p->nsample;
-	Perftools__Profiles__Sample *m = perftools__profiles__sample__unpack(&dc->alloc, f->n, f->d);
-	if (!m) {
-		char what[64];
-		snprintf(what, sizeof what, "sample %zu", si + 1);
-		return sub_failed(dc, f, what);
-	}
-	if (m->n_value != p->nsample_type) {
-		if (p->nsample_type == 0)
-			return prof_errf(dc->err, "sample %zu has values, but the profile declares no sample types", si + 1);
-		return prof_errf(dc->err, "sample %zu has %zu value%s, but the profile has %zu sample type%s",
-		                 si + 1, m->n_value, m->n_value == 1 ? "" : "s", p->nsample_type,
-		                 p->nsample_type == 1 ? "" : "s");
-	}
-	if (m->n_location_id >= UINT32_MAX)
-		return prof_errf(dc->err, "sample %zu: stack too deep", si + 1);
-	GROW(ss->locs, ss->loccap, m->n_location_id);
-	for (size_t i = 0; i < m->n_location_id; i++) {
-		uint64_t id = m->location_id[i];
+	raw_stacks *rs = &dc->rs;
+	for (size_t i = 0; i < rs->nids; i++) {
+		uint32_t key = rs->ids[i];
+		uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
 		uint32_t li;
 		/* Runtime profiles number locations 1..n in order: skip the hash then. */
 		if (id - 1 < p->nlocation && p->locations[id - 1].id == id)
 			li = (uint32_t)(id - 1);
-		else if ((li = lookup(&dc->locations, id)) == PROF_NONE)
-			return prof_errf(dc->err, "sample %zu refers to location %" PRIu64 ", which is not defined",
-			                 si + 1, id);
-		ss->locs[i] = li;
-	}
-	GROW(p->samples, ss->samplecap, si + 1);
-	GROW(p->values, ss->valuecap, (si + 1) * p->nsample_type);
-	if (m->n_value)
-		memcpy(p->values + si * p->nsample_type, m->value, m->n_value * sizeof(int64_t));
-	prof_sample *s = &p->samples[si];
-	s->stack = prof_stack_intern(p, &ss->stacks, ss->locs, (uint32_t)m->n_location_id);
-	s->label_off = (uint32_t)p->nlabel;
-	s->nlabel = (uint32_t)m->n_label;
-	if (m->n_label) {
-		char what[64];
-		snprintf(what, sizeof what, "sample %zu", si + 1);
-		GROW(p->labels, ss->labelcap, p->nlabel + m->n_label);
-		for (size_t i = 0; i < m->n_label; i++) {
-			const Perftools__Profiles__Label *lb = m->label[i];
-			prof_label *pl = &p->labels[p->nlabel + i];
-			pl->num = lb->num;
-			if (!get_str(dc, lb->key, &pl->key, what, "label key") ||
-			    !get_str(dc, lb->str, &pl->str, what, "label value") ||
-			    !get_str(dc, lb->num_unit, &pl->num_unit, what, "label unit"))
-				return false;
+		else if ((li = idmap_get(&dc->locations, id)) == PROF_NONE) {
+			/* Name the first sample that uses a stack holding it. */
+			size_t s = 0;
+			while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
+				s++;
+			return prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined",
+			                 rs->first[s], id);
 		}
-		p->nlabel += m->n_label;
+		rs->ids[i] = li;
 	}
-	p->nsample++;
+	/* Distinct id sequences are distinct location sequences: no re-interning. */
+	p->stack_locs = rs->ids;
+	p->stacks = rs->st;
+	p->nstack = rs->n;
+	p->nstack_loc = rs->nids;
+	rs->ids = NULL;
+	rs->st = NULL;
 	return true;
+}
+
+/* The 1-based number of the sample holding label i. */
+static size_t label_sample(const prof_profile *p, size_t i)
+{
+	size_t lo = 0, hi = p->nsample;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->samples[mid].label_off <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
+static bool resolve_labels(decoder *dc)
+{
+	prof_profile *p = dc->p;
+	if (dc->bad_label_field)
+		return prof_errf(dc->err, "sample %zu: %s is string %" PRId64 ", but the string table has %zu strings",
+		                 label_sample(p, dc->bad_label), dc->bad_label_field, dc->bad_label_index, dc->nstr);
+	for (size_t i = 0; i < p->nlabel; i++) {
+		prof_label *l = &p->labels[i];
+		uint32_t *fields[3] = {&l->key, &l->str, &l->num_unit};
+		static const char *const names[3] = {"label key", "label value", "label unit"};
+		for (int k = 0; k < 3; k++) {
+			if (*fields[k] >= dc->nstr)
+				return prof_errf(dc->err, "sample %zu: %s is string %u, but the string table has %zu strings",
+				                 label_sample(p, i), names[k], *fields[k], dc->nstr);
+			*fields[k] = dc->strs[*fields[k]];
+		}
+	}
+	return true;
+}
+
+static bool check_values(decoder *dc)
+{
+	prof_profile *p = dc->p;
+	size_t nt = p->nsample_type;
+	if (p->nsample == 0)
+		return true;
+	size_t si = 1, n = dc->first_nvalue;
+	if (n == nt && dc->bad_sample) {
+		si = dc->bad_sample;
+		n = dc->bad_nvalue;
+	}
+	if (n == nt && !dc->bad_sample)
+		return true;
+	if (nt == 0)
+		return prof_errf(dc->err, "sample %zu has values, but the profile declares no sample types", si);
+	return prof_errf(dc->err, "sample %zu has %zu value%s, but the profile has %zu sample type%s", si, n,
+	                 n == 1 ? "" : "s", nt, nt == 1 ? "" : "s");
 }
 
 /* Text (a log, an HTML error page) sometimes parses as a few protobuf fields. */
@@ -513,41 +901,44 @@ static bool looks_like_text(const uint8_t *d, size_t n)
 	return true;
 }
 
-prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
+prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 {
-	decoder dc = {.base = data, .len = len, .err = err};
+	decoder dc = {.err = err};
 	dc.p = prof_profile_new();
 	arena_init(&dc.scratch, 64 * 1024);
 	dc.alloc = (ProtobufCAllocator){pb_alloc, pb_free, &dc.scratch};
 
-	static const uint32_t all[] = {F_SAMPLE_TYPE, F_SAMPLE, F_MAPPING, F_LOCATION, F_FUNCTION,
-	                               F_STRING_TABLE, F_DROP_FRAMES, F_KEEP_FRAMES, F_TIME_NANOS,
-	                               F_DURATION_NANOS, F_PERIOD_TYPE, F_PERIOD, F_COMMENT,
-	                               F_DEFAULT_SAMPLE_TYPE, 0};
-	static const uint32_t headers[] = {F_SAMPLE_TYPE, F_MAPPING, F_FUNCTION, F_DROP_FRAMES,
-	                                   F_KEEP_FRAMES, F_TIME_NANOS, F_DURATION_NANOS,
-	                                   F_PERIOD_TYPE, F_PERIOD, F_COMMENT,
-	                                   F_DEFAULT_SAMPLE_TYPE, 0};
-	static const uint32_t locations[] = {F_LOCATION, 0};
-	static const uint32_t samples[] = {F_SAMPLE, 0};
-
-	bool ok = each_field(&dc, all, pass_structure);
-	if (!ok && err->set && (strncmp(err->msg, "byte 0:", 7) == 0 || looks_like_text(data, len))) {
+	bool ok = stream(&dc, src);
+	if (ok && src->total == 0)
+		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
+	if (!ok && err->set && !pb_source_failed(src) &&
+	    (strncmp(err->msg, "byte 0:", 7) == 0 || looks_like_text(src->head, src->nhead))) {
 		/* Nothing parsed at all: most likely not a profile, not a damaged one. */
 		err->set = false;
 		prof_errf(err, "unrecognized profile format (not a pprof protobuf profile)");
 	}
-	if (ok && dc.nstr == 0 && len > 0)
+	if (ok && dc.nstr == 0)
 		ok = prof_errf(err, "the profile has no string table (not even its empty string 0)");
 	else if (ok && dc.strs[0] != 0)
 		ok = prof_errf(err, "string table entry 0 is \"%.40s\", but it must be empty",
 		               prof_str(dc.p, dc.strs[0]));
-	ok = ok && each_field(&dc, headers, pass_headers);
-	ok = ok && each_field(&dc, locations, pass_locations);
-	ok = ok && each_field(&dc, samples, pass_samples);
+	ok = ok && each_saved(&dc, header_field);
+	ok = ok && each_saved(&dc, location_field);
+	ok = ok && check_values(&dc);
+	ok = ok && resolve_stacks(&dc);
+	ok = ok && resolve_labels(&dc);
 
-	prof_stack_index_free(&dc.ss.stacks);
-	free(dc.ss.locs);
+	free(dc.rs.ids);
+	free(dc.rs.st);
+	free(dc.rs.hash);
+	free(dc.rs.first);
+	free(dc.rs.slots);
+	free(dc.keys);
+	free(dc.bigid_list);
+	idmap_free(&dc.bigids);
+	free(dc.ids);
+	free(dc.vals);
+	free(dc.saved);
 	free(dc.strs);
 	idmap_free(&dc.mappings);
 	idmap_free(&dc.functions);
@@ -558,4 +949,13 @@ prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
 		return NULL;
 	}
 	return dc.p;
+}
+
+prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
+{
+	pb_source src;
+	pb_source_init_mem(&src, data, len);
+	prof_profile *p = prof_decode_pb_stream(&src, err);
+	pb_source_close(&src);
+	return p;
 }

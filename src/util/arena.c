@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <sys/mman.h>
 
 struct arena_block {
 	arena_block *next;
@@ -18,11 +20,34 @@ _Noreturn void prof_oom(void)
 	exit(1);
 }
 
+/*
+ * Big arrays (samples, values, stacks of a large profile) are touched once,
+ * page by page: asking for transparent huge pages cuts the page faults, which
+ * cost more than the decoding in a VM. A hint only; errors are ignored.
+ */
+static void hint_huge(void *p)
+{
+#ifdef MADV_HUGEPAGE
+	/* Cover whole pages of the block, so the kernel keeps one mapping that
+	 * realloc can still move with mremap (a partial range would split it). */
+	const uintptr_t page = 4096;
+	uintptr_t start = ((uintptr_t)p - 16) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + malloc_usable_size(p) + page - 1) & ~(page - 1);
+	madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+	(void)p;
+#endif
+}
+
+enum { HUGE_HINT_MIN = 1u << 20 };
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		prof_oom();
+	if (n >= HUGE_HINT_MIN)
+		hint_huge(p);
 	return p;
 }
 
@@ -31,6 +56,8 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		prof_oom();
+	if (n * size >= HUGE_HINT_MIN)
+		hint_huge(p);
 	return p;
 }
 
@@ -39,6 +66,8 @@ void *xrealloc(void *p, size_t n)
 	p = realloc(p, n ? n : 1);
 	if (!p)
 		prof_oom();
+	if (n >= HUGE_HINT_MIN)
+		hint_huge(p);
 	return p;
 }
 

@@ -33,7 +33,11 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grows *p (holding *cap items of item bytes) so that it holds at least need items. */
 void grow_array(void **p, size_t *cap, size_t need, size_t item);
-#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define GROW(arr, cap, need) \
+	do { \
+		if ((size_t)(need) > (cap)) \
+			grow_array((void **)&(arr), &(cap), (need), sizeof *(arr)); \
+	} while (0)
 
 _Noreturn void prof_oom(void);
 

@@ -1,0 +1,211 @@
+/* pb_source: see pb_source.h. */
+#include "load/pb_source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
+{
+	memset(s, 0, sizeof *s);
+	s->in = data;
+	s->inlen = len;
+}
+
+static void note_head(pb_source *s, const uint8_t *buf, size_t n)
+{
+	if (s->nhead < sizeof s->head) {
+		size_t k = sizeof s->head - s->nhead;
+		if (k > n)
+			k = n;
+		memcpy(s->head + s->nhead, buf, k);
+		s->nhead += k;
+	}
+	s->total += n;
+}
+
+static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
+
+static void *ring_main(void *arg)
+{
+	pb_source *s = arg;
+	pb_ring *r = s->ring;
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (r->head - r->tail == PB_RING && !r->cancel)
+			pthread_cond_wait(&r->cv, &r->mu);
+		bool cancel = r->cancel;
+		size_t slot = r->head % PB_RING;
+		pthread_mutex_unlock(&r->mu);
+		if (cancel)
+			break;
+		/* Only this thread touches the zlib state and the free slot. */
+		size_t got = inflate_some(s, r->chunk[slot], PB_CHUNK, &r->err);
+		pthread_mutex_lock(&r->mu);
+		if (got == SIZE_MAX || got == 0) {
+			r->done = true;
+			pthread_cond_broadcast(&r->cv);
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		r->len[slot] = got;
+		r->head++;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return NULL;
+}
+
+void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool threaded)
+{
+	pb_source_init_mem(s, data, len);
+	s->gz = true;
+	if (!threaded)
+		return;
+	pb_ring *r = xcalloc(1, sizeof *r);
+	for (size_t i = 0; i < PB_RING; i++)
+		r->chunk[i] = xmalloc(PB_CHUNK);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	s->ring = r;
+	if (pthread_create(&r->thread, NULL, ring_main, s) != 0) {
+		/* No thread: inflate inline instead. */
+		for (size_t i = 0; i < PB_RING; i++)
+			free(r->chunk[i]);
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		free(r);
+		s->ring = NULL;
+	}
+}
+
+/* The consumer side of the ring: copies what is ready, waits when nothing is. */
+static size_t ring_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
+{
+	pb_ring *r = s->ring;
+	size_t copied = 0;
+	pthread_mutex_lock(&r->mu);
+	while (copied < n) {
+		while (r->head == r->tail && !r->done)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->head == r->tail)
+			break; /* done, all consumed */
+		size_t slot = r->tail % PB_RING;
+		size_t avail = r->len[slot] - r->readpos;
+		size_t k = avail < n - copied ? avail : n - copied;
+		memcpy(buf + copied, r->chunk[slot] + r->readpos, k);
+		copied += k;
+		r->readpos += k;
+		if (r->readpos == r->len[slot]) {
+			r->readpos = 0;
+			r->tail++;
+			pthread_cond_broadcast(&r->cv);
+		}
+		if (r->head == r->tail && copied > 0)
+			break; /* hand over what we have rather than wait */
+	}
+	bool failed = r->done && r->head == r->tail && r->err.set;
+	pthread_mutex_unlock(&r->mu);
+	if (copied == 0 && failed) {
+		s->failed = true;
+		prof_errf(err, "%s", r->err.msg);
+		return SIZE_MAX;
+	}
+	note_head(s, buf, copied);
+	return copied;
+}
+
+static size_t fail(pb_source *s, prof_err *err, const char *fmt, const char *why, size_t at)
+{
+	(void)s;
+	if (why)
+		prof_errf(err, fmt, why, at);
+	else
+		prof_errf(err, fmt, at);
+	return SIZE_MAX;
+}
+
+size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
+{
+	if (s->ring)
+		return ring_read(s, buf, n, err);
+	if (!s->gz) {
+		size_t k = s->inlen - s->inpos;
+		if (k > n)
+			k = n;
+		memcpy(buf, s->in + s->inpos, k);
+		s->inpos += k;
+		note_head(s, buf, k);
+		return k;
+	}
+	size_t got = inflate_some(s, buf, n, err);
+	if (got == SIZE_MAX)
+		s->failed = true;
+	else
+		note_head(s, buf, got);
+	return got;
+}
+
+/* Inflates up to n bytes into buf: the count, 0 at the end, SIZE_MAX on bad data. */
+static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
+{
+	if (s->ended || n == 0)
+		return 0;
+	if (!s->zinit) {
+		if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
+			return fail(s, err, "gzip: cannot initialize zlib%s (at %zu)", "", 0);
+		s->zinit = true;
+	}
+	size_t produced = 0;
+	while (produced < n) {
+		size_t in_left = s->inlen - s->inpos;
+		/* zlib counts in uInt: feed and drain at most 1 GiB at a time. */
+		s->zs.next_in = (Bytef *)(s->in + s->inpos);
+		s->zs.avail_in = (uInt)(in_left > (1u << 30) ? (1u << 30) : in_left);
+		size_t room = n - produced;
+		s->zs.next_out = buf + produced;
+		s->zs.avail_out = (uInt)(room > (1u << 30) ? (1u << 30) : room);
+		uInt before_in = s->zs.avail_in, before_out = s->zs.avail_out;
+		int rc = inflate(&s->zs, Z_NO_FLUSH);
+		s->inpos += before_in - s->zs.avail_in;
+		produced += before_out - s->zs.avail_out;
+		if (rc == Z_STREAM_END) {
+			/* Another gzip member may follow, as Go's reader allows. */
+			if (s->inpos < s->inlen && s->in[s->inpos] == 0x1f) {
+				inflateReset(&s->zs);
+				continue;
+			}
+			s->ended = true;
+			break;
+		}
+		if (rc == Z_BUF_ERROR && s->inpos == s->inlen && s->zs.avail_out != 0)
+			return fail(s, err, "gzip data is truncated (ends after %zu compressed bytes)", NULL,
+			            s->inlen);
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return fail(s, err, "gzip data is corrupt: %s (at compressed byte %zu)",
+			            s->zs.msg ? s->zs.msg : "bad data", s->inpos);
+	}
+	return produced;
+}
+
+void pb_source_close(pb_source *s)
+{
+	pb_ring *r = s->ring;
+	if (r) {
+		pthread_mutex_lock(&r->mu);
+		r->cancel = true;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+		for (size_t i = 0; i < PB_RING; i++)
+			free(r->chunk[i]);
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		free(r);
+		s->ring = NULL;
+	}
+	if (s->zinit)
+		inflateEnd(&s->zs);
+	s->zinit = false;
+}

@@ -1,0 +1,61 @@
+/*
+ * pb_source: the uncompressed bytes of a profile, delivered in pieces.
+ *
+ * Owns: inflating gzip data incrementally (so a profile is never held
+ * inflated in full), or handing out bytes already in memory. Borrows the
+ * input bytes, which must outlive the source.
+ */
+#ifndef PROF_PB_SOURCE_H
+#define PROF_PB_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "util/err.h"
+
+/*
+ * With two cores, gzip data is inflated on a helper thread into a ring of
+ * chunks while the caller decodes: decoding then costs little more than
+ * gunzip alone. The ring is the only shared state, under one mutex.
+ */
+enum { PB_RING = 8, PB_CHUNK = 1 << 20 };
+
+typedef struct pb_ring {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *chunk[PB_RING];
+	size_t len[PB_RING];
+	size_t head, tail;  /* chunks produced / consumed (mod PB_RING) */
+	size_t readpos;     /* bytes consumed of chunk tail */
+	bool done, cancel;  /* producer finished; consumer gave up */
+	prof_err err;       /* the producer's error, if any */
+} pb_ring;
+
+typedef struct pb_source {
+	const uint8_t *in;
+	size_t inlen, inpos;
+	bool gz, zinit, ended, failed;
+	z_stream zs;
+	uint8_t head[64]; /* the first bytes produced, to tell text from damage */
+	size_t nhead;
+	size_t total;     /* bytes produced so far */
+	pb_ring *ring;    /* set when inflating on a helper thread */
+} pb_source;
+
+void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len);
+/* data starts with the gzip magic bytes; threaded inflates on a helper thread. */
+void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool threaded);
+/* Fills up to n bytes; returns the count, 0 at the end, SIZE_MAX with *err set on bad input. */
+size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
+/* Whether the last error came from the source (gzip) rather than the decoder. */
+static inline bool pb_source_failed(const pb_source *s)
+{
+	return s->failed;
+}
+void pb_source_close(pb_source *s);
+
+#endif
