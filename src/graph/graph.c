@@ -232,6 +232,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 		}
 		for (uint32_t k = first; k < first + n; k++) {
 			const prof_line *ln = &p->lines[loc->line_off + k];
+
 			const prof_function *fn = &p->functions[ln->function];
 			graph_info gi = {.address = address ? loc->address : 0,
 			                 .lineno = linenumber ? ln->line : 0,
@@ -244,6 +245,11 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			ix->loc_nodes[used++] = intern_info(ix, &t, &gi);
 		}
 	}
+	/* Every line of a location but its last (outermost) one is inlined. */
+	ix->inline_target = xcalloc((size_t)ix->ninfo + 1, 1);
+	for (size_t l = 0; l < p->nlocation; l++)
+		for (uint32_t k = 0; k + 1 < ix->loc_n[l]; k++)
+			ix->inline_target[ix->loc_nodes[ix->loc_off[l] + k]] = 1;
 	free(clean);
 	free(t.slots);
 	return ix;
@@ -258,6 +264,7 @@ void graph_index_free(graph_index *ix)
 	free(ix->loc_off);
 	free(ix->loc_n);
 	free(ix->loc_nodes);
+	free(ix->inline_target);
 	arena_free(&ix->mem);
 	free(ix);
 }
@@ -325,8 +332,10 @@ static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 	return g->nedges++;
 }
 
-graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative)
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                   graph_edges edges)
 {
+	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
 	const prof_profile *p = ix->p;
 	uint32_t nn = ix->ninfo;
 	graph *g = xcalloc(1, sizeof *g);
@@ -362,7 +371,7 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 					g->cum[n] += w;
 					g->cum_div[n] += dw;
 				}
-				if (parent != PROF_NONE && n != parent) {
+				if (parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
 					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
 					graph_edge *e = &g->edges[ei];
@@ -483,7 +492,7 @@ static int trim_edges(graph *g, int64_t cutoff)
 graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o)
 {
 	graph_trim_result r = {0};
-	graph *g = graph_build(ix, gw, NULL, o->drop_negative);
+	graph *g = graph_build(ix, gw, NULL, o->drop_negative, o->edges);
 	int64_t total_flat = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++)
 		total_flat += g->flat[g->nodes[k]];
@@ -500,7 +509,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 		if (nkept != g->nnodes) {
 			r.dropped_nodes = (int)(g->nnodes - nkept);
 			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative);
+			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
 		}
 	}
 	r.orig_count = (int)g->nnodes;
@@ -512,7 +521,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			for (int k = 0; k < o->node_count; k++)
 				kept[g->nodes[k]] = 1;
 			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative);
+			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
 			graph_sort(g, o->cum_sort);
 		}
 	}

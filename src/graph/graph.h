@@ -44,6 +44,7 @@ typedef struct graph_index {
 	uint32_t *loc_off;   /* per location: first entry in loc_nodes */
 	uint32_t *loc_n;     /* per location: number of nodes (lines) */
 	uint32_t *loc_nodes; /* node ids, innermost line first */
+	uint8_t *inline_target; /* per node: is an inlined (not outermost) line somewhere */
 	arena mem;
 } graph_index;
 
@@ -80,8 +81,16 @@ typedef struct graph {
 	uint32_t neslots;
 } graph;
 
+/*
+ * Which edges graph_build records. Text reports only need the edges that can
+ * make a node "(inline)", those into functions that are inlined somewhere;
+ * recording only those skips most of the edge work on big profiles.
+ */
+typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS } graph_edges;
+
 /* kept: per node id, nonzero to keep; NULL keeps all. */
-graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative);
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                   graph_edges edges);
 void graph_free(graph *g);
 
 static inline int64_t graph_flat_value(const graph *g, uint32_t n)
@@ -99,6 +108,7 @@ typedef struct graph_trim_opts {
 	double node_fraction, edge_fraction;
 	int node_count; /* 0: no limit */
 	bool cum_sort, drop_negative;
+	graph_edges edges;
 } graph_trim_opts;
 
 typedef struct graph_trim_result {

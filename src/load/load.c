@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,11 +51,23 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 			prof_errf(err, "%s", strerror(errno));
 			return NULL;
 		}
-		struct stat st;
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		prof_errf(err, "is a directory");
+		return NULL;
+	}
+	/* A regular file is mapped, not copied: one pass over the page cache. */
+	if (fd != 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX) {
+		size_t len = (size_t)st.st_size;
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, len, MADV_SEQUENTIAL);
 			close(fd);
-			prof_errf(err, "is a directory");
-			return NULL;
+			prof_profile *p = prof_load_bytes(m, len, err);
+			munmap(m, len);
+			return p;
 		}
 	}
 	size_t len = 0;

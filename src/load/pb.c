@@ -70,14 +70,19 @@ typedef struct idmap {
  */
 #define BIG_KEY 0x80000000u
 
+/* A hash slot holds what a lookup compares, so a probe touches one cache line. */
+typedef struct raw_slot {
+	uint32_t stack; /* stack + 1, 0 empty */
+	uint32_t hash, off, len;
+} raw_slot;
+
 typedef struct raw_stacks {
 	uint32_t *ids;
 	size_t nids, idcap;
 	prof_stack *st;     /* off/len into ids */
-	uint32_t *hash;
 	uint32_t *first;    /* 1-based number of the first sample using it */
-	size_t n, cap, hcap, fcap;
-	uint32_t *slots;    /* stack + 1 */
+	size_t n, cap, fcap;
+	raw_slot *slots;
 	size_t nslots;
 } raw_stacks;
 
@@ -371,12 +376,14 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t s = 0; s < rs->n; s++) {
-			size_t j = rs->hash[s] & (nslots - 1);
-			while (slots[j])
+		raw_slot *slots = xcalloc(nslots, sizeof *slots);
+		for (size_t i = 0; i < rs->nslots; i++) {
+			if (!rs->slots[i].stack)
+				continue;
+			size_t j = rs->slots[i].hash & (nslots - 1);
+			while (slots[j].stack)
 				j = (j + 1) & (nslots - 1);
-			slots[j] = (uint32_t)s + 1;
+			slots[j] = rs->slots[i];
 		}
 		free(rs->slots);
 		rs->slots = slots;
@@ -384,26 +391,23 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 	}
 	uint32_t h = hash_ids(ids, n);
 	size_t j = h & (rs->nslots - 1);
-	while (rs->slots[j]) {
-		uint32_t s = rs->slots[j] - 1;
-		if (rs->hash[s] == h && rs->st[s].len == n &&
-		    (n == 0 || memcmp(rs->ids + rs->st[s].off, ids, n * sizeof *ids) == 0))
-			return s;
-		j = (j + 1) & (rs->nslots - 1);
+	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
+		const raw_slot *sl = &rs->slots[j];
+		if (sl->hash == h && sl->len == n &&
+		    (n == 0 || memcmp(rs->ids + sl->off, ids, n * sizeof *ids) == 0))
+			return sl->stack - 1;
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
 	GROW(rs->st, rs->cap, rs->n + 1);
-	GROW(rs->hash, rs->hcap, rs->n + 1);
 	GROW(rs->first, rs->fcap, rs->n + 1);
 	GROW(rs->ids, rs->idcap, rs->nids + n);
 	if (n)
 		memcpy(rs->ids + rs->nids, ids, n * sizeof *ids);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
-	rs->hash[rs->n] = h;
 	rs->first[rs->n] = sample;
+	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h, (uint32_t)rs->nids, (uint32_t)n};
 	rs->nids += n;
-	rs->slots[j] = (uint32_t)rs->n + 1;
 	return (uint32_t)rs->n++;
 }
 
@@ -930,7 +934,6 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 
 	free(dc.rs.ids);
 	free(dc.rs.st);
-	free(dc.rs.hash);
 	free(dc.rs.first);
 	free(dc.rs.slots);
 	free(dc.keys);

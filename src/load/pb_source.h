@@ -21,7 +21,7 @@
  * chunks while the caller decodes: decoding then costs little more than
  * gunzip alone. The ring is the only shared state, under one mutex.
  */
-enum { PB_RING = 8, PB_CHUNK = 1 << 20 };
+enum { PB_RING = 8, PB_CHUNK = 256 << 10 };
 
 typedef struct pb_ring {
 	pthread_t thread;

@@ -193,7 +193,8 @@ bool report_top(FILE *out, prof_profile *p, const report_opts *o, prof_err *err)
 	graph_index *ix = graph_index_new(p, o->granularity, o->noinlines);
 	graph_trim_opts to = {.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
 	                      .node_count = o->node_count < 0 ? 0 : o->node_count,
-	                      .cum_sort = o->cum_sort, .drop_negative = o->drop_negative};
+	                      .cum_sort = o->cum_sort, .drop_negative = o->drop_negative,
+	                      .edges = GRAPH_EDGES_INLINE_TARGETS};
 	graph_trim_result tr = graph_trimmed(ix, &gw, &to);
 	graph *g = tr.g;
 	char unitbuf[64];

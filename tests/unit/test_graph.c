@@ -49,7 +49,7 @@ static void recursion_counts_once(void **state)
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 0, false);
 	assert_int_equal(gw.total, 8);
-	graph *g = graph_build(ix, &gw, NULL, false);
+	graph *g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
 	uint32_t fib = node_named(ix, "main.fib"), m = node_named(ix, "main.main");
 	assert_int_equal(g->cum[fib], 5);
 	assert_int_equal(g->flat[fib], 5);
@@ -81,7 +81,7 @@ static void inline_edges(void **state)
 	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 0, false);
-	graph *g = graph_build(ix, &gw, NULL, false);
+	graph *g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
 	uint8_t flags[16];
 	graph_inline_flags(g, flags);
 	assert_string_equal(graph_inline_label(flags[node_named(ix, "main.small")]), "(inline)");
@@ -95,7 +95,7 @@ static void inline_edges(void **state)
 
 	/* -noinlines: the location becomes its outermost function */
 	ix = graph_index_new(p, GRAN_FUNCTIONS, true);
-	g = graph_build(ix, &gw, NULL, false);
+	g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
 	assert_int_equal(g->flat[node_named(ix, "main.main")], 4);
 	graph_free(g);
 	graph_weights_free(&gw);
@@ -122,7 +122,7 @@ static void mean_and_trim(void **state)
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 1, true);
 	assert_int_equal(gw.total, 4001 / 5);
-	graph *g = graph_build(ix, &gw, NULL, false);
+	graph *g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
 	assert_int_equal(graph_flat_value(g, node_named(ix, "main.main")), 1000);
 	graph_free(g);
 	graph_trim_opts o = {.node_fraction = 0.005, .edge_fraction = 0.001};
