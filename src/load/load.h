@@ -20,8 +20,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err);
 /* Decodes bytes already in memory (gzip'd or not). Does not keep data. */
 prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err);
 
-/* Protobuf decoder (pb.c): data is the uncompressed message, or a stream of it. */
-prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err);
+/* Protobuf decoder (pb.c), reading the uncompressed message from a pb_source. */
 struct pb_source;
 prof_profile *prof_decode_pb_stream(struct pb_source *src, prof_err *err);
 

@@ -953,12 +953,3 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	}
 	return dc.p;
 }
-
-prof_profile *prof_decode_pb(const uint8_t *data, size_t len, prof_err *err)
-{
-	pb_source src;
-	pb_source_init_mem(&src, data, len);
-	prof_profile *p = prof_decode_pb_stream(&src, err);
-	pb_source_close(&src);
-	return p;
-}

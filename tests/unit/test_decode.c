@@ -79,6 +79,78 @@ static void decodes_gzip(void **state)
 	free(buf);
 }
 
+static uint8_t *gzip_bytes(const uint8_t *buf, size_t len, int level, size_t *zn)
+{
+	size_t cap = compressBound(len) + 64;
+	uint8_t *z = malloc(cap);
+	z_stream zs = {0};
+	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)buf;
+	zs.avail_in = (uInt)len;
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	*zn = zs.total_out;
+	deflateEnd(&zs);
+	return z;
+}
+
+/*
+ * A profile bigger than the decoder's window, gzip'd past the size where
+ * inflating moves to a helper thread: one 3 MB field (the window must grow)
+ * and many samples crossing window refills.
+ */
+static void decodes_big_streams(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	size_t big = 3u << 20;
+	char *name = malloc(big + 1);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < big; i++) {
+		x = x * 1103515245u + 12345u;
+		name[i] = (char)('a' + (x >> 16) % 26);
+	}
+	name[big] = '\0';
+	pb_function(&b, 1, name, "big.go");
+	pb_function(&b, 2, "main.main", "main.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){2, 0});
+	for (int i = 0; i < 20000; i++)
+		pb_sample(&b, (uint64_t[]){(uint64_t)(1 + i % 2), 2, 0}, (int64_t[]){i});
+	size_t len, zn;
+	uint8_t *buf = pb_pack(&b, &len);
+	uint8_t *z = gzip_bytes(buf, len, 1, &zn);
+	assert_true(zn > (1u << 20));
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(z, zn, &err);
+	if (!p)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p->nsample, 20000);
+	assert_int_equal(prof_strlen(p, p->functions[0].name), big);
+	assert_int_equal(prof_sample_values(p, 19999)[0], 19999);
+	prof_profile_free(p);
+
+	/* Cut short: the helper thread reports the truncation. */
+	err = (prof_err){0};
+	assert_null(prof_load_bytes(z, zn - 1000, &err));
+	assert_non_null(strstr(err.msg, "gzip data is truncated"));
+	free(z);
+
+	/* Broken at the start while the helper still inflates: it is stopped. */
+	buf[0] = 0x0e; /* field 1, wire type 6 */
+	z = gzip_bytes(buf, len, 1, &zn);
+	err = (prof_err){0};
+	assert_null(prof_load_bytes(z, zn, &err));
+	if (!strstr(err.msg, "unrecognized profile format"))
+		fail_msg("%s", err.msg);
+	free(z);
+	free(buf);
+	free(name);
+}
+
 static void expect_error(const uint8_t *buf, size_t len, const char *want)
 {
 	prof_err err = {0};
@@ -181,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decodes_model),
 		cmocka_unit_test(decodes_gzip),
+		cmocka_unit_test(decodes_big_streams),
 		cmocka_unit_test(rejects_undefined_location),
 		cmocka_unit_test(rejects_value_count),
 		cmocka_unit_test(rejects_duplicate_and_zero_ids),
