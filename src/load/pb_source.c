@@ -27,6 +27,17 @@ static void note_head(pb_source *s, const uint8_t *buf, size_t n)
 
 static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
 
+static void ring_free(pb_source *s)
+{
+	pb_ring *r = s->ring;
+	for (size_t i = 0; i < PB_RING; i++)
+		free(r->chunk[i]);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	free(r);
+	s->ring = NULL;
+}
+
 static void *ring_main(void *arg)
 {
 	pb_source *s = arg;
@@ -69,15 +80,8 @@ void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool thr
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	s->ring = r;
-	if (pthread_create(&r->thread, NULL, ring_main, s) != 0) {
-		/* No thread: inflate inline instead. */
-		for (size_t i = 0; i < PB_RING; i++)
-			free(r->chunk[i]);
-		pthread_mutex_destroy(&r->mu);
-		pthread_cond_destroy(&r->cv);
-		free(r);
-		s->ring = NULL;
-	}
+	if (pthread_create(&r->thread, NULL, ring_main, s) != 0)
+		ring_free(s); /* no thread: inflate inline instead */
 }
 
 /* The consumer side of the ring: copies what is ready, waits when nothing is. */
@@ -198,12 +202,7 @@ void pb_source_close(pb_source *s)
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 		pthread_join(r->thread, NULL);
-		for (size_t i = 0; i < PB_RING; i++)
-			free(r->chunk[i]);
-		pthread_mutex_destroy(&r->mu);
-		pthread_cond_destroy(&r->cv);
-		free(r);
-		s->ring = NULL;
+		ring_free(s);
 	}
 	if (s->zinit)
 		inflateEnd(&s->zs);
