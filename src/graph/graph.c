@@ -6,44 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Go's path.Clean, for the file names pprof shows (lexical only). */
-static size_t clean_path(const char *s, size_t n, char *out)
-{
-	bool rooted = n > 0 && s[0] == '/';
-	size_t w = 0, r = 0, dotdot = 0;
-	if (rooted) {
-		out[w++] = '/';
-		r = dotdot = 1;
-	}
-	while (r < n) {
-		if (s[r] == '/') {
-			r++;
-		} else if (s[r] == '.' && (r + 1 == n || s[r + 1] == '/')) {
-			r++;
-		} else if (s[r] == '.' && s[r + 1] == '.' && (r + 2 == n || s[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			for (; r < n && s[r] != '/'; r++)
-				out[w++] = s[r];
-		}
-	}
-	if (w == 0)
-		out[w++] = '.';
-	return w;
-}
+#include "util/path.h"
 
 static uint64_t info_hash(const graph_info *i)
 {
@@ -63,26 +26,6 @@ static bool info_eq(const graph_info *a, const graph_info *b)
 	return a->address == b->address && a->name == b->name && a->orig_name == b->orig_name &&
 	       a->file == b->file && a->objfile == b->objfile && a->start_line == b->start_line &&
 	       a->lineno == b->lineno;
-}
-
-static const char *base_name(const char *s)
-{
-	/* Go's filepath.Base: trailing slashes dropped, then the last element. */
-	size_t n = strlen(s);
-	while (n > 1 && s[n - 1] == '/')
-		n--;
-	size_t b = n;
-	while (b > 0 && s[b - 1] != '/')
-		b--;
-	static char buf[4096];
-	size_t l = n - b;
-	if (l >= sizeof buf)
-		l = sizeof buf - 1;
-	memcpy(buf, s + b, l);
-	buf[l] = '\0';
-	if (l == 0)
-		return n ? "/" : ".";
-	return buf;
 }
 
 /* pprof's NodeInfo.PrintableName. */
@@ -109,7 +52,8 @@ static char *printable_name(graph_index *ix, const graph_info *i)
 		parts[np++] = prof_str(p, i->file);
 	} else if (i->name) {
 	} else if (i->objfile) {
-		const char *b = base_name(prof_str(p, i->objfile));
+		char bbuf[4096];
+		const char *b = path_base(prof_str(p, i->objfile), bbuf, sizeof bbuf);
 		size_t l = strlen(b) + 3;
 		tail = xmalloc(l);
 		snprintf(tail, l, "[%s]", b);
@@ -210,7 +154,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			continue;
 		size_t n = prof_strlen(p, fid);
 		GROW(buf, bufcap, n + 4);
-		size_t m = clean_path(prof_str(p, fid), n, buf);
+		size_t m = path_clean(prof_str(p, fid), n, buf);
 		clean[f] = prof_intern(p, buf, m);
 	}
 	free(buf);

@@ -11,6 +11,7 @@
 
 #include "report/format.h"
 #include "report/report.h"
+#include "util/path.h"
 
 void report_opts_init(report_opts *o)
 {
@@ -85,20 +86,6 @@ static bool has_url_scheme(const char *s)
 			return false;
 	}
 	return false;
-}
-
-static const char *path_base(const char *s, char *buf, size_t n)
-{
-	size_t len = strlen(s);
-	while (len > 1 && s[len - 1] == '/')
-		len--;
-	size_t b = len;
-	while (b > 0 && s[b - 1] != '/')
-		b--;
-	if (len == 0)
-		return ".";
-	snprintf(buf, n, "%.*s", (int)(len - b), s + b);
-	return buf;
 }
 
 /* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */

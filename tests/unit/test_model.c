@@ -11,6 +11,7 @@
 #include "model/profile.h"
 #include "report/format.h"
 #include "util/err.h"
+#include "util/path.h"
 
 static void interns_strings(void **state)
 {
@@ -133,6 +134,25 @@ static void formats_like_pprof(void **state)
 	assert_string_equal(b, "50.00%");
 }
 
+static void paths_like_go(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"/a/b/../c/./d.go", "/a/c/d.go"}, {"a//b/", "a/b"}, {"../../x", "../../x"},
+		{"/..", "/"}, {"./", "."}, {"a/..", "."}, {"/srv/app/main.go", "/srv/app/main.go"},
+	};
+	char out[64], buf[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = path_clean(cases[i][0], strlen(cases[i][0]), out);
+		out[n] = '\0';
+		assert_string_equal(out, cases[i][1]);
+	}
+	assert_string_equal(path_base("/srv/app/server", buf, sizeof buf), "server");
+	assert_string_equal(path_base("lib.so/", buf, sizeof buf), "lib.so");
+	assert_string_equal(path_base("/", buf, sizeof buf), "/");
+	assert_string_equal(path_base("", buf, sizeof buf), ".");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +160,7 @@ int main(void)
 		cmocka_unit_test(interns_stacks),
 		cmocka_unit_test(picks_sample_index),
 		cmocka_unit_test(formats_like_pprof),
+		cmocka_unit_test(paths_like_go),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
