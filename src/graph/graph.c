@@ -367,11 +367,6 @@ void graph_free(graph *g)
 	free(g);
 }
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
-
 /* fmt.Sprint of pprof's NodeInfo: the last tie-break of its node orders. */
 static char *info_sprint(const graph_index *ix, uint32_t n)
 {

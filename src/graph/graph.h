@@ -93,6 +93,11 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
                    graph_edges edges);
 void graph_free(graph *g);
 
+static inline int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
 static inline int64_t graph_flat_value(const graph *g, uint32_t n)
 {
 	return g->flat_div[n] ? g->flat[n] / g->flat_div[n] : g->flat[n];

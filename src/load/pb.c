@@ -411,7 +411,7 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 	return (uint32_t)rs->n++;
 }
 
-/* A repeated varint field, packed or not; calls push for each value. */
+/* A repeated varint field, packed or not: appends its values to *arr. */
 static bool repeated_varints(decoder *dc, const field *f, size_t si, const char *name,
                              uint64_t **arr, size_t *n, size_t *cap)
 {
@@ -580,68 +580,66 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 	}
 }
 
-/* Reads all fields from src; false with *err set on bad framing or input. */
+/* The part of the stream in memory: buf[pos..have) unread, buf[0] at offset base. */
+typedef struct window {
+	uint8_t *buf;
+	size_t cap, have, pos, base;
+	bool eof;
+} window;
+
+/* Keeps the unread tail, then fills the rest of the window; false on bad input. */
+static bool refill(window *w, pb_source *src, prof_err *err)
+{
+	memmove(w->buf, w->buf + w->pos, w->have - w->pos);
+	w->base += w->pos;
+	w->have -= w->pos;
+	w->pos = 0;
+	size_t got = pb_source_read(src, w->buf + w->have, w->cap - w->have, err);
+	if (got == SIZE_MAX)
+		return false;
+	w->eof = got == 0;
+	w->have += got;
+	return true;
+}
+
+/*
+ * Reads all fields from src; false with *err set on bad framing or input.
+ * The window is refilled whenever less than half of it is unread, so any
+ * field up to half its size is whole in memory when scanned; a larger field
+ * doubles the window.
+ */
 static bool stream(decoder *dc, pb_source *src)
 {
-	size_t cap = 1 << 20, have = 0, pos = 0, base = 0;
-	uint8_t *buf = xmalloc(cap);
-	bool eof = false, ok = true;
+	window w = {.cap = 1 << 20};
+	w.buf = xmalloc(w.cap);
+	bool ok = true;
 	while (ok) {
-		if (!eof && have - pos < cap / 2) {
-			/* Keep the unread tail, then fill the rest of the window. */
-			memmove(buf, buf + pos, have - pos);
-			base += pos;
-			have -= pos;
-			pos = 0;
-			size_t got = pb_source_read(src, buf + have, cap - have, dc->err);
-			if (got == SIZE_MAX) {
-				ok = false;
-				break;
-			}
-			if (got == 0)
-				eof = true;
-			have += got;
+		if (!w.eof && w.have - w.pos < w.cap / 2 && !refill(&w, src, dc->err)) {
+			ok = false;
+			break;
 		}
-		if (pos == have && eof)
+		if (w.pos == w.have && w.eof)
 			break;
 		field f;
-		size_t need, at = pos;
+		size_t need, at = w.pos;
 		dc->top = true;
-		int r = scan_field(dc, buf, have, base, &pos, &f, &need);
+		int r = scan_field(dc, w.buf, w.have, w.base, &w.pos, &f, &need);
+		if (r == 0 && w.eof)
+			next_field(dc, w.buf, w.have, w.base, &w.pos, &f); /* names the truncation */
 		dc->top = false;
-		if (r < 0) {
+		if (r > 0) {
+			ok = stream_field(dc, &f, w.buf + at, w.pos - at);
+		} else if (r < 0 || w.eof) {
 			ok = false;
-		} else if (r > 0) {
-			ok = stream_field(dc, &f, buf + at, pos - at);
-		} else if (eof) {
-			pos = at;
-			dc->top = true;
-			next_field(dc, buf, have, base, &pos, &f); /* names the truncation */
-			ok = false;
-		} else if (need > cap / 2) {
-			/* One field larger than half the window: make room for it. */
-			while (need > cap / 2)
-				cap *= 2;
-			buf = xrealloc(buf, cap);
-			pos = at;
 		} else {
-			pos = at;
-			if (have - pos >= cap / 2) {
-				/* Force a refill even though the tail is long. */
-				memmove(buf, buf + pos, have - pos);
-				base += pos;
-				have -= pos;
-				pos = 0;
-				size_t got = pb_source_read(src, buf + have, cap - have, dc->err);
-				if (got == SIZE_MAX)
-					ok = false;
-				else if (got == 0)
-					eof = true;
-				have += got;
-			}
+			/* Incomplete: the refill at the top brings the rest. */
+			w.pos = at;
+			while (need > w.cap / 2)
+				w.cap *= 2;
+			w.buf = xrealloc(w.buf, w.cap);
 		}
 	}
-	free(buf);
+	free(w.buf);
 	return ok;
 }
 

@@ -120,16 +120,6 @@ static size_t ring_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	return copied;
 }
 
-static size_t fail(pb_source *s, prof_err *err, const char *fmt, const char *why, size_t at)
-{
-	(void)s;
-	if (why)
-		prof_errf(err, fmt, why, at);
-	else
-		prof_errf(err, fmt, at);
-	return SIZE_MAX;
-}
-
 size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
 	if (s->ring)
@@ -157,8 +147,10 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	if (s->ended || n == 0)
 		return 0;
 	if (!s->zinit) {
-		if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
-			return fail(s, err, "gzip: cannot initialize zlib%s (at %zu)", "", 0);
+		if (inflateInit2(&s->zs, 15 + 16) != Z_OK) {
+			prof_errf(err, "gzip: cannot initialize zlib");
+			return SIZE_MAX;
+		}
 		s->zinit = true;
 	}
 	size_t produced = 0;
@@ -183,12 +175,15 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 			s->ended = true;
 			break;
 		}
-		if (rc == Z_BUF_ERROR && s->inpos == s->inlen && s->zs.avail_out != 0)
-			return fail(s, err, "gzip data is truncated (ends after %zu compressed bytes)", NULL,
-			            s->inlen);
-		if (rc != Z_OK && rc != Z_BUF_ERROR)
-			return fail(s, err, "gzip data is corrupt: %s (at compressed byte %zu)",
-			            s->zs.msg ? s->zs.msg : "bad data", s->inpos);
+		if (rc == Z_BUF_ERROR && s->inpos == s->inlen && s->zs.avail_out != 0) {
+			prof_errf(err, "gzip data is truncated (ends after %zu compressed bytes)", s->inlen);
+			return SIZE_MAX;
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			prof_errf(err, "gzip data is corrupt: %s (at compressed byte %zu)",
+			          s->zs.msg ? s->zs.msg : "bad data", s->inpos);
+			return SIZE_MAX;
+		}
 	}
 	return produced;
 }

@@ -36,11 +36,6 @@ static void format_value(const rctx *r, int64_t v, char *buf, size_t n)
 	fmt_scaled_label(buf, n, v, r->sample_unit, r->output_unit);
 }
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
-
 /* pprof's selectOutputUnit: a unit fitting the smallest and largest values. */
 static void select_output_unit(rctx *r, const graph *g, const char *requested, char *buf, size_t bufn)
 {
