@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole test run: builds prof (build/) and, unless --no-asan, a second
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
-# each: cmocka unit tests, golden top reports, broken inputs, CLI behaviour;
+# each: cmocka unit tests, golden reports (top and the others), broken inputs, CLI behaviour;
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -60,8 +60,10 @@ suites() {
 	b=$1
 	tag=$2
 	unit "$b" "${tag}unit"
-	tests/golden/run.sh "$b/prof" > "$log" 2>&1
-	count "${tag}golden"
+	for s in top reports; do
+		SET=$s tests/golden/run.sh "$b/prof" > "$log" 2>&1
+		count "${tag}golden $s"
+	done
 	tests/broken.sh "$b/prof" > "$log" 2>&1
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1
@@ -85,8 +87,10 @@ if [ $asan -eq 1 ]; then
 		suites build-asan "asan "
 fi
 if command -v go > /dev/null 2>&1; then
-	tests/golden/rederive.sh > "$log" 2>&1
-	count "rederive"
+	for s in top reports; do
+		SET=$s tests/golden/rederive.sh > "$log" 2>&1
+		count "rederive $s"
+	done
 fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

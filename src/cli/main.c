@@ -134,7 +134,7 @@ static int run(cli *c)
 		fprintf(stderr, "prof: %s\n", strerror(errno));
 		return PROF_EXIT_BAD_INPUT;
 	}
-	bool ok = report_top(mem, p, &c->ro, &err);
+	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
 	fclose(mem);
 	prof_profile_free(p);
 	int rc = PROF_EXIT_OK;

@@ -22,11 +22,31 @@ enum {
 	O_ALLOC_OBJECTS, O_CONTENTIONS, O_TOTAL_DELAY, O_MEAN_DELAY, O_NODECOUNT, O_NODEFRACTION,
 	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES,
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
+	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
+	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM,
 };
 
 static const opt_def opts[] = {
 	{"top", OPT_BOOL, O_TOP},
 	{"text", OPT_BOOL, O_TEXT},
+	{"tree", OPT_BOOL, O_REPORT},
+	{"traces", OPT_BOOL, O_REPORT},
+	{"tags", OPT_BOOL, O_REPORT},
+	{"comments", OPT_BOOL, O_REPORT},
+	{"peek", OPT_STRING, O_PEEK},
+	{"focus", OPT_STRING, O_FOCUS},
+	{"ignore", OPT_STRING, O_IGNORE},
+	{"hide", OPT_STRING, O_HIDE},
+	{"show", OPT_STRING, O_SHOW},
+	{"show_from", OPT_STRING, O_SHOW_FROM},
+	{"prune_from", OPT_STRING, O_PRUNE_FROM},
+	{"tagfocus", OPT_STRING, O_TAGFOCUS},
+	{"tagignore", OPT_STRING, O_TAGIGNORE},
+	{"tagshow", OPT_STRING, O_TAGSHOW},
+	{"taghide", OPT_STRING, O_TAGHIDE},
+	{"relative_percentages", OPT_BOOL, O_RELATIVE},
+	{"compact_labels", OPT_BOOL, O_COMPACT},
+	{"trim", OPT_BOOL, O_TRIM},
 	{"sample_index", OPT_STRING, O_SAMPLE_INDEX},
 	{"mean", OPT_BOOL, O_MEAN},
 	{"inuse_space", OPT_BOOL, O_INUSE_SPACE},
@@ -121,12 +141,28 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	switch (o->id) {
 	case O_TOP:
 	case O_TEXT:
-		if (b) {
-			if (c->report)
+	case O_REPORT:
+	case O_PEEK:
+		if (b || o->id == O_PEEK) {
+			if (c->report && strcmp(c->report, o->name) != 0)
 				return prof_errf(err, "must set at most one output format");
-			c->report = o->id == O_TOP ? "top" : "text";
+			c->report = o->name;
+			c->report_arg = o->id == O_PEEK ? val : NULL;
 		}
 		break;
+	case O_FOCUS: c->ro.filters.focus = val; break;
+	case O_IGNORE: c->ro.filters.ignore = val; break;
+	case O_HIDE: c->ro.filters.hide = val; break;
+	case O_SHOW: c->ro.filters.show = val; break;
+	case O_SHOW_FROM: c->ro.filters.show_from = val; break;
+	case O_PRUNE_FROM: c->ro.filters.prune_from = val; break;
+	case O_TAGFOCUS: c->ro.filters.tagfocus = val; break;
+	case O_TAGIGNORE: c->ro.filters.tagignore = val; break;
+	case O_TAGSHOW: c->ro.filters.tagshow = val; break;
+	case O_TAGHIDE: c->ro.filters.taghide = val; break;
+	case O_RELATIVE: c->ro.relative_percentages = b; break;
+	case O_COMPACT: c->ro.compact_labels = b; break;
+	case O_TRIM: c->ro.trim = b; break;
 	case O_SAMPLE_INDEX: c->ro.sample_index = val; break;
 	case O_MEAN: c->ro.mean = b; break;
 	case O_INUSE_SPACE: if (b) set_index_alias(c, "inuse_space", "-inuse_space"); break;
@@ -162,10 +198,6 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	return true;
 }
 
-static bool is_report(const char *s)
-{
-	return strcmp(s, "top") == 0 || strcmp(s, "text") == 0;
-}
 
 bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 {
@@ -179,8 +211,15 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 			c->help_topic = i + 1 < argc ? argv[i + 1] : NULL;
 			return true;
 		}
-		if (is_report(argv[i]))
+		if (report_known(argv[i])) {
 			c->report = argv[i++];
+			/* peek takes its regex first: prof peek REGEX FILE */
+			if (strcmp(c->report, "peek") == 0) {
+				if (i >= argc)
+					return prof_errf(err, "peek needs a regular expression");
+				c->report_arg = argv[i++];
+			}
+		}
 	}
 	bool flags_done = false;
 	for (; i < argc; i++) {
@@ -208,7 +247,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		if (!apply(c, o, val, err))
 			return false;
 	}
-	return true;
+	return prof_filters_check(&c->ro.filters, err);
 }
 
 void cli_free(cli *c)

@@ -14,7 +14,8 @@
 #include "util/err.h"
 
 typedef struct cli {
-	const char *report; /* "top", "text", or NULL */
+	const char *report; /* a report name (report_known), or NULL */
+	const char *report_arg; /* peek's regex */
 	report_opts ro;
 	const char *output; /* -output=FILE, or NULL for stdout */
 	const char **files;

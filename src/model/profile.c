@@ -145,6 +145,146 @@ void prof_stack_index_free(prof_stack_index *ix)
 	ix->nslots = 0;
 }
 
+void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
+{
+	uint32_t *remap = xmalloc((p->nstack + 1) * sizeof *remap);
+	uint32_t *old_locs = p->stack_locs;
+	prof_stack *old_stacks = p->stacks;
+	size_t nold = p->nstack, maxlen = 0;
+	for (size_t s = 0; s < nold; s++)
+		if (old_stacks[s].len > maxlen)
+			maxlen = old_stacks[s].len;
+	uint32_t *out = xmalloc((maxlen + 1) * sizeof *out);
+	p->stack_locs = NULL;
+	p->stacks = NULL;
+	p->nstack = p->nstack_loc = 0;
+	prof_stack_index ix = {0};
+	bool dropped = false;
+	for (size_t s = 0; s < nold; s++) {
+		int64_t n = fn(p, old_locs + old_stacks[s].off, old_stacks[s].len, out, arg);
+		if (n < 0) {
+			remap[s] = PROF_NONE;
+			dropped = true;
+		} else {
+			remap[s] = prof_stack_intern(p, &ix, out, (uint32_t)n);
+		}
+	}
+	uint8_t *keep = dropped ? xmalloc(p->nsample + 1) : NULL;
+	for (size_t i = 0; i < p->nsample; i++) {
+		uint32_t st = remap[p->samples[i].stack];
+		if (keep)
+			keep[i] = st != PROF_NONE;
+		p->samples[i].stack = st == PROF_NONE ? 0 : st;
+	}
+	if (keep)
+		prof_keep_samples(p, keep);
+	free(keep);
+	prof_stack_index_free(&ix);
+	free(out);
+	free(remap);
+	free(old_locs);
+	free(old_stacks);
+}
+
+void prof_keep_samples(prof_profile *p, const uint8_t *keep)
+{
+	size_t nt = p->nsample_type, w = 0;
+	for (size_t i = 0; i < p->nsample; i++) {
+		if (!keep[i])
+			continue;
+		if (w != i) {
+			p->samples[w] = p->samples[i];
+			memmove(p->values + w * nt, p->values + i * nt, nt * sizeof *p->values);
+		}
+		w++;
+	}
+	p->nsample = w;
+}
+
+/* Label order for comparing samples: by key, keeping the order of a key's values. */
+static void sort_labels(prof_label *ls, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		prof_label x = ls[i];
+		uint32_t j = i;
+		while (j > 0 && ls[j - 1].key > x.key) {
+			ls[j] = ls[j - 1];
+			j--;
+		}
+		ls[j] = x;
+	}
+}
+
+static bool same_labels(const prof_profile *p, const prof_sample *a, const prof_sample *b)
+{
+	if (a->nlabel != b->nlabel)
+		return false;
+	const prof_label *la = p->labels + a->label_off, *lb = p->labels + b->label_off;
+	for (uint32_t i = 0; i < a->nlabel; i++)
+		if (la[i].key != lb[i].key || la[i].str != lb[i].str || la[i].num != lb[i].num ||
+		    la[i].num_unit != lb[i].num_unit)
+			return false;
+	return true;
+}
+
+void prof_compact_samples(prof_profile *p)
+{
+	if (p->compacted)
+		return;
+	p->compacted = true;
+	size_t nt = p->nsample_type, nslots = 16;
+	while (nslots < p->nsample * 2)
+		nslots *= 2;
+	uint32_t *slots = xcalloc(nslots, sizeof *slots); /* kept sample + 1 */
+	size_t w = 0;
+	for (size_t i = 0; i < p->nsample; i++) {
+		prof_sample s = p->samples[i];
+		const int64_t *v = p->values + i * nt;
+		bool zero = true;
+		for (size_t k = 0; k < nt && zero; k++)
+			zero = v[k] == 0;
+		if (zero)
+			continue;
+		sort_labels(p->labels + s.label_off, s.nlabel);
+		uint64_t h = (uint64_t)s.stack * 0x9e3779b97f4a7c15ull;
+		const prof_label *ls = p->labels + s.label_off;
+		for (uint32_t k = 0; k < s.nlabel; k++)
+			h = (h ^ ((uint64_t)ls[k].key << 32 ^ ls[k].str ^ (uint64_t)ls[k].num ^ ls[k].num_unit)) *
+			    0xff51afd7ed558ccdull;
+		size_t j = (h ^ (h >> 29)) & (nslots - 1);
+		for (; slots[j]; j = (j + 1) & (nslots - 1)) {
+			prof_sample *t = &p->samples[slots[j] - 1];
+			if (t->stack == s.stack && same_labels(p, t, &s))
+				break;
+		}
+		if (slots[j]) {
+			int64_t *tv = p->values + (slots[j] - 1) * nt;
+			for (size_t k = 0; k < nt; k++)
+				tv[k] += v[k];
+			continue;
+		}
+		p->samples[w] = s;
+		if (w != i)
+			memmove(p->values + w * nt, v, nt * sizeof *v);
+		slots[j] = (uint32_t)w + 1;
+		w++;
+	}
+	p->nsample = w;
+	free(slots);
+	/* Merged samples that sum to zero go too, as pprof merges again then. */
+	uint8_t *keep = xmalloc(w + 1);
+	bool dropped = false;
+	for (size_t i = 0; i < w; i++) {
+		keep[i] = 0;
+		for (size_t k = 0; k < nt && !keep[i]; k++)
+			keep[i] = p->values[i * nt + k] != 0;
+		dropped = dropped || !keep[i];
+	}
+	if (dropped)
+		prof_keep_samples(p, keep);
+	free(keep);
+}
+
 /*
  * pprof's rules: "" means default_sample_type if it names a type, else the
  * last type; a number is an index; otherwise a type name, where an "inuse_"

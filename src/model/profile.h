@@ -115,6 +115,7 @@ typedef struct prof_profile {
 	int64_t *values; /* nsample * nsample_type */
 	prof_label *labels;
 	size_t nlabel;
+	bool compacted; /* prof_compact_samples ran: samples are as pprof's merge leaves them */
 } prof_profile;
 
 prof_profile *prof_profile_new(void);
@@ -148,6 +149,25 @@ typedef struct prof_stack_index {
 
 uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n);
 void prof_stack_index_free(prof_stack_index *ix);
+
+/*
+ * Transforms (filters, pruning) rewrite stacks through these. fn writes the
+ * new form of stack locs[0..n) into out (room for n) and returns its length,
+ * or -1 to drop the samples on that stack. It runs once per distinct stack.
+ */
+typedef int64_t (*prof_stack_fn)(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out,
+                                 void *arg);
+void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg);
+/* Keeps the samples whose keep[i] is nonzero, in order. */
+void prof_keep_samples(prof_profile *p, const uint8_t *keep);
+
+/*
+ * pprof merges every profile it loads with itself: samples whose values are
+ * all zero go, and samples with the same stack and labels become one (values
+ * summed), in order of first appearance. Reports that show single samples
+ * (traces, tags) need this to match pprof.
+ */
+void prof_compact_samples(prof_profile *p);
 
 /* Which sample type index to show, as pprof picks it; -1 and *err set when none. */
 struct prof_err;

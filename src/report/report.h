@@ -14,6 +14,7 @@
 #include "graph/graph.h"
 #include "model/profile.h"
 #include "util/err.h"
+#include "xform/filter.h"
 
 typedef struct report_opts {
 	const char *sample_index; /* NULL or "": pprof's default choice */
@@ -26,11 +27,21 @@ typedef struct report_opts {
 	bool drop_negative;
 	bool noinlines;
 	graph_granularity granularity;
+	bool trim;                 /* false: no node count or fractions (pprof's -trim=false) */
+	bool relative_percentages; /* percentages of the filtered total */
+	bool compact_labels;       /* no profile header lines */
+	prof_filters filters;
 } report_opts;
 
 void report_opts_init(report_opts *o);
 
-/* top / text: pprof's flat report. Returns false with *err set on a bad option. */
-bool report_top(FILE *out, prof_profile *p, const report_opts *o, prof_err *err);
+/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments). */
+bool report_known(const char *name);
+/*
+ * Runs report name (arg: peek's regex) on p, which it filters in place.
+ * pprof's notes go to warn. False with *err set on a bad option or no match.
+ */
+bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
+                prof_err *err);
 
 #endif

@@ -10,7 +10,7 @@
  * pprof's simplifyFunc: drop a leading '.', cut at the first '(' that does
  * not start "(anonymous namespace)" or belong to "operator()".
  */
-static char *simplify(const char *f)
+char *prof_simplify_func(const char *f)
 {
 	if (*f == '.')
 		f++;
@@ -31,6 +31,30 @@ static char *simplify(const char *f)
 	return s;
 }
 
+/* Root to leaf; frames before the first user frame are never pruned. */
+static int64_t prune_stack(const prof_profile *p, const uint32_t *locs, uint32_t len, uint32_t *out, void *arg)
+{
+	(void)p;
+	const uint8_t *mark = arg;
+	bool user = false;
+	for (uint32_t i = len; i-- > 0;) {
+		uint8_t m = mark[locs[i]];
+		if (!m) {
+			user = true;
+			continue;
+		}
+		if (!user)
+			continue;
+		uint32_t cut = m == 2 ? i + 1 : i;
+		locs += cut;
+		len -= cut;
+		break;
+	}
+	if (len)
+		memcpy(out, locs, len * sizeof *locs);
+	return len;
+}
+
 void prof_remove_uninteresting(prof_profile *p)
 {
 	if (!p->drop_frames)
@@ -43,6 +67,8 @@ void prof_remove_uninteresting(prof_profile *p)
 		prof_re_free(&drop);
 		return;
 	}
+	/* pprof merges samples before it prunes: pruning may make stacks equal. */
+	prof_compact_samples(p);
 	/* Per location: 0 keep, 1 prune beneath it (it stays), 2 prune it and beneath. */
 	uint8_t *mark = xcalloc(p->nlocation + 1, 1);
 	for (size_t l = 0; l < p->nlocation; l++) {
@@ -52,7 +78,7 @@ void prof_remove_uninteresting(prof_profile *p)
 			const prof_function *fn = &p->functions[p->lines[loc->line_off + i].function];
 			if (!fn->name)
 				continue;
-			char *name = simplify(prof_str(p, fn->name));
+			char *name = prof_simplify_func(prof_str(p, fn->name));
 			bool hit = prof_re_match(&drop, name) && !(keep.ok && prof_re_match(&keep, name));
 			free(name);
 			if (hit)
@@ -68,45 +94,7 @@ void prof_remove_uninteresting(prof_profile *p)
 			loc->nline -= (uint32_t)(i + 1);
 		}
 	}
-	/* Re-intern every stack in its pruned form; samples follow their stack. */
-	uint32_t *remap = xmalloc((p->nstack + 1) * sizeof *remap);
-	uint32_t *old_locs = p->stack_locs;
-	prof_stack *old_stacks = p->stacks;
-	size_t nold = p->nstack;
-	p->stack_locs = NULL;
-	p->stacks = NULL;
-	p->nstack = p->nstack_loc = 0;
-	prof_stack_index ix = {0};
-	for (size_t s = 0; s < nold; s++) {
-		const uint32_t *locs = old_locs + old_stacks[s].off;
-		uint32_t len = old_stacks[s].len;
-		bool user = false;
-		/* Root to leaf; frames before the first user frame are never pruned. */
-		for (uint32_t i = len; i-- > 0;) {
-			uint8_t m = mark[locs[i]];
-			if (!m) {
-				user = true;
-				continue;
-			}
-			if (!user)
-				continue;
-			if (m == 2) {
-				locs += i + 1;
-				len -= i + 1;
-			} else {
-				locs += i;
-				len -= i;
-			}
-			break;
-		}
-		remap[s] = prof_stack_intern(p, &ix, locs, len);
-	}
-	for (size_t i = 0; i < p->nsample; i++)
-		p->samples[i].stack = remap[p->samples[i].stack];
-	prof_stack_index_free(&ix);
-	free(remap);
-	free(old_locs);
-	free(old_stacks);
+	prof_rewrite_stacks(p, prune_stack, mark);
 	free(mark);
 	prof_re_free(&drop);
 	prof_re_free(&keep);

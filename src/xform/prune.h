@@ -13,4 +13,7 @@
 /* Applies the profile's own drop_frames/keep_frames. A bad regex is ignored, as pprof does. */
 void prof_remove_uninteresting(prof_profile *p);
 
+/* pprof's simplifyFunc: the name without its argument list; malloc'd. */
+char *prof_simplify_func(const char *name);
+
 #endif

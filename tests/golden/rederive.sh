@@ -11,7 +11,9 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-cases=$here/top.cases
+# SET picks the case list: SET.cases with goldens in SET/ (top, reports).
+set=${SET:-top}
+cases=$here/$set.cases
 tab=$(printf '\t')
 
 total=$(grep -c "$tab" "$cases" || true)
@@ -38,14 +40,14 @@ passed=0
 failed=0
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
-	if [ -f "$scratch/$name.txt" ] && [ -f "$here/top/$name.txt" ] &&
-		cmp -s "$scratch/$name.txt" "$here/top/$name.txt"; then
+	if [ -f "$scratch/$name.txt" ] && [ -f "$here/$set/$name.txt" ] &&
+		cmp -s "$scratch/$name.txt" "$here/$set/$name.txt"; then
 		echo "ok $name"
 		passed=$((passed + 1))
 	else
 		echo "FAIL $name ($fixture $flags)"
-		if [ -f "$scratch/$name.txt" ] && [ -f "$here/top/$name.txt" ]; then
-			diff -u "$here/top/$name.txt" "$scratch/$name.txt" | head -n 40 || true
+		if [ -f "$scratch/$name.txt" ] && [ -f "$here/$set/$name.txt" ]; then
+			diff -u "$here/$set/$name.txt" "$scratch/$name.txt" | head -n 40 || true
 		fi
 		failed=$((failed + 1))
 	fi

@@ -14,8 +14,10 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# SET picks the case list: SET.cases with goldens in SET/ (top, reports).
+set=${SET:-top}
 repo=$(cd "$here/../.." && pwd)
-out=${1:-$here/top}
+out=${1:-$here/$set}
 
 command -v go >/dev/null 2>&1 || { echo "regen.sh: go not found" >&2; exit 1; }
 
@@ -34,7 +36,7 @@ cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
 	case " $flags " in
-	*" -text "*) mode= ;;
+	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "*) mode= ;;
 	*) mode=-top ;;
 	esac
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
@@ -46,7 +48,7 @@ while IFS="$tab" read -r name fixture flags; do
 		status=1
 	fi
 	n=$((n + 1))
-done < "$here/top.cases"
+done < "$here/$set.cases"
 
 # A golden must not name a folder of the machine that made it.
 set +f

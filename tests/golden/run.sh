@@ -16,6 +16,8 @@ if [ $# -ne 1 ]; then
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
+# SET picks the case list: SET.cases with goldens in SET/ (top, reports).
+set=${SET:-top}
 repo=$(cd "$here/../.." && pwd)
 
 prof=$1
@@ -40,13 +42,13 @@ cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
 	case " $flags " in
-	*" -text "*) mode= ;;
+	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "*) mode= ;;
 	*) mode=-top ;;
 	esac
 	rc=0
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
 	TZ=UTC "$prof" $mode $flags "$fixture" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
-	if [ $rc -eq 0 ] && cmp -s "$here/top/$name.txt" "$tmp/out"; then
+	if [ $rc -eq 0 ] && cmp -s "$here/$set/$name.txt" "$tmp/out"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
@@ -54,9 +56,9 @@ while IFS="$tab" read -r name fixture flags; do
 		if [ -s "$tmp/err" ]; then
 			head -n 5 "$tmp/err" | sed 's/^/  stderr: /'
 		fi
-		diff -u "$here/top/$name.txt" "$tmp/out" | head -n 40 || true
+		diff -u "$here/$set/$name.txt" "$tmp/out" | head -n 40 || true
 	fi
-done < "$here/top.cases"
+done < "$here/$set.cases"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,0 +1,42 @@
+/*
+ * report internals: what every report run shares (pprof's Report): the
+ * chosen value, the total, the filtered profile's weights and node index,
+ * value formatting and the header lines. Only src/report/ includes this.
+ */
+#ifndef PROF_REPORT_INTERNAL_H
+#define PROF_REPORT_INTERNAL_H
+
+#include "report/report.h"
+
+typedef struct rctx {
+	prof_profile *p;
+	const report_opts *o;
+	int si;
+	char sample_type[512];   /* with "mean_" when -mean */
+	const char *sample_unit;
+	const char *output_unit;
+	char unitbuf[64];
+	double ratio;            /* 1 / divide_by */
+	int64_t total;           /* before filters, as pprof computes it */
+	graph_weights gw;        /* after filters */
+	graph_index *ix;
+	graph_trim_opts trim;    /* after the report's overrides */
+	prof_err *err;
+} rctx;
+
+/* Formats a value in the output unit, after divide_by. */
+void rctx_value(const rctx *r, int64_t v, char *buf, size_t n);
+/* pprof's selectOutputUnit for graph g (when -unit is "minimum"). */
+void rctx_select_unit(rctx *r, const graph *g);
+/* pprof's ProfileLabels: File, Build ID, comments, Type, Time, Duration. */
+void rctx_profile_labels(FILE *out, const rctx *r);
+/* pprof's reportLabels for text reports: profile labels, active filters, Showing/Dropped lines. */
+void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes);
+const char *rctx_trim_space(char *s);
+
+bool report_top_rctx(FILE *out, rctx *r);
+bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
+bool report_traces_rctx(FILE *out, rctx *r);
+bool report_tags_rctx(FILE *out, rctx *r);
+
+#endif

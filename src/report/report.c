@@ -1,0 +1,289 @@
+/*
+ * report: the driver shared by every text report. Picks the value and the
+ * total, applies the filters, then hands the prepared rctx to the report.
+ * Also owns pprof's header lines and unit selection.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/format.h"
+#include "report/internal.h"
+#include "util/path.h"
+
+void report_opts_init(report_opts *o)
+{
+	*o = (report_opts){.node_count = -1, .node_fraction = 0.005, .edge_fraction = 0.001,
+	                   .unit = "minimum", .divide_by = 1.0, .granularity = GRAN_FUNCTIONS, .trim = true};
+}
+
+void rctx_value(const rctx *r, int64_t v, char *buf, size_t n)
+{
+	if (r->ratio > 0 && r->ratio != 1)
+		v = (int64_t)((double)v * r->ratio);
+	fmt_scaled_label(buf, n, v, r->sample_unit, r->output_unit);
+}
+
+/* pprof's selectOutputUnit: a unit fitting the smallest and largest values. */
+void rctx_select_unit(rctx *r, const graph *g)
+{
+	const char *requested = r->o->unit;
+	r->output_unit = requested;
+	if (strcmp(requested, "minimum") != 0 || g->nnodes == 0)
+		return;
+	int64_t min = 0;
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		uint32_t n = g->nodes[k];
+		int64_t v = abs64(graph_flat_value(g, n));
+		if (v == 0)
+			v = abs64(graph_cum_value(g, n));
+		if (v > 0 && (min == 0 || v < min))
+			min = v;
+	}
+	int64_t max = r->total;
+	if (min == 0)
+		min = max;
+	if (r->ratio > 0 && r->ratio != 1) {
+		min = (int64_t)((double)min * r->ratio);
+		max = (int64_t)((double)max * r->ratio);
+	}
+	const char *minu, *maxu, *u;
+	fmt_scale(min, r->sample_unit, "minimum", &minu);
+	fmt_scale(max, r->sample_unit, "minimum", &maxu);
+	u = minu;
+	if (strcmp(minu, maxu) != 0 && min * 100 < max)
+		fmt_scale(100 * min, r->sample_unit, "minimum", &u);
+	snprintf(r->unitbuf, sizeof r->unitbuf, "%s", *u ? u : r->sample_unit);
+	r->output_unit = r->unitbuf;
+}
+
+/* Go's url.Parse(s).IsAbs(): does s start with a scheme? */
+static bool has_url_scheme(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (const char *c = s + 1; *c; c++) {
+		if (*c == ':')
+			return true;
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '+' || *c == '-' || *c == '.'))
+			return false;
+	}
+	return false;
+}
+
+/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
+static void format_time(int64_t nanos, char *buf, size_t n)
+{
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int64_t secs = nanos / 1000000000;
+	if (nanos % 1000000000 < 0)
+		secs--;
+	time_t t = (time_t)secs;
+	struct tm tm;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	int h = tm.tm_hour % 12;
+	char zone[48];
+	if (tm.tm_zone && *tm.tm_zone) {
+		snprintf(zone, sizeof zone, "%s", tm.tm_zone);
+	} else {
+		long off = tm.tm_gmtoff / 60;
+		snprintf(zone, sizeof zone, "%c%02ld%02ld", off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	}
+	snprintf(buf, n, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
+	         h ? h : 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm", zone);
+}
+
+/* pprof's ProfileLabels: the lines every report starts with. */
+void rctx_profile_labels(FILE *out, const rctx *r)
+{
+	const prof_profile *p = r->p;
+	char buf[4096];
+	if (p->nmapping > 0) {
+		const prof_mapping *m = &p->mappings[0];
+		const char *file = prof_str(p, m->file);
+		const char *bid = prof_str(p, m->build_id);
+		if (!*bid && has_url_scheme(file))
+			file = ""; /* pprof's unsourceMappings */
+		if (*file)
+			fprintf(out, "File: %s\n", path_base(file, buf, sizeof buf));
+		if (*bid)
+			fprintf(out, "Build ID: %s\n", bid);
+	}
+	for (size_t i = 0; i < p->ncomment; i++) {
+		const char *c = prof_str(p, p->comments[i]);
+		if (c[0] != '#')
+			fprintf(out, "%s\n", c);
+	}
+	if (*r->sample_type)
+		fprintf(out, "Type: %s\n", r->sample_type);
+	if (p->time_nanos != 0) {
+		format_time(p->time_nanos, buf, sizeof buf);
+		fprintf(out, "Time: %s\n", buf);
+	}
+	if (p->duration_nanos != 0) {
+		char dur[64], tot[64], pct[32], ratio[40] = "";
+		fmt_scaled_label(dur, sizeof dur, p->duration_nanos, "nanoseconds", "auto");
+		const char *u;
+		double ns = fmt_scale(r->total, r->sample_unit, "nanoseconds", &u);
+		if (strcmp(u, "ns") == 0 && ns != 0) {
+			fmt_percentage(pct, sizeof pct, (int64_t)ns, p->duration_nanos);
+			snprintf(ratio, sizeof ratio, "(%s)", pct);
+		}
+		rctx_value(r, r->total, tot, sizeof tot);
+		fprintf(out, "Duration: %s, Total samples = %s %s\n", dur, tot, ratio);
+	}
+}
+
+const char *rctx_trim_space(char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+
+void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes)
+{
+	const report_opts *o = r->o;
+	if (!o->compact_labels)
+		rctx_profile_labels(out, r);
+	const prof_filters *f = &o->filters;
+	const char *names[] = {"focus", "ignore", "hide", "show", "show_from", "tagfocus", "tagignore", "tagshow",
+	                       "taghide"};
+	const char *vals[] = {f->focus, f->ignore, f->hide, f->show, f->show_from, f->tagfocus, f->tagignore,
+	                      f->tagshow, f->taghide};
+	bool any = false;
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		if (!vals[i] || !*vals[i])
+			continue;
+		if (!any)
+			fputs("Active filters:\n", out);
+		any = true;
+		char line[512];
+		snprintf(line, sizeof line, "%s=%s", names[i], vals[i]);
+		/* pprof cuts at 80 bytes and adds an ellipsis. */
+		if (strlen(line) > 80)
+			fprintf(out, "   %.80s\xe2\x80\xa6\n", line);
+		else
+			fprintf(out, "   %s\n", line);
+	}
+	int64_t flat_sum = 0;
+	for (uint32_t k = 0; k < g->nnodes; k++)
+		flat_sum += graph_flat_value(g, g->nodes[k]);
+	char a[64], b[64], c[64];
+	rctx_value(r, flat_sum, a, sizeof a);
+	fmt_percentage(b, sizeof b, flat_sum, r->total);
+	rctx_value(r, r->total, c, sizeof c);
+	fprintf(out, "Showing nodes accounting for %s, %s of %s total\n", a, rctx_trim_space(b), c);
+	if (r->total != 0) {
+		if (dropped_nodes > 0) {
+			rctx_value(r, abs64((int64_t)((double)r->total * r->trim.node_fraction)), a, sizeof a);
+			fprintf(out, "Dropped %d node%s (cum <= %s)\n", dropped_nodes, dropped_nodes > 1 ? "s" : "", a);
+		}
+		if (g->nnodes > 0 && (int)g->nnodes < orig_count)
+			fprintf(out, "Showing top %u nodes out of %d\n", g->nnodes, orig_count);
+	}
+}
+
+/* pprof's computeTotal: the sum of |value|, divided by the summed counts with -mean. */
+static int64_t profile_total(const prof_profile *p, int si, bool mean)
+{
+	int64_t total = 0, div = 0;
+	for (size_t s = 0; s < p->nsample; s++) {
+		const int64_t *v = prof_sample_values(p, s);
+		total += v[si] < 0 ? -v[si] : v[si];
+		if (mean)
+			div += v[0];
+	}
+	return div ? total / div : total;
+}
+
+typedef enum { R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS } report_kind;
+
+static const struct {
+	const char *name;
+	report_kind kind;
+} reports[] = {
+	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
+	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
+};
+
+bool report_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+		if (strcmp(reports[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
+                prof_err *err)
+{
+	report_kind kind = R_TOP;
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+		if (strcmp(reports[i].name, name) == 0)
+			kind = reports[i].kind;
+	if (kind == R_COMMENTS) {
+		for (size_t i = 0; i < p->ncomment; i++)
+			fprintf(out, "%s\n", prof_str(p, p->comments[i]));
+		return true;
+	}
+	rctx r = {.p = p, .o = o, .err = err};
+	r.si = prof_sample_index(p, o->sample_index, err);
+	if (r.si < 0)
+		return false;
+	if (o->divide_by == 0)
+		return prof_errf(err, "zero divisor specified");
+	snprintf(r.sample_type, sizeof r.sample_type, "%s%s", o->mean ? "mean_" : "",
+	         prof_str(p, p->sample_types[r.si].type));
+	r.sample_unit = prof_str(p, p->sample_types[r.si].unit);
+	r.output_unit = o->unit;
+	r.ratio = 1 / o->divide_by;
+
+	/* pprof's applyCommandOverrides. */
+	bool trim = o->trim && kind != R_PEEK;
+	int node_count = o->node_count;
+	if (node_count == -1)
+		node_count = kind == R_TOP ? 0 : 80;
+	r.trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
+	                           .node_count = node_count, .cum_sort = o->cum_sort,
+	                           .drop_negative = o->drop_negative,
+	                           .edges = kind == R_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
+	if (!trim) {
+		r.trim.node_count = 0;
+		r.trim.node_fraction = r.trim.edge_fraction = 0;
+	}
+
+	/* Reports of single samples see them as pprof's merge leaves them. */
+	if (kind == R_TRACES || kind == R_TAGS)
+		prof_compact_samples(p);
+	/* The total comes before the filters unless -relative_percentages. */
+	if (!o->relative_percentages)
+		r.total = profile_total(p, r.si, o->mean);
+	if (!prof_apply_filters(p, &o->filters, warn, err))
+		return false;
+	if (o->relative_percentages)
+		r.total = profile_total(p, r.si, o->mean);
+	graph_weights_compute(&r.gw, p, r.si, o->mean);
+	r.ix = graph_index_new(p, o->granularity, o->noinlines);
+	bool ok = false;
+	switch (kind) {
+	case R_TOP: ok = report_top_rctx(out, &r); break;
+	case R_TREE: ok = report_tree_rctx(out, &r, NULL); break;
+	case R_PEEK: ok = report_tree_rctx(out, &r, arg); break;
+	case R_TRACES: ok = report_traces_rctx(out, &r); break;
+	case R_TAGS: ok = report_tags_rctx(out, &r); break;
+	case R_COMMENTS: break;
+	}
+	graph_index_free(r.ix);
+	graph_weights_free(&r.gw);
+	if (!ok && !err->set)
+		prof_errf(err, "report failed");
+	return ok;
+}
