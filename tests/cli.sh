@@ -59,9 +59,19 @@ if check bad-index 1 "$prof" -top -sample_index=9 "$heap" && grep -q "sample_ind
 if check zero-divisor 1 "$prof" -top -divide_by=0 "$heap" && grep -q "zero divisor" "$tmp/err"; then ok; else bad "zero divisor"; fi
 # Missing file: exit 1, names the file.
 if check missing-file 1 "$prof" -top "$tmp/nope.pb.gz" && grep -q "^prof: $tmp/nope.pb.gz: No such file or directory$" "$tmp/err"; then ok; else bad "missing file"; fi
+# Other reports in both spellings.
+g=tests/golden/reports/leaky_normal_t3_goroutine--peek_main.txt
+if check peek-sub 0 "$prof" peek 'main\.' fixtures/leaky/normal/t3/goroutine.pb.gz && cmp -s "$tmp/out" "$g"; then ok; else bad "prof peek REGEX"; fi
+g=tests/golden/reports/leaky_normal_t3_goroutine--traces.txt
+if check traces-sub 0 "$prof" traces fixtures/leaky/normal/t3/goroutine.pb.gz && cmp -s "$tmp/out" "$g"; then ok; else bad "prof traces"; fi
+if check peek-nomatch 1 "$prof" -peek=zzzz "$heap" && grep -q "no matches found for regexp: zzzz" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "peek without a match"; fi
+if check bad-regex 2 "$prof" -top -focus='(' "$heap" && grep -q "parsing focus regexp" "$tmp/err"; then ok; else bad "bad focus regex"; fi
+if check no-match-warning 0 "$prof" -top -focus=zzzz "$heap" && grep -q "^Focus expression matched no samples$" "$tmp/err"; then ok; else bad "focus warning"; fi
 # Help and version.
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi
+if check help-tags 0 "$prof" help tags && grep -q "^tags:" "$tmp/out"; then ok; else bad "help tags"; fi
+if check help-bogus 2 "$prof" help bogus; then ok; else bad "help bogus"; fi
 if check version 0 "$prof" --version && grep -q "^prof [0-9]" "$tmp/out"; then ok; else bad "--version"; fi
 # A write error on stdout is an error, not a silent success.
 if [ -w /dev/full ]; then

@@ -24,8 +24,13 @@ static const char usage_text[] =
 	"prof reads Go runtime profiles (pprof protobuf, gzip'd or not) and prints\n"
 	"the same reports as go tool pprof.\n"
 	"\n"
-	"Reports:\n"
+	"Reports (prof help REPORT for one):\n"
 	"  top, text        flat and cumulative values per function\n"
+	"  tree             each function with its callers and callees\n"
+	"  peek REGEX       the same for the functions matching REGEX, untrimmed\n"
+	"  traces           every sample: labels, value, stack\n"
+	"  tags             label keys and values with their share\n"
+	"  comments         the profile's comments\n"
 	"\n"
 	"Value selection:\n"
 	"  -sample_index=NAME|N   sample type to show (default: the profile's default, else the last)\n"
@@ -33,14 +38,25 @@ static const char usage_text[] =
 	"  -inuse_space -inuse_objects -alloc_space -alloc_objects\n"
 	"  -contentions -total_delay -mean_delay    aliases of -sample_index (and -mean)\n"
 	"\n"
+	"Filters (regexes match anywhere in a function name, file or binary):\n"
+	"  -focus=RE -ignore=RE   keep samples through / not through a match\n"
+	"  -hide=RE -show=RE      drop / keep only matching frames\n"
+	"  -show_from=RE          drop frames above the outermost match\n"
+	"  -prune_from=RE         drop frames below the match\n"
+	"  -tagfocus=[KEY=]RE|RANGE -tagignore=...   by label (ranges: 1kb:64kb, 5:, :1ms)\n"
+	"  -tagshow=RE -taghide=RE                   which label keys to show\n"
+	"  -relative_percentages  percentages of the filtered total\n"
+	"\n"
 	"Report options:\n"
-	"  -nodecount=N           show at most N nodes (default: all for top)\n"
+	"  -nodecount=N           show at most N nodes (default: all for top, 80 otherwise)\n"
 	"  -nodefraction=F        hide nodes below F of the total (default 0.005)\n"
 	"  -edgefraction=F        hide edges below F of the total (default 0.001)\n"
+	"  -trim=false            no node count or fractions\n"
 	"  -unit=UNIT             show values in UNIT (default minimum: the smallest fitting unit)\n"
 	"  -cum / -flat           sort by cumulative / flat value (default flat)\n"
 	"  -divide_by=F           divide all values by F\n"
 	"  -drop_negative         hide nodes with negative values\n"
+	"  -compact_labels        no header lines about the profile\n"
 	"  -functions -filefunctions -files -lines -addresses   granularity (default functions)\n"
 	"  -noinlines             attribute inlined functions to their callers\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
@@ -51,16 +67,55 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 ok, 1 bad input or write error, 2 usage error.\n";
 
-static const char help_top[] =
-	"top: flat and cumulative values per function, largest flat first.\n"
-	"\n"
-	"usage: prof top [flags] FILE   or   prof -top [flags] FILE\n"
-	"\n"
-	"Columns: flat, flat%, sum% (running total of flat%), cum, cum%, name.\n"
-	"Flat is the value in the function itself; cum includes its callees.\n"
-	"Flags: -sample_index -mean -nodecount -nodefraction -edgefraction -unit\n"
-	"       -cum -divide_by -drop_negative -noinlines, granularity flags, -output.\n"
-	"text is the same report.\n";
+/* One paragraph per report, for prof help REPORT. */
+static const struct {
+	const char *name, *text;
+} report_help[] = {
+	{"top", "top: flat and cumulative values per function, largest flat first.\n"
+	        "\n"
+	        "usage: prof top [flags] FILE   or   prof -top [flags] FILE\n"
+	        "\n"
+	        "Columns: flat, flat%, sum% (running total of flat%), cum, cum%, name.\n"
+	        "Flat is the value in the function itself; cum includes its callees.\n"
+	        "text is the same report. Shows every node unless -nodecount is given.\n"},
+	{"text", NULL},
+	{"tree", "tree: every function with its callers above and callees below.\n"
+	         "\n"
+	         "usage: prof tree [flags] FILE   or   prof -tree [flags] FILE\n"
+	         "\n"
+	         "Caller and callee lines show the edge's value and its share of the\n"
+	         "function's cum. At most 80 functions unless -nodecount is given.\n"},
+	{"peek", "peek: the tree report for the functions matching REGEX, with no trimming.\n"
+	         "\n"
+	         "usage: prof peek REGEX [flags] FILE   or   prof -peek=REGEX [flags] FILE\n"},
+	{"traces", "traces: every sample with its labels, value and stack, leaf first.\n"
+	           "\n"
+	           "usage: prof traces [flags] FILE   or   prof -traces [flags] FILE\n"},
+	{"tags", "tags: each label key with its total and each value's share.\n"
+	         "\n"
+	         "usage: prof tags [flags] FILE   or   prof -tags [flags] FILE\n"
+	         "\n"
+	         "Numeric labels are shown in their unit (bytes, ms...).\n"},
+	{"comments", "comments: the comments stored in the profile, one per line.\n"
+	             "\n"
+	             "usage: prof comments FILE   or   prof -comments FILE\n"},
+};
+
+static int help(const char *topic)
+{
+	if (!topic) {
+		fputs(usage_text, stdout);
+		return PROF_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof report_help / sizeof report_help[0]; i++)
+		if (strcmp(report_help[i].name, topic) == 0) {
+			/* Aliases share the text of the entry before them. */
+			fputs(report_help[i].text ? report_help[i].text : report_help[i - 1].text, stdout);
+			return PROF_EXIT_OK;
+		}
+	fprintf(stderr, "prof: no help for %s; reports are top, text, tree, peek, traces, tags, comments\n", topic);
+	return PROF_EXIT_USAGE;
+}
 
 static int usage_error(const char *msg)
 {
@@ -100,15 +155,8 @@ static int write_atomically(const char *path, const char *data, size_t len)
 
 static int run(cli *c)
 {
-	if (c->help) {
-		if (c->help_topic && (strcmp(c->help_topic, "top") == 0 || strcmp(c->help_topic, "text") == 0))
-			fputs(help_top, stdout);
-		else if (c->help_topic)
-			return usage_error("no help for that topic; try prof help top");
-		else
-			fputs(usage_text, stdout);
-		return PROF_EXIT_OK;
-	}
+	if (c->help)
+		return help(c->help_topic);
 	if (c->version) {
 		printf("prof %s\n", PROF_VERSION);
 		return PROF_EXIT_OK;
