@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test run: builds prof (build/) and, unless --no-asan, a second
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
-# each: cmocka unit tests, golden reports (top and the others), broken inputs, CLI behaviour;
+# each: cmocka unit tests, golden reports (top and the others), scripted
+# shell sessions, broken inputs, CLI behaviour;
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -64,6 +65,8 @@ suites() {
 		SET=$s tests/golden/run.sh "$b/prof" > "$log" 2>&1
 		count "${tag}golden $s"
 	done
+	tests/golden/shell.sh run "$b/prof" > "$log" 2>&1
+	count "${tag}shell sessions"
 	tests/broken.sh "$b/prof" > "$log" 2>&1
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1
@@ -81,6 +84,8 @@ build() {
 
 build build
 suites build ""
+tests/tui/shell.sh build/prof > "$log" 2>&1
+count "tui (tmux)"
 if [ $asan -eq 1 ]; then
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -91,6 +96,8 @@ if command -v go > /dev/null 2>&1; then
 		SET=$s tests/golden/rederive.sh > "$log" 2>&1
 		count "rederive $s"
 	done
+	tests/golden/shell.sh rederive > "$log" 2>&1
+	count "rederive shell"
 fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -12,6 +12,7 @@
 #include "cli/options.h"
 #include "load/load.h"
 #include "report/report.h"
+#include "ui/shell.h"
 
 #ifndef PROF_VERSION
 #define PROF_VERSION "dev"
@@ -163,8 +164,6 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
-	if (!c->report)
-		return usage_error("no report given (the interactive shell is not built yet): try prof top FILE");
 	if (c->nfiles > 1)
 		return usage_error("merging several profiles is not supported yet: give one FILE");
 
@@ -173,6 +172,11 @@ static int run(cli *c)
 	if (!p) {
 		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
 		return PROF_EXIT_BAD_INPUT;
+	}
+	if (!c->report) {
+		int rc = shell_run(p);
+		prof_profile_free(p);
+		return rc;
 	}
 	char *buf = NULL;
 	size_t len = 0;

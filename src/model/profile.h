@@ -121,6 +121,9 @@ typedef struct prof_profile {
 prof_profile *prof_profile_new(void);
 void prof_profile_free(prof_profile *p);
 
+/* A deep copy: transforms change a profile in place, so the shell filters a copy. */
+prof_profile *prof_profile_copy(const prof_profile *src);
+
 /* Interns s (n bytes, may hold NULs) and returns its id. */
 prof_strid prof_intern(prof_profile *p, const char *s, size_t n);
 static inline const char *prof_str(const prof_profile *p, prof_strid id)

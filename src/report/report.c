@@ -204,7 +204,7 @@ static int64_t profile_total(const prof_profile *p, int si, bool mean)
 	return div ? total / div : total;
 }
 
-typedef enum { R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS } report_kind;
+typedef enum { R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER } report_kind;
 
 static const struct {
 	const char *name;
@@ -212,12 +212,13 @@ static const struct {
 } reports[] = {
 	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
 	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
+	{"header", R_HEADER}, /* the shell's greeting; not a pprof report */
 };
 
 bool report_known(const char *name)
 {
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-		if (strcmp(reports[i].name, name) == 0)
+		if (reports[i].kind != R_HEADER && strcmp(reports[i].name, name) == 0)
 			return true;
 	return false;
 }
@@ -246,6 +247,15 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	r.output_unit = o->unit;
 	r.ratio = 1 / o->divide_by;
 
+	if (kind == R_HEADER) {
+		/* pprof's greeting: the header, and a hint when the default value is empty. */
+		r.total = profile_total(p, r.si, o->mean);
+		rctx_profile_labels(out, &r);
+		if (r.total == 0 && p->nsample_type > 1)
+			fputs("No samples were found with the default sample value type.\n"
+			      "Try \"sample_index\" command to analyze different sample values.\n\n", out);
+		return true;
+	}
 	/* pprof's applyCommandOverrides. */
 	bool trim = o->trim && kind != R_PEEK;
 	int node_count = o->node_count;
@@ -279,7 +289,9 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_PEEK: ok = report_tree_rctx(out, &r, arg); break;
 	case R_TRACES: ok = report_traces_rctx(out, &r); break;
 	case R_TAGS: ok = report_tags_rctx(out, &r); break;
-	case R_COMMENTS: break;
+	case R_COMMENTS:
+	case R_HEADER:
+		break;
 	}
 	graph_index_free(r.ix);
 	graph_weights_free(&r.gw);

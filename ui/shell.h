@@ -1,0 +1,12 @@
+/*
+ * shell: the interactive mode of prof (pprof's "(pprof)" prompt), started
+ * by "prof FILE" with no report. Borrows the profile; returns an exit status.
+ */
+#ifndef PROF_SHELL_H
+#define PROF_SHELL_H
+
+#include "model/profile.h"
+
+int shell_run(prof_profile *p);
+
+#endif
