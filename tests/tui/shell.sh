@@ -13,8 +13,8 @@ if ! command -v tmux > /dev/null 2>&1; then
 	exit 0
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tui.XXXXXX")
-sock="$tmp/tmux.sock"
-trap 'tmux -S "$sock" kill-server > /dev/null 2>&1; rm -rf "$tmp"' EXIT INT TERM
+sock="$tmp/tmux1.sock"
+trap 'tmux -S "$tmp/tmux1.sock" kill-server > /dev/null 2>&1; tmux -S "$tmp/tmux2.sock" kill-server > /dev/null 2>&1; rm -rf "$tmp"' EXIT INT TERM
 passed=0
 failed=0
 fixture="$repo/fixtures/leaky/normal/t3/goroutine.pb.gz"
@@ -26,10 +26,10 @@ start() {
 screen() { tmux -S "$sock" capture-pane -p -t t; }
 keys() { tmux -S "$sock" send-keys -t t "$@"; }
 
-# wait_for TEXT: polls the screen for up to 5 s.
+# wait_for TEXT: polls the screen for up to 15 s (CI machines can be busy).
 wait_for() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 150 ]; do
 		if screen | grep -q -- "$1"; then
 			return 0
 		fi
@@ -63,7 +63,12 @@ check complete-function "peek main.leakNilChanRecv"
 keys Enter
 check peek-ran "| main.leakNilChanRecv"
 keys "quit" Enter
-sleep 0.5
+# The history is written as each line is read; give the exit a moment.
+i=0
+while [ $i -lt 50 ] && ! grep -q "^quit$" "$tmp/.prof_history" 2> /dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
 tmux -S "$sock" kill-server > /dev/null 2>&1
 if grep -q "^top3$" "$tmp/.prof_history" 2> /dev/null; then
 	passed=$((passed + 1))
@@ -71,7 +76,8 @@ else
 	failed=$((failed + 1))
 	echo "FAIL history-file: top3 not in .prof_history"
 fi
-# A new session recalls the old commands (quit, peek, then top3).
+# A new session (own tmux server) recalls the old commands (quit, peek, then top3).
+sock="$tmp/tmux2.sock"
 start
 check prompt-again "(prof)"
 keys Up Up Up
