@@ -67,6 +67,14 @@ if check traces-sub 0 "$prof" traces fixtures/leaky/normal/t3/goroutine.pb.gz &&
 if check peek-nomatch 1 "$prof" -peek=zzzz "$heap" && grep -q "no matches found for regexp: zzzz" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "peek without a match"; fi
 if check bad-regex 2 "$prof" -top -focus='(' "$heap" && grep -q "parsing focus regexp" "$tmp/err"; then ok; else bad "bad focus regex"; fi
 if check no-match-warning 0 "$prof" -top -focus=zzzz "$heap" && grep -q "^Focus expression matched no samples$" "$tmp/err"; then ok; else bad "focus warning"; fi
+# Several files of one kind are merged as pprof merges them (goldens made by
+# go tool pprof with the same arguments); different kinds are an error.
+if check merge-top 0 "$prof" -top fixtures/leaky/normal/t1/heap.pb.gz fixtures/leaky/normal/t3/heap.pb.gz &&
+	cmp -s "$tmp/out" tests/golden/merge/heap_t1_t3.top.txt; then ok; else bad "merged top"; fi
+if check merge-traces 0 "$prof" -traces fixtures/leaky/normal/t1/goroutine.pb.gz fixtures/leaky/trimpath/t3/goroutine.pb.gz &&
+	cmp -s "$tmp/out" tests/golden/merge/goroutine_t1_trim_t3.traces.txt; then ok; else bad "merged traces"; fi
+if check merge-kinds 1 "$prof" -top "$heap" fixtures/leaky/normal/t1/goroutine.pb.gz &&
+	grep -q "cannot merge profiles of different kinds" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "merge of different kinds"; fi
 # Help and version.
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi

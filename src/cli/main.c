@@ -13,6 +13,7 @@
 #include "load/load.h"
 #include "report/report.h"
 #include "ui/shell.h"
+#include "xform/merge.h"
 
 #ifndef PROF_VERSION
 #define PROF_VERSION "dev"
@@ -164,14 +165,22 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
-	if (c->nfiles > 1)
-		return usage_error("merging several profiles is not supported yet: give one FILE");
-
 	prof_err err = {0};
 	prof_profile *p = prof_load_file(c->files[0], &err);
 	if (!p) {
 		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
 		return PROF_EXIT_BAD_INPUT;
+	}
+	/* Several profiles of one kind are merged, as pprof does. */
+	for (int i = 1; i < c->nfiles; i++) {
+		prof_profile *q = prof_load_file(c->files[i], &err);
+		bool ok = q && prof_merge(p, q, &err);
+		prof_profile_free(q);
+		if (!ok) {
+			fprintf(stderr, "prof: %s: %s\n", c->files[i], err.msg);
+			prof_profile_free(p);
+			return PROF_EXIT_BAD_INPUT;
+		}
 	}
 	if (!c->report) {
 		int rc = shell_run(p);

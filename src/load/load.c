@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "load/pb_source.h"
+#include "load/text.h"
 #include "util/arena.h"
 #include "xform/prune.h"
 
@@ -81,18 +82,73 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 	return p;
 }
 
+/* Reads what is left of src into a malloc'd buffer; NULL with *err on bad gzip data. */
+static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len, prof_err *err)
+{
+	size_t cap = n > 4096 ? n : 4096;
+	buf = xrealloc(buf, cap);
+	for (;;) {
+		if (n == cap)
+			GROW(buf, cap, cap + 1);
+		size_t got = pb_source_read(src, buf + n, cap - n, err);
+		if (got == SIZE_MAX) {
+			free(buf);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += got;
+	}
+	*len = n;
+	return buf;
+}
+
+/*
+ * gzip'd input that inflates to a text profile: false when it does not (or
+ * the gzip data is bad, which the protobuf path then reports); otherwise the
+ * text decoder's result in *out.
+ */
+static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_err *err)
+{
+	pb_source src;
+	pb_source_init_gzip(&src, data, len, false);
+	prof_err gzerr = {0};
+	uint8_t *buf = xmalloc(512);
+	size_t n = 0, got;
+	while (n < 512 && (got = pb_source_read(&src, buf + n, 512 - n, &gzerr)) != 0 && got != SIZE_MAX)
+		n += got;
+	bool text = false;
+	if (!gzerr.set && prof_text_head(buf, n)) {
+		buf = read_source(&src, buf, n, &n, &gzerr);
+		if (buf && prof_text_sniff(buf, n)) {
+			text = true;
+			*out = prof_decode_text(buf, n, err);
+		}
+	}
+	free(buf);
+	pb_source_close(&src);
+	return text;
+}
+
+/* Text profiles (debug=1 and 2) are told from protobuf by their first bytes, after gunzip. */
 static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
 		return NULL;
 	}
+	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+	if (!gz && prof_text_sniff(data, len))
+		return prof_decode_text(data, len, err);
+	prof_profile *p = NULL;
+	if (gz && gzip_text(data, len, &p, err))
+		return p;
 	pb_source src;
-	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+	if (gz)
 		pb_source_init_gzip(&src, data, len, len > (1u << 20)); /* a thread pays off on big files */
 	else
 		pb_source_init_mem(&src, data, len);
-	prof_profile *p = prof_decode_pb_stream(&src, err);
+	p = prof_decode_pb_stream(&src, err);
 	pb_source_close(&src);
 	return p;
 }

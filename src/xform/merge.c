@@ -1,0 +1,331 @@
+/* merge: see merge.h. */
+#include "xform/merge.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A small open-addressing table from a 64-bit hash to candidate indices. */
+typedef struct table {
+	uint64_t *hash;
+	uint32_t *idx; /* index + 1, 0 empty */
+	size_t nslots, n;
+} table;
+
+static void table_put(table *t, uint64_t h, uint32_t idx)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t nslots = t->nslots ? t->nslots * 2 : 256;
+		uint64_t *hash = xcalloc(nslots, sizeof *hash);
+		uint32_t *ids = xcalloc(nslots, sizeof *ids);
+		for (size_t i = 0; i < t->nslots; i++) {
+			if (!t->idx[i])
+				continue;
+			size_t j = t->hash[i] & (nslots - 1);
+			while (ids[j])
+				j = (j + 1) & (nslots - 1);
+			hash[j] = t->hash[i];
+			ids[j] = t->idx[i];
+		}
+		free(t->hash);
+		free(t->idx);
+		t->hash = hash;
+		t->idx = ids;
+		t->nslots = nslots;
+	}
+	size_t j = h & (t->nslots - 1);
+	while (t->idx[j])
+		j = (j + 1) & (t->nslots - 1);
+	t->hash[j] = h;
+	t->idx[j] = idx + 1;
+	t->n++;
+}
+
+/* Calls eq(arg, candidate) for entries with hash h; returns the first match or PROF_NONE. */
+static uint32_t table_find(const table *t, uint64_t h, bool (*eq)(const void *, uint32_t), const void *arg)
+{
+	if (!t->nslots)
+		return PROF_NONE;
+	for (size_t j = h & (t->nslots - 1); t->idx[j]; j = (j + 1) & (t->nslots - 1))
+		if (t->hash[j] == h && eq(arg, t->idx[j] - 1))
+			return t->idx[j] - 1;
+	return PROF_NONE;
+}
+
+static void table_free(table *t)
+{
+	free(t->hash);
+	free(t->idx);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* ---- keys, as pprof's merge defines them ---- */
+
+/* pprof's mapping key: size rounded up to 4 KiB, offset, build id or else file. */
+static uint64_t mapping_hash(const prof_mapping *m, uint64_t *size, prof_strid *id)
+{
+	*size = m->limit - m->start + 0xfff;
+	*size -= *size % 0x1000;
+	*id = m->build_id ? m->build_id : m->file;
+	return mix(mix(mix(1, *size), m->offset), *id);
+}
+
+typedef struct merge_ctx {
+	prof_profile *dst;
+	const prof_profile *src;
+	prof_strid *str;      /* src string -> dst string */
+	uint32_t *map;        /* src mapping -> dst mapping */
+	int64_t *map_offset;  /* address shift into the dst mapping */
+	uint32_t *fn;         /* src function -> dst function */
+	uint32_t *loc;        /* src location -> dst location */
+	const void *probe;    /* the candidate being looked up */
+	const prof_line *probe_lines;
+} merge_ctx;
+
+static bool mapping_eq(const void *arg, uint32_t i)
+{
+	const merge_ctx *c = arg;
+	const prof_mapping *a = c->probe, *b = &c->dst->mappings[i];
+	uint64_t sa, sb;
+	prof_strid ia, ib;
+	mapping_hash(a, &sa, &ia);
+	mapping_hash(b, &sb, &ib);
+	return sa == sb && a->offset == b->offset && ia == ib;
+}
+
+static bool function_eq(const void *arg, uint32_t i)
+{
+	const merge_ctx *c = arg;
+	const prof_function *a = c->probe, *b = &c->dst->functions[i];
+	return a->name == b->name && a->system_name == b->system_name && a->filename == b->filename &&
+	       a->start_line == b->start_line;
+}
+
+static uint64_t function_hash(const prof_function *f)
+{
+	return mix(mix(mix(mix(2, f->name), f->system_name), f->filename), (uint64_t)f->start_line);
+}
+
+/* pprof's location key: address relative to its mapping, mapping, lines, folded. */
+static uint64_t location_hash(const prof_profile *p, const prof_location *l, const prof_line *lines)
+{
+	uint64_t addr = l->address - (l->mapping != PROF_NONE ? p->mappings[l->mapping].start : 0);
+	uint64_t h = mix(mix(mix(3, addr), l->mapping), l->is_folded);
+	for (uint32_t k = 0; k < l->nline; k++)
+		h = mix(mix(h, lines[k].function), (uint64_t)lines[k].line);
+	return h;
+}
+
+static bool location_eq(const void *arg, uint32_t i)
+{
+	const merge_ctx *c = arg;
+	const prof_profile *p = c->dst;
+	const prof_location *a = c->probe, *b = &p->locations[i];
+	uint64_t aa = a->address - (a->mapping != PROF_NONE ? p->mappings[a->mapping].start : 0);
+	uint64_t ba = b->address - (b->mapping != PROF_NONE ? p->mappings[b->mapping].start : 0);
+	if (aa != ba || a->mapping != b->mapping || a->is_folded != b->is_folded || a->nline != b->nline)
+		return false;
+	for (uint32_t k = 0; k < a->nline; k++) {
+		const prof_line *la = &c->probe_lines[k], *lb = &p->lines[b->line_off + k];
+		if (la->function != lb->function || la->line != lb->line)
+			return false;
+	}
+	return true;
+}
+
+static bool same_types(const prof_profile *a, const prof_profile *b)
+{
+	if (a->nsample_type != b->nsample_type)
+		return false;
+	for (size_t i = 0; i < a->nsample_type; i++)
+		if (strcmp(prof_str(a, a->sample_types[i].type), prof_str(b, b->sample_types[i].type)) != 0 ||
+		    strcmp(prof_str(a, a->sample_types[i].unit), prof_str(b, b->sample_types[i].unit)) != 0)
+			return false;
+	return strcmp(prof_str(a, a->period_type.type), prof_str(b, b->period_type.type)) == 0 &&
+	       strcmp(prof_str(a, a->period_type.unit), prof_str(b, b->period_type.unit)) == 0;
+}
+
+static void describe_types(const prof_profile *p, char *buf, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < p->nsample_type && w < n; i++)
+		w += (size_t)snprintf(buf + w, n - w, "%s%s/%s", i ? " " : "", prof_str(p, p->sample_types[i].type),
+		                      prof_str(p, p->sample_types[i].unit));
+	if (!p->nsample_type)
+		snprintf(buf, n, "none");
+}
+
+bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
+{
+	if (!same_types(dst, src)) {
+		char a[256], b[256];
+		describe_types(dst, a, sizeof a);
+		describe_types(src, b, sizeof b);
+		return prof_errf(err, "cannot merge profiles of different kinds: sample types [%s] and [%s]", a, b);
+	}
+	merge_ctx c = {.dst = dst, .src = src};
+
+	/* Strings, and the header fields as pprof's combineHeaders sets them. */
+	c.str = xmalloc((src->strs.n + 1) * sizeof *c.str);
+	for (size_t i = 0; i < src->strs.n; i++)
+		c.str[i] = prof_intern(dst, src->strs.str[i], src->strs.len[i]);
+	if (src->time_nanos && (!dst->time_nanos || src->time_nanos < dst->time_nanos))
+		dst->time_nanos = src->time_nanos;
+	dst->duration_nanos += src->duration_nanos;
+	if (src->period > dst->period)
+		dst->period = src->period;
+	if (!dst->default_sample_type)
+		dst->default_sample_type = c.str[src->default_sample_type];
+	for (size_t i = 0; i < src->ncomment; i++) {
+		prof_strid s = c.str[src->comments[i]];
+		bool seen = false;
+		for (size_t k = 0; k < dst->ncomment && !seen; k++)
+			seen = dst->comments[k] == s;
+		if (!seen) {
+			dst->comments = xrealloc(dst->comments, (dst->ncomment + 1) * sizeof *dst->comments);
+			dst->comments[dst->ncomment++] = s;
+		}
+	}
+
+	/* Mappings: the same binary maps to one mapping, addresses shifted into it. */
+	table mt = {0};
+	uint64_t size;
+	prof_strid id;
+	for (size_t i = 0; i < dst->nmapping; i++)
+		table_put(&mt, mapping_hash(&dst->mappings[i], &size, &id), (uint32_t)i);
+	c.map = xmalloc((src->nmapping + 1) * sizeof *c.map);
+	c.map_offset = xmalloc((src->nmapping + 1) * sizeof *c.map_offset);
+	for (size_t i = 0; i < src->nmapping; i++) {
+		prof_mapping m = src->mappings[i];
+		m.file = c.str[m.file];
+		m.build_id = c.str[m.build_id];
+		c.probe = &m;
+		uint64_t h = mapping_hash(&m, &size, &id);
+		uint32_t d = table_find(&mt, h, mapping_eq, &c);
+		if (d == PROF_NONE) {
+			d = (uint32_t)dst->nmapping;
+			m.id = dst->nmapping + 1;
+			dst->mappings = xrealloc(dst->mappings, (dst->nmapping + 1) * sizeof *dst->mappings);
+			dst->mappings[dst->nmapping++] = m;
+			table_put(&mt, h, d);
+		}
+		c.map[i] = d;
+		c.map_offset[i] = (int64_t)dst->mappings[d].start - (int64_t)src->mappings[i].start;
+	}
+
+	/* Functions by name, system name, file and start line. */
+	table ft = {0};
+	for (size_t i = 0; i < dst->nfunction; i++)
+		table_put(&ft, function_hash(&dst->functions[i]), (uint32_t)i);
+	c.fn = xmalloc((src->nfunction + 1) * sizeof *c.fn);
+	for (size_t i = 0; i < src->nfunction; i++) {
+		prof_function f = src->functions[i];
+		f.name = c.str[f.name];
+		f.system_name = c.str[f.system_name];
+		f.filename = c.str[f.filename];
+		c.probe = &f;
+		uint64_t h = function_hash(&f);
+		uint32_t d = table_find(&ft, h, function_eq, &c);
+		if (d == PROF_NONE) {
+			d = (uint32_t)dst->nfunction;
+			f.id = dst->nfunction + 1;
+			dst->functions = xrealloc(dst->functions, (dst->nfunction + 1) * sizeof *dst->functions);
+			dst->functions[dst->nfunction++] = f;
+			table_put(&ft, h, d);
+		}
+		c.fn[i] = d;
+	}
+
+	/* Locations by address in their mapping and their lines. */
+	table lt = {0};
+	for (size_t i = 0; i < dst->nlocation; i++)
+		table_put(&lt, location_hash(dst, &dst->locations[i], dst->lines + dst->locations[i].line_off), (uint32_t)i);
+	c.loc = xmalloc((src->nlocation + 1) * sizeof *c.loc);
+	prof_line *lines = NULL;
+	size_t linecap = 0;
+	for (size_t i = 0; i < src->nlocation; i++) {
+		const prof_location *sl = &src->locations[i];
+		prof_location l = *sl;
+		if (sl->mapping != PROF_NONE) {
+			l.mapping = c.map[sl->mapping];
+			l.address = (uint64_t)((int64_t)sl->address + c.map_offset[sl->mapping]);
+		}
+		GROW(lines, linecap, (size_t)sl->nline + 1);
+		for (uint32_t k = 0; k < sl->nline; k++) {
+			lines[k] = src->lines[sl->line_off + k];
+			lines[k].function = c.fn[lines[k].function];
+		}
+		c.probe = &l;
+		c.probe_lines = lines;
+		uint64_t h = location_hash(dst, &l, lines);
+		uint32_t d = table_find(&lt, h, location_eq, &c);
+		if (d == PROF_NONE) {
+			d = (uint32_t)dst->nlocation;
+			l.id = dst->nlocation + 1;
+			l.line_off = (uint32_t)dst->nline;
+			dst->lines = xrealloc(dst->lines, (dst->nline + l.nline + 1) * sizeof *dst->lines);
+			memcpy(dst->lines + dst->nline, lines, l.nline * sizeof *lines);
+			dst->nline += l.nline;
+			dst->locations = xrealloc(dst->locations, (dst->nlocation + 1) * sizeof *dst->locations);
+			dst->locations[dst->nlocation++] = l;
+			table_put(&lt, h, d);
+		}
+		c.loc[i] = d;
+	}
+	free(lines);
+
+	/* Samples: stacks re-interned, labels and values appended. */
+	prof_stack_index six = {0};
+	uint32_t *stack = xmalloc((src->nstack + 1) * sizeof *stack);
+	uint32_t *buf = NULL;
+	size_t bufcap = 0;
+	for (size_t s = 0; s < src->nstack; s++) {
+		const prof_stack *st = &src->stacks[s];
+		GROW(buf, bufcap, (size_t)st->len + 1);
+		for (uint32_t k = 0; k < st->len; k++)
+			buf[k] = c.loc[src->stack_locs[st->off + k]];
+		stack[s] = prof_stack_intern(dst, &six, buf, st->len);
+	}
+	free(buf);
+	prof_stack_index_free(&six);
+	size_t nt = dst->nsample_type;
+	dst->samples = xrealloc(dst->samples, (dst->nsample + src->nsample + 1) * sizeof *dst->samples);
+	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
+	dst->labels = xrealloc(dst->labels, (dst->nlabel + src->nlabel + 1) * sizeof *dst->labels);
+	for (size_t i = 0; i < src->nlabel; i++) {
+		prof_label l = src->labels[i];
+		l.key = c.str[l.key];
+		l.str = c.str[l.str];
+		l.num_unit = c.str[l.num_unit];
+		dst->labels[dst->nlabel + i] = l;
+	}
+	for (size_t i = 0; i < src->nsample; i++) {
+		prof_sample s = src->samples[i];
+		s.stack = stack[s.stack];
+		s.label_off += (uint32_t)dst->nlabel;
+		dst->samples[dst->nsample + i] = s;
+	}
+	if (src->nsample != 0 && nt != 0)
+		memcpy(dst->values + dst->nsample * nt, src->values, src->nsample * nt * sizeof *src->values);
+	dst->nsample += src->nsample;
+	dst->nlabel += src->nlabel;
+	/* Equal samples from the two profiles merge when a report needs it. */
+	dst->compacted = false;
+
+	free(stack);
+	free(c.str);
+	free(c.map);
+	free(c.map_offset);
+	free(c.fn);
+	free(c.loc);
+	table_free(&mt);
+	table_free(&ft);
+	table_free(&lt);
+	return true;
+}
