@@ -187,6 +187,8 @@ static int run(cli *c)
 		prof_profile_free(p);
 		return rc;
 	}
+	/* Colour only for a terminal, and never when NO_COLOR is set. */
+	c->ro.color = !c->output && isatty(1) && !getenv("NO_COLOR");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);

@@ -23,7 +23,8 @@ enum {
 	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES,
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
-	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM,
+	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
+	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST,
 };
 
 static const opt_def opts[] = {
@@ -33,6 +34,17 @@ static const opt_def opts[] = {
 	{"traces", OPT_BOOL, O_REPORT},
 	{"tags", OPT_BOOL, O_REPORT},
 	{"comments", OPT_BOOL, O_REPORT},
+	{"raw", OPT_BOOL, O_REPORT},
+	{"flame", OPT_BOOL, O_REPORT},
+	{"folded", OPT_BOOL, O_REPORT},
+	{"goroutines", OPT_BOOL, O_REPORT},
+	{"list", OPT_STRING, O_LIST},
+	{"source_path", OPT_STRING, O_SOURCE_PATH},
+	{"trim_path", OPT_STRING, O_TRIM_PATH},
+	{"width", OPT_INT, O_WIDTH},
+	{"similar", OPT_BOOL, O_SIMILAR},
+	{"state", OPT_STRING, O_STATE},
+	{"min", OPT_INT, O_MIN},
 	{"peek", OPT_STRING, O_PEEK},
 	{"focus", OPT_STRING, O_FOCUS},
 	{"ignore", OPT_STRING, O_IGNORE},
@@ -143,13 +155,20 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_TEXT:
 	case O_REPORT:
 	case O_PEEK:
-		if (b || o->id == O_PEEK) {
+	case O_LIST:
+		if (b || o->id == O_PEEK || o->id == O_LIST) {
 			if (c->report && strcmp(c->report, o->name) != 0)
 				return prof_errf(err, "must set at most one output format");
 			c->report = o->name;
-			c->report_arg = o->id == O_PEEK ? val : NULL;
+			c->report_arg = o->id == O_PEEK || o->id == O_LIST ? val : NULL;
 		}
 		break;
+	case O_SOURCE_PATH: c->ro.source_path = val; break;
+	case O_TRIM_PATH: c->ro.trim_path = val; break;
+	case O_WIDTH: c->ro.width = (int)iv; break;
+	case O_SIMILAR: c->ro.similar = b; break;
+	case O_STATE: c->ro.state = val; break;
+	case O_MIN: c->ro.min = (int)iv; break;
 	case O_FOCUS: c->ro.filters.focus = val; break;
 	case O_IGNORE: c->ro.filters.ignore = val; break;
 	case O_HIDE: c->ro.filters.hide = val; break;
@@ -213,10 +232,10 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		}
 		if (report_known(argv[i])) {
 			c->report = argv[i++];
-			/* peek takes its regex first: prof peek REGEX FILE */
-			if (strcmp(c->report, "peek") == 0) {
+			/* peek and list take their regex first: prof peek REGEX FILE */
+			if (strcmp(c->report, "peek") == 0 || strcmp(c->report, "list") == 0) {
 				if (i >= argc)
-					return prof_errf(err, "peek needs a regular expression");
+					return prof_errf(err, "%s needs a regular expression", c->report);
 				c->report_arg = argv[i++];
 			}
 		}

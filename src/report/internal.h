@@ -38,5 +38,10 @@ bool report_top_rctx(FILE *out, rctx *r);
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
 bool report_traces_rctx(FILE *out, rctx *r);
 bool report_tags_rctx(FILE *out, rctx *r);
+bool report_list_rctx(FILE *out, rctx *r, const char *regex); /* list.c */
+bool report_raw_rctx(FILE *out, rctx *r);                     /* raw.c */
+bool report_flame_rctx(FILE *out, rctx *r);                   /* flame.c */
+bool report_folded_rctx(FILE *out, rctx *r);                  /* flame.c */
+bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
 
 #endif

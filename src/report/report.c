@@ -204,7 +204,10 @@ static int64_t profile_total(const prof_profile *p, int si, bool mean)
 	return div ? total / div : total;
 }
 
-typedef enum { R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER } report_kind;
+typedef enum {
+	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
+	R_GOROUTINES,
+} report_kind;
 
 static const struct {
 	const char *name;
@@ -212,7 +215,10 @@ static const struct {
 } reports[] = {
 	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
 	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
-	{"header", R_HEADER}, /* the shell's greeting; not a pprof report */
+	{"list", R_LIST}, {"raw", R_RAW},
+	/* prof's own reports */
+	{"flame", R_FLAME}, {"folded", R_FOLDED}, {"goroutines", R_GOROUTINES},
+	{"header", R_HEADER}, /* the shell's greeting; not a report */
 };
 
 bool report_known(const char *name)
@@ -289,6 +295,11 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_PEEK: ok = report_tree_rctx(out, &r, arg); break;
 	case R_TRACES: ok = report_traces_rctx(out, &r); break;
 	case R_TAGS: ok = report_tags_rctx(out, &r); break;
+	case R_LIST: ok = report_list_rctx(out, &r, arg); break;
+	case R_RAW: ok = report_raw_rctx(out, &r); break;
+	case R_FLAME: ok = report_flame_rctx(out, &r); break;
+	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
+	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
 	case R_COMMENTS:
 	case R_HEADER:
 		break;

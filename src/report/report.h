@@ -31,6 +31,13 @@ typedef struct report_opts {
 	bool relative_percentages; /* percentages of the filtered total */
 	bool compact_labels;       /* no profile header lines */
 	prof_filters filters;
+	const char *source_path;   /* list: where to look for sources */
+	const char *trim_path;     /* list: prefix to trim from recorded paths */
+	int width;                 /* flame: columns (0: the terminal's, else 80) */
+	bool color;                /* flame, goroutines: ANSI colour */
+	bool similar;              /* goroutines: merge groups differing in args/lines */
+	const char *state;         /* goroutines: only states matching this regex */
+	int min;                   /* goroutines: only groups of at least this many */
 } report_opts;
 
 void report_opts_init(report_opts *o);
