@@ -81,6 +81,10 @@ if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; els
 if check help-tags 0 "$prof" help tags && grep -q "^tags:" "$tmp/out"; then ok; else bad "help tags"; fi
 if check help-bogus 2 "$prof" help bogus; then ok; else bad "help bogus"; fi
 if check version 0 "$prof" --version && grep -q "^prof [0-9]" "$tmp/out"; then ok; else bad "--version"; fi
+# The man page is well-formed roff (groff's warnings would show here).
+if command -v groff > /dev/null 2>&1; then
+	if groff -man -Tutf8 -ww src/cli/prof.1 > "$tmp/man" 2> "$tmp/manerr" && [ ! -s "$tmp/manerr" ] && grep -q "prof" "$tmp/man"; then ok; else bad "man page"; fi
+fi
 # A write error on stdout is an error, not a silent success.
 if [ -w /dev/full ]; then
 	if check write-error 1 sh -c "\"$prof\" -top \"$heap\" > /dev/full" && grep -q "error writing output" "$tmp/err"; then ok; else bad "write error"; fi
