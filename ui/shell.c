@@ -241,6 +241,8 @@ static void options_from(const shell *s, report_opts *o)
 	f->tagignore = val(s, "tagignore");
 	f->tagshow = val(s, "tagshow");
 	f->taghide = val(s, "taghide");
+	o->tagroot = val(s, "tagroot");
+	o->tagleaf = val(s, "tagleaf");
 }
 
 static int str_cmp(const void *a, const void *b)

@@ -24,7 +24,7 @@ enum {
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
-	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST,
+	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF,
 };
 
 static const opt_def opts[] = {
@@ -56,6 +56,8 @@ static const opt_def opts[] = {
 	{"tagignore", OPT_STRING, O_TAGIGNORE},
 	{"tagshow", OPT_STRING, O_TAGSHOW},
 	{"taghide", OPT_STRING, O_TAGHIDE},
+	{"tagroot", OPT_STRING, O_TAGROOT},
+	{"tagleaf", OPT_STRING, O_TAGLEAF},
 	{"relative_percentages", OPT_BOOL, O_RELATIVE},
 	{"compact_labels", OPT_BOOL, O_COMPACT},
 	{"trim", OPT_BOOL, O_TRIM},
@@ -179,6 +181,8 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_TAGIGNORE: c->ro.filters.tagignore = val; break;
 	case O_TAGSHOW: c->ro.filters.tagshow = val; break;
 	case O_TAGHIDE: c->ro.filters.taghide = val; break;
+	case O_TAGROOT: c->ro.tagroot = val; break;
+	case O_TAGLEAF: c->ro.tagleaf = val; break;
 	case O_RELATIVE: c->ro.relative_percentages = b; break;
 	case O_COMPACT: c->ro.compact_labels = b; break;
 	case O_TRIM: c->ro.trim = b; break;

@@ -11,6 +11,7 @@
 #include "report/format.h"
 #include "report/internal.h"
 #include "util/path.h"
+#include "xform/tagroot.h"
 
 void report_opts_init(report_opts *o)
 {
@@ -276,6 +277,8 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 		r.trim.node_fraction = r.trim.edge_fraction = 0;
 	}
 
+	/* pprof adds label frames first, so every report (and filter) sees them. */
+	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* Reports of single samples see them as pprof's merge leaves them. */
 	if (kind == R_TRACES || kind == R_TAGS)
 		prof_compact_samples(p);

@@ -31,6 +31,7 @@ typedef struct report_opts {
 	bool relative_percentages; /* percentages of the filtered total */
 	bool compact_labels;       /* no profile header lines */
 	prof_filters filters;
+	const char *tagroot, *tagleaf; /* label keys to add as root/leaf frames */
 	const char *source_path;   /* list: where to look for sources */
 	const char *trim_path;     /* list: prefix to trim from recorded paths */
 	int width;                 /* flame: columns (0: the terminal's, else 80) */
