@@ -75,6 +75,10 @@ if check merge-traces 0 "$prof" -traces fixtures/leaky/normal/t1/goroutine.pb.gz
 	cmp -s "$tmp/out" tests/golden/merge/goroutine_t1_trim_t3.traces.txt; then ok; else bad "merged traces"; fi
 if check merge-kinds 1 "$prof" -top "$heap" fixtures/leaky/normal/t1/goroutine.pb.gz &&
 	grep -q "cannot merge profiles of different kinds" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok; else bad "merge of different kinds"; fi
+# Comparison flags: usage errors as in pprof.
+if check base-and-diff 2 "$prof" -top -base="$heap" -diff_base="$heap" "$heap" && grep -q "cannot both be specified" "$tmp/err"; then ok; else bad "-base with -diff_base"; fi
+if check normalize-alone 2 "$prof" -top -normalize "$heap" && grep -q "must have base profile" "$tmp/err"; then ok; else bad "-normalize without a base"; fi
+if check base-kind 1 "$prof" -top -base=fixtures/leaky/normal/t1/goroutine.pb.gz "$heap" && grep -q "cannot merge" "$tmp/err"; then ok; else bad "base of another kind"; fi
 # Help and version.
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi

@@ -155,6 +155,69 @@ static int write_atomically(const char *path, const char *data, size_t len)
 	return PROF_EXIT_OK;
 }
 
+/* Loads and merges files (several of one kind are merged, as pprof does); NULL after a message. */
+static prof_profile *load_all(const char **files, int n)
+{
+	prof_err err = {0};
+	prof_profile *p = prof_load_file(files[0], &err);
+	if (!p) {
+		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
+		return NULL;
+	}
+	for (int i = 1; i < n; i++) {
+		prof_profile *q = prof_load_file(files[i], &err);
+		bool ok = q && prof_merge(p, q, &err);
+		prof_profile_free(q);
+		if (!ok) {
+			fprintf(stderr, "prof: %s: %s\n", files[i], err.msg);
+			prof_profile_free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+/*
+ * pprof's -base/-diff_base: the base profiles (merged) are marked with
+ * pprof::base=true for -diff_base, scaled to p with -normalize, negated and
+ * merged into p.
+ */
+static bool subtract_base(prof_profile *p, const cli *c)
+{
+	prof_profile *b = load_all(c->bases, c->nbases);
+	if (!b)
+		return false;
+	prof_err err = {0};
+	if (c->diff_base)
+		prof_set_label(b, "pprof::base", "true");
+	size_t nt = p->nsample_type;
+	double *ratios = xcalloc(nt + 1, sizeof *ratios);
+	if (c->normalize && nt == b->nsample_type) {
+		/* pprof's Normalize scales the new profile to the base's totals. */
+		for (size_t i = 0; i < nt; i++) {
+			int64_t bs = 0, ps = 0;
+			for (size_t s = 0; s < b->nsample; s++)
+				bs += b->values[s * nt + i];
+			for (size_t s = 0; s < p->nsample; s++)
+				ps += p->values[s * nt + i];
+			ratios[i] = ps == 0 ? 0.0 : (double)bs / (double)ps;
+		}
+		prof_scale_values(p, ratios);
+	}
+	for (size_t i = 0; i < b->nsample_type; i++)
+		ratios[i] = -1;
+	prof_scale_values(b, ratios);
+	free(ratios);
+	bool ok = prof_merge(p, b, &err);
+	if (!ok)
+		fprintf(stderr, "prof: %s: %s\n", c->bases[0], err.msg);
+	/* pprof's merge sums a stack's new and base samples before any total. */
+	else
+		prof_compact_samples(p);
+	prof_profile_free(b);
+	return ok;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -166,21 +229,12 @@ static int run(cli *c)
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
 	prof_err err = {0};
-	prof_profile *p = prof_load_file(c->files[0], &err);
-	if (!p) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+	prof_profile *p = load_all(c->files, c->nfiles);
+	if (!p)
 		return PROF_EXIT_BAD_INPUT;
-	}
-	/* Several profiles of one kind are merged, as pprof does. */
-	for (int i = 1; i < c->nfiles; i++) {
-		prof_profile *q = prof_load_file(c->files[i], &err);
-		bool ok = q && prof_merge(p, q, &err);
-		prof_profile_free(q);
-		if (!ok) {
-			fprintf(stderr, "prof: %s: %s\n", c->files[i], err.msg);
-			prof_profile_free(p);
-			return PROF_EXIT_BAD_INPUT;
-		}
+	if (c->nbases && !subtract_base(p, c)) {
+		prof_profile_free(p);
+		return PROF_EXIT_BAD_INPUT;
 	}
 	if (!c->report) {
 		int rc = shell_run(p);

@@ -24,7 +24,7 @@ enum {
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
-	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF,
+	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
 };
 
 static const opt_def opts[] = {
@@ -57,6 +57,9 @@ static const opt_def opts[] = {
 	{"tagshow", OPT_STRING, O_TAGSHOW},
 	{"taghide", OPT_STRING, O_TAGHIDE},
 	{"tagroot", OPT_STRING, O_TAGROOT},
+	{"base", OPT_STRING, O_BASE},
+	{"diff_base", OPT_STRING, O_DIFF_BASE},
+	{"normalize", OPT_BOOL, O_NORMALIZE},
 	{"tagleaf", OPT_STRING, O_TAGLEAF},
 	{"relative_percentages", OPT_BOOL, O_RELATIVE},
 	{"compact_labels", OPT_BOOL, O_COMPACT},
@@ -182,6 +185,17 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_TAGSHOW: c->ro.filters.tagshow = val; break;
 	case O_TAGHIDE: c->ro.filters.taghide = val; break;
 	case O_TAGROOT: c->ro.tagroot = val; break;
+	case O_BASE:
+	case O_DIFF_BASE:
+		/* Repeatable; pprof drops empty values and refuses to mix the two. */
+		if (!*val)
+			break;
+		if (c->nbases && c->diff_base != (o->id == O_DIFF_BASE))
+			return prof_errf(err, "-base and -diff_base flags cannot both be specified");
+		c->diff_base = o->id == O_DIFF_BASE;
+		c->bases[c->nbases++] = val;
+		break;
+	case O_NORMALIZE: c->normalize = b; break;
 	case O_TAGLEAF: c->ro.tagleaf = val; break;
 	case O_RELATIVE: c->ro.relative_percentages = b; break;
 	case O_COMPACT: c->ro.compact_labels = b; break;
@@ -227,6 +241,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	memset(c, 0, sizeof *c);
 	report_opts_init(&c->ro);
 	c->files = xcalloc((size_t)argc + 1, sizeof *c->files);
+	c->bases = xcalloc((size_t)argc + 1, sizeof *c->bases);
 	int i = 1;
 	if (i < argc && argv[i][0] != '-') {
 		if (strcmp(argv[i], "help") == 0) {
@@ -270,11 +285,15 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		if (!apply(c, o, val, err))
 			return false;
 	}
+	if (c->normalize && !c->nbases)
+		return prof_errf(err, "must have base profile to normalize by");
 	return prof_filters_check(&c->ro.filters, err);
 }
 
 void cli_free(cli *c)
 {
 	free(c->files);
+	free(c->bases);
 	c->files = NULL;
+	c->bases = NULL;
 }

@@ -20,6 +20,9 @@ typedef struct cli {
 	const char *output; /* -output=FILE, or NULL for stdout */
 	const char **files;
 	int nfiles;
+	const char **bases; /* -base or -diff_base profiles */
+	int nbases;
+	bool diff_base, normalize;
 	bool help, version;
 	const char *help_topic;
 } cli;

@@ -2,6 +2,7 @@
 #include "model/profile.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,51 @@ void prof_keep_samples(prof_profile *p, const uint8_t *keep)
 		w++;
 	}
 	p->nsample = w;
+}
+
+void prof_scale_values(prof_profile *p, const double *ratios)
+{
+	size_t nt = p->nsample_type;
+	bool ones = true;
+	for (size_t i = 0; i < nt; i++)
+		ones = ones && ratios[i] == 1;
+	if (ones)
+		return;
+	uint8_t *keep = xmalloc(p->nsample + 1);
+	for (size_t s = 0; s < p->nsample; s++) {
+		keep[s] = 0;
+		int64_t *v = p->values + s * nt;
+		for (size_t i = 0; i < nt; i++) {
+			if (ratios[i] == 1)
+				continue;
+			v[i] = (int64_t)round((double)v[i] * ratios[i]);
+			keep[s] |= v[i] != 0;
+		}
+	}
+	prof_keep_samples(p, keep);
+	free(keep);
+}
+
+void prof_set_label(prof_profile *p, const char *key, const char *value)
+{
+	prof_strid k = prof_intern(p, key, strlen(key)), v = prof_intern(p, value, strlen(value));
+	prof_label *labels = xmalloc((p->nlabel + p->nsample + 1) * sizeof *labels);
+	size_t n = 0;
+	for (size_t s = 0; s < p->nsample; s++) {
+		prof_sample *sm = &p->samples[s];
+		uint32_t off = (uint32_t)n;
+		for (uint32_t i = 0; i < sm->nlabel; i++) {
+			const prof_label *l = &p->labels[sm->label_off + i];
+			if (l->key != k)
+				labels[n++] = *l;
+		}
+		labels[n++] = (prof_label){.key = k, .str = v};
+		sm->label_off = off;
+		sm->nlabel = (uint32_t)n - off;
+	}
+	free(p->labels);
+	p->labels = labels;
+	p->nlabel = n;
 }
 
 /* Label order for comparing samples: by key, keeping the order of a key's values. */

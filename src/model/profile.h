@@ -172,6 +172,14 @@ void prof_keep_samples(prof_profile *p, const uint8_t *keep);
  */
 void prof_compact_samples(prof_profile *p);
 
+/*
+ * pprof's ScaleN: value i of every sample times ratios[i], rounded; samples
+ * whose scaled values are all zero go. Ratios of 1 leave values alone.
+ */
+void prof_scale_values(prof_profile *p, const double *ratios);
+/* Sets label key to the string value on every sample (replacing that key's values). */
+void prof_set_label(prof_profile *p, const char *key, const char *value);
+
 /* Which sample type index to show, as pprof picks it; -1 and *err set when none. */
 struct prof_err;
 int prof_sample_index(const prof_profile *p, const char *name, struct prof_err *err);

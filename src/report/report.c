@@ -192,15 +192,32 @@ void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count
 	}
 }
 
-/* pprof's computeTotal: the sum of |value|, divided by the summed counts with -mean. */
-static int64_t profile_total(const prof_profile *p, int si, bool mean)
+/*
+ * pprof's computeTotal: the sum of |value|, divided by the summed counts with
+ * -mean; with -diff_base, only the base's samples (label pprof::base=true).
+ */
+static int64_t profile_total(prof_profile *p, int si, bool mean)
 {
-	int64_t total = 0, div = 0;
+	int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
+	prof_strid key = prof_intern(p, "pprof::base", 11), yes = prof_intern(p, "true", 4);
 	for (size_t s = 0; s < p->nsample; s++) {
 		const int64_t *v = prof_sample_values(p, s);
-		total += v[si] < 0 ? -v[si] : v[si];
-		if (mean)
-			div += v[0];
+		int64_t a = v[si] < 0 ? -v[si] : v[si], d = mean ? v[0] : 0;
+		total += a;
+		div += d;
+		const prof_sample *sm = &p->samples[s];
+		for (uint32_t i = 0; i < sm->nlabel; i++) {
+			const prof_label *l = &p->labels[sm->label_off + i];
+			if (l->key == key && l->str == yes) {
+				dtotal += a;
+				ddiv += d;
+				break;
+			}
+		}
+	}
+	if (dtotal > 0) {
+		total = dtotal;
+		div = ddiv;
 	}
 	return div ? total / div : total;
 }
