@@ -79,6 +79,28 @@ if check merge-kinds 1 "$prof" -top "$heap" fixtures/leaky/normal/t1/goroutine.p
 if check base-and-diff 2 "$prof" -top -base="$heap" -diff_base="$heap" "$heap" && grep -q "cannot both be specified" "$tmp/err"; then ok; else bad "-base with -diff_base"; fi
 if check normalize-alone 2 "$prof" -top -normalize "$heap" && grep -q "must have base profile" "$tmp/err"; then ok; else bad "-normalize without a base"; fi
 if check base-kind 1 "$prof" -top -base=fixtures/leaky/normal/t1/goroutine.pb.gz "$heap" && grep -q "cannot merge" "$tmp/err"; then ok; else bad "base of another kind"; fi
+# prof diff: regression goldens (reviewed by hand; pprof has no such report).
+t1=fixtures/leaky/normal/t1
+t3=fixtures/leaky/normal/t3
+for g in "goroutine_t1_t3:$t1/goroutine.pb.gz $t3/goroutine.pb.gz" \
+	"goroutine_debug2_t1_t3_v:-v $t1/goroutine.debug2.txt $t3/goroutine.debug2.txt" \
+	"heap_t1_t3:$t1/heap.pb.gz $t3/heap.pb.gz" \
+	"goroutine_debug1_vs_pb:$t1/goroutine.debug1.txt $t3/goroutine.pb.gz"; do
+	gname=${g%%:*}
+	# shellcheck disable=SC2086 # the arguments are split on purpose
+	if check "diff-$gname" 0 "$prof" diff ${g#*:} && cmp -s "$tmp/out" "tests/golden/diff/$gname.txt"; then ok; else bad "diff $gname"; fi
+done
+# Every seeded leak is among the growing stacks, ahead of anything that did not grow.
+"$prof" diff "$t1/goroutine.debug2.txt" "$t3/goroutine.debug2.txt" > "$tmp/d" 2>&1
+leaks_ok=1
+for f in leakSendNoReceiver leakNilChanRecv leakLockNeverReleased leakSelectForever leakTickerWorker janitor; do
+	sed -n '/^ *base/,/^$/p' "$tmp/d" | head -n 7 | grep -q "$f" || leaks_ok=0
+done
+if [ $leaks_ok = 1 ]; then ok; else bad "diff lists the leaks first"; fi
+if check diff-fail 3 "$prof" diff -fail_if_grew=5 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz" && grep -q "grew by 10" "$tmp/err"; then ok; else bad "diff -fail_if_grew"; fi
+if check diff-pass 0 "$prof" diff -fail_if_grew=10 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff -fail_if_grew not reached"; fi
+if check diff-one 2 "$prof" diff "$t1/goroutine.pb.gz"; then ok; else bad "diff with one profile"; fi
+if check diff-kinds 1 "$prof" diff "$t1/heap.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff of different kinds"; fi
 # Help and version.
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi

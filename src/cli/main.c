@@ -4,6 +4,7 @@
  * leaves half a report behind.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "report/report.h"
 #include "ui/shell.h"
 #include "xform/merge.h"
+#include "report/diff.h"
 
 #ifndef PROF_VERSION
 #define PROF_VERSION "dev"
@@ -218,6 +220,47 @@ static bool subtract_base(prof_profile *p, const cli *c)
 	return ok;
 }
 
+/* prof diff BASE NEW: stack-level growth, and exit 3 past -fail_if_grew. */
+static int run_diff(cli *c)
+{
+	if (c->nfiles != 2)
+		return usage_error("diff needs two profiles: prof diff [flags] BASE NEW");
+	prof_profile *base = load_all(c->files, 1);
+	prof_profile *cur = base ? load_all(c->files + 1, 1) : NULL;
+	if (!cur) {
+		prof_profile_free(base);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	diff_opts d = {.verbose = c->verbose, .all = c->all,
+	               .color = !c->output && isatty(1) && !getenv("NO_COLOR")};
+	prof_err err = {0};
+	int64_t grew = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	bool ok = report_diff(mem, base, cur, c->files[0], c->files[1], &c->ro, &d, &grew, &err);
+	fclose(mem);
+	prof_profile_free(base);
+	prof_profile_free(cur);
+	int rc = PROF_EXIT_OK;
+	if (!ok) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		rc = PROF_EXIT_BAD_INPUT;
+	} else {
+		rc = c->output ? write_atomically(c->output, buf, len)
+		               : (fwrite(buf, 1, len, stdout) == len ? PROF_EXIT_OK : PROF_EXIT_BAD_INPUT);
+		if (rc == PROF_EXIT_OK && c->fail_if_grew >= 0 && grew > c->fail_if_grew) {
+			fprintf(stderr, "prof: a stack grew by %" PRId64 ", more than -fail_if_grew=%" PRId64 "\n", grew,
+			        c->fail_if_grew);
+			rc = PROF_EXIT_GREW;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -228,6 +271,8 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
+	if (c->command)
+		return run_diff(c);
 	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)

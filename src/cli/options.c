@@ -25,6 +25,7 @@ enum {
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
+	O_VERBOSE, O_ALL, O_FAIL_IF_GREW,
 };
 
 static const opt_def opts[] = {
@@ -60,6 +61,9 @@ static const opt_def opts[] = {
 	{"base", OPT_STRING, O_BASE},
 	{"diff_base", OPT_STRING, O_DIFF_BASE},
 	{"normalize", OPT_BOOL, O_NORMALIZE},
+	{"v", OPT_BOOL, O_VERBOSE},
+	{"all", OPT_BOOL, O_ALL},
+	{"fail_if_grew", OPT_INT, O_FAIL_IF_GREW},
 	{"tagleaf", OPT_STRING, O_TAGLEAF},
 	{"relative_percentages", OPT_BOOL, O_RELATIVE},
 	{"compact_labels", OPT_BOOL, O_COMPACT},
@@ -196,6 +200,9 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 		c->bases[c->nbases++] = val;
 		break;
 	case O_NORMALIZE: c->normalize = b; break;
+	case O_VERBOSE: c->verbose = b; break;
+	case O_ALL: c->all = b; break;
+	case O_FAIL_IF_GREW: c->fail_if_grew = iv; break;
 	case O_TAGLEAF: c->ro.tagleaf = val; break;
 	case O_RELATIVE: c->ro.relative_percentages = b; break;
 	case O_COMPACT: c->ro.compact_labels = b; break;
@@ -242,6 +249,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	report_opts_init(&c->ro);
 	c->files = xcalloc((size_t)argc + 1, sizeof *c->files);
 	c->bases = xcalloc((size_t)argc + 1, sizeof *c->bases);
+	c->fail_if_grew = -1;
 	int i = 1;
 	if (i < argc && argv[i][0] != '-') {
 		if (strcmp(argv[i], "help") == 0) {
@@ -249,7 +257,9 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 			c->help_topic = i + 1 < argc ? argv[i + 1] : NULL;
 			return true;
 		}
-		if (report_known(argv[i])) {
+		if (strcmp(argv[i], "diff") == 0) {
+			c->command = argv[i++];
+		} else if (report_known(argv[i])) {
 			c->report = argv[i++];
 			/* peek and list take their regex first: prof peek REGEX FILE */
 			if (strcmp(c->report, "peek") == 0 || strcmp(c->report, "list") == 0) {

@@ -23,6 +23,9 @@ typedef struct cli {
 	const char **bases; /* -base or -diff_base profiles */
 	int nbases;
 	bool diff_base, normalize;
+	const char *command;    /* "diff" (two profiles), or NULL */
+	bool verbose, all;
+	int64_t fail_if_grew;   /* -1: not set */
 	bool help, version;
 	const char *help_topic;
 } cli;

@@ -1,0 +1,27 @@
+/*
+ * diff: prof's stack-level snapshot comparison (prof diff BASE NEW): which
+ * whole stacks grew or shrank between two profiles of one kind, and by how
+ * much, for finding leaks. Works across formats (text against pb.gz).
+ */
+#ifndef PROF_DIFF_H
+#define PROF_DIFF_H
+
+#include "report/report.h"
+
+typedef struct diff_opts {
+	bool verbose; /* whole stacks instead of leaf <- program frame */
+	bool all;     /* also stacks that did not change */
+	bool color;   /* growth red, shrinkage green */
+} diff_opts;
+
+/*
+ * Writes the comparison of base and cur (both changed: cur receives base's
+ * samples). *max_growth is the largest growth of one stack, for -fail_if_grew.
+ */
+bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
+                 const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err);
+
+/* Whether a Go function name is the runtime's or the standard library's. */
+bool diff_is_std(const char *fn);
+
+#endif
