@@ -67,6 +67,8 @@ suites() {
 	done
 	tests/golden/shell.sh run "$b/prof" > "$log" 2>&1
 	count "${tag}shell sessions"
+	tests/goroutines.sh "$b/prof" > "$log" 2>&1
+	count "${tag}goroutines"
 	tests/broken.sh "$b/prof" > "$log" 2>&1
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1

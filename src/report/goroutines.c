@@ -1,8 +1,635 @@
-/* goroutines: goroutine groups by stack and state (placeholder until implemented). */
+/*
+ * goroutines: what a Go engineer wants from a goroutine dump in an incident.
+ *
+ * Goroutines with the same stack, state and creator form one group; the
+ * largest group comes first. Each group shows its count, state, how long its
+ * goroutines have been waiting, whether they can never wake up ("STUCK
+ * FOREVER"), who started them and the stack, leaf first.
+ *
+ * Inputs: a debug=2 dump (or runtime.Stack text, a crash log), where each
+ * goroutine is a sample of count 1 with the labels state, created_by and
+ * wait_minutes (see load/text_dump.c); or a goroutine profile (.pb.gz,
+ * debug=1), which has no states: groups are then by stack alone and a
+ * group's count is the sum of its samples' values.
+ *
+ * Everything printed from the profile (names, files, states) goes through
+ * put_clean, so a hostile dump cannot drive the terminal.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "report/internal.h"
+#include "util/arena.h"
+#include "util/re.h"
+
+#define C_APP "\033[1m"       /* application frames: bold */
+#define C_STD "\033[2m"       /* runtime and standard library frames: dim */
+#define C_STUCK "\033[1;31m"  /* the stuck-forever flag: bold red */
+#define C_OFF "\033[0m"
+
+#define NAME_COL_MAX 64 /* the file column starts at most this far in */
+
+/* One frame of a stack's key: three words, see stack_key. */
+#define KEY_WORDS 3
+
+typedef struct gsample {
+	uint32_t sample, cls; /* cls: the stack's class (equal keys, equal class) */
+	prof_strid state, created;
+	int64_t minutes;      /* -1: no wait time printed (under a minute, or unknown) */
+	int64_t count;
+} gsample;
+
+typedef struct group {
+	size_t first, n;      /* members: sorted[first..first+n) */
+	int64_t count;
+	int64_t min_wait, max_wait; /* over members, a missing wait counting as 0 */
+	bool any_wait;
+	int64_t hist[4];      /* <1m, 1-5m, 5-60m, >60m */
+	bool stuck;
+	const char *state, *leaf;
+} group;
+
+typedef struct gctx {
+	const prof_profile *p;
+	uint64_t *keys;       /* each stack's key, at key_off[stack], key_len[stack] words */
+	size_t *key_off;
+	size_t *key_len;
+	gsample *gs;
+} gctx;
+
+/*
+ * Writes s with every byte that could steer a terminal replaced by '?': the
+ * C0 controls (ESC among them), DEL, the C1 controls U+0080..U+009F and bytes
+ * that are not valid UTF-8 (a lone 0x9b is CSI to some terminals). Returns
+ * the number of columns written, counting a code point as one column.
+ */
+static size_t put_clean(FILE *out, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t cols = 0;
+	while (*u) {
+		unsigned char c = *u;
+		size_t n = 0;
+		uint32_t cp = 0;
+		if (c < 0x80) {
+			n = 1;
+			cp = c;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4;
+			cp = c & 0x07;
+		}
+		bool ok = n > 0;
+		for (size_t i = 1; ok && i < n; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				ok = false;
+			else
+				cp = cp << 6 | (u[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if (ok && ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		           (cp >= 0xd800 && cp <= 0xdfff)))
+			ok = false;
+		if (!ok || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			fputc('?', out);
+			u += ok ? n : 1;
+		} else {
+			fwrite(u, 1, n, out);
+			u += n;
+		}
+		cols++;
+	}
+	return cols;
+}
+
+/*
+ * Is this function in the runtime or the standard library? Its package
+ * path's first element has no dot there ("runtime", "sync", "net/http"),
+ * while modules' paths start with a domain ("example.com/x"). "main" has no
+ * dot either but is the program itself.
+ */
+static bool is_std(const char *name)
+{
+	size_t slash = strcspn(name, "/");
+	size_t dot = strcspn(name, ".");
+	if (name[slash] == '/') /* "net/http.(*conn).serve": first element "net" */
+		return memchr(name, '.', slash) == NULL;
+	if (name[dot] != '.')
+		return true; /* "panic" in a crash: the runtime's */
+	if (dot == 4 && memcmp(name, "main", 4) == 0)
+		return false;
+	return true; /* "runtime.gopark": no slash, so the first element is the package */
+}
+
+/* The states in which nothing can ever wake the goroutine. */
+static bool is_stuck(const char *state)
+{
+	return strcmp(state, "chan receive (nil chan)") == 0 || strcmp(state, "chan send (nil chan)") == 0 ||
+	       strcmp(state, "select (no cases)") == 0 || strstr(state, "(leaked)") != NULL;
+}
+
+/*
+ * A stack's key: KEY_WORDS words per printed frame, leaf first. Exactly:
+ * function name, file and line (with the inline mark), so two stacks that
+ * print the same have the same key even when their locations differ (pprof
+ * profiles keep one location per address).
+ *
+ * With -similar, only the function names: "similar" stacks call the same
+ * functions in the same order and differ only in line numbers, as when a
+ * goroutine blocks at one of two sends in the same function. (The runtime
+ * also prints arguments, which differ between goroutines on any stack; the
+ * model never keeps them, so plain grouping already ignores them.)
+ *
+ * A location without lines (an unsymbolized address in a debug=1 profile)
+ * is keyed by its address in both modes.
+ */
+static void stack_key(gctx *g, uint32_t stack, bool similar, uint64_t **buf, size_t *cap, size_t *used)
+{
+	const prof_profile *p = g->p;
+	const prof_stack *st = &p->stacks[stack];
+	size_t start = *used;
+	for (uint32_t k = 0; k < st->len; k++) {
+		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		uint32_t nl = l->nline ? l->nline : 1;
+		GROW(*buf, *cap, *used + (size_t)nl * KEY_WORDS);
+		uint64_t *w = *buf + *used;
+		if (l->nline == 0) {
+			w[0] = UINT64_MAX;
+			w[1] = l->address;
+			w[2] = 0;
+		}
+		for (uint32_t j = 0; j < l->nline; j++) {
+			const prof_line *ln = &p->lines[l->line_off + j];
+			const prof_function *f = &p->functions[ln->function];
+			w[j * KEY_WORDS] = f->name;
+			w[j * KEY_WORDS + 1] = similar ? 0 : f->filename;
+			w[j * KEY_WORDS + 2] =
+			        similar ? 0 : (uint64_t)ln->line << 1 | (j + 1 < l->nline); /* inlined into the next */
+		}
+		*used += (size_t)nl * KEY_WORDS;
+	}
+	g->key_off[stack] = start;
+	g->key_len[stack] = *used - start;
+}
+
+static int key_cmp(const gctx *g, uint32_t a, uint32_t b)
+{
+	size_t la = g->key_len[a], lb = g->key_len[b];
+	const uint64_t *ka = g->keys + g->key_off[a], *kb = g->keys + g->key_off[b];
+	for (size_t i = 0; i < la && i < lb; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return la < lb ? -1 : la > lb;
+}
+
+static gctx *sort_ctx; /* qsort has no argument pointer */
+
+static int stack_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int c = key_cmp(sort_ctx, x, y);
+	return c ? c : (x > y) - (x < y);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int gsample_cmp(const void *a, const void *b)
+{
+	const gsample *x = a, *y = b;
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	if (x->state != y->state)
+		return x->state < y->state ? -1 : 1;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return (x->sample > y->sample) - (x->sample < y->sample);
+}
+
+/* Compares two stacks as printed: names leaf first, then files and lines. */
+static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
+{
+	const prof_stack *sa = &p->stacks[a], *sb = &p->stacks[b];
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t k = 0; k < sa->len && k < sb->len; k++) {
+			const prof_location *la = &p->locations[p->stack_locs[sa->off + k]];
+			const prof_location *lb = &p->locations[p->stack_locs[sb->off + k]];
+			if (la->nline != lb->nline)
+				return la->nline < lb->nline ? -1 : 1;
+			if (la->nline == 0 && la->address != lb->address)
+				return la->address < lb->address ? -1 : 1;
+			for (uint32_t j = 0; j < la->nline; j++) {
+				const prof_line *xa = &p->lines[la->line_off + j], *xb = &p->lines[lb->line_off + j];
+				const prof_function *fa = &p->functions[xa->function], *fb = &p->functions[xb->function];
+				int c = pass == 0 ? strcmp(prof_str(p, fa->name), prof_str(p, fb->name))
+				                  : strcmp(prof_str(p, fa->filename), prof_str(p, fb->filename));
+				if (c)
+					return c;
+				if (pass == 1 && xa->line != xb->line)
+					return xa->line < xb->line ? -1 : 1;
+			}
+		}
+		if (sa->len != sb->len)
+			return sa->len < sb->len ? -1 : 1;
+	}
+	return 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	int c = strcmp(x->state, y->state);
+	if (c)
+		return c;
+	c = strcmp(x->leaf, y->leaf);
+	if (c)
+		return c;
+	/* Then by what is printed, so that the order depends on the content alone. */
+	const prof_profile *p = sort_ctx->p;
+	const gsample *sx = &sort_ctx->gs[x->first], *sy = &sort_ctx->gs[y->first];
+	c = stack_text_cmp(p, p->samples[sx->sample].stack, p->samples[sy->sample].stack);
+	if (c)
+		return c;
+	c = strcmp(prof_str(p, sx->created), prof_str(p, sy->created));
+	return c ? c : gsample_cmp(sx, sy);
+}
+
+/* The leaf frame's function name, for ordering groups. */
+static const char *leaf_name(const prof_profile *p, uint32_t stack)
+{
+	const prof_stack *st = &p->stacks[stack];
+	if (st->len == 0)
+		return "";
+	const prof_location *l = &p->locations[p->stack_locs[st->off]];
+	if (l->nline == 0)
+		return "";
+	return prof_str(p, p->functions[p->lines[l->line_off].function].name);
+}
+
+static void put_spaces(FILE *out, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', out);
+}
+
+/* The columns put_clean would use for s. */
+static size_t clean_width(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		n += (*u & 0xc0) != 0x80;
+	return n;
+}
+
+/* One frame's printable name: "pkg.F", "pkg.F (inline)" or the bare address. */
+static void frame_name(const prof_profile *p, const prof_location *l, uint32_t j, char *buf, size_t n,
+                       const char **name)
+{
+	if (l->nline == 0) {
+		snprintf(buf, n, "0x%" PRIx64, l->address);
+		*name = buf;
+		return;
+	}
+	const prof_function *f = &p->functions[p->lines[l->line_off + j].function];
+	*name = prof_str(p, f->name);
+	buf[0] = '\0';
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A -similar group's lines: each distinct member stack's lines, nstack rows of nframe. */
+typedef struct alt_lines {
+	const int64_t *lines;
+	size_t nstack, nframe;
+	int64_t *tmp; /* room for nstack */
+} alt_lines;
+
+#define ALT_MAX 8 /* lines listed for one frame before "..." */
+
+/* Prints frame fi's line, or all its members' distinct lines ("31,35") under -similar. */
+static void print_line(FILE *out, int64_t line, size_t fi, const alt_lines *alt)
+{
+	size_t n = 0;
+	if (alt && fi < alt->nframe) {
+		for (size_t d = 0; d < alt->nstack; d++)
+			alt->tmp[n++] = alt->lines[d * alt->nframe + fi];
+		qsort(alt->tmp, n, sizeof *alt->tmp, i64_cmp);
+	}
+	if (n < 2 || alt->tmp[0] == alt->tmp[n - 1]) {
+		if (line > 0)
+			fprintf(out, ":%" PRId64, line);
+		return;
+	}
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && alt->tmp[i] == alt->tmp[i - 1])
+			continue;
+		if (shown == ALT_MAX) {
+			fputs(",...", out);
+			break;
+		}
+		fprintf(out, "%s%" PRId64, shown ? "," : ":", alt->tmp[i]);
+		shown++;
+	}
+}
+
+/* Prints the group's stack, leaf first. */
+static void print_stack(FILE *out, const prof_profile *p, uint32_t stack, const alt_lines *alt, bool color)
+{
+	const prof_stack *st = &p->stacks[stack];
+	char addr[32];
+	const char *name;
+	size_t width = 0;
+	for (uint32_t k = 0; k < st->len; k++) {
+		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		uint32_t nl = l->nline ? l->nline : 1;
+		for (uint32_t j = 0; j < nl; j++) {
+			frame_name(p, l, j, addr, sizeof addr, &name);
+			size_t w = clean_width(name) + (j + 1 < nl ? strlen(" (inline)") : 0);
+			if (w > width)
+				width = w;
+		}
+	}
+	if (width > NAME_COL_MAX)
+		width = NAME_COL_MAX;
+	size_t fi = 0; /* frame number, leaf first */
+	for (uint32_t k = 0; k < st->len; k++) {
+		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		uint32_t nl = l->nline ? l->nline : 1;
+		for (uint32_t j = 0; j < nl; j++, fi++) {
+			frame_name(p, l, j, addr, sizeof addr, &name);
+			fputs("    ", out);
+			if (color)
+				fputs(l->nline == 0 || is_std(name) ? C_STD : C_APP, out);
+			size_t w = put_clean(out, name);
+			if (j + 1 < nl) {
+				fputs(" (inline)", out);
+				w += strlen(" (inline)");
+			}
+			if (l->nline > 0) {
+				const prof_line *ln = &p->lines[l->line_off + j];
+				const char *file = prof_str(p, p->functions[ln->function].filename);
+				if (*file || ln->line > 0) {
+					put_spaces(out, w < width ? width - w + 2 : 2);
+					put_clean(out, *file ? file : "?");
+					print_line(out, ln->line, fi, alt);
+				}
+			}
+			if (color)
+				fputs(C_OFF, out);
+			fputc('\n', out);
+		}
+	}
+}
+
+/* The printed frames' line numbers of a stack, leaf first, into *buf. */
+static size_t stack_lines(const prof_profile *p, uint32_t stack, int64_t **buf, size_t *cap)
+{
+	const prof_stack *st = &p->stacks[stack];
+	size_t n = 0;
+	for (uint32_t k = 0; k < st->len; k++) {
+		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		uint32_t nl = l->nline ? l->nline : 1;
+		GROW(*buf, *cap, n + nl);
+		for (uint32_t j = 0; j < nl; j++)
+			(*buf)[n++] = l->nline ? p->lines[l->line_off + j].line : 0;
+	}
+	return n;
+}
+
+/*
+ * Wait buckets. The runtime prints whole minutes, rounded down, and only
+ * from one minute on, so "N minutes" means a wait in [N, N+1) minutes: the
+ * buckets [1,5), [5,60) and [60,inf) of the printed number are exactly
+ * those of the real wait, and no number means under a minute.
+ */
+static int wait_bucket(int64_t minutes)
+{
+	if (minutes < 1)
+		return 0;
+	if (minutes < 5)
+		return 1;
+	if (minutes < 60)
+		return 2;
+	return 3;
+}
+
+static void print_header(FILE *out, const group *gr, const char *created, bool color)
+{
+	fprintf(out, "%" PRId64 " goroutine%s", gr->count, gr->count == 1 ? "" : "s");
+	if (*gr->state) {
+		fputs("  [", out);
+		put_clean(out, gr->state);
+		fputc(']', out);
+	}
+	if (gr->any_wait) {
+		if (gr->min_wait == gr->max_wait)
+			fprintf(out, "  waiting %" PRId64 " minute%s", gr->max_wait, gr->max_wait == 1 ? "" : "s");
+		else if (gr->min_wait == 0)
+			fprintf(out, "  waiting up to %" PRId64 " minutes", gr->max_wait);
+		else
+			fprintf(out, "  waiting %" PRId64 "-%" PRId64 " minutes", gr->min_wait, gr->max_wait);
+	}
+	if (gr->stuck)
+		fprintf(out, "  %sSTUCK FOREVER%s", color ? C_STUCK : "", color ? C_OFF : "");
+	fputc('\n', out);
+	if (gr->any_wait) {
+		static const char *const names[] = {"<1m", "1-5m", "5-60m", ">60m"};
+		fputs("    waits:", out);
+		for (int b = 0; b < 4; b++)
+			fprintf(out, "%s %s %" PRId64, b ? "," : "", names[b], gr->hist[b]);
+		fputc('\n', out);
+	}
+	if (*created) {
+		fputs("    created by ", out);
+		if (color)
+			fputs(is_std(created) ? C_STD : C_APP, out);
+		put_clean(out, created);
+		if (color)
+			fputs(C_OFF, out);
+		fputc('\n', out);
+	}
+}
+
+static bool key_is(const prof_profile *p, prof_strid key, const char *name)
+{
+	return strcmp(prof_str(p, key), name) == 0;
+}
 
 bool report_goroutines_rctx(FILE *out, rctx *r)
 {
-	(void)out;
-	return prof_errf(r->err, "goroutines is not implemented yet");
+	prof_profile *p = r->p;
+	const report_opts *o = r->o;
+	const char *type = prof_str(p, p->sample_types[r->si].type);
+	if (strcmp(type, "goroutine") != 0)
+		return prof_errf(r->err, "goroutines needs a goroutine dump or profile; this profile holds %s", type);
+	prof_re state_re = {0};
+	bool by_state = o->state && *o->state;
+	if (by_state && !prof_re_compile(&state_re, o->state, false, r->err))
+		return false;
+
+	gctx g = {.p = p};
+	g.gs = xcalloc(p->nsample + 1, sizeof *g.gs);
+	size_t ng = 0;
+	bool any_state = false;
+	size_t nt = p->nsample_type;
+	for (size_t i = 0; i < p->nsample; i++) {
+		const prof_sample *s = &p->samples[i];
+		gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * nt + r->si]};
+		const prof_label *ls = p->labels + s->label_off;
+		for (uint32_t j = 0; j < s->nlabel; j++) {
+			if (ls[j].str && key_is(p, ls[j].key, "state"))
+				e.state = ls[j].str;
+			else if (ls[j].str && key_is(p, ls[j].key, "created_by"))
+				e.created = ls[j].str;
+			else if (!ls[j].str && key_is(p, ls[j].key, "wait_minutes"))
+				e.minutes = ls[j].num;
+		}
+		any_state |= e.state != 0;
+		if (e.count <= 0 || p->stacks[s->stack].len == 0)
+			continue;
+		if (by_state && !prof_re_match(&state_re, prof_str(p, e.state)))
+			continue;
+		g.gs[ng++] = e;
+	}
+	prof_re_free(&state_re);
+	if (by_state && !any_state && p->nsample > 0) {
+		free(g.gs);
+		return prof_errf(r->err,
+		                 "-state: this profile has no goroutine states; use a debug=2 dump "
+		                 "(/debug/pprof/goroutine?debug=2)");
+	}
+
+	/* Classes of stacks: equal keys, equal class, numbered in key order. */
+	g.key_off = xcalloc(p->nstack + 1, sizeof *g.key_off);
+	g.key_len = xcalloc(p->nstack + 1, sizeof *g.key_len);
+	size_t kcap = 0, kused = 0;
+	for (uint32_t s = 0; s < p->nstack; s++)
+		stack_key(&g, s, o->similar, &g.keys, &kcap, &kused);
+	uint32_t *order = xcalloc(p->nstack + 1, sizeof *order);
+	uint32_t *cls = xcalloc(p->nstack + 1, sizeof *cls);
+	for (uint32_t s = 0; s < p->nstack; s++)
+		order[s] = s;
+	sort_ctx = &g;
+	qsort(order, p->nstack, sizeof *order, stack_cmp);
+	for (uint32_t k = 0, c = 0; k < p->nstack; k++) {
+		if (k > 0 && key_cmp(&g, order[k - 1], order[k]) != 0)
+			c++;
+		cls[order[k]] = c;
+	}
+	for (size_t i = 0; i < ng; i++)
+		g.gs[i].cls = cls[p->samples[g.gs[i].sample].stack];
+	qsort(g.gs, ng, sizeof *g.gs, gsample_cmp);
+
+	/* Groups: runs of equal class, state and creator. */
+	group *groups = xcalloc(ng + 1, sizeof *groups);
+	size_t ngroup = 0;
+	for (size_t i = 0; i < ng;) {
+		size_t k = i;
+		group *gr = &groups[ngroup++];
+		*gr = (group){.first = i, .min_wait = INT64_MAX, .state = prof_str(p, g.gs[i].state),
+		              .leaf = leaf_name(p, p->samples[g.gs[i].sample].stack)};
+		gr->stuck = is_stuck(gr->state);
+		for (; k < ng && g.gs[k].cls == g.gs[i].cls && g.gs[k].state == g.gs[i].state &&
+		       g.gs[k].created == g.gs[i].created;
+		     k++) {
+			const gsample *e = &g.gs[k];
+			int64_t m = e->minutes < 0 ? 0 : e->minutes;
+			gr->count += e->count;
+			gr->hist[wait_bucket(m)] += e->count;
+			gr->any_wait |= e->minutes >= 0;
+			if (m < gr->min_wait)
+				gr->min_wait = m;
+			if (m > gr->max_wait)
+				gr->max_wait = m;
+		}
+		gr->n = k - i;
+		i = k;
+	}
+	qsort(groups, ngroup, sizeof *groups, group_cmp);
+
+	int64_t shown = 0, stuck = 0, hidden = 0;
+	size_t nshown = 0, nhidden = 0;
+	int64_t *lines = NULL, *alines = NULL, *atmp = NULL;
+	uint32_t *dstacks = NULL;
+	size_t lcap = 0, acap = 0, tcap = 0, dcap = 0;
+	for (size_t k = 0; k < ngroup; k++) {
+		const group *gr = &groups[k];
+		if (o->min > 0 && gr->count < o->min) {
+			hidden += gr->count;
+			nhidden++;
+			continue;
+		}
+		const gsample *rep = &g.gs[gr->first]; /* the member first in the dump */
+		uint32_t stack = p->samples[rep->sample].stack;
+		/* With -similar, members may block on different lines: list them all. */
+		alt_lines alt = {0};
+		if (o->similar) {
+			size_t nd = 0;
+			GROW(dstacks, dcap, gr->n);
+			for (size_t m = 0; m < gr->n; m++)
+				dstacks[nd++] = p->samples[g.gs[gr->first + m].sample].stack;
+			qsort(dstacks, nd, sizeof *dstacks, u32_cmp);
+			size_t u = 0;
+			for (size_t m = 0; m < nd; m++)
+				if (u == 0 || dstacks[m] != dstacks[u - 1])
+					dstacks[u++] = dstacks[m];
+			size_t nf = stack_lines(p, stack, &lines, &lcap);
+			GROW(alines, acap, u * nf + 1);
+			for (size_t d = 0; d < u; d++) {
+				size_t mn = stack_lines(p, dstacks[d], &lines, &lcap);
+				for (size_t f = 0; f < nf; f++)
+					alines[d * nf + f] = f < mn ? lines[f] : 0;
+			}
+			GROW(atmp, tcap, u + 1);
+			alt = (alt_lines){.lines = alines, .nstack = u, .nframe = nf, .tmp = atmp};
+		}
+		if (nshown > 0)
+			fputc('\n', out);
+		print_header(out, gr, prof_str(p, rep->created), o->color);
+		print_stack(out, p, stack, o->similar ? &alt : NULL, o->color);
+		shown += gr->count;
+		nshown++;
+		if (gr->stuck)
+			stuck += gr->count;
+	}
+	if (nshown > 0)
+		fputc('\n', out);
+	fprintf(out, "%" PRId64 " goroutine%s in %zu group%s", shown, shown == 1 ? "" : "s", nshown,
+	        nshown == 1 ? "" : "s");
+	if (stuck > 0)
+		fprintf(out, ", %s%" PRId64 " stuck forever%s", o->color ? C_STUCK : "", stuck, o->color ? C_OFF : "");
+	if (nhidden > 0)
+		fprintf(out, " (%" PRId64 " more in %zu group%s under -min=%d)", hidden, nhidden,
+		        nhidden == 1 ? "" : "s", o->min);
+	fputc('\n', out);
+
+	free(lines);
+	free(alines);
+	free(atmp);
+	free(dstacks);
+	free(groups);
+	free(order);
+	free(cls);
+	free(g.keys);
+	free(g.key_off);
+	free(g.key_len);
+	free(g.gs);
+	sort_ctx = NULL;
+	return true;
 }
