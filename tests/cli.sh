@@ -101,6 +101,25 @@ if check diff-fail 3 "$prof" diff -fail_if_grew=5 "$t1/goroutine.pb.gz" "$t3/gor
 if check diff-pass 0 "$prof" diff -fail_if_grew=10 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff -fail_if_grew not reached"; fi
 if check diff-one 2 "$prof" diff "$t1/goroutine.pb.gz"; then ok; else bad "diff with one profile"; fi
 if check diff-kinds 1 "$prof" diff "$t1/heap.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff of different kinds"; fi
+# prof trend: regression goldens; snapshots sort by time whatever the argument order.
+t2=fixtures/leaky/normal/t2
+for g in "trend_goroutine_debug2:$t1/goroutine.debug2.txt $t2/goroutine.debug2.txt $t3/goroutine.debug2.txt" \
+	"trend_goroutine_pb_unordered:$t3/goroutine.pb.gz $t1/goroutine.pb.gz $t2/goroutine.pb.gz" \
+	"trend_goroutine_heap:$t1/goroutine.pb.gz $t2/goroutine.pb.gz $t3/goroutine.pb.gz $t1/heap.pb.gz $t2/heap.pb.gz $t3/heap.pb.gz"; do
+	gname=${g%%:*}
+	# shellcheck disable=SC2086 # the arguments are split on purpose
+	if check "$gname" 0 "$prof" trend ${g#*:} && cmp -s "$tmp/out" "tests/golden/diff/$gname.txt"; then ok; else bad "$gname"; fi
+done
+# Every seeded leak grew at every step and is a suspect, on dumps and on profiles.
+for kind in goroutine.debug2.txt goroutine.pb.gz; do
+	"$prof" trend "$t1/$kind" "$t2/$kind" "$t3/$kind" > "$tmp/t" 2>&1
+	all=1
+	for f in leakSendNoReceiver leakNilChanRecv leakLockNeverReleased leakSelectForever leakTickerWorker janitor; do
+		sed -n '/^Leak suspects/,$p' "$tmp/t" | grep "grew every step" | grep -q "$f" || all=0
+	done
+	if [ $all = 1 ]; then ok; else bad "trend flags every leak ($kind)"; fi
+done
+if check trend-one 2 "$prof" trend "$t1/goroutine.pb.gz"; then ok; else bad "trend with one snapshot"; fi
 # Help and version.
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi

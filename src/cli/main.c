@@ -35,6 +35,9 @@ static const char usage_text[] =
 	"  traces           every sample: labels, value, stack\n"
 	"  tags             label keys and values with their share\n"
 	"  comments         the profile's comments\n"
+	"  goroutines       goroutines grouped by stack and state, stuck ones flagged\n"
+	"  diff BASE NEW    which stacks grew between two snapshots\n"
+	"  trend S1 ... Sn  each stack across snapshots, and the leak suspects\n"
 	"\n"
 	"Value selection:\n"
 	"  -sample_index=NAME|N   sample type to show (default: the profile's default, else the last)\n"
@@ -103,6 +106,43 @@ static const struct {
 	{"comments", "comments: the comments stored in the profile, one per line.\n"
 	             "\n"
 	             "usage: prof comments FILE   or   prof -comments FILE\n"},
+	{"diff", "diff: which whole stacks grew between two snapshots of one kind.\n"
+	         "\n"
+	         "usage: prof diff [flags] BASE NEW\n"
+	         "\n"
+	         "Samples are grouped by their stack (from the first frame outside package\n"
+	         "runtime; with goroutine dumps also by state and creator). Each group shows\n"
+	         "base, new, delta and change, growth first; a summary by function follows.\n"
+	         "Works across formats (a debug=1 text against a pb.gz).\n"
+	         "  -v                whole stacks\n"
+	         "  -all              also stacks that did not change\n"
+	         "  -fail_if_grew=N   exit 3 when a stack grew by more than N\n"
+	         "  -sample_index, -nodecount, filters and granularity as for other reports\n"},
+	{"trend", "trend: each stack's value across snapshots, and the leak suspects.\n"
+	          "\n"
+	          "usage: prof trend [flags] S1 S2 ... Sn\n"
+	          "\n"
+	          "Snapshots are ordered by their time (argument order when they have none)\n"
+	          "and compared by kind. Each stack shows its values, a sparkline, the\n"
+	          "snapshot it first appeared in, its slope, and GREW when it grew at every\n"
+	          "step. Leak suspects are ranked by a score:\n"
+	          "  +3 grew at every step, +2 x share of steps it grew,\n"
+	          "  +2 x its growth relative to the fastest-growing stack,\n"
+	          "  +1 x goroutine age (longest wait / 60 min, at most 1; debug=2 dumps),\n"
+	          "  +2 stuck forever (nil channel, select {}, leaked),\n"
+	          "  -4 fell back below its peak (freed memory is not a leak).\n"
+	          "With goroutine and heap snapshots both given, functions growing in both\n"
+	          "are listed.\n"},
+	{"goroutines", "goroutines: goroutines grouped by stack and state, largest group first.\n"
+	               "\n"
+	               "usage: prof goroutines [flags] FILE   (a debug=2 dump, or a goroutine profile)\n"
+	               "\n"
+	               "Shows count, state, wait times, creator and stack; flags goroutines\n"
+	               "that can never run again (nil channel, select {}, leaked).\n"
+	               "  -similar        merge groups that differ only in line numbers\n"
+	               "  -state=REGEX    only goroutines in matching states\n"
+	               "  -min=N          only groups of at least N goroutines\n"
+	               "  -focus/-ignore  by function, as for other reports\n"},
 };
 
 static int help(const char *topic)
@@ -117,7 +157,7 @@ static int help(const char *topic)
 			fputs(report_help[i].text ? report_help[i].text : report_help[i - 1].text, stdout);
 			return PROF_EXIT_OK;
 		}
-	fprintf(stderr, "prof: no help for %s; reports are top, text, tree, peek, traces, tags, comments\n", topic);
+	fprintf(stderr, "prof: no help for %s; try prof --help\n", topic);
 	return PROF_EXIT_USAGE;
 }
 
@@ -261,6 +301,111 @@ static int run_diff(cli *c)
 	return rc;
 }
 
+/* Sample types as one string: profiles with equal kinds trend together. */
+static void kind_of(const prof_profile *p, char *buf, size_t n)
+{
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nsample_type && w < n; i++)
+		w += (size_t)snprintf(buf + w, n - w, "%s/%s ", prof_str(p, p->sample_types[i].type),
+		                      prof_str(p, p->sample_types[i].unit));
+}
+
+/* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
+static int run_trend(cli *c)
+{
+	if (c->nfiles < 2)
+		return usage_error("trend needs at least two snapshots: prof trend [flags] S1 S2 ...");
+	int n = c->nfiles;
+	prof_profile **ps = xcalloc((size_t)n, sizeof *ps);
+	for (int i = 0; i < n; i++)
+		if (!(ps[i] = load_all(c->files + i, 1))) {
+			for (int j = 0; j < i; j++)
+				prof_profile_free(ps[j]);
+			free(ps);
+			return PROF_EXIT_BAD_INPUT;
+		}
+	diff_opts d = {.all = c->all, .color = !c->output && isatty(1) && !getenv("NO_COLOR")};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	bool *done = xcalloc((size_t)n, sizeof *done);
+	char **growing[8] = {0};
+	size_t ngrowing[8] = {0}, nkinds = 0;
+	int rc = PROF_EXIT_OK;
+	prof_err err = {0};
+	for (int i = 0; i < n && rc == PROF_EXIT_OK; i++) {
+		if (done[i])
+			continue;
+		char ki[1024], kj[1024];
+		kind_of(ps[i], ki, sizeof ki);
+		prof_profile **group = xcalloc((size_t)n, sizeof *group);
+		const char **names = xcalloc((size_t)n, sizeof *names);
+		size_t ng = 0;
+		for (int j = i; j < n; j++) {
+			kind_of(ps[j], kj, sizeof kj);
+			if (!done[j] && strcmp(ki, kj) == 0) {
+				done[j] = true;
+				group[ng] = ps[j];
+				names[ng++] = c->files[j];
+			}
+		}
+		if (ng < 2) {
+			fprintf(stderr, "prof: %s: no other snapshot of its kind to compare with\n", names[0]);
+			rc = PROF_EXIT_USAGE;
+		} else {
+			if (nkinds)
+				fputc('\n', mem);
+			size_t slot = nkinds < 8 ? nkinds : 7;
+			if (!report_trend(mem, group, names, ng, &c->ro, &d, &growing[slot], &ngrowing[slot], &err)) {
+				fprintf(stderr, "prof: %s\n", err.msg);
+				rc = PROF_EXIT_BAD_INPUT;
+			}
+			nkinds++;
+		}
+		free(group);
+		free(names);
+	}
+	/* Functions that grow in more than one kind (say goroutines and heap). */
+	if (rc == PROF_EXIT_OK && nkinds > 1) {
+		bool header = false;
+		for (size_t i = 0; i < ngrowing[0]; i++) {
+			bool everywhere = true;
+			for (size_t k = 1; k < nkinds && k < 8; k++) {
+				bool found = false;
+				for (size_t j = 0; j < ngrowing[k] && !found; j++)
+					found = strcmp(growing[k][j], growing[0][i]) == 0;
+				everywhere = everywhere && found;
+			}
+			if (!everywhere)
+				continue;
+			if (!header)
+				fputs("\nGrowing in every kind of profile given:\n", mem);
+			header = true;
+			fprintf(mem, "  %s\n", growing[0][i]);
+		}
+		if (!header)
+			fputs("\nGrowing in every kind of profile given: no function of the program\n", mem);
+	}
+	for (size_t k = 0; k < 8; k++) {
+		for (size_t i = 0; i < ngrowing[k]; i++)
+			free(growing[k][i]);
+		free(growing[k]);
+	}
+	fclose(mem);
+	if (rc == PROF_EXIT_OK)
+		rc = c->output ? write_atomically(c->output, buf, len)
+		               : (fwrite(buf, 1, len, stdout) == len ? PROF_EXIT_OK : PROF_EXIT_BAD_INPUT);
+	free(buf);
+	free(done);
+	for (int i = 0; i < n; i++)
+		prof_profile_free(ps[i]);
+	free(ps);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -272,7 +417,7 @@ static int run(cli *c)
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
 	if (c->command)
-		return run_diff(c);
+		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
 	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)

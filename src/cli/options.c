@@ -257,7 +257,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 			c->help_topic = i + 1 < argc ? argv[i + 1] : NULL;
 			return true;
 		}
-		if (strcmp(argv[i], "diff") == 0) {
+		if (strcmp(argv[i], "diff") == 0 || strcmp(argv[i], "trend") == 0) {
 			c->command = argv[i++];
 		} else if (report_known(argv[i])) {
 			c->report = argv[i++];

@@ -7,6 +7,7 @@
  * follows.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +20,20 @@ typedef struct group {
 	uint32_t stack;     /* a representative stack (in the merged profile) */
 	uint32_t created;   /* created_by string id, 0 when unknown */
 	uint32_t state;     /* goroutine state string id (dumps), 0 when unknown */
-	int64_t base, cur;
+	uint32_t id;        /* row of its values in differ.vals */
+	int64_t base, cur;  /* the first and last snapshot's values */
+	int64_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
 } group;
 
 typedef struct differ {
-	prof_profile *p; /* new profile with the base merged in */
+	prof_profile *p; /* all snapshots merged, each sample labelled prof::snap */
 	graph_index *ix;
+	size_t nsnap;
 	group *groups;
 	size_t ngroup, cap;
+	int64_t *vals;   /* ngroup x nsnap */
+	size_t valcap;
+	int64_t *totals; /* per snapshot */
 	uint32_t *slots; /* group + 1 */
 	size_t nslots;
 } differ;
@@ -136,7 +143,9 @@ static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t stat
 			return g;
 	}
 	GROW(d->groups, d->cap, d->ngroup + 1);
-	d->groups[d->ngroup] = (group){.stack = st, .created = created, .state = state};
+	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
+	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
+	d->groups[d->ngroup] = (group){.stack = st, .created = created, .state = state, .id = (uint32_t)d->ngroup};
 	d->slots[j] = (uint32_t)d->ngroup + 1;
 	return &d->groups[d->ngroup++];
 }
@@ -236,54 +245,90 @@ static void format_delta(char *buf, size_t n, int64_t v, const char *unit)
 	snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
 }
 
+/*
+ * Labels every snapshot's samples with its number (prof::snap), merges them
+ * all into the last one and applies the filters. False when kinds differ.
+ */
+static prof_profile *merge_snapshots(prof_profile **ps, size_t n, const report_opts *o, prof_err *err)
+{
+	prof_profile *into = ps[n - 1];
+	for (size_t k = 0; k < n; k++) {
+		char num[24];
+		snprintf(num, sizeof num, "%zu", k);
+		prof_set_label(ps[k], "prof::snap", num);
+	}
+	for (size_t k = 0; k + 1 < n; k++)
+		if (!prof_merge(into, ps[k], err))
+			return NULL;
+	if (!prof_apply_filters(into, &o->filters, NULL, err))
+		return NULL;
+	return into;
+}
+
+/* Groups the merged samples by stack (and state, creator) with one value per snapshot. */
+static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const report_opts *o)
+{
+	d->p = p;
+	d->nsnap = nsnap;
+	d->ix = graph_index_new(p, o->granularity, o->noinlines);
+	d->totals = xcalloc(nsnap + 1, sizeof *d->totals);
+	prof_strid snap = prof_intern(p, "prof::snap", 10), created_key = prof_intern(p, "created_by", 10);
+	prof_strid state_key = prof_intern(p, "state", 5), wait_key = prof_intern(p, "wait_minutes", 12);
+	size_t nt = p->nsample_type;
+	for (size_t i = 0; i < p->nsample; i++) {
+		const prof_sample *s = &p->samples[i];
+		size_t k = nsnap - 1;
+		uint32_t created = 0, state = 0;
+		int64_t wait = 0;
+		for (uint32_t j = 0; j < s->nlabel; j++) {
+			const prof_label *l = &p->labels[s->label_off + j];
+			if (l->key == snap && l->str)
+				k = (size_t)strtoul(prof_str(p, l->str), NULL, 10);
+			else if (l->key == created_key && l->str)
+				created = l->str;
+			else if (l->key == state_key && l->str)
+				state = l->str;
+			else if (l->key == wait_key && !l->str)
+				wait = l->num;
+		}
+		if (k >= nsnap)
+			k = nsnap - 1;
+		int64_t v = p->values[i * nt + si];
+		group *g = find_group(d, s->stack, created, state);
+		d->vals[g->id * nsnap + k] += v;
+		d->totals[k] += v;
+		if (wait > g->wait_max)
+			g->wait_max = wait;
+	}
+	for (size_t g = 0; g < d->ngroup; g++) {
+		d->groups[g].base = d->vals[d->groups[g].id * nsnap];
+		d->groups[g].cur = d->vals[d->groups[g].id * nsnap + nsnap - 1];
+	}
+}
+
+static void differ_free(differ *d)
+{
+	free(d->groups);
+	free(d->vals);
+	free(d->totals);
+	free(d->slots);
+	graph_index_free(d->ix);
+}
+
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
 {
 	int si = prof_sample_index(cur, o->sample_index, err);
 	if (si < 0)
 		return false;
-	int bsi = prof_sample_index(base, prof_str(cur, cur->sample_types[si].type), err);
-	if (bsi < 0)
-		return false;
 	if (base->nsample_type != cur->nsample_type)
 		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
-	/* Tag the base's samples, then put both in one model so stacks compare by node. */
-	prof_set_label(base, "prof::side", "base");
-	size_t ncur = cur->nsample;
-	if (!prof_merge(cur, base, err))
+	prof_profile *ps[2] = {base, cur};
+	if (!merge_snapshots(ps, 2, o, err))
 		return false;
-	if (!prof_apply_filters(cur, &o->filters, NULL, err))
-		return false;
-	differ d = {.p = cur};
-	d.ix = graph_index_new(cur, o->granularity, o->noinlines);
-	prof_strid side = prof_intern(cur, "prof::side", 10), created_key = prof_intern(cur, "created_by", 10);
-	prof_strid state_key = prof_intern(cur, "state", 5);
-	size_t nt = cur->nsample_type;
-	int64_t tbase = 0, tcur = 0;
-	(void)ncur;
-	for (size_t i = 0; i < cur->nsample; i++) {
-		const prof_sample *s = &cur->samples[i];
-		bool is_base = false;
-		uint32_t created = 0, state = 0;
-		for (uint32_t k = 0; k < s->nlabel; k++) {
-			const prof_label *l = &cur->labels[s->label_off + k];
-			if (l->key == side)
-				is_base = true;
-			else if (l->key == created_key && l->str)
-				created = l->str;
-			else if (l->key == state_key && l->str)
-				state = l->str;
-		}
-		int64_t v = cur->values[i * nt + si];
-		group *g = find_group(&d, s->stack, created, state);
-		if (is_base) {
-			g->base += v;
-			tbase += v;
-		} else {
-			g->cur += v;
-			tcur += v;
-		}
-	}
+	differ d = {0};
+	collect(&d, cur, 2, si, o);
+	int64_t tbase = d.totals[0], tcur = d.totals[1];
 	qsort(d.groups, d.ngroup, sizeof *d.groups, group_cmp);
 	const char *type = prof_str(cur, cur->sample_types[si].type);
 	const char *unit = prof_str(cur, cur->sample_types[si].unit);
@@ -361,8 +406,252 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	free(order);
 	free(fdelta);
 	free(seen);
-	free(d.groups);
-	free(d.slots);
-	graph_index_free(d.ix);
+	differ_free(&d);
+	return true;
+}
+
+/* ---- trend: n snapshots ---- */
+
+static const char *const spark[] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+                                    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
+
+/* States in which a goroutine can never run again. */
+static bool stuck_forever(const char *state)
+{
+	return strstr(state, "(nil chan)") || strcmp(state, "select (no cases)") == 0 || strstr(state, "(leaked)");
+}
+
+typedef struct trend_row {
+	const group *g;
+	bool grew_always;
+	int64_t first_seen; /* 0-based snapshot */
+	double slope;       /* per minute (or per step without times) */
+	double score;
+} trend_row;
+
+static int row_cmp(const void *a, const void *b)
+{
+	const trend_row *l = a, *r = b;
+	if (l->score != r->score)
+		return l->score > r->score ? -1 : 1;
+	int64_t dl = l->g->cur - l->g->base, dr = r->g->cur - r->g->base;
+	if (dl != dr)
+		return dl > dr ? -1 : 1;
+	return (l->g->id > r->g->id) - (l->g->id < r->g->id);
+}
+
+/*
+ * The leak-suspect score of a stack, from 0 up (documented in the README):
+ *   +3 if it grew at every step, +2 x the share of steps where it grew,
+ *   +2 x its growth relative to the fastest-growing stack,
+ *   +1 x its goroutines' age (longest wait / 60 minutes, at most 1),
+ *   +2 if its state can never change (nil channel, select {}, leaked),
+ *   -4 if it fell back below its peak (memory that is freed is not a leak).
+ * Stacks that did not grow overall score 0 and are not suspects.
+ */
+static double leak_score(const differ *d, const group *g, int64_t max_growth, bool *grew_always)
+{
+	const int64_t *v = d->vals + g->id * d->nsnap;
+	size_t up = 0;
+	int64_t peak = v[0];
+	for (size_t k = 1; k < d->nsnap; k++) {
+		up += v[k] > v[k - 1];
+		if (v[k] > peak)
+			peak = v[k];
+	}
+	*grew_always = d->nsnap > 1 && up == d->nsnap - 1;
+	int64_t growth = v[d->nsnap - 1] - v[0];
+	if (growth <= 0)
+		return 0;
+	double score = (*grew_always ? 3 : 0) + 2.0 * (double)up / (double)(d->nsnap - 1);
+	score += max_growth > 0 ? 2.0 * (double)growth / (double)max_growth : 0;
+	score += g->wait_max >= 60 ? 1.0 : (double)g->wait_max / 60.0;
+	if (g->state && stuck_forever(prof_str(d->p, g->state)))
+		score += 2;
+	if (v[d->nsnap - 1] < peak)
+		score -= 4;
+	return score < 0 ? 0 : score;
+}
+
+/* Least-squares slope of values against minutes (or steps when times are missing). */
+static double slope(const int64_t *v, const double *x, size_t n)
+{
+	double mx = 0, my = 0;
+	for (size_t k = 0; k < n; k++) {
+		mx += x[k];
+		my += (double)v[k];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	double num = 0, den = 0;
+	for (size_t k = 0; k < n; k++) {
+		num += (x[k] - mx) * ((double)v[k] - my);
+		den += (x[k] - mx) * (x[k] - mx);
+	}
+	return den > 0 ? num / den : 0;
+}
+
+bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
+                  const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err)
+{
+	int si = prof_sample_index(ps[n - 1], o->sample_index, err);
+	if (si < 0)
+		return false;
+	/* By time when every snapshot has one, else in the order given. */
+	size_t *order = xmalloc(n * sizeof *order);
+	double *minutes = xmalloc(n * sizeof *minutes);
+	bool timed = true;
+	for (size_t k = 0; k < n; k++) {
+		order[k] = k;
+		timed = timed && ps[k]->time_nanos != 0;
+	}
+	for (size_t i = 1; timed && i < n; i++)
+		for (size_t j = i; j > 0 && ps[order[j - 1]]->time_nanos > ps[order[j]]->time_nanos; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	prof_profile **sorted = xmalloc(n * sizeof *sorted);
+	int64_t t0 = ps[order[0]]->time_nanos;
+	for (size_t k = 0; k < n; k++) {
+		sorted[k] = ps[order[k]];
+		minutes[k] = timed ? (double)(sorted[k]->time_nanos - t0) / 60e9 : (double)k;
+	}
+	bool distinct = timed && n > 1 && minutes[n - 1] > minutes[0];
+	if (!distinct)
+		for (size_t k = 0; k < n; k++)
+			minutes[k] = (double)k;
+	const char *type = prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type);
+	char *type_copy = strdup(type), *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
+	prof_profile *p = merge_snapshots(sorted, n, o, err);
+	if (!p) {
+		free(order);
+		free(minutes);
+		free(sorted);
+		free(type_copy);
+		free(unit);
+		return false;
+	}
+	differ d = {0};
+	collect(&d, p, n, si, o);
+
+	fprintf(out, "Type: %s, %zu snapshots\n", type_copy, n);
+	for (size_t k = 0; k < n; k++) {
+		char tot[64];
+		fmt_scaled_label(tot, sizeof tot, d.totals[k], unit, "minimum");
+		fprintf(out, "  #%zu ", k + 1);
+		put_name(out, names[order[k]]);
+		if (distinct && minutes[n - 1] < 2)
+			fprintf(out, "  +%.1fs", minutes[k] * 60);
+		else if (distinct)
+			fprintf(out, "  +%.1fmin", minutes[k]);
+		fprintf(out, "  (%s total)\n", tot);
+	}
+	int64_t max_growth = 0;
+	for (size_t g = 0; g < d.ngroup; g++)
+		if (d.groups[g].cur - d.groups[g].base > max_growth)
+			max_growth = d.groups[g].cur - d.groups[g].base;
+	trend_row *rows = xcalloc(d.ngroup + 1, sizeof *rows);
+	for (size_t g = 0; g < d.ngroup; g++) {
+		trend_row *r = &rows[g];
+		r->g = &d.groups[g];
+		const int64_t *v = d.vals + r->g->id * n;
+		r->score = leak_score(&d, r->g, max_growth, &r->grew_always);
+		r->first_seen = -1;
+		for (size_t k = 0; k < n && r->first_seen < 0; k++)
+			if (v[k])
+				r->first_seen = (int64_t)k;
+		r->slope = slope(v, minutes, n);
+	}
+	qsort(rows, d.ngroup, sizeof *rows, row_cmp);
+	const char *red = dopt->color ? "\033[1;31m" : "", *reset = dopt->color ? "\033[0m" : "";
+
+	fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
+	        distinct ? "per min" : "per step", "stack");
+	size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
+	for (size_t i = 0; i < d.ngroup; i++) {
+		const trend_row *r = &rows[i];
+		const int64_t *v = d.vals + r->g->id * n;
+		bool changed = false;
+		for (size_t k = 1; k < n; k++)
+			changed = changed || v[k] != v[0];
+		if (!changed && !dopt->all)
+			continue;
+		if (limit && shown >= limit)
+			break;
+		shown++;
+		int64_t lo = v[0], hi = v[0];
+		for (size_t k = 0; k < n; k++) {
+			lo = v[k] < lo ? v[k] : lo;
+			hi = v[k] > hi ? v[k] : hi;
+		}
+		for (size_t k = 0; k < n; k++) {
+			char s[64];
+			fmt_scaled_label(s, sizeof s, v[k], unit, "minimum");
+			fprintf(out, "%8s ", s);
+		}
+		fputs(" ", out);
+		for (size_t k = 0; k < n; k++)
+			fputs(spark[hi == lo ? 0 : (size_t)((double)(v[k] - lo) * 7.0 / (double)(hi - lo) + 0.5)], out);
+		char first[24] = "-", sl[96];
+		if (r->first_seen >= 0)
+			snprintf(first, sizeof first, "#%lld", (long long)r->first_seen + 1);
+		format_delta(sl, sizeof sl, (int64_t)llround(r->slope), unit);
+		fprintf(out, "  %5s  %10s  ", first, sl);
+		if (r->grew_always)
+			fprintf(out, "%sGREW%s ", red, reset);
+		print_compact(out, &d, r->g, false);
+	}
+	if (shown == 0)
+		fputs("(no stack changed)\n", out);
+
+	fputs("\nLeak suspects (score: see prof help trend):\n", out);
+	size_t ns = 0;
+	for (size_t i = 0; i < d.ngroup && ns < 10; i++) {
+		const trend_row *r = &rows[i];
+		if (r->score <= 0)
+			continue;
+		ns++;
+		char delta[96];
+		format_delta(delta, sizeof delta, r->g->cur - r->g->base, unit);
+		fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r->score, delta, r->grew_always ? "grew every step  " : "");
+		if (r->g->state && stuck_forever(prof_str(p, r->g->state)))
+			fputs("stuck forever  ", out);
+		print_compact(out, &d, r->g, false);
+	}
+	if (!ns)
+		fputs("  none: no stack grew\n", out);
+
+	/* The program's functions on growing stacks, for a cross-kind summary. */
+	if (growing) {
+		for (size_t i = 0; i < d.ngroup; i++) {
+			const trend_row *r = &rows[i];
+			if (r->score <= 0)
+				continue;
+			const prof_stack *s = &p->stacks[r->g->stack];
+			for (uint32_t j = 0; j < s->len; j++) {
+				uint32_t l = p->stack_locs[s->off + j];
+				for (uint32_t k = 0; k < d.ix->loc_n[l]; k++) {
+					const char *name = d.ix->printable[d.ix->loc_nodes[d.ix->loc_off[l] + k]];
+					if (diff_is_std(name))
+						continue;
+					bool dup = false;
+					for (size_t q = 0; q < *ngrowing && !dup; q++)
+						dup = strcmp((*growing)[q], name) == 0;
+					if (!dup) {
+						*growing = xrealloc(*growing, (*ngrowing + 1) * sizeof **growing);
+						(*growing)[(*ngrowing)++] = strdup(name);
+					}
+				}
+			}
+		}
+	}
+	free(rows);
+	differ_free(&d);
+	free(order);
+	free(minutes);
+	free(sorted);
+	free(type_copy);
+	free(unit);
 	return true;
 }

@@ -21,6 +21,15 @@ typedef struct diff_opts {
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err);
 
+/*
+ * prof trend: ps[0..n) of one kind (changed: merged into one of them), names
+ * for the header. Stacks with their value at every snapshot, a sparkline,
+ * slope and leak-suspect score. When growing is not NULL, the program's
+ * functions on growing stacks are appended to it (malloc'd strings).
+ */
+bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
+                  const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err);
+
 /* Whether a Go function name is the runtime's or the standard library's. */
 bool diff_is_std(const char *fn);
 
