@@ -74,7 +74,12 @@ static const struct {
 	const char *name, *help;
 } commands[] = {
 	{"comments", "Output all profile comments"},
+	{"flame", "Outputs a flame graph in the terminal (prof)"},
+	{"folded", "Outputs folded stacks (prof)"},
+	{"goroutines", "Outputs goroutines grouped by stack and state (prof)"},
+	{"list", "Output annotated source for functions matching regexp"},
 	{"peek", "Output callers/callees of functions matching regexp"},
+	{"raw", "Outputs a text representation of the raw profile"},
 	{"tags", "Outputs all tags in the profile"},
 	{"text", "Outputs top entries in text form"},
 	{"top", "Outputs top entries in text form"},
@@ -392,7 +397,7 @@ static void run_command(shell *s, char **tok, size_t ntok)
 	}
 	size_t a = 1;
 	const char *arg = NULL;
-	if (strcmp(name, "peek") == 0) {
+	if (strcmp(name, "peek") == 0 || strcmp(name, "list") == 0) {
 		if (ntok < 2) {
 			fprintf(stderr, "command %s requires an argument\n", name);
 			return;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load/folded.h"
 #include "load/pb_source.h"
 #include "load/text.h"
 #include "util/arena.h"
@@ -140,6 +141,8 @@ static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 	if (!gz && prof_text_sniff(data, len))
 		return prof_decode_text(data, len, err);
+	if (!gz && prof_folded_sniff(data, len))
+		return prof_decode_folded(data, len, err);
 	prof_profile *p = NULL;
 	if (gz && gzip_text(data, len, &p, err))
 		return p;

@@ -1,14 +1,706 @@
-/* flame: terminal flame graphs and folded stacks (placeholder until implemented). */
+/*
+ * flame: a flame graph drawn as text (an icicle: the root on top, callees
+ * below their callers), and Brendan Gregg's folded stacks.
+ *
+ * Both build one call tree from the filtered profile: each distinct stack's
+ * value (r->gw) runs from the root down to its leaf, one tree node per frame
+ * (a location's inlined lines are frames of their own, caller first), and
+ * children with the same name merge. Names are the graph index's printable
+ * names, so the granularity options apply.
+ *
+ * flame: every tree node is a box whose width is its share of the absolute
+ * value, placed by rounding its cumulative start and end (so children nest in
+ * their parent and siblings tile); boxes of fewer than two columns merge with
+ * their neighbours into "+N" fillers. Every row has exactly the width's
+ * columns (runes; colour escapes do not count).
+ *
+ * folded: one line per distinct stack, "root;...;leaf VALUE", sorted by stack.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/format.h"
 #include "report/internal.h"
 
-bool report_flame_rctx(FILE *out, rctx *r)
+#define MIN_WIDTH 10
+#define MAX_WIDTH 10000
+#define MIN_BOX 4 /* narrower nodes go into fillers */
+#define MIN_CUT 16 /* a cut name keeps the value beside it when this many runes of it fit */
+#define NO_NODE UINT32_MAX
+
+/* ---- names ---- */
+
+/*
+ * Canonical frame names: nodes of the graph index whose keys are equal strings
+ * become one frame. canon[node] is the frame id; str[frame] its key.
+ */
+typedef struct frames {
+	uint32_t *canon;
+	const char **str;
+	uint32_t n;
+} frames;
+
+static uint64_t hash_str(const char *s)
 {
-	(void)out;
-	return prof_errf(r->err, "flame is not implemented yet");
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void frames_build(frames *f, char *const *keys, uint32_t nnodes)
+{
+	f->canon = xmalloc(((size_t)nnodes + 1) * sizeof *f->canon);
+	f->str = xmalloc(((size_t)nnodes + 1) * sizeof *f->str);
+	f->n = 0;
+	size_t nslots = 16;
+	while (nslots < (size_t)nnodes * 2)
+		nslots *= 2;
+	uint32_t *slots = xcalloc(nslots, sizeof *slots);
+	for (uint32_t k = 0; k < nnodes; k++) {
+		size_t j = hash_str(keys[k]) & (nslots - 1);
+		while (slots[j] && strcmp(f->str[slots[j] - 1], keys[k]) != 0)
+			j = (j + 1) & (nslots - 1);
+		if (!slots[j]) {
+			f->str[f->n] = keys[k];
+			slots[j] = ++f->n;
+		}
+		f->canon[k] = slots[j] - 1;
+	}
+	free(slots);
+}
+
+static void frames_free(frames *f)
+{
+	free(f->canon);
+	free(f->str);
+}
+
+/* A copy of name for folded output: ';' and control bytes become '?', an empty name "?". */
+static char *folded_name(const char *name)
+{
+	size_t n = strlen(name);
+	char *s = xmalloc(n + 2);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		s[i] = c < 0x20 || c == 0x7f || c == ';' ? '?' : (char)c;
+	}
+	if (n == 0)
+		s[n++] = '?';
+	s[n] = '\0';
+	return s;
+}
+
+/*
+ * A copy of name for the terminal: valid UTF-8 where control characters
+ * (C0, DEL, C1, so ESC too) and bytes that are not UTF-8 become '?'. *runes
+ * gets its length in runes (taken as columns).
+ */
+static char *display_name(const char *name, size_t *runes)
+{
+	size_t n = strlen(name), k = 0, r = 0;
+	char *s = xmalloc(n + 1);
+	const unsigned char *b = (const unsigned char *)name;
+	for (size_t i = 0; i < n; r++) {
+		unsigned char c = b[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
+		bool ok = len > 0 && i + len <= n;
+		for (size_t j = 1; ok && j < len; j++) {
+			ok = (b[i + j] & 0xc0) == 0x80;
+			cp = cp << 6 | (b[i + j] & 0x3fu);
+		}
+		/* No overlong forms, surrogates or code points past U+10FFFF. */
+		if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		           (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff))
+			ok = false;
+		if (ok && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)))
+			ok = false;
+		if (!ok) {
+			s[k++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(s + k, b + i, len);
+		k += len;
+		i += len;
+	}
+	s[k] = '\0';
+	*runes = r;
+	return s;
+}
+
+/* ---- the call tree ---- */
+
+typedef struct fnode {
+	uint32_t frame, parent, depth;
+	int64_t value;  /* summed value */
+	int64_t weight; /* summed |value| per stack: the width */
+	int64_t self;   /* value of the stacks ending here */
+} fnode;
+
+typedef struct ftree {
+	fnode *nodes;
+	size_t n, cap;
+	uint32_t *slots; /* (parent, frame) -> node + 1 */
+	size_t nslots;
+	uint32_t maxdepth;
+} ftree;
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t s;
+	if (__builtin_add_overflow(a, b, &s))
+		return b < 0 ? INT64_MIN : INT64_MAX;
+	return s;
+}
+
+static uint64_t child_hash(uint32_t parent, uint32_t frame)
+{
+	uint64_t h = ((uint64_t)parent << 32 | frame) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 29;
+}
+
+static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
+{
+	if (t->n >= UINT32_MAX - 1)
+		prof_oom();
+	GROW(t->nodes, t->cap, t->n + 1);
+	uint32_t depth = parent == NO_NODE ? 0 : t->nodes[parent].depth + 1;
+	t->nodes[t->n] = (fnode){.frame = frame, .parent = parent, .depth = depth};
+	if (depth > t->maxdepth)
+		t->maxdepth = depth;
+	return (uint32_t)t->n++;
+}
+
+static uint32_t tree_child(ftree *t, uint32_t parent, uint32_t frame)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t nslots = t->nslots ? t->nslots * 2 : 1024;
+		uint32_t *slots = xcalloc(nslots, sizeof *slots);
+		for (size_t v = 1; v < t->n; v++) {
+			size_t j = child_hash(t->nodes[v].parent, t->nodes[v].frame) & (nslots - 1);
+			while (slots[j])
+				j = (j + 1) & (nslots - 1);
+			slots[j] = (uint32_t)v + 1;
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->nslots = nslots;
+	}
+	size_t j = child_hash(parent, frame) & (t->nslots - 1);
+	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		const fnode *c = &t->nodes[t->slots[j] - 1];
+		if (c->parent == parent && c->frame == frame)
+			return t->slots[j] - 1;
+	}
+	uint32_t v = tree_new(t, parent, frame);
+	t->slots[j] = v + 1;
+	return v;
+}
+
+static void tree_add(fnode *v, int64_t w)
+{
+	v->value = sat_add(v->value, w);
+	v->weight = sat_add(v->weight, w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w);
+}
+
+/* The call tree of r's filtered profile; node 0 is the root. */
+static void tree_build(ftree *t, const rctx *r, const frames *f)
+{
+	const prof_profile *p = r->p;
+	const graph_index *ix = r->ix;
+	memset(t, 0, sizeof *t);
+	tree_new(t, NO_NODE, NO_NODE);
+	for (size_t st = 0; st < p->nstack; st++) {
+		int64_t w = r->gw.w[st];
+		if (w == 0)
+			continue;
+		const prof_stack *s = &p->stacks[st];
+		uint32_t v = 0;
+		tree_add(&t->nodes[0], w);
+		for (uint32_t k = s->len; k-- > 0;) {
+			uint32_t l = p->stack_locs[s->off + k];
+			const uint32_t *nodes = ix->loc_nodes + ix->loc_off[l];
+			for (uint32_t j = ix->loc_n[l]; j-- > 0;) {
+				v = tree_child(t, v, f->canon[nodes[j]]);
+				tree_add(&t->nodes[v], w);
+			}
+		}
+		t->nodes[v].self = sat_add(t->nodes[v].self, w);
+	}
+}
+
+static void tree_free(ftree *t)
+{
+	free(t->nodes);
+	free(t->slots);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+typedef struct named {
+	const char *s;
+	uint32_t id;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const named *)a)->s, ((const named *)b)->s);
+}
+
+/*
+ * The tree in preorder, each node's children sorted by name: pre[0..n).
+ * Names are ranked once so children sort by integer keys.
+ */
+static uint32_t *tree_preorder(const ftree *t, const frames *f)
+{
+	named *order = xmalloc(((size_t)f->n + 1) * sizeof *order);
+	for (uint32_t k = 0; k < f->n; k++)
+		order[k] = (named){f->str[k], k};
+	qsort(order, f->n, sizeof *order, cmp_named);
+	uint32_t *rank = xmalloc(((size_t)f->n + 1) * sizeof *rank);
+	for (uint32_t k = 0; k < f->n; k++)
+		rank[order[k].id] = k;
+	free(order);
+
+	/* Children grouped by parent (counting sort), then by rank within a group. */
+	size_t n = t->n;
+	uint32_t *off = xcalloc(n + 2, sizeof *off);
+	for (size_t v = 1; v < n; v++)
+		off[t->nodes[v].parent + 2]++;
+	for (size_t v = 2; v < n + 2; v++)
+		off[v] += off[v - 1];
+	uint64_t *kids = xmalloc((n + 1) * sizeof *kids);
+	for (size_t v = 1; v < n; v++)
+		kids[off[t->nodes[v].parent + 1]++] = (uint64_t)rank[t->nodes[v].frame] << 32 | v;
+	/* Now off[v]..off[v + 1] are v's children. */
+	for (size_t v = 0; v < n; v++)
+		if (off[v + 1] - off[v] > 1)
+			qsort(kids + off[v], off[v + 1] - off[v], sizeof *kids, cmp_u64);
+	free(rank);
+
+	uint32_t *pre = xmalloc((n + 1) * sizeof *pre);
+	uint32_t *stack = xmalloc((n + 1) * sizeof *stack);
+	size_t np = 0, ns = 0;
+	stack[ns++] = 0;
+	while (ns > 0) {
+		uint32_t v = stack[--ns];
+		pre[np++] = v;
+		for (uint32_t k = off[v + 1]; k-- > off[v];)
+			stack[ns++] = (uint32_t)kids[k];
+	}
+	free(stack);
+	free(kids);
+	free(off);
+	return pre;
+}
+
+/* ---- folded ---- */
+
+typedef struct fline {
+	char *stack;
+	int64_t value;
+} fline;
+
+static int cmp_fline(const void *a, const void *b)
+{
+	return strcmp(((const fline *)a)->stack, ((const fline *)b)->stack);
 }
 
 bool report_folded_rctx(FILE *out, rctx *r)
 {
-	(void)out;
-	return prof_errf(r->err, "folded is not implemented yet");
+	if (r->o->mean)
+		return prof_errf(r->err, "folded does not support -mean");
+	const graph_index *ix = r->ix;
+	char **keys = xmalloc(((size_t)ix->ninfo + 1) * sizeof *keys);
+	for (uint32_t k = 0; k < ix->ninfo; k++)
+		keys[k] = folded_name(ix->printable[k]);
+	frames f;
+	frames_build(&f, keys, ix->ninfo);
+	ftree t;
+	tree_build(&t, r, &f);
+
+	fline *lines = NULL;
+	size_t nl = 0, cap = 0;
+	uint32_t *path = xmalloc(((size_t)t.maxdepth + 1) * sizeof *path);
+	for (size_t v = 1; v < t.n; v++) {
+		if (t.nodes[v].self == 0)
+			continue;
+		size_t depth = 0, len = 0;
+		for (uint32_t u = (uint32_t)v; u != 0; u = t.nodes[u].parent) {
+			path[depth++] = u;
+			len += strlen(f.str[t.nodes[u].frame]) + 1;
+		}
+		char *s = xmalloc(len + 1), *w = s;
+		for (size_t k = depth; k-- > 0;) {
+			const char *name = f.str[t.nodes[path[k]].frame];
+			size_t l = strlen(name);
+			memcpy(w, name, l);
+			w += l;
+			if (k)
+				*w++ = ';';
+		}
+		*w = '\0';
+		GROW(lines, cap, nl + 1);
+		lines[nl++] = (fline){s, t.nodes[v].self};
+	}
+	free(path);
+	if (nl > 1)
+		qsort(lines, nl, sizeof *lines, cmp_fline);
+	for (size_t i = 0; i < nl; i++) {
+		fprintf(out, "%s %" PRId64 "\n", lines[i].stack, lines[i].value);
+		free(lines[i].stack);
+	}
+	free(lines);
+	tree_free(&t);
+	frames_free(&f);
+	for (uint32_t k = 0; k < ix->ninfo; k++)
+		free(keys[k]);
+	free(keys);
+	return true;
+}
+
+/* ---- flame ---- */
+
+/* Cell styles: none, then the fixed ones, then the package palette. */
+enum { ST_NONE, ST_ROOT, ST_FILL, ST_RUNTIME, ST_PALETTE };
+
+static const char *const style_sgr[] = {
+	[ST_NONE] = "",
+	[ST_ROOT] = "\x1b[1;38;5;16;48;5;253m",
+	[ST_FILL] = "\x1b[2m",
+	[ST_RUNTIME] = "\x1b[38;5;250;48;5;239m",
+};
+
+/* Warm backgrounds, black text. */
+static const uint8_t palette[] = {209, 215, 221, 179, 173, 216, 222, 180, 186, 214, 208, 203, 167, 137, 143, 172};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+/* Go's package path of a printable name: "a/b/pkg.(*T).m" -> "a/b/pkg"; n gets its length. */
+static const char *package_of(const char *name, size_t *n)
+{
+	/* With -addresses the name starts with the address. */
+	size_t i = 0;
+	while (name[i] && ((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+		i++;
+	if (i == 16 && name[i] == ' ')
+		name += 17;
+	size_t end = strcspn(name, " ");
+	size_t slash = 0;
+	for (size_t k = 0; k < end; k++)
+		if (name[k] == '/')
+			slash = k + 1;
+	size_t dot = slash;
+	while (dot < end && name[dot] != '.')
+		dot++;
+	*n = dot;
+	return name;
+}
+
+static int frame_style(const char *name)
+{
+	size_t n;
+	const char *pkg = package_of(name, &n);
+	if ((n == 7 && strncmp(pkg, "runtime", 7) == 0) || strncmp(pkg, "runtime/", 8) == 0 ||
+	    strncmp(pkg, "internal/runtime/", 17) == 0)
+		return ST_RUNTIME;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)pkg[i];
+		h *= 1099511628211ull;
+	}
+	return ST_PALETTE + (int)(h % NPALETTE);
+}
+
+static void put_style(FILE *out, int style)
+{
+	if (style < ST_PALETTE)
+		fputs(style_sgr[style], out);
+	else
+		fprintf(out, "\x1b[38;5;16;48;5;%um", palette[style - ST_PALETTE]);
+}
+
+/* One column of a row: a rune and its style. */
+typedef struct cell {
+	char b[4];
+	uint8_t len;
+	uint8_t style;
+} cell;
+
+static void cell_put(cell *c, const char *rune, size_t len, int style)
+{
+	memcpy(c->b, rune, len);
+	c->len = (uint8_t)len;
+	c->style = (uint8_t)style;
+}
+
+/* Writes s (valid UTF-8) into cells from column x, at most max runes; returns the runes written. */
+static size_t cells_text(cell *row, size_t x, const char *s, size_t max, int style)
+{
+	size_t k = 0;
+	while (*s && k < max) {
+		size_t len = 1;
+		while (len < 4 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len++;
+		cell_put(&row[x + k++], s, len, style);
+		s += len;
+	}
+	return k;
+}
+
+/* The last n runes of s (valid UTF-8). */
+static const char *last_runes(const char *s, size_t runes, size_t n)
+{
+	while (runes > n) {
+		s++;
+		while (((unsigned char)*s & 0xc0) == 0x80)
+			s++;
+		runes--;
+	}
+	return s;
+}
+
+static void print_row(FILE *out, const cell *row, size_t w, bool color)
+{
+	while (w > 0 && row[w - 1].style == ST_NONE && row[w - 1].len == 1 && row[w - 1].b[0] == ' ')
+		w--;
+	int cur = ST_NONE;
+	for (size_t x = 0; x < w; x++) {
+		if (color && row[x].style != cur) {
+			if (cur != ST_NONE)
+				fputs("\x1b[0m", out);
+			cur = row[x].style;
+			put_style(out, cur);
+		}
+		fwrite(row[x].b, 1, row[x].len, out);
+	}
+	if (color && cur != ST_NONE)
+		fputs("\x1b[0m", out);
+	fputc('\n', out);
+}
+
+static const char ELLIPSIS[] = "\xe2\x80\xa6";
+static const char DOT[] = "\xc2\xb7";
+
+/* Frames of fewer than MIN_BOX columns merged into one run: "+N" and dots. */
+static void draw_filler(cell *row, size_t x0, size_t x1, size_t count)
+{
+	if (x1 <= x0)
+		return;
+	char buf[32];
+	snprintf(buf, sizeof buf, "+%zu", count);
+	size_t n = strlen(buf);
+	if (n > x1 - x0)
+		n = 1;
+	for (size_t k = 0; k < n; k++)
+		cell_put(&row[x0 + k], buf + k, 1, ST_FILL);
+	for (size_t x = x0 + n; x < x1; x++)
+		cell_put(&row[x], DOT, sizeof DOT - 1, ST_FILL);
+}
+
+/* A box "[name value]" over columns [x0, x1), the name cut from the left when it does not fit. */
+static void draw_box(cell *row, size_t x0, size_t x1, const char *name, size_t runes, const char *value,
+                     size_t vl, int style)
+{
+	size_t inner = x1 - x0 - 2, x = x0 + 1;
+	cell_put(&row[x0], "[", 1, style);
+	cell_put(&row[x1 - 1], "]", 1, style);
+	for (size_t k = x; k < x1 - 1; k++)
+		cell_put(&row[k], " ", 1, style);
+	if (runes + 1 + vl <= inner) {
+		x += cells_text(row, x, name, runes, style);
+		cell_put(&row[x++], " ", 1, style);
+		cells_text(row, x, value, vl, style);
+	} else if (runes <= inner) {
+		cells_text(row, x, name, runes, style);
+	} else if (inner >= MIN_CUT + 1 + vl) {
+		size_t keep = inner - 1 - vl - 1;
+		x += cells_text(row, x, ELLIPSIS, 1, style);
+		x += cells_text(row, x, last_runes(name, runes, keep), keep, style);
+		cell_put(&row[x++], " ", 1, style);
+		cells_text(row, x, value, vl, style);
+	} else if (inner > 0) {
+		x += cells_text(row, x, ELLIPSIS, 1, style);
+		cells_text(row, x, last_runes(name, runes, inner - 1), inner - 1, style);
+	}
+}
+
+static bool flame_width(const rctx *r, size_t *width)
+{
+	int w = r->o->width;
+	if (w < 0 || (w > 0 && w < MIN_WIDTH) || w > MAX_WIDTH)
+		return prof_errf(r->err, "flame: width %d is out of range [%d..%d]", w, MIN_WIDTH, MAX_WIDTH);
+	if (w == 0) {
+		const char *cols = getenv("COLUMNS");
+		char *end;
+		long c = cols && *cols ? strtol(cols, &end, 10) : 0;
+		w = cols && *cols && !*end && c > 0 ? (c < MIN_WIDTH ? MIN_WIDTH : c > MAX_WIDTH ? MAX_WIDTH : (int)c)
+		                                    : 80;
+	}
+	*width = (size_t)w;
+	return true;
+}
+
+bool report_flame_rctx(FILE *out, rctx *r)
+{
+	if (r->o->mean)
+		return prof_errf(r->err, "flame does not support -mean");
+	size_t W = 80;
+	if (!flame_width(r, &W))
+		return false;
+	bool color = r->o->color;
+	const graph_index *ix = r->ix;
+	frames f;
+	frames_build(&f, ix->printable, ix->ninfo);
+	ftree t;
+	tree_build(&t, r, &f);
+	size_t n = t.n;
+
+	/* Display names and styles per frame. */
+	char **disp = xmalloc(((size_t)f.n + 1) * sizeof *disp);
+	size_t *runes = xmalloc(((size_t)f.n + 1) * sizeof *runes);
+	uint8_t *style = xmalloc((size_t)f.n + 1);
+	for (uint32_t k = 0; k < f.n; k++) {
+		disp[k] = display_name(f.str[k], &runes[k]);
+		style[k] = (uint8_t)frame_style(f.str[k]);
+	}
+
+	/* Columns: start and end of each node's cumulative range, rounded. */
+	uint32_t *pre = tree_preorder(&t, &f);
+	int64_t *start = xcalloc(n + 1, sizeof *start);     /* cumulative weight left of the node */
+	int64_t *next = xcalloc(n + 1, sizeof *next);       /* where the node's next child starts */
+	uint32_t *x0 = xmalloc((n + 1) * sizeof *x0), *x1 = xmalloc((n + 1) * sizeof *x1);
+	double total = (double)t.nodes[0].weight;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = pre[i];
+		const fnode *nd = &t.nodes[v];
+		if (v != 0) {
+			start[v] = next[nd->parent];
+			next[nd->parent] = sat_add(next[nd->parent], nd->weight);
+		}
+		next[v] = start[v];
+		double a = total > 0 ? (double)start[v] * (double)W / total + 0.5 : 0;
+		double b = total > 0 ? (double)sat_add(start[v], nd->weight) * (double)W / total + 0.5 : 0;
+		x0[v] = a >= (double)W ? (uint32_t)W : (uint32_t)a;
+		x1[v] = b >= (double)W ? (uint32_t)W : (uint32_t)b;
+		if (v != 0) {
+			/* Rounding is monotone, so this only guards against saturated sums. */
+			const uint32_t p = nd->parent;
+			if (x0[v] < x0[p])
+				x0[v] = x0[p];
+			if (x1[v] > x1[p])
+				x1[v] = x1[p];
+			if (x1[v] < x0[v])
+				x1[v] = x0[v];
+		}
+	}
+	x0[0] = 0;
+	x1[0] = (uint32_t)W;
+	free(start);
+	free(next);
+
+	/* Rows: the preorder split by depth keeps each row left to right. */
+	size_t rows = (size_t)t.maxdepth + 1;
+	size_t *roff = xcalloc(rows + 1, sizeof *roff);
+	for (size_t v = 0; v < n; v++)
+		roff[t.nodes[v].depth + 1]++;
+	for (size_t d = 1; d <= rows; d++)
+		roff[d] += roff[d - 1];
+	uint32_t *byrow = xmalloc((n + 1) * sizeof *byrow);
+	size_t *fill = xmalloc((rows + 1) * sizeof *fill);
+	memcpy(fill, roff, (rows + 1) * sizeof *fill);
+	for (size_t i = 0; i < n; i++)
+		byrow[fill[t.nodes[pre[i]].depth]++] = pre[i];
+	free(fill);
+	free(pre);
+
+	/* Title. */
+	cell *row = xmalloc(W * sizeof *row);
+	/* The longest title that fits: with "Flame graph of", without, or cut. */
+	char tot[64], shown[64], title[3][800];
+	rctx_value(r, r->total, tot, sizeof tot);
+	rctx_value(r, t.nodes[0].value, shown, sizeof shown);
+	bool all = t.nodes[0].weight == r->total;
+	snprintf(title[0], sizeof title[0], "Flame graph of %s: %s%s%s total", r->sample_type, all ? "" : shown,
+	         all ? "" : " of ", tot);
+	snprintf(title[1], sizeof title[1], "%s: %s%s%s total", r->sample_type, all ? "" : shown, all ? "" : " of ",
+	         tot);
+	snprintf(title[2], sizeof title[2], "%s: %s", r->sample_type, all ? tot : shown);
+	for (size_t x = 0; x < W; x++)
+		cell_put(&row[x], " ", 1, ST_NONE);
+	for (int k = 0; k < 3; k++) {
+		size_t tr;
+		char *tdisp = display_name(title[k], &tr);
+		if (tr <= W || k == 2)
+			cells_text(row, 0, tdisp, W, ST_NONE);
+		free(tdisp);
+		if (tr <= W)
+			break;
+	}
+	print_row(out, row, W, false);
+
+	for (size_t d = 0; d < rows; d++) {
+		bool visible = false;
+		for (size_t x = 0; x < W; x++)
+			cell_put(&row[x], " ", 1, ST_NONE);
+		size_t gx0 = 0, gx1 = 0, gcount = 0; /* the pending filler */
+		for (size_t i = roff[d]; i < roff[d + 1]; i++) {
+			uint32_t v = byrow[i];
+			size_t a = x0[v], b = x1[v];
+			if (b > a)
+				visible = true;
+			if (b - a < MIN_BOX) {
+				if (gcount > 0 && a <= gx1) {
+					gx1 = b > gx1 ? b : gx1;
+					gcount++;
+				} else {
+					draw_filler(row, gx0, gx1, gcount);
+					gx0 = a;
+					gx1 = b;
+					gcount = 1;
+				}
+				continue;
+			}
+			draw_filler(row, gx0, gx1, gcount);
+			gcount = 0;
+			gx0 = gx1 = 0;
+			char val[64];
+			size_t vr;
+			rctx_value(r, t.nodes[v].value, val, sizeof val);
+			char *vd = display_name(val, &vr);
+			if (v == 0) {
+				draw_box(row, a, b, "root", 4, vd, vr, ST_ROOT);
+			} else {
+				uint32_t fr = t.nodes[v].frame;
+				draw_box(row, a, b, disp[fr], runes[fr], vd, vr, style[fr]);
+			}
+			free(vd);
+		}
+		draw_filler(row, gx0, gx1, gcount);
+		if (!visible)
+			break;
+		print_row(out, row, W, color);
+	}
+
+	free(row);
+	free(byrow);
+	free(roff);
+	free(x0);
+	free(x1);
+	for (uint32_t k = 0; k < f.n; k++)
+		free(disp[k]);
+	free(disp);
+	free(runes);
+	free(style);
+	tree_free(&t);
+	frames_free(&f);
+	return true;
 }
