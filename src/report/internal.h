@@ -40,6 +40,14 @@ bool report_traces_rctx(FILE *out, rctx *r);
 bool report_tags_rctx(FILE *out, rctx *r);
 bool report_list_rctx(FILE *out, rctx *r, const char *regex); /* list.c */
 bool report_raw_rctx(FILE *out, rctx *r);                     /* raw.c */
+/*
+ * pprof numbers locations when it merges at load, before label frames and
+ * filters: raw takes that order first and prints with it afterwards.
+ */
+typedef struct raw_order raw_order;
+raw_order *report_raw_order_new(const prof_profile *p);
+void report_raw_order_free(raw_order *o);
+bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o);
 bool report_flame_rctx(FILE *out, rctx *r);                   /* flame.c */
 bool report_folded_rctx(FILE *out, rctx *r);                  /* flame.c */
 bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */

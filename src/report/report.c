@@ -294,6 +294,11 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 		r.trim.node_fraction = r.trim.edge_fraction = 0;
 	}
 
+	raw_order *ro = NULL;
+	if (kind == R_RAW) {
+		prof_compact_samples(p);
+		ro = report_raw_order_new(p);
+	}
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* Reports of single samples see them as pprof's merge leaves them. */
@@ -302,8 +307,10 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
-	if (!prof_apply_filters(p, &o->filters, warn, err))
+	if (!prof_apply_filters(p, &o->filters, warn, err)) {
+		report_raw_order_free(ro);
 		return false;
+	}
 	if (o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
 	graph_weights_compute(&r.gw, p, r.si, o->mean);
@@ -316,7 +323,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_TRACES: ok = report_traces_rctx(out, &r); break;
 	case R_TAGS: ok = report_tags_rctx(out, &r); break;
 	case R_LIST: ok = report_list_rctx(out, &r, arg); break;
-	case R_RAW: ok = report_raw_rctx(out, &r); break;
+	case R_RAW: ok = report_raw_ordered(out, &r, ro); break;
 	case R_FLAME: ok = report_flame_rctx(out, &r); break;
 	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
 	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
@@ -324,6 +331,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_HEADER:
 		break;
 	}
+	report_raw_order_free(ro);
 	graph_index_free(r.ix);
 	graph_weights_free(&r.gw);
 	if (!ok && !err->set)

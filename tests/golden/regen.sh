@@ -36,7 +36,7 @@ cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
 	case " $flags " in
-	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "*) mode= ;;
+	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "* | *" -list="* | *" -raw "*) mode= ;;
 	*) mode=-top ;;
 	esac
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
