@@ -69,6 +69,8 @@ suites() {
 	count "${tag}shell sessions"
 	tests/goroutines.sh "$b/prof" > "$log" 2>&1
 	count "${tag}goroutines"
+	tests/text.sh "$b/prof" > "$log" 2>&1
+	count "${tag}text profiles"
 	tests/flame.sh "$b/prof" > "$log" 2>&1
 	count "${tag}flame and folded"
 	tests/broken.sh "$b/prof" > "$log" 2>&1

@@ -391,16 +391,19 @@ static bool finish_record(parser *ps)
 	/*
 	 * Addresses without frames after the last frame are runtime.goexit, which
 	 * the runtime's protobuf profiles leave out too. Those before the first
-	 * frame are runtime.* frames the runtime hid: heap profiles in protobuf
-	 * leave them out (and pprof's drop_frames for heap text would prune
-	 * them); other profiles have them, so they keep their address.
+	 * frame are the runtime.* frames at the leaf that the runtime hides in
+	 * text (runtime.gopark under a channel send, say). Their names are lost,
+	 * and kept as bare addresses they would make one "<unknown>" leaf holding
+	 * every goroutine; dropped, the leaf is the first named frame, so the
+	 * text reads like the protobuf profile under -hide='^runtime\.' (the
+	 * tests check that) and heap text like pprof's drop_frames would prune it.
 	 */
 	size_t first = 0, end = r->naddr;
 	while (end > 0 && r->glen[end - 1] == 0)
 		end--;
 	if (end == 0)
 		end = r->naddr; /* no frame lines at all: keep every address */
-	else if (ps->kind == K_HEAP)
+	else
 		while (r->glen[first] == 0)
 			first++;
 	for (size_t i = first; i < end;) {
