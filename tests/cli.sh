@@ -134,5 +134,21 @@ fi
 if [ -w /dev/full ]; then
 	if check write-error 1 sh -c "\"$prof\" -top \"$heap\" > /dev/full" && grep -q "error writing output" "$tmp/err"; then ok; else bad "write error"; fi
 fi
+# Hostile names: piped, bytes as pprof prints them; on a terminal (script(1)
+# gives one), no escape sequence or invalid UTF-8 gets through.
+hostile=fixtures/edge/hostile.pb.gz
+esc=$(printf '\033')
+if check hostile-pipe 0 "$prof" -top "$hostile" && grep -q "esc${esc}\[31m" "$tmp/out"; then ok; else bad "hostile names piped"; fi
+if command -v script > /dev/null 2>&1; then
+	for cmd in "-top" "-traces" "-tags" "-tree" "-raw"; do
+		script -qec "\"$prof\" $cmd $hostile" /dev/null > "$tmp/tty" 2>&1 < /dev/null
+		if grep -q '\\x1b[]\[]' "$tmp/tty" && ! grep -q "$esc" "$tmp/tty" &&
+			! LC_ALL=C grep -q "$(printf '\377')" "$tmp/tty"; then
+			ok
+		else
+			bad "hostile names reach a terminal ($cmd)"
+		fi
+	done
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -108,7 +108,7 @@ for f in $fixtures; do
 		sums="$sums $("$prof" -traces -unit=$u "$f" 2> /dev/null < /dev/null | awk '
 			/^-----------\+/ { first = 1; next }
 			first && /^ *-?[0-9]/ { v = $1; sub(/[^0-9.-].*$/, "", v); s += v; first = 0; next }
-			/^ *[A-Za-z_]+: / { next }
+			/^ *[^0-9 -][^ ]*: / { next }
 			{ first = 0 }
 			END { printf "%.0f\n", s }')"
 	done

@@ -22,6 +22,7 @@
 
 #include "report/report.h"
 #include "util/arena.h"
+#include "util/term.h"
 
 typedef enum { T_BOOL, T_INT, T_FLOAT, T_STRING } field_type;
 
@@ -468,7 +469,9 @@ static void run_command(shell *s, char **tok, size_t ntok)
 		else if (output) {
 			fprintf(stderr, "Generating report in %s\n", output);
 			write_file(output, buf, len);
-		} else
+		} else if (isatty(1) && !report_sanitizes(name))
+			term_write_safe(stdout, buf, len);
+		else
 			fwrite(buf, 1, len, stdout);
 		free(buf);
 	}

@@ -16,6 +16,7 @@
 #include "ui/shell.h"
 #include "xform/merge.h"
 #include "report/diff.h"
+#include "util/term.h"
 
 #ifndef PROF_VERSION
 #define PROF_VERSION "dev"
@@ -450,6 +451,9 @@ static int run(cli *c)
 		rc = PROF_EXIT_BAD_INPUT;
 	} else if (c->output) {
 		rc = write_atomically(c->output, buf, len);
+	} else if (isatty(1) && !report_sanitizes(c->report)) {
+		if (!term_write_safe(stdout, buf, len))
+			rc = PROF_EXIT_BAD_INPUT;
 	} else if (fwrite(buf, 1, len, stdout) != len) {
 		rc = PROF_EXIT_BAD_INPUT;
 	}

@@ -239,6 +239,11 @@ static const struct {
 	{"header", R_HEADER}, /* the shell's greeting; not a report */
 };
 
+bool report_sanitizes(const char *name)
+{
+	return strcmp(name, "flame") == 0 || strcmp(name, "folded") == 0 || strcmp(name, "goroutines") == 0;
+}
+
 bool report_known(const char *name)
 {
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
