@@ -2,7 +2,8 @@
 # The whole test run: builds prof (build/) and, unless --no-asan, a second
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
-# shell sessions, broken inputs, CLI behaviour;
+# shell sessions, goroutines, flame graphs, -proto round trips, broken
+# inputs, CLI behaviour;
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -73,6 +74,9 @@ suites() {
 	count "${tag}text profiles"
 	tests/flame.sh "$b/prof" > "$log" 2>&1
 	count "${tag}flame and folded"
+	# go tool pprof reads the same bytes from either build: once is enough.
+	tests/proto.sh "$b/prof" ${tag:+--no-go} > "$log" 2>&1
+	count "${tag}proto round trips"
 	tests/broken.sh "$b/prof" > "$log" 2>&1
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1

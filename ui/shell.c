@@ -80,6 +80,7 @@ static const struct {
 	{"goroutines", "Outputs goroutines grouped by stack and state (prof)"},
 	{"list", "Output annotated source for functions matching regexp"},
 	{"peek", "Output callers/callees of functions matching regexp"},
+	{"proto", "Outputs the profile in compressed protobuf format (proto > FILE)"},
 	{"raw", "Outputs a text representation of the raw profile"},
 	{"tags", "Outputs all tags in the profile"},
 	{"text", "Outputs top entries in text form"},
@@ -449,6 +450,11 @@ static void run_command(shell *s, char **tok, size_t ntok)
 	}
 	if (o.node_count == -1 && (strcmp(name, "top") == 0 || strcmp(name, "text") == 0))
 		o.node_count = 10;
+	/* pprof diverts binary output to a temp file; prof asks where it should go. */
+	if (ok && !output && strcmp(name, "proto") == 0) {
+		fprintf(stderr, "proto writes binary data; use \"proto > FILE\" or output=FILE\n");
+		ok = false;
+	}
 	prof_err err = {0};
 	if (ok && !prof_filters_check(&o.filters, &err)) {
 		fprintf(stderr, "%s\n", err.msg);

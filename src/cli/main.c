@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  tags             label keys and values with their share\n"
 	"  comments         the profile's comments\n"
 	"  goroutines       goroutines grouped by stack and state, stuck ones flagged\n"
+	"  proto            the profile after filters, diffs and merges, as gzip'd protobuf\n"
 	"  diff BASE NEW    which stacks grew between two snapshots\n"
 	"  trend S1 ... Sn  each stack across snapshots, and the leak suspects\n"
 	"\n"
@@ -107,6 +108,14 @@ static const struct {
 	{"comments", "comments: the comments stored in the profile, one per line.\n"
 	             "\n"
 	             "usage: prof comments FILE   or   prof -comments FILE\n"},
+	{"proto", "proto: the profile as the filters, -base/-diff_base and merging left it,\n"
+	          "written as gzip'd pprof protobuf (pprof's -proto).\n"
+	          "\n"
+	          "usage: prof proto [flags] -output=FILE FILE...   or   prof -proto -output=FILE ...\n"
+	          "\n"
+	          "Every sample type is kept; -divide_by scales the values. Granularity and\n"
+	          "-noinlines do not apply (as in pprof). Several FILEs are merged first.\n"
+	          "Without -output it writes to stdout, unless stdout is a terminal.\n"},
 	{"diff", "diff: which whole stacks grew between two snapshots of one kind.\n"
 	         "\n"
 	         "usage: prof diff [flags] BASE NEW\n"
@@ -419,6 +428,9 @@ static int run(cli *c)
 		return usage_error("no profile given");
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
+	/* Binary data on a terminal helps nobody; pprof diverts it to a temp file, prof asks. */
+	if (c->report && strcmp(c->report, "proto") == 0 && !c->output && isatty(1))
+		return usage_error("-proto writes binary data; use -output=FILE");
 	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)

@@ -39,6 +39,7 @@ static const opt_def opts[] = {
 	{"flame", OPT_BOOL, O_REPORT},
 	{"folded", OPT_BOOL, O_REPORT},
 	{"goroutines", OPT_BOOL, O_REPORT},
+	{"proto", OPT_BOOL, O_REPORT},
 	{"list", OPT_STRING, O_LIST},
 	{"source_path", OPT_STRING, O_SOURCE_PATH},
 	{"trim_path", OPT_STRING, O_TRIM_PATH},

@@ -51,5 +51,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o);
 bool report_flame_rctx(FILE *out, rctx *r);                   /* flame.c */
 bool report_folded_rctx(FILE *out, rctx *r);                  /* flame.c */
 bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
+/* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
+bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 
 #endif

@@ -224,7 +224,7 @@ static int64_t profile_total(prof_profile *p, int si, bool mean)
 
 typedef enum {
 	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
-	R_GOROUTINES,
+	R_GOROUTINES, R_PROTO,
 } report_kind;
 
 static const struct {
@@ -233,7 +233,7 @@ static const struct {
 } reports[] = {
 	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
 	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
-	{"list", R_LIST}, {"raw", R_RAW},
+	{"list", R_LIST}, {"raw", R_RAW}, {"proto", R_PROTO},
 	/* prof's own reports */
 	{"flame", R_FLAME}, {"folded", R_FOLDED}, {"goroutines", R_GOROUTINES},
 	{"header", R_HEADER}, /* the shell's greeting; not a report */
@@ -318,6 +318,20 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	}
 	if (o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
+	/* pprof's proto format has no granularity, trimming or graph: the profile is the report. */
+	if (kind == R_PROTO) {
+		/*
+		 * drop_frames and the filters can make samples' stacks equal; every
+		 * reader merges those at load (pprof's merge), so they are written
+		 * merged, and writing the output again gives the same bytes.
+		 */
+		p->compacted = false;
+		prof_compact_samples(p);
+		bool ok = report_proto_rctx(out, &r);
+		if (!ok && !err->set)
+			prof_errf(err, "report failed");
+		return ok;
+	}
 	graph_weights_compute(&r.gw, p, r.si, o->mean);
 	r.ix = graph_index_new(p, o->granularity, o->noinlines);
 	bool ok = false;
@@ -334,6 +348,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
 	case R_COMMENTS:
 	case R_HEADER:
+	case R_PROTO:
 		break;
 	}
 	report_raw_order_free(ro);

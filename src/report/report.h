@@ -43,7 +43,7 @@ typedef struct report_opts {
 
 void report_opts_init(report_opts *o);
 
-/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments). */
+/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments, proto...). */
 bool report_known(const char *name);
 /*
  * Whether report name makes the names it prints safe for a terminal itself
@@ -54,6 +54,7 @@ bool report_sanitizes(const char *name);
 /*
  * Runs report name (arg: peek's regex) on p, which it filters in place.
  * pprof's notes go to warn. False with *err set on a bad option or no match.
+ * "proto" writes binary data (gzip'd protobuf) to out.
  */
 bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err);
