@@ -18,7 +18,8 @@
 # fixtures/edge/ and fixtures/text/ is a case with no flags (-top and -traces),
 # then the filter, merge, -base/-diff_base, label frame and -divide_by cases
 # below. Then -proto's behaviour: bad input leaves no file, a terminal
-# gets no binary data, the shell's "proto > FILE".
+# gets no binary data (a new profileNNN.pb.gz instead), the shell's
+# "proto > FILE" and bare "proto".
 # The last line is "N passed, N failed"; exit 1 on any failure.
 #
 # Usage: tests/proto.sh PROF [--no-go]   (--no-go: skip go tool pprof even when installed)
@@ -304,21 +305,27 @@ else bad "prof proto differs from prof -proto"; fi
 if check help 0 "$prof" help proto && grep -q "gzip'd pprof protobuf" "$tmp/out"; then ok; else bad "prof help proto"; fi
 if check usage 0 "$prof" --help && grep -q "^  proto " "$tmp/out"; then ok; else bad "proto missing from --help"; fi
 
-# On a terminal without -output: a usage error, no binary data.
+# On a terminal without -output, as pprof: the data goes to a new file
+# profileNNN.pb.gz in the current folder, never to the terminal.
+mkdir "$tmp/cwd"
 if command -v script > /dev/null 2>&1; then
-	script -q -c "\"$prof\" -proto \"$h3\"; echo \"rc=\$?\"" /dev/null < /dev/null > "$tmp/tty" 2>&1
-	if grep -q "prof: -proto writes binary data; use -output=FILE" "$tmp/tty" && grep -q "rc=2" "$tmp/tty" &&
+	(cd "$tmp/cwd" && : > profile001.pb.gz &&
+		script -q -c "\"$prof\" -proto \"$repo/$h3\"; echo \"rc=\$?\"" /dev/null < /dev/null > "$tmp/tty" 2>&1)
+	if grep -q "Generating report in profile002.pb.gz" "$tmp/tty" && grep -q "rc=0" "$tmp/tty" &&
+		cmp -s "$tmp/cwd/profile002.pb.gz" "$tmp/s.pb.gz" && [ ! -s "$tmp/cwd/profile001.pb.gz" ] &&
 		! LC_ALL=C grep -q "$(printf '\037\213')" "$tmp/tty"; then ok; else
 		bad "-proto on a terminal: $(head -c 200 "$tmp/tty")"
 	fi
 fi
 
-# The shell: "proto > FILE" writes the filtered profile; bare "proto" refuses.
-printf 'focus=leak\nproto > %s\nproto\n' "$tmp/shell.pb.gz" | "$prof" "$h3" > "$tmp/out" 2> "$tmp/err"
+# The shell: "proto > FILE" writes the filtered profile; bare "proto" writes
+# a new profileNNN.pb.gz, as pprof's shell does.
+(cd "$tmp/cwd" && printf 'focus=leak\nproto > %s\nproto\n' "$tmp/shell.pb.gz" | "$prof" "$repo/$h3" > "$tmp/out" 2> "$tmp/err")
 "$prof" -top "$tmp/shell.pb.gz" > "$tmp/got" 2> /dev/null < /dev/null
 strip "$gold/reports/leaky_normal_t3_heap--relative.txt" > "$tmp/want"
 same "shell: proto > FILE" "$tmp/want" "$tmp/got"
-if grep -q "writes binary data" "$tmp/err" && ! LC_ALL=C grep -q "$(printf '\037\213')" "$tmp/out"; then ok; else
+if grep -q "Generating report in profile00[23].pb.gz" "$tmp/err" && ! LC_ALL=C grep -q "$(printf '\037\213')" "$tmp/out" &&
+	cmp -s "$tmp/shell.pb.gz" "$(ls "$tmp"/cwd/profile00[23].pb.gz | tail -n 1)"; then ok; else
 	bad "shell: bare proto: $(tail -n 2 "$tmp/err")"
 fi
 

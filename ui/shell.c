@@ -22,6 +22,7 @@
 
 #include "report/report.h"
 #include "util/arena.h"
+#include "util/outfile.h"
 #include "util/term.h"
 
 typedef enum { T_BOOL, T_INT, T_FLOAT, T_STRING } field_type;
@@ -356,22 +357,11 @@ static char *cat_regex(char *a, const char *b)
 /* Writes data to path through a temp file and rename. */
 static bool write_file(const char *path, const char *data, size_t len)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = xmalloc(n);
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	bool ok = f != NULL;
-	if (f) {
-		ok = fwrite(data, 1, len, f) == len;
-		ok = fclose(f) == 0 && ok;
-	}
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok;
+	prof_err err = {0};
+	if (outfile_write(path, data, len, &err))
+		return true;
+	fprintf(stderr, "%s\n", err.msg);
+	return false;
 }
 
 /* pprof's parseCommandLine and generateReport for one command. */
@@ -450,11 +440,6 @@ static void run_command(shell *s, char **tok, size_t ntok)
 	}
 	if (o.node_count == -1 && (strcmp(name, "top") == 0 || strcmp(name, "text") == 0))
 		o.node_count = 10;
-	/* pprof diverts binary output to a temp file; prof asks where it should go. */
-	if (ok && !output && strcmp(name, "proto") == 0) {
-		fprintf(stderr, "proto writes binary data; use \"proto > FILE\" or output=FILE\n");
-		ok = false;
-	}
 	prof_err err = {0};
 	if (ok && !prof_filters_check(&o.filters, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
@@ -475,6 +460,13 @@ static void run_command(shell *s, char **tok, size_t ntok)
 		else if (output) {
 			fprintf(stderr, "Generating report in %s\n", output);
 			write_file(output, buf, len);
+		} else if (report_binary_ext(name)) {
+			/* As pprof in its shell: binary data goes to a new file profileNNN.EXT. */
+			char fresh[64];
+			if (outfile_write_new("profile", report_binary_ext(name), buf, len, fresh, sizeof fresh, &err))
+				fprintf(stderr, "Generating report in %s\n", fresh);
+			else
+				fprintf(stderr, "%s\n", err.msg);
 		} else if (isatty(1) && !report_sanitizes(name))
 			term_write_safe(stdout, buf, len);
 		else

@@ -16,6 +16,7 @@
 #include "ui/shell.h"
 #include "xform/merge.h"
 #include "report/diff.h"
+#include "util/outfile.h"
 #include "util/term.h"
 
 #ifndef PROF_VERSION
@@ -181,30 +182,11 @@ static int usage_error(const char *msg)
 /* Writes data to path through a temp file and rename, so path is whole or untouched. */
 static int write_atomically(const char *path, const char *data, size_t len)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return PROF_EXIT_BAD_INPUT;
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		fprintf(stderr, "prof: %s: %s\n", path, strerror(errno));
-		free(tmp);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	bool ok = fwrite(data, 1, len, f) == len;
-	ok = (fflush(f) == 0) && ok;
-	ok = (fclose(f) == 0) && ok;
-	if (ok && rename(tmp, path) != 0)
-		ok = false;
-	if (!ok) {
-		fprintf(stderr, "prof: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	free(tmp);
-	return PROF_EXIT_OK;
+	prof_err err = {0};
+	if (outfile_write(path, data, len, &err))
+		return PROF_EXIT_OK;
+	fprintf(stderr, "prof: %s\n", err.msg);
+	return PROF_EXIT_BAD_INPUT;
 }
 
 /* Loads and merges files (several of one kind are merged, as pprof does); NULL after a message. */
@@ -429,8 +411,6 @@ static int run(cli *c)
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
 	/* Binary data on a terminal helps nobody; pprof diverts it to a temp file, prof asks. */
-	if (c->report && strcmp(c->report, "proto") == 0 && !c->output && isatty(1))
-		return usage_error("-proto writes binary data; use -output=FILE");
 	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)
@@ -463,6 +443,15 @@ static int run(cli *c)
 		rc = PROF_EXIT_BAD_INPUT;
 	} else if (c->output) {
 		rc = write_atomically(c->output, buf, len);
+	} else if (report_binary_ext(c->report) && isatty(1)) {
+		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
+		char name[64];
+		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
+			fprintf(stderr, "Generating report in %s\n", name);
+		} else {
+			fprintf(stderr, "prof: %s\n", err.msg);
+			rc = PROF_EXIT_BAD_INPUT;
+		}
 	} else if (isatty(1) && !report_sanitizes(c->report)) {
 		if (!term_write_safe(stdout, buf, len))
 			rc = PROF_EXIT_BAD_INPUT;

@@ -239,6 +239,17 @@ static const struct {
 	{"header", R_HEADER}, /* the shell's greeting; not a report */
 };
 
+const char *report_binary_ext(const char *name)
+{
+	static const char *const images[] = {"svg", "png", "gif", "ps", "pdf"};
+	if (strcmp(name, "proto") == 0)
+		return "pb.gz";
+	for (size_t i = 0; i < sizeof images / sizeof *images; i++)
+		if (strcmp(name, images[i]) == 0)
+			return images[i];
+	return NULL;
+}
+
 bool report_sanitizes(const char *name)
 {
 	return strcmp(name, "flame") == 0 || strcmp(name, "folded") == 0 || strcmp(name, "goroutines") == 0;

@@ -52,6 +52,12 @@ bool report_known(const char *name);
  */
 bool report_sanitizes(const char *name);
 /*
+ * The file extension of report name's output when it is binary (proto's
+ * "pb.gz", the images'), NULL for text: such output never goes to a
+ * terminal.
+ */
+const char *report_binary_ext(const char *name);
+/*
  * Runs report name (arg: peek's regex) on p, which it filters in place.
  * pprof's notes go to warn. False with *err set on a bad option or no match.
  * "proto" writes binary data (gzip'd protobuf) to out.

@@ -1,0 +1,140 @@
+/*
+ * image: pprof's graph images (svg, png, gif, ps, pdf) drawn inside the
+ * process with Graphviz's libraries, where pprof runs a `dot` executable.
+ *
+ * Owns: handing the DOT text of report_dot_rctx to libcgraph (parse) and
+ * libgvc (the dot layout and a renderer), and cleaning that text first so
+ * that Graphviz only ever sees valid UTF-8 without control characters: the
+ * names come from a hostile profile, and an SVG must stay well-formed XML.
+ * Graphviz escapes XML itself. The image is made in memory and written in one
+ * go, so a failure leaves no partial output.
+ */
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/internal.h"
+
+/* Graphviz reports errors through a callback; the first one is kept. */
+static char gv_message[256];
+
+static int gv_error(char *msg)
+{
+	if (gv_message[0] == '\0') {
+		size_t n = strcspn(msg, "\n");
+		if (n >= sizeof gv_message)
+			n = sizeof gv_message - 1;
+		memcpy(gv_message, msg, n);
+		gv_message[n] = '\0';
+	}
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t c;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0) {
+		len = 2;
+		c = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		c = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	/* Overlong forms, surrogates and code points past Unicode are invalid too. */
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[len] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+		return 0;
+	return len;
+}
+
+/*
+ * Replaces, in place, every byte XML 1.0 cannot carry (C0 controls but tab
+ * and newline, DEL, bytes of invalid UTF-8) with '?'. The DOT syntax itself
+ * is ASCII, so only names change.
+ */
+static void clean_text(char *text, size_t n)
+{
+	unsigned char *s = (unsigned char *)text;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(s + i, n - i);
+		if (len == 0 || (len == 1 && ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') || s[i] == 0x7F))) {
+			s[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+}
+
+bool report_image_rctx(FILE *out, rctx *r, const char *format)
+{
+	char *dot = NULL;
+	size_t n = 0;
+	FILE *mem = open_memstream(&dot, &n);
+	if (!mem) {
+		prof_errf(r->err, "out of memory");
+		return false;
+	}
+	bool ok = report_dot_rctx(mem, r);
+	if (fclose(mem) != 0 && ok) {
+		prof_errf(r->err, "out of memory");
+		ok = false;
+	}
+	if (!ok) {
+		free(dot);
+		return false;
+	}
+	clean_text(dot, n);
+
+	gv_message[0] = '\0';
+	agseterr(AGERR); /* warnings are not failures */
+	agusererrf old = agseterrf(gv_error);
+	GVC_t *gvc = gvContext();
+	Agraph_t *g = gvc ? agmemread(dot) : NULL;
+	char *data = NULL;
+	unsigned int len = 0;
+	if (!gvc) {
+		prof_errf(r->err, "Graphviz could not start");
+		ok = false;
+	} else if (!g) {
+		prof_errf(r->err, "Graphviz could not read the graph: %s", gv_message[0] ? gv_message : "syntax error");
+		ok = false;
+	} else if (gvLayout(gvc, g, "dot") != 0) {
+		prof_errf(r->err, "Graphviz has no dot layout here (is libgvc's plugin package installed?)");
+		ok = false;
+	} else if (gvRenderData(gvc, g, format, &data, &len) != 0) {
+		prof_errf(r->err, "Graphviz cannot write %s here (its renderer plugin is not installed)", format);
+		ok = false;
+	}
+	if (ok && len > 0 && fwrite(data, 1, len, out) != len) {
+		prof_errf(r->err, "write error");
+		ok = false;
+	}
+	if (data)
+		gvFreeRenderData(data);
+	if (g) {
+		gvFreeLayout(gvc, g);
+		agclose(g);
+	}
+	if (gvc)
+		gvFreeContext(gvc);
+	agseterrf(old);
+	free(dot);
+	return ok;
+}

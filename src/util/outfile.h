@@ -1,0 +1,28 @@
+/*
+ * outfile: output files written whole or not at all.
+ *
+ * Owns the rule that prof never leaves half a file: data goes to a
+ * temporary file in the destination's folder, then is renamed over it. Also
+ * pprof's choice of a fresh "profileNNN.EXT" when a binary report would
+ * otherwise go to a terminal.
+ */
+#ifndef PROF_OUTFILE_H
+#define PROF_OUTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* Writes data[0..len) to path (temporary file, then rename). False with *err set. */
+bool outfile_write(const char *path, const char *data, size_t len, prof_err *err);
+
+/*
+ * Writes data to the first PREFIXnnn.EXT (nnn from 001, as pprof numbers
+ * them) that does not exist in the current folder; its name goes to
+ * name[0..n). False with *err set.
+ */
+bool outfile_write_new(const char *prefix, const char *ext, const char *data, size_t len, char *name, size_t n,
+                       prof_err *err);
+
+#endif
