@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "load/folded.h"
+#include "load/legacy.h"
 #include "load/pb_source.h"
 #include "load/text.h"
 #include "util/arena.h"
@@ -105,9 +106,9 @@ static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len,
 }
 
 /*
- * gzip'd input that inflates to a text profile: false when it does not (or
- * the gzip data is bad, which the protobuf path then reports); otherwise the
- * text decoder's result in *out.
+ * gzip'd input that inflates to a text or legacy profile: false when it does
+ * not (or the gzip data is bad, which the protobuf path then reports);
+ * otherwise the decoder's result in *out.
  */
 static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_err *err)
 {
@@ -119,9 +120,12 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
 	while (n < 512 && (got = pb_source_read(&src, buf + n, 512 - n, &gzerr)) != 0 && got != SIZE_MAX)
 		n += got;
 	bool text = false;
-	if (!gzerr.set && prof_text_head(buf, n)) {
+	if (!gzerr.set && (prof_text_head(buf, n) || prof_legacy_binary_head(buf, n))) {
 		buf = read_source(&src, buf, n, &n, &gzerr);
-		if (buf && prof_text_sniff(buf, n)) {
+		if (buf && prof_legacy_sniff(buf, n)) {
+			text = true;
+			*out = prof_decode_legacy(buf, n, err);
+		} else if (buf && prof_text_sniff(buf, n)) {
 			text = true;
 			*out = prof_decode_text(buf, n, err);
 		}
@@ -131,7 +135,11 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
 	return text;
 }
 
-/* Text profiles (debug=1 and 2) are told from protobuf by their first bytes, after gunzip. */
+/*
+ * Text and legacy profiles are told from protobuf by their content, after
+ * gunzip; legacy first, as the runtime's text parser would take a C++
+ * contentionz or heap profile for Go's and stop at its memory map.
+ */
 static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 {
 	if (len == 0) {
@@ -139,6 +147,8 @@ static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 		return NULL;
 	}
 	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+	if (!gz && prof_legacy_sniff(data, len))
+		return prof_decode_legacy(data, len, err);
 	if (!gz && prof_text_sniff(data, len))
 		return prof_decode_text(data, len, err);
 	if (!gz && prof_folded_sniff(data, len))
