@@ -36,6 +36,11 @@ bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 if check subcommand 0 "$prof" top "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof top differs from golden"; fi
 if check text 0 "$prof" text "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof text differs"; fi
 if check dashdash 0 "$prof" --top "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof --top differs"; fi
+# dot in both spellings, and to a file.
+dotgolden=tests/golden/dot/leaky_normal_t1_heap--dot.txt
+if check dot 0 "$prof" dot "$heap" && cmp -s "$tmp/out" "$dotgolden"; then ok; else bad "prof dot differs from golden"; fi
+if check dot-output 0 "$prof" -dot -output="$tmp/g.dot" "$heap" && [ ! -s "$tmp/out" ] && cmp -s "$tmp/g.dot" "$dotgolden"; then ok; else bad "-dot -output"; fi
+if check call-tree-false 0 "$prof" dot -call_tree=false "$heap" && cmp -s "$tmp/out" "$dotgolden"; then ok; else bad "-call_tree=false"; fi
 # -flag value and -flag=value are the same.
 "$prof" -top -nodecount=3 "$heap" > "$tmp/a" 2>/dev/null
 if check space-value 0 "$prof" -top -nodecount 3 "$heap" && cmp -s "$tmp/out" "$tmp/a"; then ok; else bad "-nodecount 3 vs -nodecount=3"; fi
@@ -124,6 +129,7 @@ if check trend-one 2 "$prof" trend "$t1/goroutine.pb.gz"; then ok; else bad "tre
 if check help 0 "$prof" --help && grep -q "usage: prof" "$tmp/out"; then ok; else bad "--help"; fi
 if check help-top 0 "$prof" help top && grep -q "^top:" "$tmp/out"; then ok; else bad "help top"; fi
 if check help-tags 0 "$prof" help tags && grep -q "^tags:" "$tmp/out"; then ok; else bad "help tags"; fi
+if check help-dot 0 "$prof" help dot && grep -q "^dot:" "$tmp/out"; then ok; else bad "help dot"; fi
 if check help-bogus 2 "$prof" help bogus; then ok; else bad "help bogus"; fi
 if check version 0 "$prof" --version && grep -q "^prof [0-9]" "$tmp/out"; then ok; else bad "--version"; fi
 # The man page is well-formed roff (groff's warnings would show here).

@@ -62,7 +62,7 @@ suites() {
 	b=$1
 	tag=$2
 	unit "$b" "${tag}unit"
-	for s in top reports list legacy; do
+	for s in top reports list legacy dot; do
 		SET=$s tests/golden/run.sh "$b/prof" > "$log" 2>&1
 		count "${tag}golden $s"
 	done
@@ -102,7 +102,7 @@ if [ $asan -eq 1 ]; then
 		suites build-asan "asan "
 fi
 if command -v go > /dev/null 2>&1; then
-	for s in top reports list legacy; do
+	for s in top reports list legacy dot; do
 		SET=$s tests/golden/rederive.sh > "$log" 2>&1
 		count "rederive $s"
 	done

@@ -76,6 +76,7 @@ static const struct {
 	const char *name, *help;
 } commands[] = {
 	{"comments", "Output all profile comments"},
+	{"dot", "Outputs a graph in DOT format"},
 	{"flame", "Outputs a flame graph in the terminal (prof)"},
 	{"folded", "Outputs folded stacks (prof)"},
 	{"goroutines", "Outputs goroutines grouped by stack and state (prof)"},
@@ -231,6 +232,7 @@ static void options_from(const shell *s, report_opts *o)
 	o->cum_sort = strcmp(val(s, "sort"), "cum") == 0;
 	o->drop_negative = to_bool(val(s, "drop_negative")) == 1;
 	o->noinlines = to_bool(val(s, "noinlines")) == 1;
+	o->call_tree = to_bool(val(s, "call_tree")) == 1;
 	o->trim = to_bool(val(s, "trim")) == 1;
 	o->relative_percentages = to_bool(val(s, "relative_percentages")) == 1;
 	o->compact_labels = to_bool(val(s, "compact_labels")) == 1;

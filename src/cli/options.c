@@ -25,7 +25,7 @@ enum {
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
-	O_VERBOSE, O_ALL, O_FAIL_IF_GREW,
+	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE,
 };
 
 static const opt_def opts[] = {
@@ -40,6 +40,8 @@ static const opt_def opts[] = {
 	{"folded", OPT_BOOL, O_REPORT},
 	{"goroutines", OPT_BOOL, O_REPORT},
 	{"proto", OPT_BOOL, O_REPORT},
+	{"dot", OPT_BOOL, O_REPORT},
+	{"call_tree", OPT_BOOL, O_CALL_TREE},
 	{"list", OPT_STRING, O_LIST},
 	{"source_path", OPT_STRING, O_SOURCE_PATH},
 	{"trim_path", OPT_STRING, O_TRIM_PATH},
@@ -231,6 +233,7 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_DIVIDE_BY: c->ro.divide_by = fv; break;
 	case O_DROP_NEGATIVE: c->ro.drop_negative = b; break;
 	case O_NOINLINES: c->ro.noinlines = b; break;
+	case O_CALL_TREE: c->ro.call_tree = b; break;
 	case O_FUNCTIONS: if (b) c->ro.granularity = GRAN_FUNCTIONS; break;
 	case O_FILEFUNCTIONS: if (b) c->ro.granularity = GRAN_FILEFUNCTIONS; break;
 	case O_FILES: if (b) c->ro.granularity = GRAN_FILES; break;

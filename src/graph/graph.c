@@ -367,8 +367,7 @@ void graph_free(graph *g)
 	free(g);
 }
 
-/* fmt.Sprint of pprof's NodeInfo: the last tie-break of its node orders. */
-static char *info_sprint(const graph_index *ix, uint32_t n)
+char *graph_info_sprint(const graph_index *ix, uint32_t n)
 {
 	const graph_info *i = &ix->info[n];
 	const prof_profile *p = ix->p;
@@ -399,7 +398,7 @@ static int node_cmp(const void *a, const void *b)
 	rv = abs64(sort_cum ? g->flat[r] : g->cum[r]);
 	if (lv != rv)
 		return lv > rv ? -1 : 1;
-	char *ls = info_sprint(g->ix, l), *rs = info_sprint(g->ix, r);
+	char *ls = graph_info_sprint(g->ix, l), *rs = graph_info_sprint(g->ix, r);
 	c = strcmp(ls, rs);
 	free(ls);
 	free(rs);

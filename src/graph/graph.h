@@ -108,6 +108,8 @@ static inline int64_t graph_cum_value(const graph *g, uint32_t n)
 }
 
 void graph_sort(graph *g, bool cum);
+/* fmt.Sprint of pprof's NodeInfo (malloc'd): the last tie-break of its node orders. */
+char *graph_info_sprint(const graph_index *ix, uint32_t n);
 
 typedef struct graph_trim_opts {
 	double node_fraction, edge_fraction;

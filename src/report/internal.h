@@ -28,8 +28,18 @@ typedef struct rctx {
 void rctx_value(const rctx *r, int64_t v, char *buf, size_t n);
 /* pprof's selectOutputUnit for graph g (when -unit is "minimum"). */
 void rctx_select_unit(rctx *r, const graph *g);
+/* The same for nnodes nodes whose smallest nonzero |flat| (else |cum|) is min. */
+void rctx_select_unit_min(rctx *r, uint32_t nnodes, int64_t min);
 /* pprof's ProfileLabels: File, Build ID, comments, Type, Time, Duration. */
 void rctx_profile_labels(FILE *out, const rctx *r);
+/* Receives header lines one at a time, without their newline. */
+typedef void (*rctx_label_fn)(void *ctx, const char *line);
+/* rctx_profile_labels, line by line. */
+void rctx_profile_label_list(const rctx *r, rctx_label_fn emit, void *ctx);
+/* pprof's "Active filters:" lines (none when no filter is set). */
+void rctx_filter_label_list(const rctx *r, rctx_label_fn emit, void *ctx);
+/* The first mapping's file, "" when pprof drops it (a URL with no build ID). */
+const char *rctx_mapping_file(const prof_profile *p);
 /* pprof's reportLabels for text reports: profile labels, active filters, Showing/Dropped lines. */
 void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes);
 const char *rctx_trim_space(char *s);
@@ -53,5 +63,6 @@ bool report_folded_rctx(FILE *out, rctx *r);                  /* flame.c */
 bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
 /* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
+bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */
 
 #endif

@@ -4,6 +4,7 @@
  * Also owns pprof's header lines and unit selection.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,10 +30,6 @@ void rctx_value(const rctx *r, int64_t v, char *buf, size_t n)
 /* pprof's selectOutputUnit: a unit fitting the smallest and largest values. */
 void rctx_select_unit(rctx *r, const graph *g)
 {
-	const char *requested = r->o->unit;
-	r->output_unit = requested;
-	if (strcmp(requested, "minimum") != 0 || g->nnodes == 0)
-		return;
 	int64_t min = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++) {
 		uint32_t n = g->nodes[k];
@@ -42,6 +39,15 @@ void rctx_select_unit(rctx *r, const graph *g)
 		if (v > 0 && (min == 0 || v < min))
 			min = v;
 	}
+	rctx_select_unit_min(r, g->nnodes, min);
+}
+
+void rctx_select_unit_min(rctx *r, uint32_t nnodes, int64_t min)
+{
+	const char *requested = r->o->unit;
+	r->output_unit = requested;
+	if (strcmp(requested, "minimum") != 0 || nnodes == 0)
+		return;
 	int64_t max = r->total;
 	if (min == 0)
 		min = max;
@@ -100,32 +106,54 @@ static void format_time(int64_t nanos, char *buf, size_t n)
 	         h ? h : 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm", zone);
 }
 
+static void print_line(void *out, const char *line)
+{
+	fprintf(out, "%s\n", line);
+}
+
+/* Formats one label of any length and hands it to emit. */
+static void emitf(rctx_label_fn emit, void *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *line = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	va_start(ap, fmt);
+	vsnprintf(line, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	va_end(ap);
+	emit(ctx, line);
+	free(line);
+}
+
 /* pprof's ProfileLabels: the lines every report starts with. */
 void rctx_profile_labels(FILE *out, const rctx *r)
+{
+	rctx_profile_label_list(r, print_line, out);
+}
+
+void rctx_profile_label_list(const rctx *r, rctx_label_fn emit, void *ctx)
 {
 	const prof_profile *p = r->p;
 	char buf[4096];
 	if (p->nmapping > 0) {
-		const prof_mapping *m = &p->mappings[0];
-		const char *file = prof_str(p, m->file);
-		const char *bid = prof_str(p, m->build_id);
-		if (!*bid && has_url_scheme(file))
-			file = ""; /* pprof's unsourceMappings */
+		const char *file = rctx_mapping_file(p);
+		const char *bid = prof_str(p, p->mappings[0].build_id);
 		if (*file)
-			fprintf(out, "File: %s\n", path_base(file, buf, sizeof buf));
+			emitf(emit, ctx, "File: %s", path_base(file, buf, sizeof buf));
 		if (*bid)
-			fprintf(out, "Build ID: %s\n", bid);
+			emitf(emit, ctx, "Build ID: %s", bid);
 	}
 	for (size_t i = 0; i < p->ncomment; i++) {
 		const char *c = prof_str(p, p->comments[i]);
 		if (c[0] != '#')
-			fprintf(out, "%s\n", c);
+			emit(ctx, c);
 	}
 	if (*r->sample_type)
-		fprintf(out, "Type: %s\n", r->sample_type);
+		emitf(emit, ctx, "Type: %s", r->sample_type);
 	if (p->time_nanos != 0) {
 		format_time(p->time_nanos, buf, sizeof buf);
-		fprintf(out, "Time: %s\n", buf);
+		emitf(emit, ctx, "Time: %s", buf);
 	}
 	if (p->duration_nanos != 0) {
 		char dur[64], tot[64], pct[32], ratio[40] = "";
@@ -137,8 +165,19 @@ void rctx_profile_labels(FILE *out, const rctx *r)
 			snprintf(ratio, sizeof ratio, "(%s)", pct);
 		}
 		rctx_value(r, r->total, tot, sizeof tot);
-		fprintf(out, "Duration: %s, Total samples = %s %s\n", dur, tot, ratio);
+		emitf(emit, ctx, "Duration: %s, Total samples = %s %s", dur, tot, ratio);
 	}
+}
+
+const char *rctx_mapping_file(const prof_profile *p)
+{
+	if (p->nmapping == 0)
+		return "";
+	const prof_mapping *m = &p->mappings[0];
+	const char *file = prof_str(p, m->file);
+	if (!*prof_str(p, m->build_id) && has_url_scheme(file))
+		return ""; /* pprof's unsourceMappings */
+	return file;
 }
 
 const char *rctx_trim_space(char *s)
@@ -149,12 +188,9 @@ const char *rctx_trim_space(char *s)
 }
 
 
-void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes)
+void rctx_filter_label_list(const rctx *r, rctx_label_fn emit, void *ctx)
 {
-	const report_opts *o = r->o;
-	if (!o->compact_labels)
-		rctx_profile_labels(out, r);
-	const prof_filters *f = &o->filters;
+	const prof_filters *f = &r->o->filters;
 	const char *names[] = {"focus", "ignore", "hide", "show", "show_from", "tagfocus", "tagignore", "tagshow",
 	                       "taghide"};
 	const char *vals[] = {f->focus, f->ignore, f->hide, f->show, f->show_from, f->tagfocus, f->tagignore,
@@ -164,16 +200,25 @@ void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count
 		if (!vals[i] || !*vals[i])
 			continue;
 		if (!any)
-			fputs("Active filters:\n", out);
+			emit(ctx, "Active filters:");
 		any = true;
-		char line[512];
+		char line[512], cut[600];
 		snprintf(line, sizeof line, "%s=%s", names[i], vals[i]);
 		/* pprof cuts at 80 bytes and adds an ellipsis. */
 		if (strlen(line) > 80)
-			fprintf(out, "   %.80s\xe2\x80\xa6\n", line);
+			snprintf(cut, sizeof cut, "   %.80s\xe2\x80\xa6", line);
 		else
-			fprintf(out, "   %s\n", line);
+			snprintf(cut, sizeof cut, "   %s", line);
+		emit(ctx, cut);
 	}
+}
+
+void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes)
+{
+	const report_opts *o = r->o;
+	if (!o->compact_labels)
+		rctx_profile_labels(out, r);
+	rctx_filter_label_list(r, print_line, out);
 	int64_t flat_sum = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++)
 		flat_sum += graph_flat_value(g, g->nodes[k]);
@@ -224,7 +269,7 @@ static int64_t profile_total(prof_profile *p, int si, bool mean)
 
 typedef enum {
 	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
-	R_GOROUTINES, R_PROTO,
+	R_GOROUTINES, R_PROTO, R_DOT,
 } report_kind;
 
 static const struct {
@@ -233,7 +278,7 @@ static const struct {
 } reports[] = {
 	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
 	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
-	{"list", R_LIST}, {"raw", R_RAW}, {"proto", R_PROTO},
+	{"list", R_LIST}, {"raw", R_RAW}, {"proto", R_PROTO}, {"dot", R_DOT},
 	/* prof's own reports */
 	{"flame", R_FLAME}, {"folded", R_FOLDED}, {"goroutines", R_GOROUTINES},
 	{"header", R_HEADER}, /* the shell's greeting; not a report */
@@ -318,7 +363,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* Reports of single samples see them as pprof's merge leaves them. */
-	if (kind == R_TRACES || kind == R_TAGS)
+	if (kind == R_TRACES || kind == R_TAGS || kind == R_DOT)
 		prof_compact_samples(p);
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
@@ -357,6 +402,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_FLAME: ok = report_flame_rctx(out, &r); break;
 	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
 	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
+	case R_DOT: ok = report_dot_rctx(out, &r); break;
 	case R_COMMENTS:
 	case R_HEADER:
 	case R_PROTO:

@@ -26,6 +26,7 @@ typedef struct report_opts {
 	double divide_by;
 	bool drop_negative;
 	bool noinlines;
+	bool call_tree;            /* dot: a node per call path (pprof's -call_tree) */
 	graph_granularity granularity;
 	bool trim;                 /* false: no node count or fractions (pprof's -trim=false) */
 	bool relative_percentages; /* percentages of the filtered total */
@@ -43,7 +44,7 @@ typedef struct report_opts {
 
 void report_opts_init(report_opts *o);
 
-/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments, proto...). */
+/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments, dot, proto, ...). */
 bool report_known(const char *name);
 /*
  * Whether report name makes the names it prints safe for a terminal itself

@@ -11,7 +11,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-# SET picks the case list: SET.cases with goldens in SET/ (top, reports).
+# SET picks the case list: SET.cases with goldens in SET/ (top, reports, list, dot).
 set=${SET:-top}
 cases=$here/$set.cases
 tab=$(printf '\t')

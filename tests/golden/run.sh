@@ -16,7 +16,7 @@ if [ $# -ne 1 ]; then
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-# SET picks the case list: SET.cases with goldens in SET/ (top, reports).
+# SET picks the case list: SET.cases with goldens in SET/ (top, reports, list, dot).
 set=${SET:-top}
 repo=$(cd "$here/../.." && pwd)
 
@@ -42,7 +42,7 @@ cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
 	case " $flags " in
-	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "* | *" -list="* | *" -raw "*) mode= ;;
+	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "* | *" -list="* | *" -raw "* | *" -dot "*) mode= ;;
 	*) mode=-top ;;
 	esac
 	rc=0

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "graph/graph.h"
+#include "graph/visual.h"
 #include "load/load.h"
 #include "pbuild.h"
 
@@ -135,12 +136,89 @@ static void mean_and_trim(void **state)
 	prof_profile_free(p);
 }
 
+/* Per sample values for the visual graph: no labels, no sizes. */
+static void visual_input(vgraph_input *in, const graph_index *ix)
+{
+	const prof_profile *p = ix->p;
+	vgraph_input_init(in, ix, p->nsample);
+	for (size_t s = 0; s < p->nsample; s++)
+		in->w[s] = p->values[s * p->nsample_type];
+}
+
+static uint32_t vnodes_named(const vgraph *g, const char *name)
+{
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < g->nlist; k++)
+		n += strcmp(g->in->ix->printable[g->nodes[g->list[k]].info], name) == 0;
+	return n;
+}
+
+/*
+ * A function reached by two paths is one node in the graph and two in the
+ * call tree; dropping a middle node of the tree leaves a residual edge.
+ */
+static void call_tree_paths(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "m.go");
+	pb_function(&b, 2, "main.a", "m.go");
+	pb_function(&b, 3, "main.b", "m.go");
+	pb_function(&b, 4, "main.leaf", "m.go");
+	for (uint64_t i = 1; i <= 4; i++)
+		pb_location(&b, i, (uint64_t[]){i, 0});
+	pb_sample(&b, (uint64_t[]){4, 2, 1, 0}, (int64_t[]){60});
+	pb_sample(&b, (uint64_t[]){4, 3, 1, 0}, (int64_t[]){40});
+	pb_sample(&b, (uint64_t[]){3, 1, 0}, (int64_t[]){1});
+	prof_profile *p = load(&b);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	vgraph_input in;
+	visual_input(&in, ix);
+	vgraph_opts o = {0};
+	vgraph_result r = vgraph_trimmed(&in, &o);
+	assert_int_equal(r.g->nlist, 4);
+	assert_int_equal(vnodes_named(r.g, "main.leaf"), 1);
+	vgraph_free(r.g);
+	o.call_tree = true;
+	r = vgraph_trimmed(&in, &o);
+	assert_int_equal(r.g->nlist, 5);
+	assert_int_equal(vnodes_named(r.g, "main.leaf"), 2);
+	vgraph_free(r.g);
+	/* At a 50% cut main.b (cum 41) and the leaf under it go. */
+	o.node_fraction = 0.5;
+	r = vgraph_trimmed(&in, &o);
+	assert_int_equal(r.dropped_nodes, 2);
+	assert_int_equal(vnodes_named(r.g, "main.b"), 0);
+	vgraph_free(r.g);
+	/*
+	 * Entropy favours the entry and the leaves over the pass-through a and b,
+	 * so three nodes keep main and both leaves, joined by residual edges.
+	 */
+	o.node_fraction = 0;
+	o.node_count = 3;
+	r = vgraph_trimmed(&in, &o);
+	assert_int_equal(r.g->nlist, 3);
+	assert_int_equal(vnodes_named(r.g, "main.leaf"), 2);
+	int residual = 0;
+	const vgraph_list *out = &r.g->nodes[r.g->list[0]].out;
+	for (uint32_t j = 0; j < out->n; j++)
+		residual += r.g->edges[out->id[j]].residual;
+	assert_int_equal(residual, 2);
+	vgraph_free(r.g);
+	vgraph_input_free(&in);
+	graph_index_free(ix);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(recursion_counts_once),
 		cmocka_unit_test(inline_edges),
 		cmocka_unit_test(mean_and_trim),
+		cmocka_unit_test(call_tree_paths),
 	};
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
 }

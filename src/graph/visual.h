@@ -1,0 +1,131 @@
+/*
+ * visual: the graph pprof draws (its "visual mode", used by -dot): nodes with
+ * tags (label sets and the sizes of the "bytes" numeric label), optionally a
+ * call tree (one node per distinct call path, -call_tree), ordered by pprof's
+ * entropy score, trimmed with tags counted as nodes, and with residual edges
+ * removed where another path connects the same nodes.
+ *
+ * Owns: vgraph_input (per sample: value, label set, byte sizes; interned
+ * names) and the vgraph built from it. Unlike graph.c, which aggregates per
+ * distinct stack into per-info arrays, this works per sample (tags need the
+ * sample's labels) and keeps real node objects, because a call tree has many
+ * nodes per info and trimming a tree rewires edges.
+ *
+ * A vgraph borrows its input, which borrows the graph_index and the profile.
+ * Formatting (tag names, units) is the report's business: the input arrives
+ * with names already made.
+ */
+#ifndef PROF_VISUAL_H
+#define PROF_VISUAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "graph/graph.h"
+
+/* Interned strings; id 0 is "". */
+typedef struct vgraph_strs {
+	char **str;
+	uint32_t n, cap;
+	uint32_t *slots; /* id + 1, 0 empty */
+	uint32_t nslots;
+} vgraph_strs;
+
+typedef struct vgraph_input {
+	const graph_index *ix;
+	size_t nsample;
+	int64_t *w, *dw;        /* per sample: value, and mean divisor (0 without -mean) */
+	uint32_t *group;        /* per sample: id of its joined label set, 0 for none */
+	uint32_t *num_off;      /* per sample: first numeric tag in num_name/num_value (nsample + 1) */
+	uint32_t *num_name;     /* tag name ids */
+	int64_t *num_value;     /* their raw values */
+	uint32_t nnum, numcap;
+	vgraph_strs strs;       /* label set strings and numeric tag names */
+} vgraph_input;
+
+void vgraph_input_init(vgraph_input *in, const graph_index *ix, size_t nsample);
+uint32_t vgraph_intern(vgraph_strs *s, const char *str, size_t len);
+void vgraph_input_free(vgraph_input *in);
+
+typedef struct vgraph_tag {
+	uint32_t node, group, name; /* a label tag's name is its group */
+	bool numeric, dead;
+	int64_t value;              /* numeric: the value first seen with this name */
+	int64_t flat, flat_div, cum, cum_div;
+} vgraph_tag;
+
+typedef struct vgraph_edge {
+	uint32_t src, dst;
+	int64_t weight, weight_div;
+	bool residual, inl;
+	uint32_t gen;
+} vgraph_edge;
+
+typedef struct vgraph_list {
+	uint32_t *id;
+	uint32_t n, cap;
+} vgraph_list;
+
+typedef struct vgraph_node {
+	uint32_t info;   /* graph_index node */
+	uint32_t parent; /* call tree: the caller's node; PROF_NONE otherwise */
+	int64_t flat, flat_div, cum, cum_div;
+	vgraph_list in, out; /* edge ids */
+	vgraph_list tags;    /* tag ids */
+	uint32_t gen, seen;
+} vgraph_node;
+
+typedef struct vgraph {
+	const vgraph_input *in;
+	vgraph_node *nodes;
+	uint32_t nnodes, nodecap;
+	vgraph_edge *edges;
+	uint32_t nedges, edgecap;
+	vgraph_tag *tags;
+	uint32_t ntags, tagcap;
+	uint32_t *list; /* pprof's g.Nodes: the nodes shown, in order */
+	uint32_t nlist;
+	uint32_t *node_slots, nnode_slots; /* call tree: (parent, info) -> node + 1 */
+	uint32_t *edge_slots, nedge_slots;
+	uint32_t *tag_slots, ntag_slots;
+	uint32_t seen_gen;
+} vgraph;
+
+/* Go's abs of an int64: the minimum stays itself (no C overflow). */
+static inline int64_t vgraph_abs(int64_t v)
+{
+	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+}
+
+static inline int64_t vgraph_flat(const vgraph_node *n)
+{
+	return n->flat_div ? n->flat / n->flat_div : n->flat;
+}
+static inline int64_t vgraph_cum(const vgraph_node *n)
+{
+	return n->cum_div ? n->cum / n->cum_div : n->cum;
+}
+static inline int64_t vgraph_weight(const vgraph_edge *e)
+{
+	return e->weight_div ? e->weight / e->weight_div : e->weight;
+}
+
+typedef struct vgraph_opts {
+	double node_fraction, edge_fraction;
+	int node_count; /* 0: no limit */
+	bool call_tree, drop_negative;
+} vgraph_opts;
+
+typedef struct vgraph_result {
+	vgraph *g;
+	int orig_count, dropped_nodes, dropped_edges;
+} vgraph_result;
+
+/* pprof's newTrimmedGraph in visual mode. */
+vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o);
+void vgraph_free(vgraph *g);
+
+/* pprof's edge order: heavier first, then by caller and callee name. */
+int vgraph_edge_cmp(const vgraph *g, uint32_t a, uint32_t b);
+
+#endif
