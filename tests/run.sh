@@ -74,6 +74,8 @@ suites() {
 	count "${tag}text profiles"
 	tests/flame.sh "$b/prof" > "$log" 2>&1
 	count "${tag}flame and folded"
+	tests/image.sh "$b/prof" > "$log" 2>&1
+	count "${tag}images (svg, png, ...)"
 	# go tool pprof reads the same bytes from either build: once is enough.
 	tests/proto.sh "$b/prof" ${tag:+--no-go} > "$log" 2>&1
 	count "${tag}proto round trips"
@@ -98,7 +100,7 @@ tests/tui/shell.sh build/prof > "$log" 2>&1
 count "tui (tmux)"
 if [ $asan -eq 1 ]; then
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		suites build-asan "asan "
 fi
 if command -v go > /dev/null 2>&1; then

@@ -38,6 +38,7 @@ static const char usage_text[] =
 	"  tags             label keys and values with their share\n"
 	"  comments         the profile's comments\n"
 	"  dot              the call graph in Graphviz's DOT language (-call_tree: one node per path)\n"
+	"  svg, png, gif, ps, pdf   that graph drawn by Graphviz's libraries (no dot program needed)\n"
 	"  goroutines       goroutines grouped by stack and state, stuck ones flagged\n"
 	"  proto            the profile after filters, diffs and merges, as gzip'd protobuf\n"
 	"  diff BASE NEW    which stacks grew between two snapshots\n"
@@ -128,6 +129,19 @@ static const struct {
 	        "dotted where dropped nodes were skipped; label sets and allocation sizes\n"
 	        "hang below their functions. At most 80 nodes unless -nodecount is given.\n"
 	        "  -call_tree   a node per distinct call path instead of per function\n"},
+	{"svg", "svg (and png, gif, ps, pdf): the dot graph drawn as an image, in the process,\n"
+	        "by Graphviz's libraries: no dot program is needed.\n"
+	        "\n"
+	        "usage: prof svg [flags] -output=FILE FILE   or   prof -svg -output=FILE [flags] FILE\n"
+	        "\n"
+	        "The graph is -dot's (the same flags apply, -call_tree too). Names are escaped\n"
+	        "for XML. On a terminal without -output the image goes to a new file\n"
+	        "profileNNN.svg (.png, ...), as with pprof. png and gif need Graphviz's gd\n"
+	        "plugin, pdf its cairo plugin (Debian: libgvc6, libgvc6-plugins-gtk).\n"},
+	{"png", NULL},
+	{"gif", NULL},
+	{"ps", NULL},
+	{"pdf", NULL},
 	{"diff", "diff: which whole stacks grew between two snapshots of one kind.\n"
 	         "\n"
 	         "usage: prof diff [flags] BASE NEW\n"
@@ -175,8 +189,11 @@ static int help(const char *topic)
 	}
 	for (size_t i = 0; i < sizeof report_help / sizeof report_help[0]; i++)
 		if (strcmp(report_help[i].name, topic) == 0) {
-			/* Aliases share the text of the entry before them. */
-			fputs(report_help[i].text ? report_help[i].text : report_help[i - 1].text, stdout);
+			/* Aliases share the text of the first entry before them that has one. */
+			size_t k = i;
+			while (!report_help[k].text && k > 0)
+				k--;
+			fputs(report_help[k].text ? report_help[k].text : "", stdout);
 			return PROF_EXIT_OK;
 		}
 	fprintf(stderr, "prof: no help for %s; try prof --help\n", topic);

@@ -10,7 +10,9 @@
  *
  * Escaping follows pprof exactly: function names, tooltips and the legend
  * are escaped for DOT; file names in node labels, label values in tag boxes
- * and the title are printed as pprof prints them, unescaped.
+ * and the title are printed as pprof prints them, unescaped. A quote there
+ * breaks pprof's DOT, so for Graphviz (rctx.dot_escape_all, set by the
+ * images) they are escaped too.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -56,6 +58,17 @@ static void sb_escape(sbuf *b, const char *s)
 		else
 			sb_addn(b, s, 1);
 	}
+}
+
+/* s, escaped into tmp when all is set (see the module comment), else s itself. */
+static const char *escaped_if(sbuf *tmp, const char *s, bool all)
+{
+	if (!all)
+		return s;
+	tmp->n = 0;
+	sb_add(tmp, "");
+	sb_escape(tmp, s);
+	return tmp->s;
 }
 
 /* Replaces every from in b with to. */
@@ -258,7 +271,7 @@ static char *shorten_name(const char *name)
 }
 
 /* pprof's multilinePrintableName: the node's name, one part per line, with a trailing break. */
-static void multiline_name(sbuf *b, const graph_index *ix, uint32_t info)
+static void multiline_name(sbuf *b, const graph_index *ix, uint32_t info, bool escape_all)
 {
 	const graph_info *i = &ix->info[info];
 	const prof_profile *p = ix->p;
@@ -303,7 +316,9 @@ static void multiline_name(sbuf *b, const graph_index *ix, uint32_t info)
 	if (part) {
 		if (!first)
 			sb_add(b, "\\n");
-		sb_add(b, part);
+		sbuf tmp = {0};
+		sb_add(b, escaped_if(&tmp, part, escape_all));
+		free(tmp.s);
 	}
 	sb_add(b, "\\n");
 }
@@ -591,8 +606,10 @@ static bool numeric_nodelets(dot *d, dtag *nts, size_t n, bool flat, const char 
 		if (w != 0) {
 			char weight[64];
 			rctx_value(d->r, w, weight, sizeof weight);
+			sbuf tmp = {0};
 			fprintf(d->out, "N%s_%zu [label = \"%s\" id=\"N%s_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n",
-			        source, j, c[j].name, source, j, weight);
+			        source, j, escaped_if(&tmp, c[j].name, d->r->dot_escape_all), source, j, weight);
+			free(tmp.s);
 			fprintf(d->out, "%s -> N%s_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"%s]\n",
 			        source, source, j, weight, weight, weight, attr);
 			any = true;
@@ -642,8 +659,10 @@ static bool nodelets(dot *d, uint32_t node, int id)
 			continue;
 		char weight[64], source[48];
 		rctx_value(d->r, w, weight, sizeof weight);
+		sbuf tmp = {0};
 		fprintf(d->out, "N%d_%zu [label = \"%s\" id=\"N%d_%zu\" fontsize=8 shape=box3d tooltip=\"%s\"]\n", id, i,
-		        ts[i].name, id, i, weight);
+		        escaped_if(&tmp, ts[i].name, d->r->dot_escape_all), id, i, weight);
+		free(tmp.s);
 		fprintf(d->out, "N%d -> N%d_%zu [label=\" %s\" weight=100 tooltip=\"%s\" labeltooltip=\"%s\"]\n", id, id,
 		        i, weight, weight, weight);
 		any = true;
@@ -667,7 +686,7 @@ static void node_line(dot *d, uint32_t node, int id, double max_flat)
 	rctx *r = d->r;
 	int64_t flat = vgraph_flat(nd), cum = vgraph_cum(nd);
 	sbuf label = {0};
-	multiline_name(&label, ix, nd->info);
+	multiline_name(&label, ix, nd->info, r->dot_escape_all);
 	char fv[64], cv[64], pct[32], buf[200];
 	rctx_value(r, flat, fv, sizeof fv);
 	if (flat != 0) {
@@ -825,7 +844,8 @@ bool report_dot_rctx(FILE *out, rctx *r)
 	legend_labels(&l, r, &tr);
 	char tbuf[4096];
 	const char *file = rctx_mapping_file(r->p);
-	const char *title = *file ? path_base(file, tbuf, sizeof tbuf) : "";
+	sbuf etitle = {0};
+	const char *title = *file ? escaped_if(&etitle, path_base(file, tbuf, sizeof tbuf), r->dot_escape_all) : "";
 	fprintf(out, "digraph \"%s\" {\n", *title ? title : "unnamed");
 	fputs("node [style=filled fillcolor=\"#f8f8f8\"]\n", out);
 	sbuf legend = {0};
@@ -842,6 +862,7 @@ bool report_dot_rctx(FILE *out, rctx *r)
 	if (*title)
 		fprintf(out, " tooltip=\"%s\"", title);
 	fputs("] }\n", out);
+	free(etitle.s);
 	free(legend.s);
 	for (size_t i = 0; i < l.n; i++)
 		free(l.s[i]);

@@ -21,13 +21,18 @@ static char gv_message[256];
 
 static int gv_error(char *msg)
 {
-	if (gv_message[0] == '\0') {
-		size_t n = strcspn(msg, "\n");
-		if (n >= sizeof gv_message)
-			n = sizeof gv_message - 1;
-		memcpy(gv_message, msg, n);
-		gv_message[n] = '\0';
-	}
+	/* A message comes in pieces ("Error", ": syntax error ...\n"); its first line is kept. */
+	size_t have = strlen(gv_message);
+	if (have > 0 && gv_message[have - 1] == '\n')
+		return 0;
+	size_t n = strlen(msg);
+	if (have + n >= sizeof gv_message)
+		n = sizeof gv_message - 1 - have;
+	memcpy(gv_message + have, msg, n);
+	gv_message[have + n] = '\0';
+	char *nl = strchr(gv_message, '\n');
+	if (nl && nl[1] != '\0')
+		nl[1] = '\0';
 	return 0;
 }
 
@@ -91,6 +96,8 @@ bool report_image_rctx(FILE *out, rctx *r, const char *format)
 		prof_errf(r->err, "out of memory");
 		return false;
 	}
+	/* Graphviz must parse it: escape even where pprof's DOT does not. */
+	r->dot_escape_all = true;
 	bool ok = report_dot_rctx(mem, r);
 	if (fclose(mem) != 0 && ok) {
 		prof_errf(r->err, "out of memory");
@@ -113,6 +120,7 @@ bool report_image_rctx(FILE *out, rctx *r, const char *format)
 		prof_errf(r->err, "Graphviz could not start");
 		ok = false;
 	} else if (!g) {
+		gv_message[strcspn(gv_message, "\n")] = '\0';
 		prof_errf(r->err, "Graphviz could not read the graph: %s", gv_message[0] ? gv_message : "syntax error");
 		ok = false;
 	} else if (gvLayout(gvc, g, "dot") != 0) {

@@ -21,6 +21,7 @@ typedef struct rctx {
 	graph_weights gw;        /* after filters */
 	graph_index *ix;
 	graph_trim_opts trim;    /* after the report's overrides */
+	bool dot_escape_all;     /* dot: escape what pprof leaves raw (for Graphviz) */
 	prof_err *err;
 } rctx;
 
@@ -64,5 +65,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
 /* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */
+/* The dot graph drawn by Graphviz's libraries as format (svg, png, gif, ps, pdf). */
+bool report_image_rctx(FILE *out, rctx *r, const char *format); /* image.c */
 
 #endif

@@ -269,7 +269,7 @@ static int64_t profile_total(prof_profile *p, int si, bool mean)
 
 typedef enum {
 	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
-	R_GOROUTINES, R_PROTO, R_DOT,
+	R_GOROUTINES, R_PROTO, R_DOT, R_IMAGE,
 } report_kind;
 
 static const struct {
@@ -279,6 +279,8 @@ static const struct {
 	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
 	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
 	{"list", R_LIST}, {"raw", R_RAW}, {"proto", R_PROTO}, {"dot", R_DOT},
+	/* pprof's images of the dot graph, drawn here by Graphviz's libraries */
+	{"svg", R_IMAGE}, {"png", R_IMAGE}, {"gif", R_IMAGE}, {"ps", R_IMAGE}, {"pdf", R_IMAGE},
 	/* prof's own reports */
 	{"flame", R_FLAME}, {"folded", R_FOLDED}, {"goroutines", R_GOROUTINES},
 	{"header", R_HEADER}, /* the shell's greeting; not a report */
@@ -363,7 +365,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* Reports of single samples see them as pprof's merge leaves them. */
-	if (kind == R_TRACES || kind == R_TAGS || kind == R_DOT)
+	if (kind == R_TRACES || kind == R_TAGS || kind == R_DOT || kind == R_IMAGE)
 		prof_compact_samples(p);
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
@@ -403,6 +405,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
 	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
 	case R_DOT: ok = report_dot_rctx(out, &r); break;
+	case R_IMAGE: ok = report_image_rctx(out, &r, name); break;
 	case R_COMMENTS:
 	case R_HEADER:
 	case R_PROTO:
