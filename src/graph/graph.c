@@ -343,11 +343,8 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 	}
 	g->nodes = xmalloc((nn + 1) * sizeof *g->nodes);
 	for (uint32_t n = 0; n < nn; n++) {
-		if (g->cum[n] == 0 && g->flat[n] == 0)
-			continue;
-		if (drop_negative && (g->flat[n] < 0 || (g->flat[n] == 0 && g->cum[n] < 0)))
-			continue;
-		g->nodes[g->nnodes++] = n;
+		if (graph_node_shown(g->flat[n], g->cum[n], drop_negative))
+			g->nodes[g->nnodes++] = n;
 	}
 	return g;
 }

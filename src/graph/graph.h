@@ -132,4 +132,15 @@ void graph_inline_flags(const graph *g, uint8_t *flags);
 /* "(inline)", "(partial-inline)" or "" for a node's flags. */
 const char *graph_inline_label(uint8_t flags);
 
+/*
+ * pprof's selectNodesForGraph: a node with neither flat nor cum is left out,
+ * and so is a negative one under -drop_negative.
+ */
+static inline bool graph_node_shown(int64_t flat, int64_t cum, bool drop_negative)
+{
+	if (cum == 0 && flat == 0)
+		return false;
+	return !(drop_negative && (flat < 0 || (flat == 0 && cum < 0)));
+}
+
 #endif

@@ -360,11 +360,8 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
 	for (uint32_t n = 0; n < g->nnodes; n++) {
 		const vgraph_node *nd = &g->nodes[n];
-		if (nd->cum == 0 && nd->flat == 0)
-			continue;
-		if (o->drop_negative && (nd->flat < 0 || (nd->flat == 0 && nd->cum < 0)))
-			continue;
-		g->list[g->nlist++] = n;
+		if (graph_node_shown(nd->flat, nd->cum, o->drop_negative))
+			g->list[g->nlist++] = n;
 	}
 	return g;
 }

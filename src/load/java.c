@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "load/legacy.h"
+#include "load/text.h"
 #include "util/arena.h"
 
 /* Lines as pprof splits Java text: at '\n' only, trimmed by the caller. */
@@ -175,7 +176,7 @@ bool lg_java_locations(lg_builder *b, const char *d, size_t n, size_t lineno, co
 		char buf[64];
 		if (lg_parse_hex(s + c[2], lg_cap_len(c, 1), &addr) != LG_NUM_OK) {
 			ok = prof_errf(b->err, "%s %zu: frame address %s does not fit 64 bits", unit, L.no,
-			               lg_snip(buf, sizeof buf, s + c[2] - 2, lg_cap_len(c, 1) + 2));
+			               text_snip(buf, sizeof buf, s + c[2] - 2, lg_cap_len(c, 1) + 2));
 			break;
 		}
 		uint32_t li = lg_find_location(b, addr);
@@ -302,7 +303,7 @@ static bool header(jparser *jp)
 		if (KEY("format")) {
 			if (!(vl == 4 && memcmp(v, "java", 4) == 0))
 				return prof_errf(jp->b.err, "line %zu: format is %s, not java", jp->L.no,
-				                 lg_snip(buf, sizeof buf, v, vl));
+				                 text_snip(buf, sizeof buf, v, vl));
 		} else if (KEY("resolution")) {
 			char *unit = xmalloc(vl + 1);
 			memcpy(unit, v, vl);
@@ -316,7 +317,7 @@ static bool header(jparser *jp)
 			int64_t val;
 			if (lg_parse_int(v, vl, 0, &val) != LG_NUM_OK)
 				return prof_errf(jp->b.err, "line %zu: %s is %s, not a number", jp->L.no,
-				                 lg_snip(buf, sizeof buf, k, kl), lg_snip(buf + 32, sizeof buf - 32, v, vl));
+				                 text_snip(buf, sizeof buf, k, kl), text_snip(buf + 32, sizeof buf - 32, v, vl));
 			if (KEY("sampling period")) {
 				p->period = val;
 				p->period_type = (prof_valuetype){prof_intern(p, "contentions", 11), prof_intern(p, "count", 5)};
@@ -327,7 +328,7 @@ static bool header(jparser *jp)
 			}
 		} else {
 			return prof_errf(jp->b.err, "line %zu: unknown %s profile attribute %s", jp->L.no,
-			                 jp->heap ? "heapz" : "contentionz", lg_snip(buf, sizeof buf, k, kl));
+			                 jp->heap ? "heapz" : "contentionz", text_snip(buf, sizeof buf, k, kl));
 		}
 #undef KEY
 	}
@@ -363,7 +364,7 @@ static bool samples(jparser *jp)
 		naddr = 0;
 		if (lg_hex_addrs(s + c[6], lg_cap_len(c, 3), &addrs, &naddr, &addrcap, &bad, &badn) != LG_NUM_OK) {
 			ok = prof_errf(jp->b.err, "line %zu: stack address %s does not fit 64 bits", jp->L.no,
-			               lg_snip(buf, sizeof buf, bad, badn));
+			               text_snip(buf, sizeof buf, bad, badn));
 			break;
 		}
 		for (size_t i = 0; i < naddr; i++)

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "load/legacy.h"
+#include "load/text.h"
 #include "util/arena.h"
 
 /* Go's float64 to int64 is garbage out of range; prof refuses such values. */
@@ -295,7 +296,7 @@ static bool addresses(parser *ps, const char *s, size_t n)
 	ps->naddr = 0;
 	if (lg_hex_addrs(s, n, &ps->addrs, &ps->naddr, &ps->addrcap, &bad, &badn) != LG_NUM_OK)
 		return prof_errf(ps->b.err, "line %zu: stack address %s does not fit 64 bits", ps->sc.no,
-		                 lg_snip(buf, sizeof buf, bad, badn));
+		                 text_snip(buf, sizeof buf, bad, badn));
 	return true;
 }
 
@@ -331,10 +332,10 @@ static bool heap_pair(parser *ps, const heap_header *h, const char *s, const siz
 	char buf[64];
 	if (lg_parse_int(s + c[2 * ci], lg_cap_len(c, ci), 10, &count) != LG_NUM_OK)
 		return prof_errf(ps->b.err, "line %zu: %s count %s is out of range", ps->sc.no, what,
-		                 lg_snip(buf, sizeof buf, s + c[2 * ci], lg_cap_len(c, ci)));
+		                 text_snip(buf, sizeof buf, s + c[2 * ci], lg_cap_len(c, ci)));
 	if (lg_parse_int(s + c[2 * bi], lg_cap_len(c, bi), 10, &size) != LG_NUM_OK)
 		return prof_errf(ps->b.err, "line %zu: %s bytes %s is out of range", ps->sc.no, what,
-		                 lg_snip(buf, sizeof buf, s + c[2 * bi], lg_cap_len(c, bi)));
+		                 text_snip(buf, sizeof buf, s + c[2 * bi], lg_cap_len(c, bi)));
 	if (count == 0 && size != 0)
 		return prof_errf(ps->b.err, "line %zu: %s count is 0 but %s bytes is %" PRId64, ps->sc.no, what, what,
 		                 size);
@@ -385,7 +386,7 @@ static bool parse_heap(parser *ps)
 		char buf[64];
 		if (!lg_rx_exec(&r, s, n, c))
 			return prof_errf(ps->b.err, "line %zu: %s is not a heap sample \"N: BYTES [N: BYTES] @ ADDRS\"",
-			                 ps->sc.no, lg_snip(buf, sizeof buf, s, n));
+			                 ps->sc.no, text_snip(buf, sizeof buf, s, n));
 		int64_t v[4], blocksize = 0;
 		if (h.has_alloc && !heap_pair(ps, &h, s, c, 3, 4, "allocation", v, &blocksize))
 			return false;
@@ -442,11 +443,11 @@ static bool parse_contention(parser *ps, bool *other)
 		    !(KEY("cycles/second") || KEY("sampling period") || KEY("ms since reset"))) {
 			*other = true;
 			return prof_errf(ps->b.err, "line %zu: unknown contention profile attribute %s", ps->sc.no,
-			                 lg_snip(buf, sizeof buf, k, kl));
+			                 text_snip(buf, sizeof buf, k, kl));
 		}
 		if (rc != LG_NUM_OK) {
 			*other = true;
-			return prof_errf(ps->b.err, "line %zu: %s is not a number", ps->sc.no, lg_snip(buf, sizeof buf, v, vl));
+			return prof_errf(ps->b.err, "line %zu: %s is not a number", ps->sc.no, text_snip(buf, sizeof buf, v, vl));
 		}
 		if (KEY("cycles/second")) {
 			hz = val;
@@ -473,7 +474,7 @@ static bool parse_contention(parser *ps, bool *other)
 			if (!lg_rx_exec(&r, s, n, c)) {
 				*other = true;
 				return prof_errf(ps->b.err, "line %zu: %s is not a contention sample \"CYCLES COUNT @ ADDRS\"",
-				                 ps->sc.no, lg_snip(buf, sizeof buf, s, n));
+				                 ps->sc.no, text_snip(buf, sizeof buf, s, n));
 			}
 			int64_t cycles, count;
 			if (lg_parse_int(s + c[2], lg_cap_len(c, 1), 10, &cycles) != LG_NUM_OK ||
@@ -542,7 +543,7 @@ static bool thread_stack(parser *ps, const char **s, size_t *n, bool *same)
 		char buf[64];
 		if (lg_hex_addrs(l, len, &ps->addrs, &ps->naddr, &ps->addrcap, &bad, &badn) != LG_NUM_OK)
 			return prof_errf(ps->b.err, "line %zu: stack address %s does not fit 64 bits", ps->sc.no,
-			                 lg_snip(buf, sizeof buf, bad, badn));
+			                 text_snip(buf, sizeof buf, bad, badn));
 	}
 	if (*same)
 		ps->naddr = 0;
@@ -586,7 +587,7 @@ static bool parse_thread(parser *ps)
 			                 "\"---- no stack trace for\"", ps->sc.no);
 		if (!rx_matches(rx_thread, s, n))
 			return prof_errf(ps->b.err, "line %zu: expected a thread \"--- Thread ID (name: NAME/N) stack: ---\""
-			                 " or the memory map, found %s", ps->sc.no, n ? lg_snip(buf, sizeof buf, s, n) : "nothing");
+			                 " or the memory map, found %s", ps->sc.no, n ? text_snip(buf, sizeof buf, s, n) : "nothing");
 		bool same;
 		if (!thread_stack(ps, &s, &n, &same))
 			return false;

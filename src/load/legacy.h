@@ -58,8 +58,6 @@ bool lg_contains(const char *s, size_t n, const char *needle);
 bool lg_has_prefix(const char *s, size_t n, const char *pre);
 /* pprof's isMemoryMapSentinel. */
 bool lg_map_sentinel(const char *s, size_t n);
-/* s[0..n) quoted for a message (buf of cap >= 8): at most 40 bytes, unprintable bytes as '?'. */
-const char *lg_snip(char *buf, size_t cap, const char *s, size_t n);
 
 enum { LG_NUM_OK, LG_NUM_SYNTAX, LG_NUM_RANGE };
 /* strconv.ParseInt(s, base, 64) for base 0 (prefixes, underscores) or 10. */

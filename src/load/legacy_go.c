@@ -94,24 +94,6 @@ bool lg_map_sentinel(const char *s, size_t n)
 	return lg_contains(s, n, "--- Memory map: ---") || lg_contains(s, n, "MAPPED_LIBRARIES:");
 }
 
-const char *lg_snip(char *buf, size_t cap, const char *s, size_t n)
-{
-	size_t k = 0;
-	buf[k++] = '"';
-	for (size_t i = 0; i < n && k + 5 < cap; i++) {
-		if (i == 40) {
-			memcpy(buf + k, "...", 3);
-			k += 3;
-			break;
-		}
-		unsigned char c = (unsigned char)s[i];
-		buf[k++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	buf[k++] = '"';
-	buf[k] = '\0';
-	return buf;
-}
-
 /* ---- numbers ---- */
 
 static int digit_value(char c)

@@ -22,6 +22,7 @@
 
 #include "report/format.h"
 #include "report/internal.h"
+#include "util/term.h"
 
 #define MIN_WIDTH 10
 #define MAX_WIDTH 10000
@@ -105,21 +106,9 @@ static char *display_name(const char *name, size_t *runes)
 	char *s = xmalloc(n + 1);
 	const unsigned char *b = (const unsigned char *)name;
 	for (size_t i = 0; i < n; r++) {
-		unsigned char c = b[i];
-		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
-		bool ok = len > 0 && i + len <= n;
-		for (size_t j = 1; ok && j < len; j++) {
-			ok = (b[i + j] & 0xc0) == 0x80;
-			cp = cp << 6 | (b[i + j] & 0x3fu);
-		}
-		/* No overlong forms, surrogates or code points past U+10FFFF. */
-		if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		           (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff))
-			ok = false;
-		if (ok && (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)))
-			ok = false;
-		if (!ok) {
+		uint32_t cp = 0;
+		size_t len = utf8_decode(b + i, n - i, &cp);
+		if (len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
 			s[k++] = '?';
 			i++;
 			continue;

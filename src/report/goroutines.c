@@ -22,6 +22,7 @@
 #include "report/internal.h"
 #include "util/arena.h"
 #include "util/re.h"
+#include "util/term.h"
 
 #define C_APP "\033[1m"       /* application frames: bold */
 #define C_STD "\033[2m"       /* runtime and standard library frames: dim */
@@ -67,42 +68,18 @@ typedef struct gctx {
 static size_t put_clean(FILE *out, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t cols = 0;
-	while (*u) {
-		unsigned char c = *u;
-		size_t n = 0;
+	size_t left = strlen(s), cols = 0;
+	while (left > 0) {
 		uint32_t cp = 0;
-		if (c < 0x80) {
-			n = 1;
-			cp = c;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 4;
-			cp = c & 0x07;
-		}
-		bool ok = n > 0;
-		for (size_t i = 1; ok && i < n; i++) {
-			if ((u[i] & 0xc0) != 0x80)
-				ok = false;
-			else
-				cp = cp << 6 | (u[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if (ok && ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		           (cp >= 0xd800 && cp <= 0xdfff)))
-			ok = false;
-		if (!ok || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+		size_t n = utf8_decode(u, left, &cp);
+		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
 			fputc('?', out);
-			u += ok ? n : 1;
+			n = n ? n : 1;
 		} else {
 			fwrite(u, 1, n, out);
-			u += n;
 		}
+		u += n;
+		left -= n;
 		cols++;
 	}
 	return cols;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/term.h"
 
 /* Graphviz reports errors through a callback; the first one is kept. */
 static char gv_message[256];
@@ -36,39 +37,6 @@ static int gv_error(char *msg)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t c;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2;
-		c = s[0] & 0x1F;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3;
-		c = s[0] & 0x0F;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	/* Overlong forms, surrogates and code points past Unicode are invalid too. */
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (c < min[len] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
-		return 0;
-	return len;
-}
-
 /*
  * Replaces, in place, every byte XML 1.0 cannot carry (C0 controls but tab
  * and newline, DEL, bytes of invalid UTF-8) with '?'. The DOT syntax itself
@@ -78,8 +46,9 @@ static void clean_text(char *text, size_t n)
 {
 	unsigned char *s = (unsigned char *)text;
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len(s + i, n - i);
-		if (len == 0 || (len == 1 && ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') || s[i] == 0x7F))) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0 || (len == 1 && ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F))) {
 			s[i++] = '?';
 			continue;
 		}

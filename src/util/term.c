@@ -1,10 +1,7 @@
 /* term: see term.h. */
 #include "util/term.h"
 
-#include <stdint.h>
-
-/* Length of the valid UTF-8 sequence at s (n bytes left) and its code point; 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
 	size_t len;

@@ -12,7 +12,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0 bytes left), its code point
+ * in *cp; 0 for invalid UTF-8 (overlong forms and surrogates included).
+ */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /*
  * Writes buf[0..n) to out with every control character but newline and tab
