@@ -164,7 +164,7 @@ done
 if command -v script > /dev/null 2>&1 && script -qec true /dev/null > /dev/null 2>&1; then
 	script -qec "'$prof' goroutines '$gold/in/similar.debug2.txt'" /dev/null > "$tmp/tty" 2>&1 < /dev/null
 	if grep -q "${esc}\[1;31mSTUCK FOREVER${esc}\[0m" "$tmp/tty" &&
-		grep -q "^    ${esc}\[1mexample.com/app/internal/work.(\*Pool).run  " "$tmp/tty" &&
+		grep -q "^    ${esc}\[1mexample.com/app/internal/jobs.(\*Pool).run  " "$tmp/tty" &&
 		grep -q "^    ${esc}\[1mmain.produce  " "$tmp/tty" &&
 		grep -q "created by ${esc}\[1mmain.main${esc}\[0m" "$tmp/tty"; then
 		ok
