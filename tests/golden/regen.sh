@@ -14,6 +14,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/mode.sh"
 # SET picks the case list: SET.cases with goldens in SET/ (top, reports, list, dot).
 set=${SET:-top}
 repo=$(cd "$here/../.." && pwd)
@@ -35,10 +36,7 @@ status=0
 cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
-	case " $flags " in
-	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "* | *" -list="* | *" -raw "* | *" -dot "*) mode= ;;
-	*) mode=-top ;;
-	esac
+	report_mode "$flags"
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
 	if ! env TZ=UTC HOME="$tmp/home" PPROF_TMPDIR="$tmp/pprof" \
 		PPROF_BINARY_PATH="$tmp/bin" \

@@ -16,6 +16,7 @@ if [ $# -ne 1 ]; then
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/mode.sh"
 # SET picks the case list: SET.cases with goldens in SET/ (top, reports, list, dot).
 set=${SET:-top}
 repo=$(cd "$here/../.." && pwd)
@@ -41,10 +42,7 @@ failed=0
 cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
-	case " $flags " in
-	*" -top "* | *" -text "* | *" -traces "* | *" -tags "* | *" -tree "* | *" -peek="* | *" -comments "* | *" -list="* | *" -raw "* | *" -dot "*) mode= ;;
-	*) mode=-top ;;
-	esac
+	report_mode "$flags"
 	rc=0
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
 	TZ=UTC "$prof" $mode $flags "$fixture" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
