@@ -59,6 +59,23 @@ typedef struct frame_rx {
 	lg_rx loc, fileline, path;
 } frame_rx;
 
+/*
+ * Starts r with "^(.*)\s+\((" , the head both of pprof's Java location
+ * regexes share, leaving group 2 open; returns the any-but-newline class.
+ */
+static int name_paren(lg_rx *r)
+{
+	lg_rx_init(r, true);
+	int S = lg_rx_class(r, "\\s"), any = lg_rx_class(r, "^\n");
+	lg_rx_save(r, 1, false);
+	lg_rx_star(r, any);
+	lg_rx_save(r, 1, true);
+	lg_rx_plus(r, S);
+	lg_rx_lit(r, "(");
+	lg_rx_save(r, 2, false);
+	return any;
+}
+
 static void frame_rx_init(frame_rx *f)
 {
 	/* javaLocationRx: ^\s*0x([[:xdigit:]]+)\s+(.*)\s*$ */
@@ -79,15 +96,7 @@ static void frame_rx_init(frame_rx *f)
 
 	/* javaLocationFileLineRx: ^(.*)\s+\((.+):(-?[[:digit:]]+)\)$ */
 	r = &f->fileline;
-	lg_rx_init(r, true);
-	S = lg_rx_class(r, "\\s");
-	any = lg_rx_class(r, "^\n");
-	lg_rx_save(r, 1, false);
-	lg_rx_star(r, any);
-	lg_rx_save(r, 1, true);
-	lg_rx_plus(r, S);
-	lg_rx_lit(r, "(");
-	lg_rx_save(r, 2, false);
+	any = name_paren(r);
 	lg_rx_plus(r, any);
 	lg_rx_save(r, 2, true);
 	lg_rx_lit(r, ":");
@@ -100,15 +109,7 @@ static void frame_rx_init(frame_rx *f)
 
 	/* javaLocationPathRx: ^(.*)\s+\((.*)\)$ */
 	r = &f->path;
-	lg_rx_init(r, true);
-	S = lg_rx_class(r, "\\s");
-	any = lg_rx_class(r, "^\n");
-	lg_rx_save(r, 1, false);
-	lg_rx_star(r, any);
-	lg_rx_save(r, 1, true);
-	lg_rx_plus(r, S);
-	lg_rx_lit(r, "(");
-	lg_rx_save(r, 2, false);
+	any = name_paren(r);
 	lg_rx_star(r, any);
 	lg_rx_save(r, 2, true);
 	lg_rx_lit(r, ")");
