@@ -4,33 +4,10 @@
 #
 # Usage: tests/cli.sh PROF
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
+suite_start cli "$1"
 heap=fixtures/leaky/normal/t1/heap.pb.gz
 golden=tests/golden/top/leaky_normal_t1_heap.txt
-
-# check NAME WANT_STATUS COMMAND...: runs COMMAND, keeps stdout/stderr in $tmp.
-check() {
-	name=$1 want=$2
-	shift 2
-	rc=0
-	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		return 0
-	fi
-	echo "FAIL $name: exit $rc, want $want"
-	head -n 3 "$tmp/err" | sed 's/^/  stderr: /'
-	return 1
-}
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # The subcommand spelling equals pprof's spelling.
 if check subcommand 0 "$prof" top "$heap" && cmp -s "$tmp/out" "$golden"; then ok; else bad "prof top differs from golden"; fi
@@ -156,5 +133,4 @@ if command -v script > /dev/null 2>&1; then
 		fi
 	done
 fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+suite_end

@@ -15,25 +15,13 @@
 # Usage: tests/flame.sh PROF           run the checks
 #        tests/flame.sh PROF --regen   rewrite the goldens from PROF first
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh"
+suite_start flame "$1"
 regen=0
 [ "${2:-}" = "--regen" ] && regen=1
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/flame.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
 unset COLUMNS
 golden=tests/golden/flame
-passed=0
-failed=0
 esc=$(printf '\033')
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-}
 
 # runes FILE: the widest line of FILE, in runes.
 runes() {
@@ -164,5 +152,4 @@ if command -v script > /dev/null 2>&1; then
 	if grep -q "$esc" "$tmp/nocolor"; then bad "NO_COLOR still colours"; else ok; fi
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+suite_end

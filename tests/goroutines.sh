@@ -7,23 +7,14 @@
 #
 # Usage: tests/goroutines.sh PROF
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/goroutines.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
+. "$(dirname "$0")/lib.sh"
+suite_start goroutines "$1"
 unset NO_COLOR
-passed=0
-failed=0
 gold=tests/golden/goroutines
 t1=fixtures/leaky/normal/t1/goroutine.debug2.txt
 t3=fixtures/leaky/normal/t3/goroutine.debug2.txt
 t3pb=fixtures/leaky/normal/t3/goroutine.pb.gz
 esc=$(printf '\033')
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # run ARGS...: prof goroutines ARGS > $tmp/out, 2> $tmp/err; sets rc.
 run() {
@@ -182,5 +173,4 @@ else
 	echo "skip: no script(1), colour on a terminal not tested"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

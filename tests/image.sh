@@ -9,17 +9,8 @@
 #
 # Usage: tests/image.sh PROF
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/image.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib.sh"
+suite_start image "$1"
 
 if ! command -v xmllint > /dev/null 2>&1; then
 	echo "image.sh: xmllint not found (Debian: libxml2-utils)" >&2
@@ -116,5 +107,4 @@ if command -v script > /dev/null 2>&1; then
 	fi
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

@@ -24,24 +24,12 @@
 #
 # Usage: tests/proto.sh PROF [--no-go]   (--no-go: skip go tool pprof even when installed)
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/proto.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
+suite_start proto "$1"
 gold=tests/golden
 havego=0
 command -v go > /dev/null 2>&1 && [ "${2:-}" != --no-go ] && havego=1
 tab=$(printf '\t')
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-}
 
 # strip FILE: FILE without pprof's "Active filters:" block.
 strip() {
@@ -248,20 +236,6 @@ same "-divide_by=3 truncates each sample" "$tmp/want" "$tmp/got"
 
 # ---- behaviour ----
 
-# check NAME WANT_STATUS COMMAND...: runs COMMAND, keeps stdout/stderr in $tmp.
-check() {
-	name=$1 want=$2
-	shift 2
-	rc=0
-	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		return 0
-	fi
-	echo "FAIL $name: exit $rc, want $want"
-	head -n 3 "$tmp/err" | sed 's/^/  stderr: /'
-	return 1
-}
-
 # nofile NAME: no x.pb.gz and no temp file beside it.
 nofile() {
 	if [ ! -e "$tmp/bad/x.pb.gz" ] && [ -z "$(ls "$tmp/bad")" ]; then ok; else
@@ -329,5 +303,4 @@ if grep -q "Generating report in profile00[23].pb.gz" "$tmp/err" && ! LC_ALL=C g
 	bad "shell: bare proto: $(tail -n 2 "$tmp/err")"
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+suite_end

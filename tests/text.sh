@@ -18,19 +18,10 @@
 #
 # Usage: tests/text.sh PROF
 set -u
-prof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-repo=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/text.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$repo"
-export TZ=UTC
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
+suite_start text "$1"
 gold=tests/golden/text
 regen=${TEXT_REGEN:-}
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 
 # body FILE ARGS...: prof -top ARGS FILE without the lines naming the file
 # and its moment, which differ between the two formats.
@@ -125,5 +116,4 @@ for f in fixtures/leaky/normal/*/*.debug1.txt fixtures/leaky/trimpath/same/*.deb
 	done
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end
