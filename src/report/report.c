@@ -80,11 +80,9 @@ static bool has_url_scheme(const char *s)
 	return false;
 }
 
-/* Go's "Jan 2, 2006 at 3:04pm (MST)" in local time. */
+/* Go's "2006-01-02 15:04:05 MST" in local time, as pprof's headers print it. */
 static void format_time(int64_t nanos, char *buf, size_t n)
 {
-	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int64_t secs = nanos / 1000000000;
 	if (nanos % 1000000000 < 0)
 		secs--;
@@ -94,7 +92,6 @@ static void format_time(int64_t nanos, char *buf, size_t n)
 		snprintf(buf, n, "?");
 		return;
 	}
-	int h = tm.tm_hour % 12;
 	char zone[48];
 	if (tm.tm_zone && *tm.tm_zone) {
 		snprintf(zone, sizeof zone, "%s", tm.tm_zone);
@@ -102,8 +99,8 @@ static void format_time(int64_t nanos, char *buf, size_t n)
 		long off = tm.tm_gmtoff / 60;
 		snprintf(zone, sizeof zone, "%c%02ld%02ld", off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 	}
-	snprintf(buf, n, "%s %d, %d at %d:%02d%s (%s)", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
-	         h ? h : 12, tm.tm_min, tm.tm_hour < 12 ? "am" : "pm", zone);
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d %s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	         tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
 
 static void print_line(void *out, const char *line)
