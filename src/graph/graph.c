@@ -78,32 +78,23 @@ static char *printable_name(graph_index *ix, const graph_info *i)
 	return out;
 }
 
-typedef struct info_table {
-	uint32_t *slots;
-	size_t nslots;
-} info_table;
+typedef struct info_key {
+	const graph_index *ix;
+	const graph_info *info;
+} info_key;
 
-static uint32_t intern_info(graph_index *ix, info_table *t, const graph_info *info)
+static bool info_key_eq(const void *ctx, uint32_t k)
 {
-	if ((ix->ninfo + 1) * 2 > t->nslots) {
-		size_t nslots = t->nslots ? t->nslots * 2 : 1024;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (uint32_t k = 0; k < ix->ninfo; k++) {
-			size_t j = info_hash(&ix->info[k]) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = k + 1;
-		}
-		free(t->slots);
-		t->slots = slots;
-		t->nslots = nslots;
-	}
-	size_t j = info_hash(info) & (t->nslots - 1);
-	while (t->slots[j]) {
-		if (info_eq(&ix->info[t->slots[j] - 1], info))
-			return t->slots[j] - 1;
-		j = (j + 1) & (t->nslots - 1);
-	}
+	const info_key *key = ctx;
+	return info_eq(&key->ix->info[k], key->info);
+}
+
+static uint32_t intern_info(graph_index *ix, hashtab *t, const graph_info *info)
+{
+	info_key key = {ix, info};
+	uint32_t k = hashtab_intern(t, info_hash(info), ix->ninfo, info_key_eq, &key);
+	if (k != ix->ninfo)
+		return k;
 	size_t cap = ix->infocap;
 	GROW(ix->info, cap, (size_t)ix->ninfo + 1);
 	size_t cap2 = ix->infocap;
@@ -111,7 +102,6 @@ static uint32_t intern_info(graph_index *ix, info_table *t, const graph_info *in
 	ix->infocap = (uint32_t)cap;
 	ix->info[ix->ninfo] = *info;
 	ix->printable[ix->ninfo] = printable_name(ix, info);
-	t->slots[j] = ix->ninfo + 1;
 	return ix->ninfo++;
 }
 
@@ -143,7 +133,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 	ix->loc_off = xmalloc((p->nlocation + 1) * sizeof *ix->loc_off);
 	ix->loc_n = xmalloc((p->nlocation + 1) * sizeof *ix->loc_n);
 	size_t cap = 0, used = 0;
-	info_table t = {0};
+	hashtab t = {0};
 	/* Cleaned file names, interned once per function. */
 	prof_strid *clean = xcalloc(p->nfunction + 1, sizeof *clean);
 	char *buf = NULL;
@@ -195,7 +185,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 		for (uint32_t k = 0; k + 1 < ix->loc_n[l]; k++)
 			ix->inline_target[ix->loc_nodes[ix->loc_off[l] + k]] = 1;
 	free(clean);
-	free(t.slots);
+	hashtab_free(&t);
 	return ix;
 }
 
@@ -241,38 +231,28 @@ void graph_weights_free(graph_weights *gw)
 	free(gw->any);
 }
 
+typedef struct edge_key {
+	const graph *g;
+	uint32_t src, dst;
+} edge_key;
+
+static bool edge_eq(const void *ctx, uint32_t e)
+{
+	const edge_key *k = ctx;
+	return k->g->edges[e].src == k->src && k->g->edges[e].dst == k->dst;
+}
+
 static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 {
-	if ((g->nedges + 1) * 2 > g->neslots) {
-		uint32_t nslots = g->neslots ? g->neslots * 2 : 1024;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (uint32_t e = 0; e < g->nedges; e++) {
-			uint64_t h = ((uint64_t)g->edges[e].src << 32 | g->edges[e].dst) * 0x9e3779b97f4a7c15ull;
-			uint32_t j = (uint32_t)(h >> 32) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = e + 1;
-		}
-		free(g->eslots);
-		g->eslots = slots;
-		g->neslots = nslots;
-	}
-	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ull;
-	uint32_t j = (uint32_t)(h >> 32) & (g->neslots - 1);
-	while (g->eslots[j]) {
-		graph_edge *e = &g->edges[g->eslots[j] - 1];
-		if (e->src == src && e->dst == dst) {
-			*created = false;
-			return g->eslots[j] - 1;
-		}
-		j = (j + 1) & (g->neslots - 1);
-	}
+	edge_key k = {g, src, dst};
+	uint32_t e = hashtab_intern(&g->etab, (uint64_t)src << 32 | dst, g->nedges, edge_eq, &k);
+	*created = e == g->nedges;
+	if (!*created)
+		return e;
 	size_t cap = g->edgecap;
 	GROW(g->edges, cap, (size_t)g->nedges + 1);
 	g->edgecap = (uint32_t)cap;
 	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
-	g->eslots[j] = g->nedges + 1;
-	*created = true;
 	return g->nedges++;
 }
 
@@ -360,7 +340,7 @@ void graph_free(graph *g)
 	free(g->gen);
 	free(g->nodes);
 	free(g->edges);
-	free(g->eslots);
+	hashtab_free(&g->etab);
 	free(g);
 }
 

@@ -77,8 +77,7 @@ typedef struct graph {
 	uint32_t nnodes;
 	graph_edge *edges;
 	uint32_t nedges, edgecap;
-	uint32_t *eslots; /* edge hash: edge id + 1 */
-	uint32_t neslots;
+	hashtab etab; /* over edges, by (src, dst) */
 } graph;
 
 /*

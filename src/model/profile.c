@@ -23,7 +23,7 @@ void prof_profile_free(prof_profile *p)
 		return;
 	free(p->strs.str);
 	free(p->strs.len);
-	free(p->strs.slots);
+	hashtab_free(&p->strs.index);
 	free(p->sample_types);
 	free(p->comments);
 	free(p->mappings);
@@ -83,33 +83,27 @@ static uint64_t hash_bytes(const void *s, size_t n, uint64_t h)
 	return h;
 }
 
-static void strtab_rehash(prof_strtab *t, size_t nslots)
+typedef struct str_key {
+	const prof_strtab *t;
+	const char *s;
+	size_t n;
+} str_key;
+
+static bool str_eq(const void *ctx, uint32_t id)
 {
-	free(t->slots);
-	t->slots = xcalloc(nslots, sizeof *t->slots);
-	t->nslots = nslots;
-	for (size_t id = 0; id < t->n; id++) {
-		size_t i = hash_bytes(t->str[id], t->len[id], 14695981039346656037ull) & (nslots - 1);
-		while (t->slots[i])
-			i = (i + 1) & (nslots - 1);
-		t->slots[i] = (uint32_t)id + 1;
-	}
+	const str_key *k = ctx;
+	return k->t->len[id] == k->n && memcmp(k->t->str[id], k->s, k->n) == 0;
 }
 
 prof_strid prof_intern(prof_profile *p, const char *s, size_t n)
 {
 	prof_strtab *t = &p->strs;
-	if ((t->n + 1) * 2 > t->nslots)
-		strtab_rehash(t, t->nslots ? t->nslots * 2 : 1024);
-	size_t i = hash_bytes(s, n, 14695981039346656037ull) & (t->nslots - 1);
-	while (t->slots[i]) {
-		uint32_t id = t->slots[i] - 1;
-		if (t->len[id] == n && memcmp(t->str[id], s, n) == 0)
-			return id;
-		i = (i + 1) & (t->nslots - 1);
-	}
 	if (t->n >= UINT32_MAX - 1)
 		prof_oom();
+	str_key k = {t, s, n};
+	uint32_t id = hashtab_intern(&t->index, hash_bytes(s, n, 14695981039346656037ull), (uint32_t)t->n, str_eq, &k);
+	if (id != t->n)
+		return id;
 	size_t cap = t->cap;
 	GROW(t->str, cap, t->n + 1);
 	cap = t->cap;
@@ -121,7 +115,6 @@ prof_strid prof_intern(prof_profile *p, const char *s, size_t n)
 	copy[n] = '\0';
 	t->str[t->n] = copy;
 	t->len[t->n] = (uint32_t)n;
-	t->slots[i] = (uint32_t)t->n + 1;
 	return (prof_strid)t->n++;
 }
 
@@ -136,47 +129,51 @@ static uint64_t hash_locs(const uint32_t *locs, uint32_t n)
 	return h;
 }
 
+typedef struct stack_key {
+	const prof_profile *p;
+	const uint32_t *locs;
+	uint32_t n;
+} stack_key;
+
+static bool stack_eq(const void *ctx, uint32_t s)
+{
+	const stack_key *k = ctx;
+	const prof_stack *st = &k->p->stacks[s];
+	return st->len == k->n && (k->n == 0 || memcmp(k->p->stack_locs + st->off, k->locs, k->n * sizeof *k->locs) == 0);
+}
+
+/* A new index starts with the stacks the profile already holds (merges add to a loaded one). */
+static void stack_index_fill(const prof_profile *p, prof_stack_index *ix)
+{
+	hashtab_reserve(&ix->tab, p->nstack + 1);
+	for (size_t s = ix->tab.n; s < p->nstack; s++) {
+		const prof_stack *st = &p->stacks[s];
+		hashtab_add(&ix->tab, hash_locs(p->stack_locs + st->off, st->len), (uint32_t)s);
+	}
+}
+
 uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n)
 {
-	if ((p->nstack + 1) * 2 > ix->nslots) {
-		size_t nslots = ix->nslots ? ix->nslots * 2 : 4096;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t s = 0; s < p->nstack; s++) {
-			const prof_stack *st = &p->stacks[s];
-			size_t i = hash_locs(p->stack_locs + st->off, st->len) & (nslots - 1);
-			while (slots[i])
-				i = (i + 1) & (nslots - 1);
-			slots[i] = (uint32_t)s + 1;
-		}
-		free(ix->slots);
-		ix->slots = slots;
-		ix->nslots = nslots;
-	}
-	size_t i = hash_locs(locs, n) & (ix->nslots - 1);
-	while (ix->slots[i]) {
-		uint32_t s = ix->slots[i] - 1;
-		const prof_stack *st = &p->stacks[s];
-		if (st->len == n && (n == 0 || memcmp(p->stack_locs + st->off, locs, n * sizeof *locs) == 0))
-			return s;
-		i = (i + 1) & (ix->nslots - 1);
-	}
+	if (ix->tab.n < p->nstack)
+		stack_index_fill(p, ix);
 	if (p->nstack >= UINT32_MAX - 1 || p->nstack_loc + n >= UINT32_MAX)
 		prof_oom();
+	stack_key k = {p, locs, n};
+	uint32_t s = hashtab_intern(&ix->tab, hash_locs(locs, n), (uint32_t)p->nstack, stack_eq, &k);
+	if (s != p->nstack)
+		return s;
 	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
 	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
 	if (n)
 		memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
 	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
 	p->nstack_loc += n;
-	ix->slots[i] = (uint32_t)p->nstack + 1;
 	return (uint32_t)p->nstack++;
 }
 
 void prof_stack_index_free(prof_stack_index *ix)
 {
-	free(ix->slots);
-	ix->slots = NULL;
-	ix->nslots = 0;
+	hashtab_free(&ix->tab);
 }
 
 void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)

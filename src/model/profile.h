@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/hashtab.h"
 
 typedef uint32_t prof_strid;
 
@@ -79,8 +80,7 @@ typedef struct prof_strtab {
 	const char **str; /* NUL-terminated copies in the arena */
 	uint32_t *len;
 	size_t n, cap;
-	uint32_t *slots; /* open addressing: id+1, 0 empty */
-	size_t nslots;
+	hashtab index;   /* over str[0..n) */
 } prof_strtab;
 
 typedef struct prof_profile {
@@ -145,8 +145,7 @@ static inline const int64_t *prof_sample_values(const prof_profile *p, size_t i)
  * locs[0..n) (location indices, leaf first), adding it when new.
  */
 typedef struct prof_stack_index {
-	uint32_t *slots; /* stack id + 1, 0 empty */
-	size_t nslots;
+	hashtab tab; /* over p->stacks; filled with the profile's stacks on first use */
 	size_t stacks_cap, locs_cap; /* capacities of p->stacks and p->stack_locs */
 } prof_stack_index;
 

@@ -6,59 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A small open-addressing table from a 64-bit hash to candidate indices. */
-typedef struct table {
-	uint64_t *hash;
-	uint32_t *idx; /* index + 1, 0 empty */
-	size_t nslots, n;
-} table;
-
-static void table_put(table *t, uint64_t h, uint32_t idx)
-{
-	if ((t->n + 1) * 2 > t->nslots) {
-		size_t nslots = t->nslots ? t->nslots * 2 : 256;
-		uint64_t *hash = xcalloc(nslots, sizeof *hash);
-		uint32_t *ids = xcalloc(nslots, sizeof *ids);
-		for (size_t i = 0; i < t->nslots; i++) {
-			if (!t->idx[i])
-				continue;
-			size_t j = t->hash[i] & (nslots - 1);
-			while (ids[j])
-				j = (j + 1) & (nslots - 1);
-			hash[j] = t->hash[i];
-			ids[j] = t->idx[i];
-		}
-		free(t->hash);
-		free(t->idx);
-		t->hash = hash;
-		t->idx = ids;
-		t->nslots = nslots;
-	}
-	size_t j = h & (t->nslots - 1);
-	while (t->idx[j])
-		j = (j + 1) & (t->nslots - 1);
-	t->hash[j] = h;
-	t->idx[j] = idx + 1;
-	t->n++;
-}
-
-/* Calls eq(arg, candidate) for entries with hash h; returns the first match or PROF_NONE. */
-static uint32_t table_find(const table *t, uint64_t h, bool (*eq)(const void *, uint32_t), const void *arg)
-{
-	if (!t->nslots)
-		return PROF_NONE;
-	for (size_t j = h & (t->nslots - 1); t->idx[j]; j = (j + 1) & (t->nslots - 1))
-		if (t->hash[j] == h && eq(arg, t->idx[j] - 1))
-			return t->idx[j] - 1;
-	return PROF_NONE;
-}
-
-static void table_free(table *t)
-{
-	free(t->hash);
-	free(t->idx);
-}
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h = (h ^ v) * 0xff51afd7ed558ccdull;
@@ -194,11 +141,11 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 
 	/* Mappings: the same binary maps to one mapping, addresses shifted into it. */
-	table mt = {0};
+	hashtab mt = {0};
 	uint64_t size;
 	prof_strid id;
 	for (size_t i = 0; i < dst->nmapping; i++)
-		table_put(&mt, mapping_hash(&dst->mappings[i], &size, &id), (uint32_t)i);
+		hashtab_add(&mt, mapping_hash(&dst->mappings[i], &size, &id), (uint32_t)i);
 	c.map = xmalloc((src->nmapping + 1) * sizeof *c.map);
 	c.map_offset = xmalloc((src->nmapping + 1) * sizeof *c.map_offset);
 	for (size_t i = 0; i < src->nmapping; i++) {
@@ -207,22 +154,22 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		m.build_id = c.str[m.build_id];
 		c.probe = &m;
 		uint64_t h = mapping_hash(&m, &size, &id);
-		uint32_t d = table_find(&mt, h, mapping_eq, &c);
+		uint32_t d = hashtab_find(&mt, h, mapping_eq, &c);
 		if (d == PROF_NONE) {
 			d = (uint32_t)dst->nmapping;
 			m.id = dst->nmapping + 1;
 			dst->mappings = xrealloc(dst->mappings, (dst->nmapping + 1) * sizeof *dst->mappings);
 			dst->mappings[dst->nmapping++] = m;
-			table_put(&mt, h, d);
+			hashtab_add(&mt, h, d);
 		}
 		c.map[i] = d;
 		c.map_offset[i] = (int64_t)dst->mappings[d].start - (int64_t)src->mappings[i].start;
 	}
 
 	/* Functions by name, system name, file and start line. */
-	table ft = {0};
+	hashtab ft = {0};
 	for (size_t i = 0; i < dst->nfunction; i++)
-		table_put(&ft, function_hash(&dst->functions[i]), (uint32_t)i);
+		hashtab_add(&ft, function_hash(&dst->functions[i]), (uint32_t)i);
 	c.fn = xmalloc((src->nfunction + 1) * sizeof *c.fn);
 	for (size_t i = 0; i < src->nfunction; i++) {
 		prof_function f = src->functions[i];
@@ -231,21 +178,21 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		f.filename = c.str[f.filename];
 		c.probe = &f;
 		uint64_t h = function_hash(&f);
-		uint32_t d = table_find(&ft, h, function_eq, &c);
+		uint32_t d = hashtab_find(&ft, h, function_eq, &c);
 		if (d == PROF_NONE) {
 			d = (uint32_t)dst->nfunction;
 			f.id = dst->nfunction + 1;
 			dst->functions = xrealloc(dst->functions, (dst->nfunction + 1) * sizeof *dst->functions);
 			dst->functions[dst->nfunction++] = f;
-			table_put(&ft, h, d);
+			hashtab_add(&ft, h, d);
 		}
 		c.fn[i] = d;
 	}
 
 	/* Locations by address in their mapping and their lines. */
-	table lt = {0};
+	hashtab lt = {0};
 	for (size_t i = 0; i < dst->nlocation; i++)
-		table_put(&lt, location_hash(dst, &dst->locations[i], dst->lines + dst->locations[i].line_off), (uint32_t)i);
+		hashtab_add(&lt, location_hash(dst, &dst->locations[i], dst->lines + dst->locations[i].line_off), (uint32_t)i);
 	c.loc = xmalloc((src->nlocation + 1) * sizeof *c.loc);
 	prof_line *lines = NULL;
 	size_t linecap = 0;
@@ -264,7 +211,7 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		c.probe = &l;
 		c.probe_lines = lines;
 		uint64_t h = location_hash(dst, &l, lines);
-		uint32_t d = table_find(&lt, h, location_eq, &c);
+		uint32_t d = hashtab_find(&lt, h, location_eq, &c);
 		if (d == PROF_NONE) {
 			d = (uint32_t)dst->nlocation;
 			l.id = dst->nlocation + 1;
@@ -274,7 +221,7 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 			dst->nline += l.nline;
 			dst->locations = xrealloc(dst->locations, (dst->nlocation + 1) * sizeof *dst->locations);
 			dst->locations[dst->nlocation++] = l;
-			table_put(&lt, h, d);
+			hashtab_add(&lt, h, d);
 		}
 		c.loc[i] = d;
 	}
@@ -324,8 +271,8 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	free(c.map_offset);
 	free(c.fn);
 	free(c.loc);
-	table_free(&mt);
-	table_free(&ft);
-	table_free(&lt);
+	hashtab_free(&mt);
+	hashtab_free(&ft);
+	hashtab_free(&lt);
 	return true;
 }
