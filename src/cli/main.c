@@ -426,6 +426,74 @@ static int run_trend(cli *c)
 	return rc;
 }
 
+/* -output: the report streams into a temporary file, renamed over FILE only when whole. */
+static int report_to_file(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	outfile o;
+	if (!outfile_open(&o, c->output, &err)) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	if (!report_run(o.f, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
+		outfile_abort(&o);
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	if (!outfile_commit(&o, &err)) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	return PROF_EXIT_OK;
+}
+
+/*
+ * Piped or redirected: the report streams to stdout as it is made, so its
+ * size never sits in memory. Every report finds its errors (bad regexp, no
+ * match, bad sample index) before it prints, so an error still leaves no
+ * partial output; a write error is found at exit.
+ */
+static int report_to_stdout(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	if (!report_run(stdout, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	return PROF_EXIT_OK;
+}
+
+/* A terminal: binary reports go to a new profileNNN.EXT, text is made safe to show. */
+static int report_to_terminal(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
+	fclose(mem);
+	int rc = PROF_EXIT_OK;
+	if (!ok) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		rc = PROF_EXIT_BAD_INPUT;
+	} else if (report_binary_ext(c->report)) {
+		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
+		char name[64];
+		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
+			fprintf(stderr, "Generating report in %s\n", name);
+		} else {
+			fprintf(stderr, "prof: %s\n", err.msg);
+			rc = PROF_EXIT_BAD_INPUT;
+		}
+	} else if (!term_write_safe(stdout, buf, len)) {
+		rc = PROF_EXIT_BAD_INPUT;
+	}
+	free(buf);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -438,8 +506,6 @@ static int run(cli *c)
 		return usage_error("no profile given");
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
-	/* Binary data on a terminal helps nobody; pprof diverts it to a temp file, prof asks. */
-	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)
 		return PROF_EXIT_BAD_INPUT;
@@ -454,39 +520,10 @@ static int run(cli *c)
 	}
 	/* Colour only for a terminal, and never when NO_COLOR is set. */
 	c->ro.color = !c->output && isatty(1) && !getenv("NO_COLOR");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem) {
-		prof_profile_free(p);
-		fprintf(stderr, "prof: %s\n", strerror(errno));
-		return PROF_EXIT_BAD_INPUT;
-	}
-	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
-	fclose(mem);
+	int rc = c->output ? report_to_file(c, p)
+	         : isatty(1) && (report_binary_ext(c->report) || !report_sanitizes(c->report)) ? report_to_terminal(c, p)
+	                                                                                        : report_to_stdout(c, p);
 	prof_profile_free(p);
-	int rc = PROF_EXIT_OK;
-	if (!ok) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
-		rc = PROF_EXIT_BAD_INPUT;
-	} else if (c->output) {
-		rc = write_atomically(c->output, buf, len);
-	} else if (report_binary_ext(c->report) && isatty(1)) {
-		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
-		char name[64];
-		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
-			fprintf(stderr, "Generating report in %s\n", name);
-		} else {
-			fprintf(stderr, "prof: %s\n", err.msg);
-			rc = PROF_EXIT_BAD_INPUT;
-		}
-	} else if (isatty(1) && !report_sanitizes(c->report)) {
-		if (!term_write_safe(stdout, buf, len))
-			rc = PROF_EXIT_BAD_INPUT;
-	} else if (fwrite(buf, 1, len, stdout) != len) {
-		rc = PROF_EXIT_BAD_INPUT;
-	}
-	free(buf);
 	return rc;
 }
 
