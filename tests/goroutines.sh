@@ -192,7 +192,7 @@ if [ -n "$last_leaked" ] && [ -n "$first_plain" ] && [ "$last_leaked" -lt "$firs
 	! grep -q 'LEAKED.*STUCK\|STUCK.*LEAKED' "$tmp/out" &&
 	[ "$(tail -n 1 "$tmp/out")" = "102 goroutines in 13 groups, 65 leaked" ]; then ok; else bad "go126: LEAKED first"; fi
 # States are the wait reasons alone: no "(leaked)", no labels.
-if ! grep -q '(leaked)\|labels:' "$tmp/out" &&
+if ! grep -q '(leaked)\|labels:{' "$tmp/out" &&
 	grep -q '^12 goroutines  \[chan receive (nil chan)\]  LEAKED$' "$tmp/out" &&
 	grep -q '^12 goroutines  \[sync.WaitGroup.Wait\]  LEAKED$' "$tmp/out" &&
 	grep -q '^8 goroutines  \[sync.Mutex.Lock\]$' "$tmp/out"; then ok; else bad "go126: states exact"; fi
@@ -217,6 +217,9 @@ if grep -q '^1 goroutine  \[select (durable)\]$' "$tmp/out" && grep -q '^1 gorou
 run "$n126/crash.txt"
 if [ "$rc" -eq 0 ] && grep -q '^1 goroutine  \[running\]$' "$tmp/out" && grep -q '\[GC sweep wait\]' "$tmp/out" &&
 	grep -q '^    main.crashWrite  ' "$tmp/out"; then ok; else bad "go126: crash log"; fi
+# A group shows its goroutines' labels, a value only when all agree.
+run "$n126/t3/goroutine.debug2.txt"
+if grep -A2 '^12 goroutines  \[chan receive\]  LEAKED$' "$tmp/out" | grep -q '^    labels: handler=/api/v1, tenant=(mixed)$'; then ok; else bad "go126: group labels"; fi
 # Hostile header labels: one line on stderr, exit 1.
 for h in 'labels:{"k": "v"' 'labels:{"k" "v"}' 'labels:{"k": "\q"}' 'labels:{"k": v}' 'labels:{"k": "v",}' 'labels:{"k": "v"x}' 'labels:{"k": "\u12"}'; do
 	printf 'goroutine 1 [chan receive %s]:\nmain.f()\n\t/x.go:1 +0x1\n' "$h" > "$tmp/bad.txt"

@@ -4,8 +4,8 @@
  * Goroutines with the same stack, state and creator form one group; the
  * largest group comes first. Each group shows its count, state, how long its
  * goroutines have been waiting, whether they can never wake up ("STUCK
- * FOREVER", a guess from the state), who started them and the stack, leaf
- * first. Goroutines the runtime itself found leaked (Go 1.26's "(leaked)",
+ * FOREVER", a guess from the state), who started them, their own labels
+ * and the stack, leaf first. Goroutines the runtime itself found leaked (Go 1.26's "(leaked)",
  * the label leaked=true, or every goroutine of a goroutineleak profile) are
  * its verdict, not a guess: their groups come before all others, marked
  * LEAKED.
@@ -460,6 +460,48 @@ static bool key_is(const prof_profile *p, prof_strid key, const char *name)
 	return strcmp(prof_str(p, key), name) == 0;
 }
 
+/* The string value of key in sample i, 0 when it has none. */
+static prof_strid sample_label(const prof_profile *p, uint32_t i, prof_strid key)
+{
+	const prof_sample *s = &p->samples[i];
+	for (uint32_t j = 0; j < s->nlabel; j++)
+		if (p->labels[s->label_off + j].key == key && p->labels[s->label_off + j].str)
+			return p->labels[s->label_off + j].str;
+	return 0;
+}
+
+/*
+ * "    labels: handler=/api/v1, tenant=(3 values)": the goroutines' own labels
+ * (pprof.Do; in dumps under GODEBUG=tracebacklabels=1), those of the group's
+ * first member, with the value when every member has it alike.
+ */
+static void print_labels(FILE *out, const gctx *g, const group *gr)
+{
+	const prof_profile *p = g->p;
+	uint32_t first = g->gs[gr->first].sample;
+	const prof_sample *s = &p->samples[first];
+	bool any = false;
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		const prof_label *l = &p->labels[s->label_off + j];
+		if (!l->str || key_is(p, l->key, "state") || key_is(p, l->key, "created_by") ||
+		    key_is(p, l->key, "leaked"))
+			continue;
+		size_t other = 0;
+		for (size_t m = 1; m < gr->n; m++)
+			other += sample_label(p, g->gs[gr->first + m].sample, l->key) != l->str;
+		fputs(any ? ", " : "    labels: ", out);
+		any = true;
+		put_clean(out, prof_str(p, l->key));
+		fputc('=', out);
+		if (other)
+			fputs("(mixed)", out);
+		else
+			put_clean(out, prof_str(p, l->str));
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 bool report_goroutines_rctx(FILE *out, rctx *r)
 {
 	prof_profile *p = r->p;
@@ -597,6 +639,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 		if (nshown > 0)
 			fputc('\n', out);
 		print_header(out, gr, prof_str(p, rep->created), o->color);
+		print_labels(out, &g, gr);
 		print_stack(out, p, stack, o->similar ? &alt : NULL, o->color);
 		shown += gr->count;
 		nshown++;
