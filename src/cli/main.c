@@ -230,8 +230,13 @@ static prof_profile *load_all(const char **files, int n)
 		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
 		return NULL;
 	}
+	if (err.note[0])
+		fprintf(stderr, "prof: %s: %s\n", files[0], err.note);
 	for (int i = 1; i < n; i++) {
+		err.note[0] = '\0';
 		prof_profile *q = prof_load_file(files[i], &err);
+		if (q && err.note[0])
+			fprintf(stderr, "prof: %s: %s\n", files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
 		prof_profile_free(q);
 		if (!ok) {
