@@ -182,6 +182,8 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		dst->period = src->period;
 	if (!dst->default_sample_type)
 		dst->default_sample_type = c.str[src->default_sample_type];
+	if (!dst->doc_url)
+		dst->doc_url = c.str[src->doc_url]; /* the first profile that has one */
 	for (size_t i = 0; i < src->ncomment; i++) {
 		prof_strid s = c.str[src->comments[i]];
 		bool seen = false;
