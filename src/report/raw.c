@@ -44,7 +44,7 @@ typedef struct rfunc {
 
 typedef struct rline {
 	uint32_t fn;
-	int64_t line;
+	int64_t line, column;
 } rline;
 
 typedef struct rloc {
@@ -183,7 +183,7 @@ static void rprof_from_model(rprof *r, const prof_profile *p)
 	r->nline = p->nline;
 	r->lines = xcalloc(r->nline + 1, sizeof *r->lines);
 	for (size_t i = 0; i < p->nline; i++)
-		r->lines[i] = (rline){.fn = p->lines[i].function, .line = p->lines[i].line};
+		r->lines[i] = (rline){.fn = p->lines[i].function, .line = p->lines[i].line, .column = p->lines[i].column};
 	for (size_t i = 0; i < p->nlocation; i++) {
 		const prof_location *l = &p->locations[i];
 		r->locs[i] = (rloc){.address = l->address, .map = fake ? 0 : l->mapping, .folded = l->is_folded,
@@ -314,7 +314,8 @@ static bool loc_same(const rprof *d, const rloc *a, const rloc *b)
 		if (x->fn != y->fn || x->line != y->line)
 			return false;
 	}
-	return true;
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return a->nline == 0 || d->lines[a->line_off + a->nline - 1].column == d->lines[b->line_off + a->nline - 1].column;
 }
 
 static uint32_t map_location(merger *mg, uint32_t si)
@@ -331,7 +332,7 @@ static uint32_t map_location(merger *mg, uint32_t si)
 	GROW(d->lines, d->capline, d->nline + s->nline);
 	for (uint32_t k = 0; k < s->nline; k++) {
 		const rline *ln = &mg->src->lines[s->line_off + k];
-		d->lines[d->nline + k] = (rline){.fn = map_function(mg, ln->fn), .line = ln->line};
+		d->lines[d->nline + k] = (rline){.fn = map_function(mg, ln->fn), .line = ln->line, .column = ln->column};
 	}
 	d->nline += s->nline;
 	uint64_t h = mix(mix(mix(3, loc_key_addr(d, &l)), m), l.folded);

@@ -136,7 +136,8 @@ static bool location_eq(const void *arg, uint32_t i)
 		if (la->function != lb->function || la->line != lb->line)
 			return false;
 	}
-	return true;
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return a->nline == 0 || c->probe_lines[a->nline - 1].column == p->lines[b->line_off + a->nline - 1].column;
 }
 
 static bool same_types(const prof_profile *a, const prof_profile *b)
