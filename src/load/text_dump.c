@@ -303,11 +303,5 @@ prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err)
 		prof_profile_free(p);
 		return NULL;
 	}
-	/*
-	 * One sample per distinct stack and labels, as the runtime's debug=1
-	 * groups goroutines. The dump is still one input, not a merge of several.
-	 */
-	prof_compact_samples(p);
-	p->compacted = false;
 	return p;
 }
