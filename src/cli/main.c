@@ -221,7 +221,11 @@ static int write_atomically(const char *path, const char *data, size_t len)
 	return PROF_EXIT_BAD_INPUT;
 }
 
-/* Loads and merges files (several of one kind are merged, as pprof does); NULL after a message. */
+/*
+ * Loads files; several (of one kind) are merged, as pprof merges them:
+ * equal samples summed, zero ones dropped. One file stays as recorded
+ * (pprof skips the merge for a single profile). NULL after a message.
+ */
 static prof_profile *load_all(const char **files, int n)
 {
 	prof_err err = {0};
@@ -245,6 +249,8 @@ static prof_profile *load_all(const char **files, int n)
 			return NULL;
 		}
 	}
+	if (n > 1)
+		prof_compact_samples(p);
 	return p;
 }
 

@@ -614,7 +614,7 @@ void lg_emit(lg_builder *b)
 		*ps = (prof_sample){.stack = prof_stack_intern(p, &six, st, s->n), .label_off = (uint32_t)p->nlabel};
 		memcpy(p->values + i * nv, s->v, nv * sizeof *s->v);
 		if (b->bytes_label) {
-			p->labels[p->nlabel++] = (prof_label){.key = bytes, .num = s->bytes};
+			p->labels[p->nlabel++] = (prof_label){.key = bytes, .num = s->bytes, .num_set = true};
 			ps->nlabel = 1;
 		}
 	}

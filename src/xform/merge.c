@@ -83,7 +83,8 @@ static bool location_eq(const void *arg, uint32_t i)
 		if (la->function != lb->function || la->line != lb->line)
 			return false;
 	}
-	return true;
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return a->nline == 0 || c->probe_lines[a->nline - 1].column == p->lines[b->line_off + a->nline - 1].column;
 }
 
 /*
@@ -171,6 +172,8 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		dst->period = src->period;
 	if (!dst->default_sample_type)
 		dst->default_sample_type = c.str[src->default_sample_type];
+	if (!dst->doc_url)
+		dst->doc_url = c.str[src->doc_url]; /* the first profile that has one */
 	for (size_t i = 0; i < src->ncomment; i++) {
 		prof_strid s = c.str[src->comments[i]];
 		bool seen = false;
