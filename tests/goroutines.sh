@@ -113,8 +113,8 @@ if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = "0 goroutines in 0 groups (77 more
 run "$gold/in/similar.debug2.txt"
 plain=$(tail -n 1 "$tmp/out")
 run -similar "$gold/in/similar.debug2.txt"
-if [ "$plain" = "8 goroutines in 6 groups, 1 stuck forever" ] &&
-	[ "$(tail -n 1 "$tmp/out")" = "8 goroutines in 5 groups, 1 stuck forever" ] &&
+if [ "$plain" = "8 goroutines in 6 groups, 1 leaked" ] &&
+	[ "$(tail -n 1 "$tmp/out")" = "8 goroutines in 5 groups, 1 leaked" ] &&
 	grep -q '^4 goroutines  \[chan send\]  waiting up to 75 minutes$' "$tmp/out" &&
 	grep -q '^    main.produce  /src/app/pipe.go:31,35$' "$tmp/out"; then ok; else bad "-similar"; fi
 # ... but never across states (goroutine 11 is in chan receive on the same function).
@@ -154,12 +154,14 @@ done
 # On a terminal (script(1) gives one): colour, and NO_COLOR turns it off.
 if command -v script > /dev/null 2>&1 && script -qec true /dev/null > /dev/null 2>&1; then
 	script -qec "'$prof' goroutines '$gold/in/similar.debug2.txt'" /dev/null > "$tmp/tty" 2>&1 < /dev/null
-	if grep -q "${esc}\[1;31mSTUCK FOREVER${esc}\[0m" "$tmp/tty" &&
+	if grep -q "${esc}\[1;35mLEAKED${esc}\[0m" "$tmp/tty" &&
 		grep -q "^    ${esc}\[1mexample.com/app/internal/jobs.(\*Pool).run  " "$tmp/tty" &&
 		grep -q "^    ${esc}\[1mmain.produce  " "$tmp/tty" &&
 		grep -q "created by ${esc}\[1mmain.main${esc}\[0m" "$tmp/tty"; then
 		ok
-	else bad "colour on a terminal: stuck red, application bold"; fi
+	else bad "colour on a terminal: leaked magenta, application bold"; fi
+	script -qec "'$prof' goroutines '$t3'" /dev/null > "$tmp/tty" 2>&1 < /dev/null
+	if grep -q "${esc}\[1;31mSTUCK FOREVER${esc}\[0m" "$tmp/tty"; then ok; else bad "colour on a terminal: stuck red"; fi
 	script -qec "'$prof' goroutines '$gold/in/evil.debug2.txt'" /dev/null > "$tmp/tty" 2>&1 < /dev/null
 	if grep -q "^    ${esc}\[2minternal/poll.runtime_pollWait " "$tmp/tty" &&
 		grep -q "created by ${esc}\[2mnet/http.(\*Server).Serve${esc}\[0m" "$tmp/tty" &&
@@ -172,5 +174,63 @@ if command -v script > /dev/null 2>&1 && script -qec true /dev/null > /dev/null 
 else
 	echo "skip: no script(1), colour on a terminal not tested"
 fi
+
+
+# Go 1.26 (fixtures/leaky126, fixtures/gen/leaky126): the runtime's own leak
+# verdict, header labels, synctest bubbles, deep stacks, GOTRACEBACK=system.
+n126=fixtures/leaky126/normal
+golden go126-t3 "$n126/t3/goroutine.debug2.txt"
+golden go126-leak-pb "$n126/t3/goroutineleak.pb.gz"
+golden go126-leak-debug1 "$n126/t3/goroutineleak.debug1.txt"
+golden go126-bubble "$n126/bubble.debug2.txt"
+golden go126-crash "$n126/crash.txt"
+# LEAKED groups first, before every unproven one; never also STUCK FOREVER.
+run "$n126/t3/goroutine.debug2.txt"
+first_plain=$(grep -n '^[0-9]* goroutines\{0,1\}  ' "$tmp/out" | grep -v LEAKED | head -n 1 | cut -d: -f1)
+last_leaked=$(grep -n '^[0-9]* goroutines\{0,1\}  .*  LEAKED$' "$tmp/out" | tail -n 1 | cut -d: -f1)
+if [ -n "$last_leaked" ] && [ -n "$first_plain" ] && [ "$last_leaked" -lt "$first_plain" ] &&
+	! grep -q 'LEAKED.*STUCK\|STUCK.*LEAKED' "$tmp/out" &&
+	[ "$(tail -n 1 "$tmp/out")" = "102 goroutines in 13 groups, 65 leaked" ]; then ok; else bad "go126: LEAKED first"; fi
+# States are the wait reasons alone: no "(leaked)", no labels.
+if ! grep -q '(leaked)\|labels:{' "$tmp/out" &&
+	grep -q '^12 goroutines  \[chan receive (nil chan)\]  LEAKED$' "$tmp/out" &&
+	grep -q '^12 goroutines  \[sync.WaitGroup.Wait\]  LEAKED$' "$tmp/out" &&
+	grep -q '^8 goroutines  \[sync.Mutex.Lock\]$' "$tmp/out"; then ok; else bad "go126: states exact"; fi
+# Header labels are sample labels, unescaped as printquoted escaped them.
+check go126-tags 0 "$prof" -tags "$n126/t3/goroutine.debug2.txt"
+if grep -q '^ handler: Total 12.0$' "$tmp/out" && grep -q '12.0 (  100%): /api/v1$' "$tmp/out" &&
+	grep -q '^ leaked: Total 65.0$' "$tmp/out" && ! grep -q 'labels:' "$tmp/out" &&
+	check go126-raw 0 "$prof" -raw "$n126/t3/goroutine.debug2.txt" &&
+	grep -q "tenant:\[t\"0\"$(printf '\t')q\\\\é\]" "$tmp/out"; then ok; else bad "go126: header labels"; fi
+# Every goroutine of a goroutineleak profile is leaked.
+run "$n126/t3/goroutineleak.pb.gz"
+if [ "$rc" -eq 0 ] && [ "$(tail -n 1 "$tmp/out")" = "65 goroutines in 7 groups, 65 leaked" ]; then ok; else bad "go126: goroutineleak profile"; fi
+# The deep stack keeps the frames on both sides of "...51 frames elided...".
+check go126-deep 0 "$prof" -traces -focus=leakDeep "$n126/t3/goroutine.debug2.txt"
+if [ "$(grep -c 'main.leakDeep$' "$tmp/out")" -eq 100 ]; then ok; else bad "go126: elided frames"; fi
+# synctest bubbles: the state keeps "(durable)", the bubble is a label.
+run "$n126/bubble.debug2.txt"
+if grep -q '^1 goroutine  \[select (durable)\]$' "$tmp/out" && grep -q '^1 goroutine  \[sync.WaitGroup.Wait (durable)\]$' "$tmp/out" &&
+	check go126-bubble-tags 0 "$prof" -tags "$n126/bubble.debug2.txt" &&
+	grep -q '^ synctest_bubble: Total 6.0$' "$tmp/out"; then ok; else bad "go126: synctest bubble"; fi
+# GOTRACEBACK=system: "gp=... m=... mp=..." headers, runtime goroutines too.
+run "$n126/crash.txt"
+if [ "$rc" -eq 0 ] && grep -q '^1 goroutine  \[running\]$' "$tmp/out" && grep -q '\[GC sweep wait\]' "$tmp/out" &&
+	grep -q '^    main.crashWrite  ' "$tmp/out"; then ok; else bad "go126: crash log"; fi
+# A group shows its goroutines' labels, a value only when all agree.
+run "$n126/t3/goroutine.debug2.txt"
+if grep -A2 '^12 goroutines  \[chan receive\]  LEAKED$' "$tmp/out" | grep -q '^    labels: handler=/api/v1, tenant=(mixed)$'; then ok; else bad "go126: group labels"; fi
+# Hostile header labels: one line on stderr, exit 1.
+for h in 'labels:{"k": "v"' 'labels:{"k" "v"}' 'labels:{"k": "\q"}' 'labels:{"k": v}' 'labels:{"k": "v",}' 'labels:{"k": "v"x}' 'labels:{"k": "\u12"}'; do
+	printf 'goroutine 1 [chan receive %s]:\nmain.f()\n\t/x.go:1 +0x1\n' "$h" > "$tmp/bad.txt"
+	run "$tmp/bad.txt"
+	if [ "$rc" -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ]; then ok; else bad "go126: bad labels $h: exit $rc"; fi
+done
+printf 'goroutine 1 [chan receive, synctest bubble 99999999999999999999999]:\nmain.f()\n\t/x.go:1 +0x1\n' > "$tmp/bad.txt"
+run "$tmp/bad.txt"
+if [ "$rc" -eq 1 ] && grep -q 'out of range' "$tmp/err"; then ok; else bad "go126: bubble out of range"; fi
+printf 'goroutine 1 [chan receive (leaked) (scan), synctest bubble 2 labels:{}]:\nmain.f()\n\t/x.go:1 +0x1\n' > "$tmp/ok.txt"
+run "$tmp/ok.txt"
+if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$tmp/out")" = "1 goroutine  [chan receive]  LEAKED" ]; then ok; else bad "go126: (leaked) (scan), empty labels"; fi
 
 suite_end

@@ -70,10 +70,11 @@ for f in fixtures/leaky/normal/t[123]/*.pb.gz fixtures/leaky/trimpath/t[123]/*.p
 	fi
 	# (an empty field is a space: read would merge two tabs)
 	printf '%s\t \t%s\t-top\t%s\n' "$n" "$f" "$expect" >> "$tmp/cases"
-	# drop_frames can make two samples' stacks equal: they stay apart in the
-	# original (pprof merges samples before it prunes), not once written.
+	# A heap block of 0 bytes in a text profile has the numeric label
+	# bytes=0, which protobuf cannot hold: it reads back as no label (in
+	# pprof too), so only go's reading of the round trip is compared.
 	texp=ref:
-	case $f in *dropkeep*) texp=pprof ;; esac
+	case $f in *heap.debug1.txt | *allocs.debug1.txt) texp=pprof ;; esac
 	printf '%s-traces\t \t%s\t-traces\t%s\n' "$n" "$f" "$texp" >> "$tmp/cases"
 done
 
@@ -145,8 +146,8 @@ divide_by-quarter	-divide_by=0.25	$g3	-traces	ref:-divide_by=0.25
 divide_by-3	-divide_by=3	$g3	-top	pprof
 divide_by-1024	-divide_by=1024	$h3	-top	pprof
 divide_by-negative	-divide_by=-2	$h3	-top	ref:
-noinlines	-noinlines	fixtures/edge/inline.pb.gz	-top	golden:top/edge_inline.txt
-noinlines-cpu	-noinlines -lines	$cpu	-top	golden:top/leaky_normal_cpu.txt
+noinlines	-noinlines	fixtures/edge/inline.pb.gz	-top	ref:-noinlines
+noinlines-cpu	-noinlines -lines	$cpu	-top	ref:-noinlines
 sample_index-all	-sample_index=0	$h3	-top	golden:top/leaky_normal_t3_heap.txt
 sample_index-0	-inuse_objects	$h3	-top -sample_index=0	golden:top/leaky_normal_t3_heap--sample_index_0.txt
 sample_index-2	 	$h3	-top -sample_index=2	golden:top/leaky_normal_t3_heap--sample_index_2.txt

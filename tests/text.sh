@@ -56,7 +56,7 @@ for build in normal trimpath; do
 done
 
 # A debug=2 dump has as many goroutines as the debug=1 header counts.
-for f in fixtures/leaky/*/*/goroutine.debug2.txt; do
+for f in fixtures/leaky/*/*/goroutine.debug2.txt fixtures/leaky126/*/*/goroutine.debug2.txt; do
 	d=$(dirname "$f")
 	want=$(sed -n '1s/^goroutine profile: total \([0-9]*\)$/\1/p' "$d/goroutine.debug1.txt")
 	got=$("$prof" -top -nodecount=1 "$f" 2> /dev/null | sed -n 's/.* of \([0-9]*\) total$/\1/p')
@@ -97,7 +97,8 @@ done < "$gold/pprof-totals.txt"
 
 # prof's own reading of every text fixture.
 for f in fixtures/leaky/normal/*/*.debug1.txt fixtures/leaky/trimpath/same/*.debug1.txt \
-	fixtures/leaky/normal/t3/goroutine.debug2.txt fixtures/text/*.txt; do
+	fixtures/leaky/normal/t3/goroutine.debug2.txt fixtures/text/*.txt \
+	fixtures/leaky126/normal/t3/*.txt fixtures/leaky126/normal/*.txt; do
 	name=$(echo "$f" | sed -e 's|^fixtures/||' -e 's|/|_|g' -e 's|\.txt$||')
 	for report in top traces; do
 		rc=0
@@ -114,6 +115,15 @@ for f in fixtures/leaky/normal/*/*.debug1.txt fixtures/leaky/trimpath/same/*.deb
 			diff "$gold/$name--$report.txt" "$tmp/out" | head -n 10 | sed 's/^/  /'
 		fi
 	done
+done
+
+# Go 1.23+ keeps 128 frames of a stack in debug=1 too: the deep recursion of
+# fixtures/gen/leaky126 reads the same from its debug=1 and its pb.gz.
+d126=fixtures/leaky126/normal/t3
+for k in goroutine goroutineleak; do
+	a=$("$prof" -traces -focus=leakDeep "$d126/$k.debug1.txt" 2> /dev/null | grep -c 'main.leakDeep$')
+	b=$("$prof" -traces -focus=leakDeep "$d126/$k.pb.gz" 2> /dev/null | grep -c 'main.leakDeep$')
+	if [ "$a" -ge 120 ] && [ "$a" = "$b" ]; then ok; else bad "$k: deep stack: $a frames in debug=1, $b in pb.gz"; fi
 done
 
 suite_end

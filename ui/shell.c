@@ -43,7 +43,8 @@ static const field fields[] = {
 	{"drop_negative", T_BOOL, "false", {0}, "Ignore negative differences"},
 	{"edgefraction", T_FLOAT, "0.001", {0}, "Hide edges below <f>*total"},
 	{"focus", T_STRING, "", {0}, "Restricts to samples going through a node matching regexp"},
-	{"granularity", T_STRING, "functions", {"functions", "filefunctions", "files", "lines", "addresses"},
+	/* "" is pprof's unset: functions, or what the report forces (list: lines). */
+	{"granularity", T_STRING, "", {"functions", "filefunctions", "files", "lines", "addresses"},
 	 "Aggregation level: functions, filefunctions, files, lines or addresses"},
 	{"hide", T_STRING, "", {0}, "Skips nodes matching regexp"},
 	{"ignore", T_STRING, "", {0}, "Skips paths going through any nodes matching regexp"},
@@ -297,6 +298,8 @@ static void print_options(const shell *s)
 		} else if (!*v) {
 			v = "\"\"";
 		}
+		if (strcmp(f->name, "granularity") == 0 && !*v)
+			v = "(default)";
 		snprintf(vbuf, sizeof vbuf, "%s", v);
 		size_t len = strlen(f->name) + strlen(vbuf) + strlen(comment) + 64;
 		lines[i] = xmalloc(len);

@@ -165,16 +165,20 @@ static const struct {
 	          "  +3 grew at every step, +2 x share of steps it grew,\n"
 	          "  +2 x its growth relative to the fastest-growing stack,\n"
 	          "  +1 x goroutine age (longest wait / 60 min, at most 1; debug=2 dumps),\n"
-	          "  +2 stuck forever (nil channel, select {}, leaked),\n"
+	          "  +2 stuck forever (nil channel, select {}),\n"
 	          "  -4 fell back below its peak (freed memory is not a leak).\n"
+	          "Goroutines the runtime proved leaked (Go 1.26: \"(leaked)\" in a dump, or a\n"
+	          "goroutineleak profile) come first, marked LEAKED, whatever their score.\n"
 	          "With goroutine and heap snapshots both given, functions growing in both\n"
 	          "are listed.\n"},
 	{"goroutines", "goroutines: goroutines grouped by stack and state, largest group first.\n"
 	               "\n"
 	               "usage: prof goroutines [flags] FILE   (a debug=2 dump, or a goroutine profile)\n"
 	               "\n"
-	               "Shows count, state, wait times, creator and stack; flags goroutines\n"
-	               "that can never run again (nil channel, select {}, leaked).\n"
+	               "Shows count, state, wait times, creator and stack. Groups the runtime\n"
+	               "proved leaked (Go 1.26's \"(leaked)\", a goroutineleak profile) come\n"
+	               "first, marked LEAKED; STUCK FOREVER guesses from the state that a\n"
+	               "goroutine can never run again (nil channel, select {}).\n"
 	               "  -similar        merge groups that differ only in line numbers\n"
 	               "  -state=REGEX    only goroutines in matching states\n"
 	               "  -min=N          only groups of at least N goroutines\n"
@@ -217,7 +221,11 @@ static int write_atomically(const char *path, const char *data, size_t len)
 	return PROF_EXIT_BAD_INPUT;
 }
 
-/* Loads and merges files (several of one kind are merged, as pprof does); NULL after a message. */
+/*
+ * Loads files; several (of one kind) are merged, as pprof merges them:
+ * equal samples summed, zero ones dropped. One file stays as recorded
+ * (pprof skips the merge for a single profile). NULL after a message.
+ */
 static prof_profile *load_all(const char **files, int n)
 {
 	prof_err err = {0};
@@ -226,8 +234,13 @@ static prof_profile *load_all(const char **files, int n)
 		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
 		return NULL;
 	}
+	if (err.note[0])
+		fprintf(stderr, "prof: %s: %s\n", files[0], err.note);
 	for (int i = 1; i < n; i++) {
+		err.note[0] = '\0';
 		prof_profile *q = prof_load_file(files[i], &err);
+		if (q && err.note[0])
+			fprintf(stderr, "prof: %s: %s\n", files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
 		prof_profile_free(q);
 		if (!ok) {
@@ -236,6 +249,8 @@ static prof_profile *load_all(const char **files, int n)
 			return NULL;
 		}
 	}
+	if (n > 1)
+		prof_compact_samples(p);
 	return p;
 }
 
@@ -426,6 +441,74 @@ static int run_trend(cli *c)
 	return rc;
 }
 
+/* -output: the report streams into a temporary file, renamed over FILE only when whole. */
+static int report_to_file(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	outfile o;
+	if (!outfile_open(&o, c->output, &err)) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	if (!report_run(o.f, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
+		outfile_abort(&o);
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	if (!outfile_commit(&o, &err)) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	return PROF_EXIT_OK;
+}
+
+/*
+ * Piped or redirected: the report streams to stdout as it is made, so its
+ * size never sits in memory. Every report finds its errors (bad regexp, no
+ * match, bad sample index) before it prints, so an error still leaves no
+ * partial output; a write error is found at exit.
+ */
+static int report_to_stdout(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	if (!report_run(stdout, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		return PROF_EXIT_BAD_INPUT;
+	}
+	return PROF_EXIT_OK;
+}
+
+/* A terminal: binary reports go to a new profileNNN.EXT, text is made safe to show. */
+static int report_to_terminal(cli *c, prof_profile *p)
+{
+	prof_err err = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
+	fclose(mem);
+	int rc = PROF_EXIT_OK;
+	if (!ok) {
+		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		rc = PROF_EXIT_BAD_INPUT;
+	} else if (report_binary_ext(c->report)) {
+		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
+		char name[64];
+		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
+			fprintf(stderr, "Generating report in %s\n", name);
+		} else {
+			fprintf(stderr, "prof: %s\n", err.msg);
+			rc = PROF_EXIT_BAD_INPUT;
+		}
+	} else if (!term_write_safe(stdout, buf, len)) {
+		rc = PROF_EXIT_BAD_INPUT;
+	}
+	free(buf);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -438,8 +521,6 @@ static int run(cli *c)
 		return usage_error("no profile given");
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
-	/* Binary data on a terminal helps nobody; pprof diverts it to a temp file, prof asks. */
-	prof_err err = {0};
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)
 		return PROF_EXIT_BAD_INPUT;
@@ -454,39 +535,10 @@ static int run(cli *c)
 	}
 	/* Colour only for a terminal, and never when NO_COLOR is set. */
 	c->ro.color = !c->output && isatty(1) && !getenv("NO_COLOR");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem) {
-		prof_profile_free(p);
-		fprintf(stderr, "prof: %s\n", strerror(errno));
-		return PROF_EXIT_BAD_INPUT;
-	}
-	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
-	fclose(mem);
+	int rc = c->output ? report_to_file(c, p)
+	         : isatty(1) && (report_binary_ext(c->report) || !report_sanitizes(c->report)) ? report_to_terminal(c, p)
+	                                                                                        : report_to_stdout(c, p);
 	prof_profile_free(p);
-	int rc = PROF_EXIT_OK;
-	if (!ok) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
-		rc = PROF_EXIT_BAD_INPUT;
-	} else if (c->output) {
-		rc = write_atomically(c->output, buf, len);
-	} else if (report_binary_ext(c->report) && isatty(1)) {
-		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
-		char name[64];
-		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
-			fprintf(stderr, "Generating report in %s\n", name);
-		} else {
-			fprintf(stderr, "prof: %s\n", err.msg);
-			rc = PROF_EXIT_BAD_INPUT;
-		}
-	} else if (isatty(1) && !report_sanitizes(c->report)) {
-		if (!term_write_safe(stdout, buf, len))
-			rc = PROF_EXIT_BAD_INPUT;
-	} else if (fwrite(buf, 1, len, stdout) != len) {
-		rc = PROF_EXIT_BAD_INPUT;
-	}
-	free(buf);
 	return rc;
 }
 

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "model/profile.h"
+#include "util/hashtab.h"
 #include "util/err.h"
 
 /* Whether d[0..n) (uncompressed) is one of the formats above. */
@@ -164,11 +165,7 @@ typedef struct lg_builder {
 	int64_t sums[4]; /* per value: sum of |values|, kept below 2^63 */
 	lg_loc *locs;
 	size_t nloc, loccap;
-	struct lg_slot {
-		uint64_t key;
-		uint32_t val; /* location + 1; 0 empty */
-	} *slots;
-	size_t nslots;
+	hashtab locindex; /* over locs, by address */
 	uint32_t *stk;
 	size_t nstk, stkcap;
 	lg_sample *samples;

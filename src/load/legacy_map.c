@@ -31,7 +31,7 @@ void lg_init(lg_builder *b, prof_profile *p, prof_err *err, size_t nvalue)
 void lg_free(lg_builder *b)
 {
 	free(b->locs);
-	free(b->slots);
+	hashtab_free(&b->locindex);
 	free(b->stk);
 	free(b->samples);
 	free(b->funcs);
@@ -39,49 +39,34 @@ void lg_free(lg_builder *b)
 	free(b->order);
 }
 
-static size_t slot_of(uint64_t key, size_t nslots)
+typedef struct addr_key {
+	const lg_builder *b;
+	uint64_t addr;
+} addr_key;
+
+static bool addr_eq(const void *ctx, uint32_t i)
 {
-	uint64_t h = key * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h ^ (h >> 29)) & (nslots - 1);
+	const addr_key *k = ctx;
+	return k->b->locs[i].addr == k->addr;
 }
 
 uint32_t lg_location(lg_builder *b, uint64_t addr)
 {
-	if ((b->nloc + 1) * 2 > b->nslots) {
-		size_t nslots = b->nslots ? b->nslots * 2 : 256;
-		struct lg_slot *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t i = 0; i < b->nslots; i++) {
-			if (!b->slots[i].val)
-				continue;
-			size_t j = slot_of(b->slots[i].key, nslots);
-			while (slots[j].val)
-				j = (j + 1) & (nslots - 1);
-			slots[j] = b->slots[i];
-		}
-		free(b->slots);
-		b->slots = slots;
-		b->nslots = nslots;
-	}
-	size_t j = slot_of(addr, b->nslots);
-	for (; b->slots[j].val; j = (j + 1) & (b->nslots - 1))
-		if (b->slots[j].key == addr)
-			return b->slots[j].val - 1;
 	if (b->nloc >= UINT32_MAX - 2)
 		prof_oom();
-	GROW(b->locs, b->loccap, b->nloc + 1);
-	b->locs[b->nloc] = (lg_loc){.addr = addr, .map = PROF_NONE, .func = PROF_NONE};
-	b->slots[j] = (struct lg_slot){addr, (uint32_t)b->nloc + 1};
-	return (uint32_t)b->nloc++;
+	addr_key k = {b, addr};
+	uint32_t i = hashtab_intern(&b->locindex, addr, (uint32_t)b->nloc, addr_eq, &k);
+	if (i == b->nloc) {
+		GROW(b->locs, b->loccap, b->nloc + 1);
+		b->locs[b->nloc++] = (lg_loc){.addr = addr, .map = PROF_NONE, .func = PROF_NONE};
+	}
+	return i;
 }
 
 uint32_t lg_find_location(const lg_builder *b, uint64_t addr)
 {
-	if (b->nslots == 0)
-		return PROF_NONE;
-	for (size_t j = slot_of(addr, b->nslots); b->slots[j].val; j = (j + 1) & (b->nslots - 1))
-		if (b->slots[j].key == addr)
-			return b->slots[j].val - 1;
-	return PROF_NONE;
+	addr_key k = {b, addr};
+	return hashtab_find(&b->locindex, addr, addr_eq, &k);
 }
 
 void lg_push(lg_builder *b, uint32_t loc)
@@ -525,29 +510,34 @@ void lg_remap(lg_builder *b)
 	}
 }
 
+typedef struct loc_key {
+	const lg_builder *b;
+	const lg_loc *l;
+} loc_key;
+
+/* pprof's key once addresses are gone: mapping, function and line. */
+static bool loc_key_eq(const void *ctx, uint32_t i)
+{
+	const loc_key *k = ctx;
+	const lg_loc *o = &k->b->locs[i];
+	return o->map == k->l->map && o->func == k->l->func && o->line == k->l->line;
+}
+
 void lg_drop_addresses(lg_builder *b)
 {
 	for (size_t i = 0; i < b->nloc; i++)
 		b->locs[i].addr = 0;
 	/* Locations now equal by pprof's key (mapping, address, lines) become one. */
 	uint32_t *canon = xmalloc((b->nloc + 1) * sizeof *canon);
-	size_t nslots = 16;
-	while (nslots < b->nloc * 2)
-		nslots *= 2;
-	uint32_t *slots = xcalloc(nslots, sizeof *slots); /* location + 1 */
+	hashtab t = {0};
+	hashtab_reserve(&t, b->nloc);
 	for (size_t i = 0; i < b->nloc; i++) {
 		const lg_loc *l = &b->locs[i];
 		uint64_t h = ((uint64_t)l->map * 0x9e3779b97f4a7c15ull ^ l->func) * 0xff51afd7ed558ccdull ^ (uint64_t)l->line;
-		size_t j = (size_t)(h ^ (h >> 31)) & (nslots - 1);
-		for (; slots[j]; j = (j + 1) & (nslots - 1)) {
-			const lg_loc *o = &b->locs[slots[j] - 1];
-			if (o->map == l->map && o->func == l->func && o->line == l->line)
-				break;
-		}
-		if (!slots[j])
-			slots[j] = (uint32_t)i + 1;
-		canon[i] = slots[j] - 1;
+		loc_key k = {b, l};
+		canon[i] = hashtab_intern(&t, h, (uint32_t)i, loc_key_eq, &k);
 	}
+	hashtab_free(&t);
 	for (size_t i = 0; i < b->nstk; i++)
 		b->stk[i] = canon[b->stk[i]];
 	/* The numbering follows first use again, now of the merged locations. */
@@ -556,7 +546,6 @@ void lg_drop_addresses(lg_builder *b)
 		if (canon[b->order[i]] == b->order[i])
 			b->order[w++] = b->order[i];
 	b->norder = w;
-	free(slots);
 	free(canon);
 }
 
@@ -625,7 +614,7 @@ void lg_emit(lg_builder *b)
 		*ps = (prof_sample){.stack = prof_stack_intern(p, &six, st, s->n), .label_off = (uint32_t)p->nlabel};
 		memcpy(p->values + i * nv, s->v, nv * sizeof *s->v);
 		if (b->bytes_label) {
-			p->labels[p->nlabel++] = (prof_label){.key = bytes, .num = s->bytes};
+			p->labels[p->nlabel++] = (prof_label){.key = bytes, .num = s->bytes, .num_set = true};
 			ps->nlabel = 1;
 		}
 	}

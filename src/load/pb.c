@@ -35,13 +35,14 @@ enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 enum {
 	F_SAMPLE_TYPE = 1, F_SAMPLE, F_MAPPING, F_LOCATION, F_FUNCTION, F_STRING_TABLE,
 	F_DROP_FRAMES, F_KEEP_FRAMES, F_TIME_NANOS, F_DURATION_NANOS, F_PERIOD_TYPE,
-	F_PERIOD, F_COMMENT, F_DEFAULT_SAMPLE_TYPE,
+	F_PERIOD, F_COMMENT, F_DEFAULT_SAMPLE_TYPE, F_DOC_URL,
+	F_LAST_KNOWN = F_DOC_URL,
 };
 
 static const char *const top_names[] = {
 	"", "sample_type", "sample", "mapping", "location", "function", "string_table", "drop_frames",
 	"keep_frames", "time_nanos", "duration_nanos", "period_type", "period", "comment",
-	"default_sample_type",
+	"default_sample_type", "doc_url",
 };
 
 static const char *const wire_names[] = {"varint", "64-bit", "length-delimited", "group start",
@@ -261,7 +262,7 @@ static int scan_field(decoder *dc, const uint8_t *d, size_t n, size_t base, size
 		break;
 	}
 	default: {
-		bool named = dc->top && f->num <= F_DEFAULT_SAMPLE_TYPE;
+		bool named = dc->top && f->num <= F_LAST_KNOWN;
 		prof_errf(dc->err, "byte %zu: field %u%s%s%s: invalid wire type %u", f->at, f->num,
 		          named ? " (" : "", named ? top_names[f->num] : "", named ? ")" : "", f->wt);
 		return -1;
@@ -314,7 +315,7 @@ static bool check_top_wire(decoder *dc, const field *f)
 		want = WT_VARINT;
 		break;
 	case F_DROP_FRAMES: case F_KEEP_FRAMES: case F_TIME_NANOS: case F_DURATION_NANOS:
-	case F_PERIOD: case F_DEFAULT_SAMPLE_TYPE:
+	case F_PERIOD: case F_DEFAULT_SAMPLE_TYPE: case F_DOC_URL:
 		want = WT_VARINT;
 		break;
 	default:
@@ -574,7 +575,7 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 	case F_SAMPLE:
 		return decode_sample(dc, f);
 	default:
-		if (f->num <= F_DEFAULT_SAMPLE_TYPE)
+		if (f->num <= F_LAST_KNOWN)
 			save_field(dc, start, len, f->at);
 		return true;
 	}
@@ -675,6 +676,8 @@ static bool header_field(decoder *dc, const field *f)
 		return get_str(dc, (int64_t)f->v, &p->keep_frames, "profile", "keep_frames");
 	case F_DEFAULT_SAMPLE_TYPE:
 		return get_str(dc, (int64_t)f->v, &p->default_sample_type, "profile", "default_sample_type");
+	case F_DOC_URL:
+		return get_str(dc, (int64_t)f->v, &p->doc_url, "profile", "doc_url");
 	case F_TIME_NANOS:
 		p->time_nanos = (int64_t)f->v;
 		return true;

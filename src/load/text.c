@@ -551,8 +551,7 @@ static bool parse_frame(parser *ps, const char *s, size_t n)
 	return true;
 }
 
-/* Go's strconv.Quote output back to bytes: s[0] is '"'; *used gets the length consumed. */
-static bool unquote(const char *s, const char *e, char *out, size_t *outn, size_t *used)
+bool text_unquote(const char *s, const char *e, char *out, size_t *outn, size_t *used)
 {
 	const char *p = s + 1;
 	size_t k = 0;
@@ -650,7 +649,7 @@ static bool parse_labels(parser *ps, const char *s, size_t n)
 			for (int i = 0; i < 2 && ok; i++) {
 				size_t outn, used;
 				skip_spaces(&p, e);
-				if (p == e || *p != '"' || !unquote(p, e, buf, &outn, &used)) {
+				if (p == e || *p != '"' || !text_unquote(p, e, buf, &outn, &used)) {
 					ok = prof_errf(ps->b.err, "line %zu: labels: expected a quoted %s at column %zu", ps->L.no,
 					               i ? "value" : "key", (size_t)(p - s) + 1);
 					break;

@@ -97,6 +97,13 @@ void text_comment(text_builder *b, const char *s, size_t n);
 /* Writes s[0..n) for an error message: quoted, at most 40 bytes, unprintable bytes as '?'. */
 const char *text_snip(char *buf, size_t cap, const char *s, size_t n);
 
+/*
+ * Go's strconv.Quote output (and the runtime's printquoted, a subset) back
+ * to bytes: s[0] is '"'; out has room for e - s bytes (unquoting never
+ * grows a string); *used gets the length consumed, quotes included.
+ */
+bool text_unquote(const char *s, const char *e, char *out, size_t *outn, size_t *used);
+
 /* The goroutine dump parser (text_dump.c). */
 prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err);
 /* Whether line[0..n) is a goroutine dump header "goroutine N [...]:". */

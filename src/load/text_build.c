@@ -199,7 +199,7 @@ void text_label_str(text_builder *b, prof_strid key, prof_strid val)
 
 void text_label_num(text_builder *b, prof_strid key, int64_t num, prof_strid unit)
 {
-	*new_label(b) = (prof_label){.key = key, .num = num, .num_unit = unit};
+	*new_label(b) = (prof_label){.key = key, .num = num, .num_unit = unit, .num_set = true};
 }
 
 bool text_sample(text_builder *b, const int64_t *values)

@@ -12,7 +12,9 @@
  * Each goroutine is one sample of count 1, leaf first, labelled with its
  * state, creator and wait time. A frame printed with "(...)" was inlined
  * into the next one: they share a location, as in the runtime's protobuf
- * profiles. Text around the goroutines (a panic message, registers, "exit
+ * profiles. Go 1.26 headers add labels ("leaked" when the GC proved the
+ * goroutine leaked, "synctest_bubble", and the goroutine's own labels under
+ * GODEBUG=tracebacklabels=1). Text around the goroutines (a panic message, registers, "exit
  * status 2") is skipped; a dump cut off mid-goroutine keeps what is there.
  */
 #include <stdlib.h>
@@ -44,7 +46,13 @@ typedef struct dump {
 	uint32_t *funcs;
 	int64_t *lines;
 	size_t keycap, funccap, linecap;
-	prof_strid k_state, k_created, k_wait, u_minutes;
+	bool leaked;        /* "(leaked)": the GC found it blocked for good */
+	int64_t bubble;     /* synctest bubble id, -1: none */
+	prof_strid *hl;     /* header labels: key, value pairs */
+	size_t nhl, hlcap;
+	char *sbuf;         /* the state without " (scan)" */
+	size_t sbufcap;
+	prof_strid k_state, k_created, k_wait, u_minutes, k_leaked, v_true, k_bubble;
 } dump;
 
 static bool next_line(dump *g, const char **s, size_t *len)
@@ -111,11 +119,103 @@ static bool finish(dump *g)
 		text_label_str(b, g->k_created, g->created_by);
 	if (g->minutes >= 0)
 		text_label_num(b, g->k_wait, g->minutes, g->u_minutes);
+	if (g->leaked)
+		text_label_str(b, g->k_leaked, g->v_true);
+	if (g->bubble >= 0)
+		text_label_num(b, g->k_bubble, g->bubble, 0);
+	for (size_t i = 0; i + 1 < g->nhl; i += 2)
+		text_label_str(b, g->hl[i], g->hl[i + 1]);
 	int64_t one = 1;
 	return text_sample(b, &one);
 }
 
-/* "goroutine 18 [semacquire, 12 minutes]:" (Go 1.23 may add " gp=... m=..." before the '['). */
+/* Strips suffix from s[0..*n) when it ends s; says whether it did. */
+static bool strip_suffix(const char *s, size_t *n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	if (*n < k || memcmp(s + *n - k, suffix, k) != 0)
+		return false;
+	*n -= k;
+	return true;
+}
+
+/* Parses a decimal number that is all of s[0..n); false when it is not one. */
+static bool whole_number(const char *s, size_t n, int64_t *out, bool *overflow)
+{
+	int64_t v = 0;
+	*overflow = false;
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (v > (INT64_MAX - 9) / 10) {
+			*overflow = true;
+			return false;
+		}
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * Go 1.26's header labels (GODEBUG=tracebacklabels=1): the bytes after
+ * " labels:" in s[0..n), {"k": "v", ...} quoted by the runtime's
+ * printquoted, become the goroutine's labels.
+ */
+static bool header_labels(dump *g, const char *s, size_t n)
+{
+	char snip[64];
+	const char *p = s, *e = s + n;
+	if (p == e || *p++ != '{' || e[-1] != '}')
+		return prof_errf(g->b.err, "line %zu: header labels must look like {\"key\": \"value\", ...}, found %s",
+		                 g->no, text_snip(snip, sizeof snip, s, n));
+	e--; /* the '}' */
+	char *buf = xmalloc(n + 1);
+	bool ok = true;
+	while (ok && p < e) {
+		prof_strid kv[2];
+		for (int i = 0; i < 2 && ok; i++) {
+			size_t outn, used;
+			if (*p != '"' || !text_unquote(p, e, buf, &outn, &used)) {
+				ok = prof_errf(g->b.err, "line %zu: header labels: expected a quoted %s at %s", g->no,
+				               i ? "value" : "key", text_snip(snip, sizeof snip, p, (size_t)(e - p)));
+				break;
+			}
+			kv[i] = text_intern(&g->b, buf, outn);
+			p += used;
+			if (i == 0 && !(e - p >= 2 && p[0] == ':' && p[1] == ' ')) {
+				ok = prof_errf(g->b.err, "line %zu: header labels: expected \": \" after a key", g->no);
+				break;
+			}
+			if (i == 0)
+				p += 2;
+		}
+		if (!ok)
+			break;
+		GROW(g->hl, g->hlcap, g->nhl + 2);
+		g->hl[g->nhl++] = kv[0];
+		g->hl[g->nhl++] = kv[1];
+		if (p == e)
+			break;
+		if (e - p >= 3 && p[0] == ',' && p[1] == ' ')
+			p += 2;
+		else
+			ok = prof_errf(g->b.err, "line %zu: header labels: expected \", \" or '}' at %s", g->no,
+			               text_snip(snip, sizeof snip, p, (size_t)(e - p)));
+	}
+	free(buf);
+	return ok;
+}
+
+/*
+ * "goroutine 18 [semacquire, 12 minutes, locked to thread]:", and what newer
+ * runtimes add: " gp=0x... m=0 mp=0x..." before the '[' (GOTRACEBACK=system,
+ * crashes), " (leaked)" and " (scan)" after the wait reason, ", synctest
+ * bubble N" and " labels:{...}" (Go 1.26). The state label is the wait
+ * reason alone ("(durable)" is part of some reasons' names, so it stays).
+ */
 static bool header(dump *g, const char *s, size_t n)
 {
 	char buf[64];
@@ -132,25 +232,51 @@ static bool header(dump *g, const char *s, size_t n)
 	}
 	const char *open = memchr(p, '[', (size_t)(e - p));
 	const char *c = open + 1, *ce = e - 2; /* bracket content, without "]:" */
+	g->nhl = 0;
+	/* A label's key or value cannot hold " labels:{": its quotes are escaped. */
+	size_t lab = find(c, (size_t)(ce - c), " labels:{");
+	if (lab < (size_t)(ce - c)) {
+		if (!header_labels(g, c + lab + strlen(" labels:"), (size_t)(ce - c) - lab - strlen(" labels:")))
+			return false;
+		ce = c + lab;
+	}
 	/* The state runs to the first ", "; then ", N minutes", ", locked to thread", ... */
 	size_t sl = find(c, (size_t)(ce - c), ", ");
-	g->state = sl ? text_intern(&g->b, c, sl) : 0;
+	size_t scan = find(c, sl, " (scan)");
+	g->leaked = false;
+	g->bubble = -1;
+	if (scan < sl) { /* " (scan)" comes before a " (durable)" the runtime adds */
+		g->state = 0;
+		GROW(g->sbuf, g->sbufcap, sl);
+		memcpy(g->sbuf, c, scan);
+		memcpy(g->sbuf + scan, c + scan + 7, sl - scan - 7);
+		size_t k = sl - 7;
+		g->leaked = strip_suffix(g->sbuf, &k, " (leaked)");
+		g->state = k ? text_intern(&g->b, g->sbuf, k) : 0;
+	} else {
+		size_t k = sl;
+		g->leaked = strip_suffix(c, &k, " (leaked)");
+		g->state = k ? text_intern(&g->b, c, k) : 0;
+	}
 	g->minutes = -1;
 	for (const char *q = c + sl; q < ce;) {
 		q += 2;
 		size_t pl = find(q, (size_t)(ce - q), ", ");
-		size_t ml = strlen(" minutes");
+		size_t ml = strlen(" minutes"), bl = strlen("synctest bubble ");
+		int64_t num;
+		bool overflow;
 		if (pl > ml && memcmp(q + pl - ml, " minutes", ml) == 0) {
-			const char *m = q;
-			int64_t mins = 0;
-			while (m < q + pl - ml && *m >= '0' && *m <= '9') {
-				if (mins > (INT64_MAX - 9) / 10)
-					return prof_errf(g->b.err, "line %zu: %s minutes is out of range", g->no,
-					                 text_snip(buf, sizeof buf, q, pl - ml));
-				mins = mins * 10 + (*m++ - '0');
-			}
-			if (m == q + pl - ml && m > q)
-				g->minutes = mins;
+			if (whole_number(q, pl - ml, &num, &overflow))
+				g->minutes = num;
+			else if (overflow)
+				return prof_errf(g->b.err, "line %zu: %s minutes is out of range", g->no,
+				                 text_snip(buf, sizeof buf, q, pl - ml));
+		} else if (pl > bl && memcmp(q, "synctest bubble ", bl) == 0) {
+			if (whole_number(q + bl, pl - bl, &num, &overflow))
+				g->bubble = num;
+			else if (overflow)
+				return prof_errf(g->b.err, "line %zu: synctest bubble %s is out of range", g->no,
+				                 text_snip(buf, sizeof buf, q + bl, pl - bl));
 		}
 		q += pl;
 	}
@@ -255,7 +381,11 @@ static bool dump_line(dump *g, const char *s, size_t n)
 		g->creator = true;
 		return true;
 	}
-	if (has_prefix(s, n, "...additional frames elided..."))
+	/* "...additional frames elided..." (past 100 frames, before Go 1.23) and
+	 * "...51 frames elided..." (the middle of a deep stack, Go 1.23+): the
+	 * frames printed on both sides stay, the missing ones are unknown. */
+	if (has_prefix(s, n, "...") && n >= 3 + strlen(" elided...") &&
+	    memcmp(s + n - strlen(" elided..."), " elided...", strlen(" elided...")) == 0)
 		return true;
 	if (has_prefix(s, n, "[originating from goroutine ")) {
 		g->ancestors = true;
@@ -286,6 +416,9 @@ prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err)
 	g.k_created = text_intern(&g.b, "created_by", 10);
 	g.k_wait = text_intern(&g.b, "wait_minutes", 12);
 	g.u_minutes = text_intern(&g.b, "minutes", 7);
+	g.k_leaked = text_intern(&g.b, "leaked", 6);
+	g.v_true = text_intern(&g.b, "true", 4);
+	g.k_bubble = text_intern(&g.b, "synctest_bubble", 15);
 	bool ok = true;
 	const char *s;
 	size_t len;
@@ -299,6 +432,8 @@ prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err)
 	free(g.key);
 	free(g.funcs);
 	free(g.lines);
+	free(g.hl);
+	free(g.sbuf);
 	if (!ok) {
 		prof_profile_free(p);
 		return NULL;

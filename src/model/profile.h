@@ -63,6 +63,12 @@ typedef struct prof_location {
 typedef struct prof_label {
 	prof_strid key, str; /* str != 0: a string label */
 	prof_strid num_unit;
+	/*
+	 * Numeric even when num and num_unit are 0: text and legacy profiles
+	 * have such labels (a heap block of 0 bytes); in protobuf one would read
+	 * as a bare key, which pprof drops.
+	 */
+	bool num_set;
 	int64_t num;
 } prof_label;
 
@@ -95,6 +101,7 @@ typedef struct prof_profile {
 	prof_strid *comments;
 	size_t ncomment;
 	prof_strid drop_frames, keep_frames;
+	prof_strid doc_url; /* 0: none */
 
 	prof_mapping *mappings;
 	size_t nmapping;
@@ -115,7 +122,12 @@ typedef struct prof_profile {
 	int64_t *values; /* nsample * nsample_type */
 	prof_label *labels;
 	size_t nlabel;
-	bool compacted; /* prof_compact_samples ran: samples are as pprof's merge leaves them */
+	/*
+	 * prof_compact_samples ran: the profile is what pprof's merge makes of
+	 * several inputs (or one and a base), samples summed and renumbered.
+	 * A single input is never merged, and keeps its samples and ids.
+	 */
+	bool compacted;
 } prof_profile;
 
 prof_profile *prof_profile_new(void);
@@ -164,10 +176,10 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg);
 void prof_keep_samples(prof_profile *p, const uint8_t *keep);
 
 /*
- * pprof merges every profile it loads with itself: samples whose values are
- * all zero go, and samples with the same stack and labels become one (values
- * summed), in order of first appearance. Reports that show single samples
- * (traces, tags) need this to match pprof.
+ * pprof's merge of several profiles, on their concatenation: samples whose
+ * values are all zero go, and samples with the same stack and labels become
+ * one (values summed), in order of first appearance. pprof skips it when it
+ * loads a single profile (without a base), and so must the caller.
  */
 void prof_compact_samples(prof_profile *p);
 

@@ -23,6 +23,7 @@ typedef struct group {
 	uint32_t id;        /* row of its values in differ.vals */
 	int64_t base, cur;  /* the first and last snapshot's values */
 	int64_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
+	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
 
 typedef struct differ {
@@ -81,11 +82,11 @@ static uint32_t stack_start(const differ *d, uint32_t st)
 }
 
 /* The node ids of a stack, root last (leaf first), as one key. */
-static uint64_t stack_hash(const differ *d, uint32_t st, uint32_t created, uint32_t state)
+static uint64_t stack_hash(const differ *d, uint32_t st, uint32_t created, uint32_t state, bool leaked)
 {
 	const prof_profile *p = d->p;
 	const prof_stack *s = &p->stacks[st];
-	uint64_t h = (0x9e3779b97f4a7c15ull ^ created) * 31 + state;
+	uint64_t h = ((0x9e3779b97f4a7c15ull ^ created) * 31 + state) * 2 + leaked;
 	for (uint32_t i = stack_start(d, st); i < s->len; i++) {
 		uint32_t l = p->stack_locs[s->off + i];
 		for (uint32_t k = 0; k < d->ix->loc_n[l]; k++) {
@@ -121,13 +122,14 @@ static bool same_nodes(const differ *d, uint32_t a, uint32_t b)
 	}
 }
 
-static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t state)
+static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t state, bool leaked)
 {
 	if ((d->ngroup + 1) * 2 > d->nslots) {
 		size_t nslots = d->nslots ? d->nslots * 2 : 1024;
 		uint32_t *slots = xcalloc(nslots, sizeof *slots);
 		for (size_t g = 0; g < d->ngroup; g++) {
-			size_t j = stack_hash(d, d->groups[g].stack, d->groups[g].created, d->groups[g].state) & (nslots - 1);
+			const group *o = &d->groups[g];
+			size_t j = stack_hash(d, o->stack, o->created, o->state, o->leaked) & (nslots - 1);
 			while (slots[j])
 				j = (j + 1) & (nslots - 1);
 			slots[j] = (uint32_t)g + 1;
@@ -136,16 +138,17 @@ static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t stat
 		d->slots = slots;
 		d->nslots = nslots;
 	}
-	size_t j = stack_hash(d, st, created, state) & (d->nslots - 1);
+	size_t j = stack_hash(d, st, created, state, leaked) & (d->nslots - 1);
 	for (; d->slots[j]; j = (j + 1) & (d->nslots - 1)) {
 		group *g = &d->groups[d->slots[j] - 1];
-		if (g->created == created && g->state == state && same_nodes(d, g->stack, st))
+		if (g->created == created && g->state == state && g->leaked == leaked && same_nodes(d, g->stack, st))
 			return g;
 	}
 	GROW(d->groups, d->cap, d->ngroup + 1);
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	d->groups[d->ngroup] = (group){.stack = st, .created = created, .state = state, .id = (uint32_t)d->ngroup};
+	d->groups[d->ngroup] =
+		(group){.stack = st, .created = created, .state = state, .leaked = leaked, .id = (uint32_t)d->ngroup};
 	d->slots[j] = (uint32_t)d->ngroup + 1;
 	return &d->groups[d->ngroup++];
 }
@@ -158,6 +161,8 @@ static int64_t abs64v(int64_t v)
 static int group_cmp(const void *a, const void *b)
 {
 	const group *l = a, *r = b;
+	if (l->leaked != r->leaked)
+		return l->leaked ? -1 : 1;
 	int64_t dl = l->cur - l->base, dr = r->cur - r->base;
 	if (dl != dr)
 		return dl > dr ? -1 : 1;
@@ -195,6 +200,8 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 		}
 	}
 	if (!verbose) {
+		if (g->leaked)
+			fputs("LEAKED ", out);
 		if (g->state) {
 			fputc('[', out);
 			put_name(out, prof_str(p, g->state));
@@ -274,12 +281,16 @@ static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const repo
 	d->totals = xcalloc(nsnap + 1, sizeof *d->totals);
 	prof_strid snap = prof_intern(p, "prof::snap", 10), created_key = prof_intern(p, "created_by", 10);
 	prof_strid state_key = prof_intern(p, "state", 5), wait_key = prof_intern(p, "wait_minutes", 12);
+	prof_strid leaked_key = prof_intern(p, "leaked", 6), true_val = prof_intern(p, "true", 4);
+	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
+	bool leak_profile = strcmp(prof_str(p, p->sample_types[si].type), "goroutineleak") == 0;
 	size_t nt = p->nsample_type;
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
 		size_t k = nsnap - 1;
 		uint32_t created = 0, state = 0;
 		int64_t wait = 0;
+		bool leaked = leak_profile;
 		for (uint32_t j = 0; j < s->nlabel; j++) {
 			const prof_label *l = &p->labels[s->label_off + j];
 			if (l->key == snap && l->str)
@@ -290,11 +301,13 @@ static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const repo
 				state = l->str;
 			else if (l->key == wait_key && !l->str)
 				wait = l->num;
+			else if (l->key == leaked_key && l->str == true_val)
+				leaked = true;
 		}
 		if (k >= nsnap)
 			k = nsnap - 1;
 		int64_t v = p->values[i * nt + si];
-		group *g = find_group(d, s->stack, created, state);
+		group *g = find_group(d, s->stack, created, state, leaked);
 		d->vals[g->id * nsnap + k] += v;
 		d->totals[k] += v;
 		if (wait > g->wait_max)
@@ -352,7 +365,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 		int64_t delta = g->cur - g->base;
 		if (delta > *max_growth)
 			*max_growth = delta;
-		if (delta == 0 && !dopt->all)
+		if (delta == 0 && !dopt->all && !g->leaked)
 			continue;
 		if (limit && shown >= limit)
 			continue;
@@ -432,6 +445,8 @@ typedef struct trend_row {
 static int row_cmp(const void *a, const void *b)
 {
 	const trend_row *l = a, *r = b;
+	if (l->g->leaked != r->g->leaked)
+		return l->g->leaked ? -1 : 1;
 	if (l->score != r->score)
 		return l->score > r->score ? -1 : 1;
 	int64_t dl = l->g->cur - l->g->base, dr = r->g->cur - r->g->base;
@@ -575,7 +590,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		bool changed = false;
 		for (size_t k = 1; k < n; k++)
 			changed = changed || v[k] != v[0];
-		if (!changed && !dopt->all)
+		if (!changed && !dopt->all && !r->g->leaked)
 			continue;
 		if (limit && shown >= limit)
 			break;
@@ -609,13 +624,13 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 	size_t ns = 0;
 	for (size_t i = 0; i < d.ngroup && ns < 10; i++) {
 		const trend_row *r = &rows[i];
-		if (r->score <= 0)
+		if (r->score <= 0 && !r->g->leaked)
 			continue;
 		ns++;
 		char delta[96];
 		format_delta(delta, sizeof delta, r->g->cur - r->g->base, unit);
 		fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r->score, delta, r->grew_always ? "grew every step  " : "");
-		if (r->g->state && stuck_forever(prof_str(p, r->g->state)))
+		if (!r->g->leaked && r->g->state && stuck_forever(prof_str(p, r->g->state)))
 			fputs("stuck forever  ", out);
 		print_compact(out, &d, r->g, false);
 	}

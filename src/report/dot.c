@@ -113,15 +113,6 @@ static char *substr(const char *s, size_t from, size_t to)
 	return r;
 }
 
-/* Go's "(.+)" from i: the rest of the line, or NULL when empty. */
-static char *rest_of_line(const char *s, size_t n, size_t i)
-{
-	size_t e = i;
-	while (e < n && s[e] != '\n')
-		e++;
-	return e > i ? substr(s, i, e) : NULL;
-}
-
 /*
  * Removes a module version ("/v2", "/v10") followed by "." or "/": pprof's
  * goVerRegExp, whose anchors and dots make it match only when s has no newline.
@@ -146,26 +137,47 @@ static size_t drop_module_version(char *s, size_t n)
 	return n;
 }
 
-/* pprof's goRegExp: what follows the last "dir/" of a package path. */
+/*
+ * pprof's goRegExp, ^(?:[\w\-\.]+\/)+([^.]+\..+): the longest run of "dir/"
+ * prefixes that leaves "name.rest" behind, rest up to the end of its line.
+ * Dropping a prefix is tried from the last "/" back, as Go's backtracking does.
+ */
 static char *short_go(const char *s, size_t n)
 {
-	size_t i = 0, last = SIZE_MAX, prev = SIZE_MAX;
+	size_t i = 0, last = SIZE_MAX;
 	for (;;) {
 		size_t j = i;
 		while (j < n && (is_word(s[j]) || s[j] == '-' || s[j] == '.'))
 			j++;
 		if (j == i || j == n || s[j] != '/')
 			break;
-		prev = last;
 		last = i = j + 1;
 	}
 	if (last == SIZE_MAX)
 		return NULL;
-	char *r = rest_of_line(s, n, last);
-	/* Backtracking: the last directory becomes the name when nothing follows it. */
-	if (!r && prev != SIZE_MAX)
-		r = rest_of_line(s, n, prev);
-	return r;
+	/* dot: the first "." at or after q (n when none). */
+	const char *d = memchr(s + last, '.', n - last);
+	size_t dot = d ? (size_t)(d - s) : n;
+	for (size_t q = last;;) {
+		if (dot > q && dot + 1 < n && s[dot + 1] != '\n') {
+			size_t e = dot + 1;
+			while (e < n && s[e] != '\n')
+				e++;
+			return substr(s, q, e);
+		}
+		/* The next shorter prefix ends just after the previous "/". */
+		size_t p = q - 1;
+		while (p > 0 && s[p - 1] != '/')
+			p--;
+		if (p == 0)
+			return NULL;
+		for (size_t k = p; k < q; k++)
+			if (s[k] == '.') {
+				dot = k;
+				break;
+			}
+		q = p;
+	}
 }
 
 /* pprof's javaRegExp: Class.method of pkg.sub.Class.method(args). */

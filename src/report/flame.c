@@ -22,6 +22,7 @@
 
 #include "report/format.h"
 #include "report/internal.h"
+#include "util/hashtab.h"
 #include "util/term.h"
 
 #define MIN_WIDTH 10
@@ -52,26 +53,32 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+typedef struct frame_key {
+	const frames *f;
+	const char *s;
+} frame_key;
+
+static bool frame_eq(const void *ctx, uint32_t frame)
+{
+	const frame_key *k = ctx;
+	return strcmp(k->f->str[frame], k->s) == 0;
+}
+
 static void frames_build(frames *f, char *const *keys, uint32_t nnodes)
 {
 	f->canon = xmalloc(((size_t)nnodes + 1) * sizeof *f->canon);
 	f->str = xmalloc(((size_t)nnodes + 1) * sizeof *f->str);
 	f->n = 0;
-	size_t nslots = 16;
-	while (nslots < (size_t)nnodes * 2)
-		nslots *= 2;
-	uint32_t *slots = xcalloc(nslots, sizeof *slots);
+	hashtab t = {0};
+	hashtab_reserve(&t, nnodes);
 	for (uint32_t k = 0; k < nnodes; k++) {
-		size_t j = hash_str(keys[k]) & (nslots - 1);
-		while (slots[j] && strcmp(f->str[slots[j] - 1], keys[k]) != 0)
-			j = (j + 1) & (nslots - 1);
-		if (!slots[j]) {
-			f->str[f->n] = keys[k];
-			slots[j] = ++f->n;
-		}
-		f->canon[k] = slots[j] - 1;
+		frame_key key = {f, keys[k]};
+		uint32_t frame = hashtab_intern(&t, hash_str(keys[k]), f->n, frame_eq, &key);
+		if (frame == f->n)
+			f->str[f->n++] = keys[k];
+		f->canon[k] = frame;
 	}
-	free(slots);
+	hashtab_free(&t);
 }
 
 static void frames_free(frames *f)
@@ -134,8 +141,7 @@ typedef struct fnode {
 typedef struct ftree {
 	fnode *nodes;
 	size_t n, cap;
-	uint32_t *slots; /* (parent, frame) -> node + 1 */
-	size_t nslots;
+	hashtab children; /* nodes but the root, by (parent, frame) */
 	uint32_t maxdepth;
 } ftree;
 
@@ -147,10 +153,15 @@ static int64_t sat_add(int64_t a, int64_t b)
 	return s;
 }
 
-static uint64_t child_hash(uint32_t parent, uint32_t frame)
+typedef struct child_key {
+	const ftree *t;
+	uint32_t parent, frame;
+} child_key;
+
+static bool child_eq(const void *ctx, uint32_t v)
 {
-	uint64_t h = ((uint64_t)parent << 32 | frame) * 0x9e3779b97f4a7c15ull;
-	return h ^ h >> 29;
+	const child_key *k = ctx;
+	return k->t->nodes[v].parent == k->parent && k->t->nodes[v].frame == k->frame;
 }
 
 static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
@@ -167,27 +178,10 @@ static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
 
 static uint32_t tree_child(ftree *t, uint32_t parent, uint32_t frame)
 {
-	if ((t->n + 1) * 2 > t->nslots) {
-		size_t nslots = t->nslots ? t->nslots * 2 : 1024;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t v = 1; v < t->n; v++) {
-			size_t j = child_hash(t->nodes[v].parent, t->nodes[v].frame) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = (uint32_t)v + 1;
-		}
-		free(t->slots);
-		t->slots = slots;
-		t->nslots = nslots;
-	}
-	size_t j = child_hash(parent, frame) & (t->nslots - 1);
-	for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		const fnode *c = &t->nodes[t->slots[j] - 1];
-		if (c->parent == parent && c->frame == frame)
-			return t->slots[j] - 1;
-	}
-	uint32_t v = tree_new(t, parent, frame);
-	t->slots[j] = v + 1;
+	child_key k = {t, parent, frame};
+	uint32_t v = hashtab_intern(&t->children, (uint64_t)parent << 32 | frame, (uint32_t)t->n, child_eq, &k);
+	if (v == t->n)
+		tree_new(t, parent, frame);
 	return v;
 }
 
@@ -226,7 +220,7 @@ static void tree_build(ftree *t, const rctx *r, const frames *f)
 static void tree_free(ftree *t)
 {
 	free(t->nodes);
-	free(t->slots);
+	hashtab_free(&t->children);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -294,14 +288,97 @@ static uint32_t *tree_preorder(const ftree *t, const frames *f)
 
 /* ---- folded ---- */
 
-typedef struct fline {
-	char *stack;
-	int64_t value;
-} fline;
+/*
+ * Folded lines come out sorted as strings ("a;b;c") without building them:
+ * a depth-first walk whose siblings are sorted by name + ';' (their
+ * subtrees) and name + NUL (the line ending at them) visits the lines in
+ * strcmp order, since names hold neither byte. Memory is one item per node
+ * and one line's worth of prefix, not every line at once.
+ */
+typedef struct fitem {
+	const char *name;
+	uint32_t node;
+	bool own; /* the line ending here, not the subtree below */
+} fitem;
 
-static int cmp_fline(const void *a, const void *b)
+static int cmp_fitem(const void *a, const void *b)
 {
-	return strcmp(((const fline *)a)->stack, ((const fline *)b)->stack);
+	const fitem *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)x->name, *q = (const unsigned char *)y->name;
+	while (*p && *p == *q)
+		p++, q++;
+	int c = *p ? *p : x->own ? 0 : ';';
+	int d = *q ? *q : y->own ? 0 : ';';
+	if (c != d)
+		return c - d;
+	return (int)y->own - (int)x->own;
+}
+
+/* Each node's items grouped under its parent (off[v]..off[v+1]), sorted. */
+static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
+{
+	uint32_t *off = xcalloc(t->n + 2, sizeof *off);
+	for (size_t v = 1; v < t->n; v++)
+		off[t->nodes[v].parent + 1] += t->nodes[v].self ? 2 : 1;
+	for (size_t v = 0; v < t->n; v++)
+		off[v + 1] += off[v];
+	fitem *items = xmalloc(((size_t)off[t->n] + 1) * sizeof *items);
+	uint32_t *fill = xmalloc((t->n + 1) * sizeof *fill);
+	memcpy(fill, off, t->n * sizeof *fill);
+	for (size_t v = 1; v < t->n; v++) {
+		const fnode *n = &t->nodes[v];
+		const char *name = f->str[n->frame];
+		items[fill[n->parent]++] = (fitem){name, (uint32_t)v, false};
+		if (n->self)
+			items[fill[n->parent]++] = (fitem){name, (uint32_t)v, true};
+	}
+	free(fill);
+	for (size_t v = 0; v < t->n; v++)
+		if (off[v + 1] - off[v] > 1)
+			qsort(items + off[v], off[v + 1] - off[v], sizeof *items, cmp_fitem);
+	*offp = off;
+	return items;
+}
+
+/* Writes the lines under the root in order, walking with an explicit stack. */
+static void folded_write(FILE *out, const ftree *t, const fitem *items, const uint32_t *off)
+{
+	size_t depth = (size_t)t->maxdepth + 2;
+	uint32_t *at = xmalloc(depth * sizeof *at), *end = xmalloc(depth * sizeof *end);
+	size_t *plen = xmalloc(depth * sizeof *plen);
+	char *prefix = NULL;
+	size_t pcap = 0;
+	size_t d = 0;
+	at[0] = off[0];
+	end[0] = off[1];
+	plen[0] = 0;
+	while (true) {
+		if (at[d] == end[d]) {
+			if (d == 0)
+				break;
+			d--;
+			continue;
+		}
+		const fitem *it = &items[at[d]++];
+		size_t l = strlen(it->name), base = plen[d];
+		GROW(prefix, pcap, base + l + 2);
+		if (base)
+			prefix[base - 1] = ';';
+		memcpy(prefix + base, it->name, l);
+		if (it->own) {
+			fwrite(prefix, 1, base + l, out);
+			fprintf(out, " %" PRId64 "\n", t->nodes[it->node].self);
+			continue;
+		}
+		d++;
+		at[d] = off[it->node];
+		end[d] = off[it->node + 1];
+		plen[d] = base + l + 1;
+	}
+	free(prefix);
+	free(plen);
+	free(end);
+	free(at);
 }
 
 bool report_folded_rctx(FILE *out, rctx *r)
@@ -316,39 +393,11 @@ bool report_folded_rctx(FILE *out, rctx *r)
 	frames_build(&f, keys, ix->ninfo);
 	ftree t;
 	tree_build(&t, r, &f);
-
-	fline *lines = NULL;
-	size_t nl = 0, cap = 0;
-	uint32_t *path = xmalloc(((size_t)t.maxdepth + 1) * sizeof *path);
-	for (size_t v = 1; v < t.n; v++) {
-		if (t.nodes[v].self == 0)
-			continue;
-		size_t depth = 0, len = 0;
-		for (uint32_t u = (uint32_t)v; u != 0; u = t.nodes[u].parent) {
-			path[depth++] = u;
-			len += strlen(f.str[t.nodes[u].frame]) + 1;
-		}
-		char *s = xmalloc(len + 1), *w = s;
-		for (size_t k = depth; k-- > 0;) {
-			const char *name = f.str[t.nodes[path[k]].frame];
-			size_t l = strlen(name);
-			memcpy(w, name, l);
-			w += l;
-			if (k)
-				*w++ = ';';
-		}
-		*w = '\0';
-		GROW(lines, cap, nl + 1);
-		lines[nl++] = (fline){s, t.nodes[v].self};
-	}
-	free(path);
-	if (nl > 1)
-		qsort(lines, nl, sizeof *lines, cmp_fline);
-	for (size_t i = 0; i < nl; i++) {
-		fprintf(out, "%s %" PRId64 "\n", lines[i].stack, lines[i].value);
-		free(lines[i].stack);
-	}
-	free(lines);
+	uint32_t *off;
+	fitem *items = folded_items(&t, &f, &off);
+	folded_write(out, &t, items, off);
+	free(items);
+	free(off);
 	tree_free(&t);
 	frames_free(&f);
 	for (uint32_t k = 0; k < ix->ninfo; k++)

@@ -4,7 +4,11 @@
  * Goroutines with the same stack, state and creator form one group; the
  * largest group comes first. Each group shows its count, state, how long its
  * goroutines have been waiting, whether they can never wake up ("STUCK
- * FOREVER"), who started them and the stack, leaf first.
+ * FOREVER", a guess from the state), who started them, their own labels
+ * and the stack, leaf first. Goroutines the runtime itself found leaked (Go 1.26's "(leaked)",
+ * the label leaked=true, or every goroutine of a goroutineleak profile) are
+ * its verdict, not a guess: their groups come before all others, marked
+ * LEAKED.
  *
  * Inputs: a debug=2 dump (or runtime.Stack text, a crash log), where each
  * goroutine is a sample of count 1 with the labels state, created_by and
@@ -27,6 +31,7 @@
 #define C_APP "\033[1m"       /* application frames: bold */
 #define C_STD "\033[2m"       /* runtime and standard library frames: dim */
 #define C_STUCK "\033[1;31m"  /* the stuck-forever flag: bold red */
+#define C_LEAK "\033[1;35m"   /* the runtime's leak verdict: bold magenta */
 #define C_OFF "\033[0m"
 
 #define NAME_COL_MAX 64 /* the file column starts at most this far in */
@@ -39,6 +44,7 @@ typedef struct gsample {
 	prof_strid state, created;
 	int64_t minutes;      /* -1: no wait time printed (under a minute, or unknown) */
 	int64_t count;
+	bool leaked;          /* the runtime's verdict */
 } gsample;
 
 typedef struct group {
@@ -47,7 +53,7 @@ typedef struct group {
 	int64_t min_wait, max_wait; /* over members, a missing wait counting as 0 */
 	bool any_wait;
 	int64_t hist[4];      /* <1m, 1-5m, 5-60m, >60m */
-	bool stuck;
+	bool stuck, leaked;
 	const char *state, *leaf;
 } group;
 
@@ -104,7 +110,7 @@ static bool is_std(const char *name)
 	return true; /* "runtime.gopark": no slash, so the first element is the package */
 }
 
-/* The states in which nothing can ever wake the goroutine. */
+/* The states in which nothing can ever wake the goroutine (a dump's "(leaked)" is a label now). */
 static bool is_stuck(const char *state)
 {
 	return strcmp(state, "chan receive (nil chan)") == 0 || strcmp(state, "chan send (nil chan)") == 0 ||
@@ -185,6 +191,8 @@ static int gsample_cmp(const void *a, const void *b)
 	const gsample *x = a, *y = b;
 	if (x->cls != y->cls)
 		return x->cls < y->cls ? -1 : 1;
+	if (x->leaked != y->leaked)
+		return x->leaked ? -1 : 1;
 	if (x->state != y->state)
 		return x->state < y->state ? -1 : 1;
 	if (x->created != y->created)
@@ -224,6 +232,8 @@ static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
 static int group_cmp(const void *a, const void *b)
 {
 	const group *x = a, *y = b;
+	if (x->leaked != y->leaked)
+		return x->leaked ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	int c = strcmp(x->state, y->state);
@@ -422,7 +432,9 @@ static void print_header(FILE *out, const group *gr, const char *created, bool c
 		else
 			fprintf(out, "  waiting %" PRId64 "-%" PRId64 " minutes", gr->min_wait, gr->max_wait);
 	}
-	if (gr->stuck)
+	if (gr->leaked)
+		fprintf(out, "  %sLEAKED%s", color ? C_LEAK : "", color ? C_OFF : "");
+	else if (gr->stuck)
 		fprintf(out, "  %sSTUCK FOREVER%s", color ? C_STUCK : "", color ? C_OFF : "");
 	fputc('\n', out);
 	if (gr->any_wait) {
@@ -448,12 +460,55 @@ static bool key_is(const prof_profile *p, prof_strid key, const char *name)
 	return strcmp(prof_str(p, key), name) == 0;
 }
 
+/* The string value of key in sample i, 0 when it has none. */
+static prof_strid sample_label(const prof_profile *p, uint32_t i, prof_strid key)
+{
+	const prof_sample *s = &p->samples[i];
+	for (uint32_t j = 0; j < s->nlabel; j++)
+		if (p->labels[s->label_off + j].key == key && p->labels[s->label_off + j].str)
+			return p->labels[s->label_off + j].str;
+	return 0;
+}
+
+/*
+ * "    labels: handler=/api/v1, tenant=(3 values)": the goroutines' own labels
+ * (pprof.Do; in dumps under GODEBUG=tracebacklabels=1), those of the group's
+ * first member, with the value when every member has it alike.
+ */
+static void print_labels(FILE *out, const gctx *g, const group *gr)
+{
+	const prof_profile *p = g->p;
+	uint32_t first = g->gs[gr->first].sample;
+	const prof_sample *s = &p->samples[first];
+	bool any = false;
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		const prof_label *l = &p->labels[s->label_off + j];
+		if (!l->str || key_is(p, l->key, "state") || key_is(p, l->key, "created_by") ||
+		    key_is(p, l->key, "leaked"))
+			continue;
+		size_t other = 0;
+		for (size_t m = 1; m < gr->n; m++)
+			other += sample_label(p, g->gs[gr->first + m].sample, l->key) != l->str;
+		fputs(any ? ", " : "    labels: ", out);
+		any = true;
+		put_clean(out, prof_str(p, l->key));
+		fputc('=', out);
+		if (other)
+			fputs("(mixed)", out);
+		else
+			put_clean(out, prof_str(p, l->str));
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 bool report_goroutines_rctx(FILE *out, rctx *r)
 {
 	prof_profile *p = r->p;
 	const report_opts *o = r->o;
 	const char *type = prof_str(p, p->sample_types[r->si].type);
-	if (strcmp(type, "goroutine") != 0)
+	bool leak_profile = strcmp(type, "goroutineleak") == 0;
+	if (strcmp(type, "goroutine") != 0 && !leak_profile)
 		return prof_errf(r->err, "goroutines needs a goroutine dump or profile; this profile holds %s", type);
 	prof_re state_re = {0};
 	bool by_state = o->state && *o->state;
@@ -467,7 +522,8 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	size_t nt = p->nsample_type;
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
-		gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * nt + r->si]};
+		gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * nt + r->si],
+		             .leaked = leak_profile};
 		const prof_label *ls = p->labels + s->label_off;
 		for (uint32_t j = 0; j < s->nlabel; j++) {
 			if (ls[j].str && key_is(p, ls[j].key, "state"))
@@ -476,6 +532,8 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 				e.created = ls[j].str;
 			else if (!ls[j].str && key_is(p, ls[j].key, "wait_minutes"))
 				e.minutes = ls[j].num;
+			else if (ls[j].str && key_is(p, ls[j].key, "leaked") && key_is(p, ls[j].str, "true"))
+				e.leaked = true;
 		}
 		any_state |= e.state != 0;
 		if (e.count <= 0 || p->stacks[s->stack].len == 0)
@@ -521,8 +579,10 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 		group *gr = &groups[ngroup++];
 		*gr = (group){.first = i, .min_wait = INT64_MAX, .state = prof_str(p, g.gs[i].state),
 		              .leaf = leaf_name(p, p->samples[g.gs[i].sample].stack)};
-		gr->stuck = is_stuck(gr->state);
-		for (; k < ng && g.gs[k].cls == g.gs[i].cls && g.gs[k].state == g.gs[i].state &&
+		gr->leaked = g.gs[i].leaked;
+		gr->stuck = !gr->leaked && is_stuck(gr->state);
+		for (; k < ng && g.gs[k].cls == g.gs[i].cls && g.gs[k].leaked == g.gs[i].leaked &&
+		       g.gs[k].state == g.gs[i].state &&
 		       g.gs[k].created == g.gs[i].created;
 		     k++) {
 			const gsample *e = &g.gs[k];
@@ -540,7 +600,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	}
 	qsort(groups, ngroup, sizeof *groups, group_cmp);
 
-	int64_t shown = 0, stuck = 0, hidden = 0;
+	int64_t shown = 0, stuck = 0, leaked = 0, hidden = 0;
 	size_t nshown = 0, nhidden = 0;
 	int64_t *lines = NULL, *alines = NULL, *atmp = NULL;
 	uint32_t *dstacks = NULL;
@@ -579,16 +639,21 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 		if (nshown > 0)
 			fputc('\n', out);
 		print_header(out, gr, prof_str(p, rep->created), o->color);
+		print_labels(out, &g, gr);
 		print_stack(out, p, stack, o->similar ? &alt : NULL, o->color);
 		shown += gr->count;
 		nshown++;
 		if (gr->stuck)
 			stuck += gr->count;
+		if (gr->leaked)
+			leaked += gr->count;
 	}
 	if (nshown > 0)
 		fputc('\n', out);
 	fprintf(out, "%" PRId64 " goroutine%s in %zu group%s", shown, shown == 1 ? "" : "s", nshown,
 	        nshown == 1 ? "" : "s");
+	if (leaked > 0)
+		fprintf(out, ", %s%" PRId64 " leaked%s", o->color ? C_LEAK : "", leaked, o->color ? C_OFF : "");
 	if (stuck > 0)
 		fprintf(out, ", %s%" PRId64 " stuck forever%s", o->color ? C_STUCK : "", stuck, o->color ? C_OFF : "");
 	if (nhidden > 0)

@@ -17,6 +17,7 @@
 
 #include "report/format.h"
 #include "report/internal.h"
+#include "util/hashtab.h"
 #include "util/path.h"
 #include "util/re.h"
 
@@ -280,8 +281,7 @@ typedef struct lnode {
 typedef struct lindex {
 	lnode *nodes;
 	size_t n, cap;
-	uint32_t *slots; /* node + 1 */
-	size_t nslots;
+	hashtab tab; /* over nodes */
 } lindex;
 
 static uint64_t lnode_hash(const lnode *a)
@@ -301,29 +301,26 @@ static bool lnode_eq(const lnode *a, const lnode *b)
 	       a->start_line == b->start_line;
 }
 
+typedef struct lnode_key {
+	const lindex *ix;
+	const lnode *key;
+} lnode_key;
+
+static bool lnode_key_eq(const void *ctx, uint32_t i)
+{
+	const lnode_key *k = ctx;
+	return lnode_eq(&k->ix->nodes[i], k->key);
+}
+
 static uint32_t lindex_get(lindex *ix, const lnode *key)
 {
-	if ((ix->n + 1) * 2 > ix->nslots) {
-		size_t nslots = ix->nslots ? ix->nslots * 2 : 256;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t i = 0; i < ix->n; i++) {
-			size_t j = lnode_hash(&ix->nodes[i]) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = (uint32_t)i + 1;
-		}
-		free(ix->slots);
-		ix->slots = slots;
-		ix->nslots = nslots;
+	lnode_key k = {ix, key};
+	uint32_t i = hashtab_intern(&ix->tab, lnode_hash(key), (uint32_t)ix->n, lnode_key_eq, &k);
+	if (i == ix->n) {
+		GROW(ix->nodes, ix->cap, ix->n + 1);
+		ix->nodes[ix->n++] = *key;
 	}
-	size_t j = lnode_hash(key) & (ix->nslots - 1);
-	for (; ix->slots[j]; j = (j + 1) & (ix->nslots - 1))
-		if (lnode_eq(&ix->nodes[ix->slots[j] - 1], key))
-			return ix->slots[j] - 1;
-	GROW(ix->nodes, ix->cap, ix->n + 1);
-	ix->nodes[ix->n] = *key;
-	ix->slots[j] = (uint32_t)ix->n + 1;
-	return (uint32_t)ix->n++;
+	return i;
 }
 
 /* ---- the report ---- */
@@ -508,7 +505,7 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 	if (nsel == 0) {
 		free(sel);
 		free(ix.nodes);
-		free(ix.slots);
+		hashtab_free(&ix.tab);
 		return prof_errf(r->err, "no matches found for regexp: %s", regex ? regex : "");
 	}
 	sort_ix = &ix;
@@ -523,7 +520,7 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 		if (!cwd) {
 			free(sel);
 			free(ix.nodes);
-			free(ix.slots);
+			hashtab_free(&ix.tab);
 			return prof_errf(r->err, "could not stat current dir: %s", strerror(errno));
 		}
 	}
@@ -557,6 +554,6 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 	free(cwd);
 	free(sel);
 	free(ix.nodes);
-	free(ix.slots);
+	hashtab_free(&ix.tab);
 	return true;
 }

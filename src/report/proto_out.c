@@ -6,8 +6,8 @@
  * Owns: the model -> message mapping, the output's string table and ids, and
  * the gzip stream. Like pprof, it writes every sample type (-sample_index
  * only has to name a valid one), scales values by -divide_by, and ignores
- * granularity and -noinlines (pprof forces addresses with inline frames for
- * this format, which leaves the profile as it is).
+ * granularity (pprof forces addresses for this format, which leaves the
+ * profile as it is, but for -noinlines: see report.c).
  *
  * Streaming. A profile with a million samples must not be held twice: each
  * sample, location, function and mapping is packed by protobuf-c on its own
@@ -121,15 +121,6 @@ static int64_t scale(int64_t v, double ratio)
 	return (int64_t)d;
 }
 
-static bool scaled_to_zero(const prof_profile *p, size_t i, double ratio)
-{
-	const int64_t *v = prof_sample_values(p, i);
-	for (size_t k = 0; k < p->nsample_type; k++)
-		if ((ratio > 0 && ratio != 1 ? scale(v[k], ratio) : v[k]) != 0)
-			return false;
-	return true;
-}
-
 /* What the samples reach, with the output's ids and string indices. */
 typedef struct used {
 	uint32_t *loc, *fn;  /* model location / function -> output id; 0 unused */
@@ -144,11 +135,10 @@ static void mark_str(used *u, prof_strid id)
 }
 
 /*
- * Samples that scaling makes zero are left out: readers drop them (pprof's
- * merge at load; pprof writes them, to no effect), and so would -proto of
- * the output, which should give the same bytes.
+ * Every sample is written, in order, zero ones too (those scaling makes zero
+ * as well): pprof writes them, and a single profile is read back unmerged.
  */
-static void mark_used(const prof_profile *p, used *u, double ratio)
+static void mark_used(const prof_profile *p, used *u)
 {
 	u->loc = xcalloc(p->nlocation + 1, sizeof *u->loc);
 	u->fn = xcalloc(p->nfunction + 1, sizeof *u->fn);
@@ -157,8 +147,6 @@ static void mark_used(const prof_profile *p, used *u, double ratio)
 	mark_str(u, 0);
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
-		if (scaled_to_zero(p, i, ratio))
-			continue;
 		if (s->nlabel > u->maxlabels)
 			u->maxlabels = s->nlabel;
 		for (uint32_t k = 0; k < s->nlabel; k++) {
@@ -211,6 +199,7 @@ static void mark_used(const prof_profile *p, used *u, double ratio)
 	mark_str(u, p->drop_frames);
 	mark_str(u, p->keep_frames);
 	mark_str(u, p->default_sample_type);
+	mark_str(u, p->doc_url);
 	/* Model order keeps "" first (id 0). */
 	for (size_t i = 0; i < p->strs.n; i++)
 		if (u->str[i])
@@ -248,8 +237,6 @@ static void put_samples(gz_sink *s, const prof_profile *p, const used *u, double
 	for (size_t i = 0; i < p->nsample && !s->failed; i++) {
 		const prof_sample *sm = &p->samples[i];
 		const prof_stack *st = &p->stacks[sm->stack];
-		if (scaled_to_zero(p, i, ratio))
-			continue; /* as mark_used decided */
 		Perftools__Profiles__Sample m = PERFTOOLS__PROFILES__SAMPLE__INIT;
 		for (uint32_t k = 0; k < st->len; k++)
 			ids[k] = u->loc[p->stack_locs[st->off + k]];
@@ -347,7 +334,7 @@ static void put_functions(gz_sink *s, const prof_profile *p, const used *u)
 	}
 }
 
-/* drop_frames through default_sample_type: small, so one protobuf-c Profile. */
+/* drop_frames through doc_url: small, so one protobuf-c Profile. */
 static void put_tail(gz_sink *s, const prof_profile *p, const used *u)
 {
 	Perftools__Profiles__Profile m = PERFTOOLS__PROFILES__PROFILE__INIT;
@@ -368,6 +355,7 @@ static void put_tail(gz_sink *s, const prof_profile *p, const used *u)
 	m.n_comment = p->ncomment;
 	m.comment = comments;
 	m.default_sample_type = sx(u, p->default_sample_type);
+	m.doc_url = sx(u, p->doc_url);
 	protobuf_c_message_pack_to_buffer(&m.base, &s->base);
 	free(comments);
 }
@@ -380,7 +368,7 @@ bool report_proto_rctx(FILE *out, rctx *r)
 	if (deflateInit2(&s.z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		prof_oom();
 	used u = {0};
-	mark_used(p, &u, r->ratio);
+	mark_used(p, &u);
 
 	for (size_t i = 0; i < p->nsample_type; i++)
 		put_value_type(&s, F_SAMPLE_TYPE, &u, p->sample_types[i]);

@@ -44,7 +44,7 @@ typedef struct rfunc {
 
 typedef struct rline {
 	uint32_t fn;
-	int64_t line;
+	int64_t line, column;
 } rline;
 
 typedef struct rloc {
@@ -183,7 +183,7 @@ static void rprof_from_model(rprof *r, const prof_profile *p)
 	r->nline = p->nline;
 	r->lines = xcalloc(r->nline + 1, sizeof *r->lines);
 	for (size_t i = 0; i < p->nline; i++)
-		r->lines[i] = (rline){.fn = p->lines[i].function, .line = p->lines[i].line};
+		r->lines[i] = (rline){.fn = p->lines[i].function, .line = p->lines[i].line, .column = p->lines[i].column};
 	for (size_t i = 0; i < p->nlocation; i++) {
 		const prof_location *l = &p->locations[i];
 		r->locs[i] = (rloc){.address = l->address, .map = fake ? 0 : l->mapping, .folded = l->is_folded,
@@ -314,7 +314,8 @@ static bool loc_same(const rprof *d, const rloc *a, const rloc *b)
 		if (x->fn != y->fn || x->line != y->line)
 			return false;
 	}
-	return true;
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return a->nline == 0 || d->lines[a->line_off + a->nline - 1].column == d->lines[b->line_off + a->nline - 1].column;
 }
 
 static uint32_t map_location(merger *mg, uint32_t si)
@@ -331,7 +332,7 @@ static uint32_t map_location(merger *mg, uint32_t si)
 	GROW(d->lines, d->capline, d->nline + s->nline);
 	for (uint32_t k = 0; k < s->nline; k++) {
 		const rline *ln = &mg->src->lines[s->line_off + k];
-		d->lines[d->nline + k] = (rline){.fn = map_function(mg, ln->fn), .line = ln->line};
+		d->lines[d->nline + k] = (rline){.fn = map_function(mg, ln->fn), .line = ln->line, .column = ln->column};
 	}
 	d->nline += s->nline;
 	uint64_t h = mix(mix(mix(3, loc_key_addr(d, &l)), m), l.folded);
@@ -796,14 +797,15 @@ static void print_labels(FILE *out, const prof_profile *p, const prof_label *ls,
 	free(items);
 }
 
-static void print_location(FILE *out, const prof_profile *p, uint32_t id, uint64_t address, uint32_t map,
+/* One location: id, address, mapping id (map_id 0: none), then its lines as file:line:column. */
+static void print_location(FILE *out, const prof_profile *p, uint64_t id, uint64_t address, uint64_t map_id,
                            bool folded, const prof_location *cur)
 {
 	char head[96];
-	int hl = address ? snprintf(head, sizeof head, "%6" PRIu32 ": %#" PRIx64 " ", id, address)
-	                 : snprintf(head, sizeof head, "%6" PRIu32 ": 0x0 ", id);
-	if (map != PROF_NONE)
-		hl += snprintf(head + hl, sizeof head - (size_t)hl, "M=%" PRIu32 " ", map + 1);
+	int hl = address ? snprintf(head, sizeof head, "%6" PRIu64 ": %#" PRIx64 " ", id, address)
+	                 : snprintf(head, sizeof head, "%6" PRIu64 ": 0x0 ", id);
+	if (map_id)
+		hl += snprintf(head + hl, sizeof head - (size_t)hl, "M=%" PRIu64 " ", map_id);
 	if (folded)
 		snprintf(head + hl, sizeof head - (size_t)hl, "[F] ");
 	if (cur->nline == 0)
@@ -811,18 +813,38 @@ static void print_location(FILE *out, const prof_profile *p, uint32_t id, uint64
 	for (uint32_t k = 0; k < cur->nline; k++) {
 		const prof_line *ln = &p->lines[cur->line_off + k];
 		const prof_function *f = &p->functions[ln->function];
-		fprintf(out, "%s%s %s:%" PRId64 " s=%" PRId64, k ? "             " : head, prof_str(p, f->name),
-		        prof_str(p, f->filename), ln->line, f->start_line);
+		fprintf(out, "%s%s %s:%" PRId64 ":%" PRId64 " s=%" PRId64, k ? "             " : head,
+		        prof_str(p, f->name), prof_str(p, f->filename), ln->line, ln->column, f->start_line);
 		if (f->name != f->system_name)
 			fprintf(out, "(%s)", prof_str(p, f->system_name));
 		fputc('\n', out);
 	}
 }
 
+static void print_mapping(FILE *out, const prof_profile *p, uint64_t id, const rmap *mp)
+{
+	const char *file = prof_str(p, mp->file);
+	/* pprof's unsourceMappings: a URL is not a file. */
+	if (!mp->build_id && url_has_scheme(file))
+		file = "";
+	char a[3][32];
+	const uint64_t v[3] = {mp->start, mp->limit, mp->offset};
+	for (int k = 0; k < 3; k++) {
+		if (v[k])
+			snprintf(a[k], sizeof a[k], "%#" PRIx64, v[k]);
+		else
+			snprintf(a[k], sizeof a[k], "0x0");
+	}
+	fprintf(out, "%" PRIu64 ": %s/%s/%s %s %s %s%s%s%s\n", id, a[0], a[1], a[2], file, prof_str(p, mp->build_id),
+	        mp->fn ? "[FN]" : "", mp->fl ? "[FL]" : "", mp->ln ? "[LN]" : "", mp->in ? "[IN]" : "");
+}
+
 static void print_header(FILE *out, const prof_profile *p)
 {
 	for (size_t i = 0; i < p->ncomment; i++)
 		fprintf(out, "Comment: %s\n", prof_str(p, p->comments[i]));
+	if (p->doc_url)
+		fprintf(out, "Doc: %s\n", prof_str(p, p->doc_url));
 	fprintf(out, "PeriodType: %s %s\n", prof_str(p, p->period_type.type), prof_str(p, p->period_type.unit));
 	fprintf(out, "Period: %" PRId64 "\n", p->period);
 	char buf[128];
@@ -945,42 +967,76 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 	fputs("Locations\n", out);
 	for (size_t i = 0; i < o->m.nloc; i++) {
 		const rloc *l = &o->m.locs[i];
-		print_location(out, p, (uint32_t)i + 1, l->address, l->map, l->folded, &p->locations[o->loc_rep[i]]);
+		print_location(out, p, i + 1, l->address, l->map == PROF_NONE ? 0 : l->map + 1, l->folded,
+		               &p->locations[o->loc_rep[i]]);
 	}
 	for (size_t i = 0; i < nextra; i++) {
 		const prof_location *l = &p->locations[extra[i]];
 		uint32_t map = l->mapping != PROF_NONE && l->mapping < o->nmap0 ? o->map_id[l->mapping] : PROF_NONE;
-		print_location(out, p, (uint32_t)(o->m.nloc + i + 1), l->address, map, l->is_folded, l);
+		print_location(out, p, o->m.nloc + i + 1, l->address, map == PROF_NONE ? 0 : map + 1, l->is_folded, l);
 	}
 
 	fputs("Mappings\n", out);
-	for (size_t i = 0; i < o->m.nmap; i++) {
-		const rmap *mp = &o->m.maps[i];
-		const char *file = prof_str(p, mp->file);
-		/* pprof's unsourceMappings, after its merge: a URL is not a file. */
-		if (!mp->build_id && url_has_scheme(file))
-			file = "";
-		char a[3][32];
-		const uint64_t v[3] = {mp->start, mp->limit, mp->offset};
-		for (int k = 0; k < 3; k++) {
-			if (v[k])
-				snprintf(a[k], sizeof a[k], "%#" PRIx64, v[k]);
-			else
-				snprintf(a[k], sizeof a[k], "0x0");
-		}
-		fprintf(out, "%zu: %s/%s/%s %s %s %s%s%s%s\n", i + 1, a[0], a[1], a[2], file, prof_str(p, mp->build_id),
-		        mp->fn ? "[FN]" : "", mp->fl ? "[FL]" : "", mp->ln ? "[LN]" : "", mp->in ? "[IN]" : "");
-	}
+	for (size_t i = 0; i < o->m.nmap; i++)
+		print_mapping(out, p, i + 1, &o->m.maps[i]);
 	rprof_free(&cur);
 	free(ids);
 	free(extra);
 	return true;
 }
 
+/*
+ * A profile from a single input, which pprof does not merge: every sample,
+ * location and mapping as recorded (zero samples too), with the file's ids,
+ * as the filters left them.
+ */
 bool report_raw_rctx(FILE *out, rctx *r)
 {
-	raw_order *o = report_raw_order_new(r->p);
-	bool ok = report_raw_ordered(out, r, o);
-	report_raw_order_free(o);
-	return ok;
+	const prof_profile *p = r->p;
+	size_t nt = p->nsample_type;
+	print_header(out, p);
+	prof_label *labs = NULL;
+	size_t caplabs = 0;
+	for (size_t i = 0; i < p->nsample; i++) {
+		const prof_sample *s = &p->samples[i];
+		const prof_stack *st = &p->stacks[s->stack];
+		const int64_t *v = prof_sample_values(p, i);
+		for (size_t k = 0; k < nt; k++)
+			fprintf(out, " %10" PRId64, v[k]);
+		fputs(": ", out);
+		for (uint32_t k = 0; k < st->len; k++)
+			fprintf(out, "%" PRIu64 " ", p->locations[p->stack_locs[st->off + k]].id);
+		fputc('\n', out);
+		/* Only string and numeric labels exist for pprof; others are dropped when decoding. */
+		GROW(labs, caplabs, (size_t)s->nlabel + 1);
+		uint32_t nlab = 0;
+		for (uint32_t k = 0; k < s->nlabel; k++) {
+			const prof_label *l = &p->labels[s->label_off + k];
+			if (l->str || prof_label_is_num(l))
+				labs[nlab++] = *l;
+		}
+		print_labels(out, p, labs, nlab, false);
+		print_labels(out, p, labs, nlab, true);
+	}
+	free(labs);
+
+	/* pprof gives a profile without mappings one empty mapping, used by every location. */
+	bool fake = p->nmapping == 0;
+	fputs("Locations\n", out);
+	for (size_t i = 0; i < p->nlocation; i++) {
+		const prof_location *l = &p->locations[i];
+		uint64_t map_id = fake ? 1 : l->mapping == PROF_NONE ? 0 : p->mappings[l->mapping].id;
+		print_location(out, p, l->id, l->address, map_id, l->is_folded, l);
+	}
+	fputs("Mappings\n", out);
+	if (fake)
+		print_mapping(out, p, 1, &(rmap){0});
+	for (size_t i = 0; i < p->nmapping; i++) {
+		const prof_mapping *m = &p->mappings[i];
+		rmap rm = {.start = m->start, .limit = m->limit, .offset = m->offset, .file = m->file,
+		           .build_id = m->build_id, .fn = m->has_functions, .fl = m->has_filenames,
+		           .ln = m->has_line_numbers, .in = m->has_inline_frames};
+		print_mapping(out, p, m->id, &rm);
+	}
+	return true;
 }

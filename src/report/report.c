@@ -148,6 +148,8 @@ void rctx_profile_label_list(const rctx *r, rctx_label_fn emit, void *ctx)
 	}
 	if (*r->sample_type)
 		emitf(emit, ctx, "Type: %s", r->sample_type);
+	if (p->doc_url)
+		emitf(emit, ctx, "Doc: %s", prof_str(p, p->doc_url));
 	if (p->time_nanos != 0) {
 		format_time(p->time_nanos, buf, sizeof buf);
 		emitf(emit, ctx, "Time: %s", buf);
@@ -264,6 +266,26 @@ static int64_t profile_total(prof_profile *p, int si, bool mean)
 	return div ? total / div : total;
 }
 
+/*
+ * pprof's Aggregate for -proto and -raw with -noinlines (their granularity is
+ * addresses): each location keeps only its outermost line, columns go, and
+ * no mapping claims inline frames. Without -noinlines pprof leaves them be.
+ */
+static void drop_inline_frames(prof_profile *p)
+{
+	for (size_t i = 0; i < p->nmapping; i++)
+		p->mappings[i].has_inline_frames = false;
+	for (size_t i = 0; i < p->nlocation; i++) {
+		prof_location *l = &p->locations[i];
+		if (l->nline > 1) {
+			l->line_off += l->nline - 1;
+			l->nline = 1;
+		}
+		for (uint32_t k = 0; k < l->nline; k++)
+			p->lines[l->line_off + k].column = 0;
+	}
+}
+
 typedef enum {
 	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
 	R_GOROUTINES, R_PROTO, R_DOT, R_IMAGE,
@@ -354,16 +376,16 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 		r.trim.node_fraction = r.trim.edge_fraction = 0;
 	}
 
+	/*
+	 * A merged profile (several inputs, or a base) is numbered as pprof's
+	 * merge numbered it, before label frames and filters; a single input
+	 * keeps its own ids, which raw prints as they are.
+	 */
 	raw_order *ro = NULL;
-	if (kind == R_RAW) {
-		prof_compact_samples(p);
+	if (kind == R_RAW && p->compacted)
 		ro = report_raw_order_new(p);
-	}
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
-	/* Reports of single samples see them as pprof's merge leaves them. */
-	if (kind == R_TRACES || kind == R_TAGS || kind == R_DOT || kind == R_IMAGE)
-		prof_compact_samples(p);
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
@@ -373,15 +395,13 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	}
 	if (o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
-	/* pprof's proto format has no granularity, trimming or graph: the profile is the report. */
+	if ((kind == R_PROTO || kind == R_RAW) && o->noinlines)
+		drop_inline_frames(p);
+	/*
+	 * pprof's proto format has no granularity, trimming or graph: the
+	 * profile is the report, its samples as the filters left them.
+	 */
 	if (kind == R_PROTO) {
-		/*
-		 * drop_frames and the filters can make samples' stacks equal; every
-		 * reader merges those at load (pprof's merge), so they are written
-		 * merged, and writing the output again gives the same bytes.
-		 */
-		p->compacted = false;
-		prof_compact_samples(p);
 		bool ok = report_proto_rctx(out, &r);
 		if (!ok && !err->set)
 			prof_errf(err, "report failed");
@@ -397,7 +417,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	case R_TRACES: ok = report_traces_rctx(out, &r); break;
 	case R_TAGS: ok = report_tags_rctx(out, &r); break;
 	case R_LIST: ok = report_list_rctx(out, &r, arg); break;
-	case R_RAW: ok = report_raw_ordered(out, &r, ro); break;
+	case R_RAW: ok = ro ? report_raw_ordered(out, &r, ro) : report_raw_rctx(out, &r); break;
 	case R_FLAME: ok = report_flame_rctx(out, &r); break;
 	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
 	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;

@@ -1,6 +1,7 @@
 /*
- * tags: pprof's label report. For each label key, the total and each value's
- * share, laid out as Go's text/tabwriter does with right alignment.
+ * tags: pprof's label report. For each label key, its total and each value,
+ * with their shares of the profile's total (Go 1.26's format), laid out as
+ * Go's text/tabwriter does with right alignment.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -185,18 +186,23 @@ bool report_tags_rctx(FILE *out, rctx *r)
 		int64_t total = 0;
 		for (size_t j = 0; j < k->n; j++)
 			total += k->vals[j].flat;
-		const char *u;
-		double f = fmt_scale(total, r->sample_unit, r->o->unit, &u);
-		fprintf(m, "%s:\t Total %.1f%s\n", k->name, f, u);
+		char val[64], all[64], pct[32];
+		rctx_value(r, total, val, sizeof val);
+		rctx_value(r, r->total, all, sizeof all);
+		if (r->total > 0) {
+			fmt_percentage(pct, sizeof pct, total, r->total);
+			fprintf(m, "%s:\t Total %s of %s (%s)\n", k->name, val, all, pct);
+		} else {
+			fprintf(m, "%s:\t Total %s of %s\n", k->name, val, all);
+		}
 		qsort(k->vals, k->n, sizeof *k->vals, val_cmp);
 		for (size_t j = 0; j < k->n; j++) {
-			f = fmt_scale(k->vals[j].flat, r->sample_unit, r->o->unit, &u);
-			if (total > 0) {
-				char pct[32];
-				fmt_percentage(pct, sizeof pct, k->vals[j].flat, total);
-				fprintf(m, " \t%.1f%s (%s):\t %s\n", f, u, pct, k->vals[j].name);
+			rctx_value(r, k->vals[j].flat, val, sizeof val);
+			if (r->total > 0) {
+				fmt_percentage(pct, sizeof pct, k->vals[j].flat, r->total);
+				fprintf(m, " \t%s (%s):\t %s\n", val, pct, k->vals[j].name);
 			} else {
-				fprintf(m, " \t%.1f%s:\t %s\n", f, u, k->vals[j].name);
+				fprintf(m, " \t%s:\t %s\n", val, k->vals[j].name);
 			}
 			free(k->vals[j].name);
 		}

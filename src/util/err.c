@@ -15,3 +15,13 @@ bool prof_errf(prof_err *err, const char *fmt, ...)
 	err->set = true;
 	return false;
 }
+
+void prof_notef(prof_err *err, const char *fmt, ...)
+{
+	if (!err || err->note[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->note, sizeof err->note, fmt, ap);
+	va_end(ap);
+}

@@ -15,10 +15,18 @@
 typedef struct prof_err {
 	bool set;
 	char msg[512];
+	/*
+	 * On success, what the person should still hear ("skipped 2 lines ...");
+	 * "" when nothing. The front end prints it like an error, and goes on.
+	 */
+	char note[256];
 } prof_err;
 
 /* Sets the message unless one is set already; always returns false. */
 bool prof_errf(prof_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sets the note unless one is set already. */
+void prof_notef(prof_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Exit statuses, one place for all of them. */
 enum prof_exit {

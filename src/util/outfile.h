@@ -11,11 +11,27 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/err.h"
 
 /* Writes data[0..len) to path (temporary file, then rename). False with *err set. */
 bool outfile_write(const char *path, const char *data, size_t len, prof_err *err);
+
+/*
+ * The same rule for output written as it is made: outfile_open gives a
+ * stream into a temporary file beside path; outfile_commit flushes it and
+ * renames it over path (false with *err set, and nothing left behind);
+ * outfile_abort removes it. Either one ends the outfile.
+ */
+typedef struct outfile {
+	FILE *f;
+	char *path, *tmp;
+} outfile;
+
+bool outfile_open(outfile *o, const char *path, prof_err *err);
+bool outfile_commit(outfile *o, prof_err *err);
+void outfile_abort(outfile *o);
 
 /*
  * Writes data to the first PREFIXnnn.EXT (nnn from 001, as pprof numbers

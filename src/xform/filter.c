@@ -478,16 +478,9 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 
 	/* focus, ignore, hide, show (pprof's FilterSamplesByName) */
 	bool fm = false, im = false, hm = false, hnm = false;
-	if (!focus.ok && !ignore.ok && !hide.ok && !show.ok) {
-		/* Every location is focused: only samples with no location go. */
-		uint8_t *keep = xmalloc(p->nsample + 1);
-		for (size_t i = 0; i < p->nsample; i++)
-			keep[i] = p->stacks[p->samples[i].stack].len > 0;
-		prof_keep_samples(p, keep);
-		free(keep);
-	} else {
+	/* None of the four: pprof keeps every sample, those without a location too. */
+	if (focus.ok || ignore.ok || hide.ok || show.ok)
 		name_filter(p, &focus, &ignore, &hide, &show, &fm, &im, &hm, &hnm);
-	}
 	warn_no_match(warn, !focus.ok || fm, "Focus");
 	warn_no_match(warn, !ignore.ok || im, "Ignore");
 	warn_no_match(warn, !hide.ok || hm, "Hide");

@@ -43,7 +43,7 @@ prof_strid *prof_num_label_units(prof_profile *p);
 /* A label is numeric when it has no string value and a number or unit. */
 static inline bool prof_label_is_num(const prof_label *l)
 {
-	return l->str == 0 && (l->num != 0 || l->num_unit != 0);
+	return l->str == 0 && (l->num != 0 || l->num_unit != 0 || l->num_set);
 }
 
 #endif

@@ -83,16 +83,53 @@ static bool location_eq(const void *arg, uint32_t i)
 		if (la->function != lb->function || la->line != lb->line)
 			return false;
 	}
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return a->nline == 0 || c->probe_lines[a->nline - 1].column == p->lines[b->line_off + a->nline - 1].column;
+}
+
+/*
+ * pprof's CompatibilizeSampleTypes for a pair: both keep the types they
+ * share by name, in dst's order; dst's values are narrowed in place and
+ * pick[k] says which of src's values becomes value k. False when they share
+ * none. The default type stays when it is kept, else it is the first kept.
+ */
+static bool compatibilize(prof_profile *dst, const prof_profile *src, size_t *pick)
+{
+	size_t *keep = xmalloc((dst->nsample_type + 1) * sizeof *keep), n = 0;
+	for (size_t i = 0; i < dst->nsample_type; i++) {
+		const char *t = prof_str(dst, dst->sample_types[i].type);
+		for (size_t j = 0; j < src->nsample_type; j++)
+			if (strcmp(t, prof_str(src, src->sample_types[j].type)) == 0) {
+				keep[n] = i;
+				pick[n++] = j;
+				break;
+			}
+	}
+	if (n == 0 || n == dst->nsample_type) {
+		free(keep);
+		return n != 0;
+	}
+	bool dflt = false;
+	for (size_t k = 0; k < n; k++)
+		dflt = dflt || dst->sample_types[keep[k]].type == dst->default_sample_type;
+	if (!dflt)
+		dst->default_sample_type = dst->sample_types[keep[0]].type;
+	size_t nt = dst->nsample_type;
+	for (size_t i = 0; i < dst->nsample; i++)
+		for (size_t k = 0; k < n; k++)
+			dst->values[i * n + k] = dst->values[i * nt + keep[k]];
+	for (size_t k = 0; k < n; k++)
+		dst->sample_types[k] = dst->sample_types[keep[k]];
+	dst->nsample_type = n;
+	free(keep);
 	return true;
 }
 
-static bool same_types(const prof_profile *a, const prof_profile *b)
+/* After compatibilize: the kept types agree in unit, and the period types agree. */
+static bool same_types(const prof_profile *a, const prof_profile *b, const size_t *pick)
 {
-	if (a->nsample_type != b->nsample_type)
-		return false;
 	for (size_t i = 0; i < a->nsample_type; i++)
-		if (strcmp(prof_str(a, a->sample_types[i].type), prof_str(b, b->sample_types[i].type)) != 0 ||
-		    strcmp(prof_str(a, a->sample_types[i].unit), prof_str(b, b->sample_types[i].unit)) != 0)
+		if (strcmp(prof_str(a, a->sample_types[i].unit), prof_str(b, b->sample_types[pick[i]].unit)) != 0)
 			return false;
 	return strcmp(prof_str(a, a->period_type.type), prof_str(b, b->period_type.type)) == 0 &&
 	       strcmp(prof_str(a, a->period_type.unit), prof_str(b, b->period_type.unit)) == 0;
@@ -110,7 +147,13 @@ static void describe_types(const prof_profile *p, char *buf, size_t n)
 
 bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 {
-	if (!same_types(dst, src)) {
+	size_t *pick = xmalloc((src->nsample_type + dst->nsample_type + 1) * sizeof *pick);
+	if (!compatibilize(dst, src, pick)) {
+		free(pick);
+		return prof_errf(err, "profiles have empty common sample type list");
+	}
+	if (!same_types(dst, src, pick)) {
+		free(pick);
 		char a[256], b[256];
 		describe_types(dst, a, sizeof a);
 		describe_types(src, b, sizeof b);
@@ -129,6 +172,8 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		dst->period = src->period;
 	if (!dst->default_sample_type)
 		dst->default_sample_type = c.str[src->default_sample_type];
+	if (!dst->doc_url)
+		dst->doc_url = c.str[src->doc_url]; /* the first profile that has one */
 	for (size_t i = 0; i < src->ncomment; i++) {
 		prof_strid s = c.str[src->comments[i]];
 		bool seen = false;
@@ -258,8 +303,10 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		s.label_off += (uint32_t)dst->nlabel;
 		dst->samples[dst->nsample + i] = s;
 	}
-	if (src->nsample != 0 && nt != 0)
-		memcpy(dst->values + dst->nsample * nt, src->values, src->nsample * nt * sizeof *src->values);
+	for (size_t i = 0; i < src->nsample; i++)
+		for (size_t k = 0; k < nt; k++)
+			dst->values[(dst->nsample + i) * nt + k] = src->values[i * src->nsample_type + pick[k]];
+	free(pick);
 	dst->nsample += src->nsample;
 	dst->nlabel += src->nlabel;
 	/* Equal samples from the two profiles merge when a report needs it. */

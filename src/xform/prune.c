@@ -67,8 +67,6 @@ void prof_remove_uninteresting(prof_profile *p)
 		prof_re_free(&drop);
 		return;
 	}
-	/* pprof merges samples before it prunes: pruning may make stacks equal. */
-	prof_compact_samples(p);
 	/* Per location: 0 keep, 1 prune beneath it (it stays), 2 prune it and beneath. */
 	uint8_t *mark = xcalloc(p->nlocation + 1, 1);
 	for (size_t l = 0; l < p->nlocation; l++) {

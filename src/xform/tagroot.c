@@ -70,6 +70,24 @@ static void label_values(const prof_profile *p, const prof_sample *s, const char
 		}
 }
 
+/*
+ * pprof numbers label frames and their functions on from the largest id in
+ * use. Once one is added (more is false), the last one has the largest.
+ */
+static uint64_t next_id(const prof_profile *p, bool location, bool more)
+{
+	uint64_t max = 0;
+	size_t n = location ? p->nlocation : p->nfunction;
+	if (more && n > 0)
+		return (location ? p->locations[n - 1].id : p->functions[n - 1].id) + 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id = location ? p->locations[i].id : p->functions[i].id;
+		if (id > max)
+			max = id;
+	}
+	return max + 1;
+}
+
 /* One pseudo location per (values, key), like pprof's internLoc; they start at first. */
 static uint32_t label_location(prof_profile *p, size_t first, const char *name, const char *key)
 {
@@ -79,12 +97,13 @@ static uint32_t label_location(prof_profile *p, size_t first, const char *name, 
 		if (fn->name == n && fn->filename == f)
 			return (uint32_t)l;
 	}
+	bool more = p->nlocation > first; /* label frames were added already */
 	p->functions = xrealloc(p->functions, (p->nfunction + 1) * sizeof *p->functions);
-	p->functions[p->nfunction] = (prof_function){.id = p->nfunction + 1, .name = n, .filename = f};
+	p->functions[p->nfunction] = (prof_function){.id = next_id(p, false, more), .name = n, .filename = f};
 	p->lines = xrealloc(p->lines, (p->nline + 1) * sizeof *p->lines);
 	p->lines[p->nline] = (prof_line){.function = (uint32_t)p->nfunction};
 	p->locations = xrealloc(p->locations, (p->nlocation + 1) * sizeof *p->locations);
-	p->locations[p->nlocation] = (prof_location){.id = p->nlocation + 1, .mapping = PROF_NONE,
+	p->locations[p->nlocation] = (prof_location){.id = next_id(p, true, more), .mapping = PROF_NONE,
 	                                             .line_off = (uint32_t)p->nline, .nline = 1};
 	p->nfunction++;
 	p->nline++;

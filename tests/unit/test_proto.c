@@ -41,7 +41,7 @@ static void pb_label(pbuild *b, const char *key, const char *str, int64_t num, c
 
 /*
  * main <- serve <- (leaf inlined into handle), two samples on one stack with
- * the same labels (merged when written), one on main alone. Function ids
+ * the same labels (kept apart when written), one on main alone. Function ids
  * start at 3 so that label frames, numbered from the model's counts, would
  * clash with them if -proto kept model ids.
  */
@@ -180,11 +180,12 @@ static void keeps_the_profile(void **state)
 	assert_int_equal(q->mappings[0].limit, 0x800000);
 	assert_int_equal(q->nlocation, 3);
 	assert_int_equal(q->nfunction, 4);
-	/* Equal samples are merged: two samples, in order of first appearance. */
-	assert_int_equal(q->nsample, 2);
-	assert_int_equal(prof_sample_values(q, 0)[0], 3);
-	assert_int_equal(prof_sample_values(q, 0)[1], 30);
+	/* Samples as recorded: equal ones are not merged (pprof merges only several profiles). */
+	assert_int_equal(q->nsample, 3);
+	assert_int_equal(prof_sample_values(q, 0)[0], 1);
+	assert_int_equal(prof_sample_values(q, 0)[1], 10);
 	assert_int_equal(prof_sample_values(q, 1)[1], 50);
+	assert_int_equal(prof_sample_values(q, 2)[1], 20);
 	const prof_stack *st = &q->stacks[q->samples[0].stack];
 	assert_int_equal(st->len, 3);
 	const prof_location *leaf = &q->locations[q->stack_locs[st->off]];
@@ -265,32 +266,35 @@ static void applies_filters_and_divide_by(void **state)
 	o.sample_index = "samples"; /* only has to be valid: every type is written */
 	prof_profile *p = sample_profile();
 	prof_profile *q = round_trip(p, &o);
-	assert_int_equal(q->nsample, 1);
+	assert_int_equal(q->nsample, 2);
 	assert_int_equal(q->nsample_type, 2);
-	assert_int_equal(prof_sample_values(q, 0)[0], 6);
-	assert_int_equal(prof_sample_values(q, 0)[1], 60);
+	assert_int_equal(prof_sample_values(q, 0)[0], 2);
+	assert_int_equal(prof_sample_values(q, 0)[1], 20);
+	assert_int_equal(prof_sample_values(q, 1)[1], 40);
 	/* Only what the kept samples reach is written; the mapping stays. */
 	assert_int_equal(q->nlocation, 3);
 	assert_int_equal(q->nmapping, 1);
 	prof_profile_free(q);
 	prof_profile_free(p);
 
-	/* pprof truncates each scaled value; samples that become zero go. */
+	/* pprof truncates each scaled value and writes every sample, zero ones too. */
 	report_opts_init(&o);
 	o.divide_by = 4;
 	p = sample_profile();
 	q = round_trip(p, &o);
-	assert_int_equal(q->nsample, 2);
+	assert_int_equal(q->nsample, 3);
 	assert_int_equal(prof_sample_values(q, 0)[0], 0);
-	assert_int_equal(prof_sample_values(q, 0)[1], 7);
+	assert_int_equal(prof_sample_values(q, 0)[1], 2);
 	assert_int_equal(prof_sample_values(q, 1)[0], 1);
+	assert_int_equal(prof_sample_values(q, 2)[1], 5);
 	prof_profile_free(q);
 	prof_profile_free(p);
 	report_opts_init(&o);
 	o.divide_by = 100;
 	p = sample_profile();
 	q = round_trip(p, &o);
-	assert_int_equal(q->nsample, 0);
+	assert_int_equal(q->nsample, 3);
+	assert_int_equal(prof_sample_values(q, 1)[1], 0);
 	assert_int_equal(q->nsample_type, 2);
 	prof_profile_free(q);
 	prof_profile_free(p);

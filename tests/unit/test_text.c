@@ -336,6 +336,38 @@ static void crash_log(void **state)
 	prof_profile_free(p);
 }
 
+/* Go 1.26 headers: (leaked), (scan), bubbles, labels; "...N frames elided...". */
+static void go126_dump(void **state)
+{
+	(void)state;
+	prof_profile *p = parse_ok(
+		"goroutine 35 [chan receive (leaked) labels:{\"handler\": \"/api/v1\", \"t\": \"a\\\"b\\tc\\\\\\u00e9\"}]:\n"
+		"main.f(...)\n\t/x.go:1\n"
+		"main.g()\n\t/x.go:2 +0x1\n"
+		"...7 frames elided...\n"
+		"main.h()\n\t/x.go:3 +0x1\n"
+		"created by main.main in goroutine 1\n\t/x.go:9 +0x2\n"
+		"\n"
+		"goroutine 7 gp=0xc000 m=nil [select (durable) (scan), 3 minutes, synctest bubble 12]:\n"
+		"main.k()\n\t/x.go:4 +0x1 fp=0x1 sp=0x2 pc=0x3\n");
+	assert_int_equal(p->nsample, 2);
+	assert_string_equal(label_str(p, 0, "state"), "chan receive");
+	assert_string_equal(label_str(p, 0, "leaked"), "true");
+	assert_string_equal(label_str(p, 0, "handler"), "/api/v1");
+	assert_string_equal(label_str(p, 0, "t"), "a\"b\tc\\\xc3\xa9");
+	assert_string_equal(label_str(p, 0, "created_by"), "main.main");
+	/* f inlined into g, then h past the elided frames */
+	assert_int_equal(stack_len(p, 0), 2);
+	assert_string_equal(line_func(p, stack_loc(p, 0, 1), 0), "main.h");
+	assert_string_equal(label_str(p, 1, "state"), "select (durable)");
+	assert_null(label_str(p, 1, "leaked"));
+	assert_int_equal(label_num(p, 1, "wait_minutes")->num, 3);
+	assert_int_equal(label_num(p, 1, "synctest_bubble")->num, 12);
+	prof_profile_free(p);
+	expect_error("goroutine 1 [x labels:{\"a\" \"b\"}]:\nmain.f()\n\t/x.go:1 +0x1\n",
+	             "line 1: header labels: expected \": \" after a key");
+}
+
 static void truncated_dump(void **state)
 {
 	(void)state;
@@ -535,6 +567,7 @@ int main(void)
 		cmocka_unit_test(goroutine_dump),
 		cmocka_unit_test(crash_log),
 		cmocka_unit_test(truncated_dump),
+		cmocka_unit_test(go126_dump),
 		cmocka_unit_test(dump_matches_count),
 		cmocka_unit_test(gzipped_text),
 		cmocka_unit_test(sniffing),
