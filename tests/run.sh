@@ -3,7 +3,8 @@
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, goroutines, flame graphs, -proto round trips, broken
-# inputs, CLI behaviour, every command at scale (tests/scale.sh);
+# inputs, CLI behaviour, every command at scale (tests/scale.sh), real
+# profiles (tests/realworld.sh);
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -85,6 +86,10 @@ suites() {
 	count "${tag}cli"
 	tests/scale.sh "$b/prof" > "$log" 2>&1
 	count "${tag}scale (10k/100k stacks, 100k goroutines)"
+	# Real profiles (../shared/realworld, when there): never a crash or a
+	# hang; against go tool pprof once, the sanitized build only the former.
+	tests/realworld.sh "$b/prof" ${tag:+--no-go} > "$log" 2>&1
+	count "${tag}realworld"
 }
 
 build() {

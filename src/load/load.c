@@ -15,6 +15,7 @@
 #include "load/pb_source.h"
 #include "load/text.h"
 #include "util/arena.h"
+#include "xform/demangle.h"
 #include "xform/prune.h"
 
 /* Reads all of fd into a malloc'd buffer. */
@@ -140,7 +141,7 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
  * gunzip; legacy first, as the runtime's text parser would take a C++
  * contentionz or heap profile for Go's and stop at its memory map.
  */
-static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
+static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_err *err)
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
@@ -151,8 +152,10 @@ static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 		return prof_decode_legacy(data, len, err);
 	if (!gz && prof_text_sniff(data, len))
 		return prof_decode_text(data, len, err);
-	if (!gz && prof_folded_sniff(data, len))
+	if (!gz && prof_folded_sniff(data, len)) {
+		*folded = true;
 		return prof_decode_folded(data, len, err);
+	}
 	prof_profile *p = NULL;
 	if (gz && gzip_text(data, len, &p, err))
 		return p;
@@ -166,10 +169,18 @@ static prof_profile *decode(const uint8_t *data, size_t len, prof_err *err)
 	return p;
 }
 
-/* pprof applies a profile's drop_frames right after loading it; so does prof. */
+/*
+ * pprof names functions (demangles) and applies a profile's drop_frames
+ * right after loading it; so does prof. Folded stacks, which pprof does not
+ * read, keep the names their tool wrote: pprof's simplification would blank
+ * py-spy's "<module> (app.py:3)".
+ */
 prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err)
 {
-	prof_profile *p = decode(data, len, err);
+	bool folded = false;
+	prof_profile *p = decode(data, len, &folded, err);
+	if (p && !folded)
+		prof_demangle(p);
 	if (p)
 		prof_remove_uninteresting(p);
 	return p;
