@@ -226,6 +226,36 @@ static int write_atomically(const char *path, const char *data, size_t len)
  * equal samples summed, zero ones dropped. One file stays as recorded
  * (pprof skips the merge for a single profile). NULL after a message.
  */
+/*
+ * Loaders' notes (lines skipped in a folded file) wait until the command has
+ * worked: a refused file gets its one error line and nothing else.
+ */
+static char *notes;
+static size_t notes_len;
+
+static void note(const char *file, const char *msg)
+{
+	char line[1200];
+	int w = snprintf(line, sizeof line, "prof: %s: %s\n", file, msg);
+	if (w <= 0)
+		return;
+	size_t n = (size_t)w < sizeof line ? (size_t)w : sizeof line - 1;
+	notes = xrealloc(notes, notes_len + n + 1);
+	memcpy(notes + notes_len, line, n);
+	notes_len += n;
+	notes[notes_len] = '\0';
+}
+
+/* Prints the notes held so far (when the command worked) and forgets them. */
+static void flush_notes(bool print)
+{
+	if (print && notes_len)
+		fputs(notes, stderr);
+	free(notes);
+	notes = NULL;
+	notes_len = 0;
+}
+
 static prof_profile *load_all(const char **files, int n)
 {
 	prof_err err = {0};
@@ -235,12 +265,12 @@ static prof_profile *load_all(const char **files, int n)
 		return NULL;
 	}
 	if (err.note[0])
-		fprintf(stderr, "prof: %s: %s\n", files[0], err.note);
+		note(files[0], err.note);
 	for (int i = 1; i < n; i++) {
 		err.note[0] = '\0';
 		prof_profile *q = prof_load_file(files[i], &err);
 		if (q && err.note[0])
-			fprintf(stderr, "prof: %s: %s\n", files[i], err.note);
+			note(files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
 		prof_profile_free(q);
 		if (!ok) {
@@ -529,6 +559,7 @@ static int run(cli *c)
 		return PROF_EXIT_BAD_INPUT;
 	}
 	if (!c->report) {
+		flush_notes(true);
 		int rc = shell_run(p);
 		prof_profile_free(p);
 		return rc;
@@ -551,6 +582,7 @@ int main(int argc, char **argv)
 		rc = usage_error(err.msg);
 	else
 		rc = run(&c);
+	flush_notes(rc == PROF_EXIT_OK || rc == PROF_EXIT_GREW);
 	cli_free(&c);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "prof: error writing output: %s\n", strerror(errno));

@@ -149,6 +149,10 @@ bool prof_folded_sniff(const uint8_t *d0, size_t n0)
 	const uint8_t *d = as_utf8(d0, n0, 4 * SNIFF_BYTES, &n, &owned);
 	size_t i = 0, stacks = 0, others = 0;
 	bool bin = false;
+	/* pprof's -raw text ("PeriodType: ...", then sample lines that read as "stack count") is no folded file. */
+	static const char raw_head[] = "PeriodType: ";
+	if (n >= sizeof raw_head - 1 && memcmp(d, raw_head, sizeof raw_head - 1) == 0)
+		bin = true;
 	while (i < n && i < SNIFF_BYTES && !bin) {
 		size_t s = i;
 		for (; i < n && d[i] != '\n' && !bin; i++)

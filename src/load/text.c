@@ -851,7 +851,7 @@ static bool heap_header(parser *ps, const char *s, size_t n)
 	static const char *const types[] = {"alloc_objects", "count", "alloc_space", "bytes",
 	                                    "inuse_objects", "count", "inuse_space", "bytes"};
 	text_set_types(&ps->b, types, 4, "space", "bytes", ps->rate);
-	ps->b.p->default_sample_type = text_intern(&ps->b, "inuse_space", 11);
+	/* pprof's parseHeap names no default type (its reports then take the last, inuse_space). */
 	ps->bytes = text_intern(&ps->b, "bytes", 5);
 	return true;
 }
@@ -995,6 +995,22 @@ static bool parse_debug1(parser *ps)
 	return finish_record(ps);
 }
 
+/*
+ * pprof reads a debug=1 profile through its legacy parser, whose memory-map
+ * step gives a profile without mappings one that covers every address; its
+ * -raw and -proto show it, so prof's model has it too.
+ */
+static void text_fake_mapping(prof_profile *p)
+{
+	if (p->nmapping != 0 || p->nlocation == 0)
+		return;
+	p->mappings = xrealloc(p->mappings, sizeof *p->mappings);
+	p->mappings[0] = (prof_mapping){.id = 1, .limit = UINT64_MAX};
+	p->nmapping = 1;
+	for (size_t i = 0; i < p->nlocation; i++)
+		p->locations[i].mapping = 0;
+}
+
 prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err)
 {
 	enum kind kind = first_line_kind(d, n);
@@ -1016,5 +1032,6 @@ prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err)
 		prof_profile_free(p);
 		return NULL;
 	}
+	text_fake_mapping(p);
 	return p;
 }
