@@ -223,7 +223,10 @@ static void heap_profile(void **state)
 	assert_string_equal(type_name(p, 1), "alloc_space");
 	assert_string_equal(type_name(p, 2), "inuse_objects");
 	assert_string_equal(type_name(p, 3), "inuse_space");
-	assert_string_equal(prof_str(p, p->default_sample_type), "inuse_space");
+	/* No default type, as pprof's parseHeap; reports then take the last, inuse_space. */
+	assert_string_equal(prof_str(p, p->default_sample_type), "");
+	prof_err e = {0};
+	assert_int_equal(prof_sample_index(p, NULL, &e), 3);
 	assert_string_equal(prof_str(p, p->period_type.type), "space");
 	assert_int_equal(p->period, 524288);
 	assert_int_equal(p->nsample, 3);
