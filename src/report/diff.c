@@ -13,6 +13,7 @@
 
 #include "report/diff.h"
 #include "report/format.h"
+#include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"
 
@@ -35,8 +36,7 @@ typedef struct differ {
 	int64_t *vals;   /* ngroup x nsnap */
 	size_t valcap;
 	int64_t *totals; /* per snapshot */
-	uint32_t *slots; /* group + 1 */
-	size_t nslots;
+	hashtab index; /* over groups, by stack, creator, state and verdict */
 } differ;
 
 /* A frame is the program's own unless its package path's first element has no dot. */
@@ -122,34 +122,32 @@ static bool same_nodes(const differ *d, uint32_t a, uint32_t b)
 	}
 }
 
+typedef struct group_key {
+	const differ *d;
+	uint32_t stack, created, state;
+	bool leaked;
+} group_key;
+
+static bool group_eq(const void *ctx, uint32_t gi)
+{
+	const group_key *k = ctx;
+	const group *g = &k->d->groups[gi];
+	return g->created == k->created && g->state == k->state && g->leaked == k->leaked &&
+	       same_nodes(k->d, g->stack, k->stack);
+}
+
 static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t state, bool leaked)
 {
-	if ((d->ngroup + 1) * 2 > d->nslots) {
-		size_t nslots = d->nslots ? d->nslots * 2 : 1024;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t g = 0; g < d->ngroup; g++) {
-			const group *o = &d->groups[g];
-			size_t j = stack_hash(d, o->stack, o->created, o->state, o->leaked) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = (uint32_t)g + 1;
-		}
-		free(d->slots);
-		d->slots = slots;
-		d->nslots = nslots;
-	}
-	size_t j = stack_hash(d, st, created, state, leaked) & (d->nslots - 1);
-	for (; d->slots[j]; j = (j + 1) & (d->nslots - 1)) {
-		group *g = &d->groups[d->slots[j] - 1];
-		if (g->created == created && g->state == state && g->leaked == leaked && same_nodes(d, g->stack, st))
-			return g;
-	}
+	group_key k = {d, st, created, state, leaked};
+	uint32_t gi = hashtab_intern(&d->index, stack_hash(d, st, created, state, leaked), (uint32_t)d->ngroup,
+	                             group_eq, &k);
+	if (gi != d->ngroup)
+		return &d->groups[gi];
 	GROW(d->groups, d->cap, d->ngroup + 1);
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
 	d->groups[d->ngroup] =
 		(group){.stack = st, .created = created, .state = state, .leaked = leaked, .id = (uint32_t)d->ngroup};
-	d->slots[j] = (uint32_t)d->ngroup + 1;
 	return &d->groups[d->ngroup++];
 }
 
@@ -324,7 +322,7 @@ static void differ_free(differ *d)
 	free(d->groups);
 	free(d->vals);
 	free(d->totals);
-	free(d->slots);
+	hashtab_free(&d->index);
 	graph_index_free(d->ix);
 }
 
