@@ -144,7 +144,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			continue;
 		size_t n = prof_strlen(p, fid);
 		GROW(buf, bufcap, n + 4);
-		size_t m = path_clean(prof_str(p, fid), n, buf);
+		size_t m = path_clean(prof_bytes(p, fid), n, buf);
 		clean[f] = prof_intern(p, buf, m);
 	}
 	free(buf);

@@ -66,29 +66,13 @@ typedef struct gctx {
 } gctx;
 
 /*
- * Writes s with every byte that could steer a terminal replaced by '?': the
- * C0 controls (ESC among them), DEL, the C1 controls U+0080..U+009F and bytes
- * that are not valid UTF-8 (a lone 0x9b is CSI to some terminals). Returns
- * the number of columns written, counting a code point as one column.
+ * Writes s (a model string, so shown under the name policy already) and
+ * returns the number of columns written, counting a code point as one.
  */
 static size_t put_clean(FILE *out, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t left = strlen(s), cols = 0;
-	while (left > 0) {
-		uint32_t cp = 0;
-		size_t n = utf8_decode(u, left, &cp);
-		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			fputc('?', out);
-			n = n ? n : 1;
-		} else {
-			fwrite(u, 1, n, out);
-		}
-		u += n;
-		left -= n;
-		cols++;
-	}
-	return cols;
+	fputs(s, out);
+	return utf8_columns(s);
 }
 
 /*
