@@ -275,7 +275,7 @@ static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const repo
 {
 	d->p = p;
 	d->nsnap = nsnap;
-	d->ix = graph_index_new(p, o->granularity, o->noinlines);
+	d->ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	d->totals = xcalloc(nsnap + 1, sizeof *d->totals);
 	prof_strid snap = prof_intern(p, "prof::snap", 10), created_key = prof_intern(p, "created_by", 10);
 	prof_strid state_key = prof_intern(p, "state", 5), wait_key = prof_intern(p, "wait_minutes", 12);

@@ -313,7 +313,9 @@ static void multiline_name(sbuf *b, const graph_index *ix, uint32_t info, bool e
 	char tail[4200];
 	const char *part = NULL;
 	if (i->lineno) {
-		snprintf(tail, sizeof tail, "%s:%" PRId64, file, i->lineno);
+		int k = snprintf(tail, sizeof tail, "%s:%" PRId64, file, i->lineno);
+		if (i->colno && k > 0 && (size_t)k < sizeof tail)
+			snprintf(tail + k, sizeof tail - (size_t)k, ":%" PRId64, i->colno);
 		part = tail;
 	} else if (*file) {
 		part = file;

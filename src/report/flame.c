@@ -87,14 +87,14 @@ static void frames_free(frames *f)
 	free(f->str);
 }
 
-/* A copy of name for folded output: ';' and newline (its syntax) become '?', an empty name "?". */
+/* A copy of name for folded output: ';', newline and tab (its syntax) become '?', an empty name "?". */
 static char *folded_name(const char *name)
 {
 	size_t n = strlen(name);
 	char *s = xmalloc(n + 2);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
-		s[i] = c == ';' || c == '\n' ? '?' : (char)c;
+		s[i] = c == ';' || c == '\n' || c == '\t' ? '?' : (char)c;
 	}
 	if (n == 0)
 		s[n++] = '?';
