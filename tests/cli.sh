@@ -81,6 +81,13 @@ done
 if [ $leaks_ok = 1 ]; then ok; else bad "diff lists the leaks first"; fi
 if check diff-fail 3 "$prof" diff -fail_if_grew=5 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz" && grep -q "grew by 10" "$tmp/err"; then ok; else bad "diff -fail_if_grew"; fi
 if check diff-pass 0 "$prof" diff -fail_if_grew=10 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff -fail_if_grew not reached"; fi
+# A program under a module path with a domain: its frame names the stack, in diff and trend.
+m1=fixtures/edge/modpath1.pb.gz
+m2=fixtures/edge/modpath2.pb.gz
+if check diff-modpath 0 "$prof" diff "$m1" "$m2" &&
+	grep -q 'sync.runtime_SemacquireMutex <- github.com/acme/app/store.(\*Cache).Get$' "$tmp/out"; then ok; else bad "diff drops a module-path frame"; fi
+if check trend-modpath 0 "$prof" trend "$m1" "$m2" "$m2" &&
+	grep -q '1\. score.*<- github.com/acme/app/store.(\*Cache).Get$' "$tmp/out"; then ok; else bad "trend drops a module-path frame"; fi
 if check diff-one 2 "$prof" diff "$t1/goroutine.pb.gz"; then ok; else bad "diff with one profile"; fi
 if check diff-kinds 1 "$prof" diff "$t1/heap.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff of different kinds"; fi
 # prof trend: regression goldens; snapshots sort by time whatever the argument order.

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "report/diff.h"
+
+#include "model/goname.h"
 #include "report/format.h"
 #include "util/hashtab.h"
 #include "xform/filter.h"
@@ -38,23 +40,6 @@ typedef struct differ {
 	int64_t *totals; /* per snapshot */
 	hashtab index; /* over groups, by stack, creator, state and verdict */
 } differ;
-
-/* A frame is the program's own unless its package path's first element has no dot. */
-bool diff_is_std(const char *fn)
-{
-	if (strncmp(fn, "main.", 5) == 0)
-		return false;
-	const char *first_slash = strchr(fn, '/');
-	const char *dot = strchr(fn, '.');
-	if (!dot)
-		return false; /* not a Go name: C or unknown, show it */
-	if (first_slash && first_slash < dot) {
-		/* "example.com/x.f" is third party; "net/http.f" is std. */
-		const char *d = memchr(fn, '.', (size_t)(first_slash - fn));
-		return d == NULL;
-	}
-	return true;
-}
 
 /*
  * Where a stack starts for comparing: past the leaf-side frames of package
@@ -193,7 +178,7 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 			}
 			if (!leaf)
 				leaf = name;
-			else if (!app && !diff_is_std(name))
+			else if (!app && !goname_is_std(name))
 				app = name;
 		}
 	}
@@ -646,7 +631,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 				uint32_t l = p->stack_locs[s->off + j];
 				for (uint32_t k = 0; k < d.ix->loc_n[l]; k++) {
 					const char *name = d.ix->printable[d.ix->loc_nodes[d.ix->loc_off[l] + k]];
-					if (diff_is_std(name))
+					if (goname_is_std(name))
 						continue;
 					bool dup = false;
 					for (size_t q = 0; q < *ngrowing && !dup; q++)

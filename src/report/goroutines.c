@@ -26,6 +26,7 @@
 #include "report/internal.h"
 #include "util/arena.h"
 #include "util/re.h"
+#include "model/goname.h"
 #include "util/term.h"
 
 #define C_APP "\033[1m"       /* application frames: bold */
@@ -75,23 +76,11 @@ static size_t put_clean(FILE *out, const char *s)
 	return utf8_columns(s);
 }
 
-/*
- * Is this function in the runtime or the standard library? Its package
- * path's first element has no dot there ("runtime", "sync", "net/http"),
- * while modules' paths start with a domain ("example.com/x"). "main" has no
- * dot either but is the program itself.
- */
+/* Is this frame the runtime's or the standard library's? A dump's bare "panic" is the runtime's. */
 static bool is_std(const char *name)
 {
-	size_t slash = strcspn(name, "/");
-	size_t dot = strcspn(name, ".");
-	if (name[slash] == '/') /* "net/http.(*conn).serve": first element "net" */
-		return memchr(name, '.', slash) == NULL;
-	if (name[dot] != '.')
-		return true; /* "panic" in a crash: the runtime's */
-	if (dot == 4 && memcmp(name, "main", 4) == 0)
-		return false;
-	return true; /* "runtime.gopark": no slash, so the first element is the package */
+	goname g;
+	return goname_parse(name, &g) ? goname_is_std(name) : true;
 }
 
 /* The states in which nothing can ever wake the goroutine (a dump's "(leaked)" is a label now). */
