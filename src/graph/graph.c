@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/path.h"
+#include "util/sort.h"
 
 static uint64_t info_hash(const graph_info *i)
 {
@@ -361,13 +362,17 @@ char *graph_info_sprint(const graph_index *ix, uint32_t n)
 	return s;
 }
 
-static const graph *sort_g;
-static bool sort_cum;
+typedef struct node_order {
+	const graph *g;
+	bool cum;
+} node_order;
 
-static int node_cmp(const void *a, const void *b)
+static int node_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	const graph *g = sort_g;
+	const node_order *o = ctx;
+	const graph *g = o->g;
+	bool sort_cum = o->cum;
 	int64_t lv = abs64(sort_cum ? g->cum[l] : g->flat[l]);
 	int64_t rv = abs64(sort_cum ? g->cum[r] : g->flat[r]);
 	if (lv != rv)
@@ -389,10 +394,8 @@ static int node_cmp(const void *a, const void *b)
 /* pprof's FlatNameOrder, or CumNameOrder with cum. */
 void graph_sort(graph *g, bool cum)
 {
-	sort_g = g;
-	sort_cum = cum;
-	qsort(g->nodes, g->nnodes, sizeof *g->nodes, node_cmp);
-	sort_g = NULL;
+	node_order o = {g, cum};
+	sort_r(g->nodes, g->nnodes, sizeof *g->nodes, node_cmp, &o);
 }
 
 static int trim_edges(graph *g, int64_t cutoff)

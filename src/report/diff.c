@@ -18,6 +18,7 @@
 #include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"
+#include "util/sort.h"
 
 typedef struct group {
 	uint32_t stack;     /* a representative stack (in the merged profile) */
@@ -205,16 +206,19 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 	fputc('\n', out);
 }
 
-/* qsort has no context argument: the function summary's sort keys. */
-static const int64_t *fsort_delta;
-static const char *const *fsort_names;
+/* The function summary's sort keys. */
+typedef struct function_order {
+	const int64_t *delta;
+	const char *const *names;
+} function_order;
 
-static int function_cmp(const void *a, const void *b)
+static int function_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	if (fsort_delta[l] != fsort_delta[r])
-		return fsort_delta[l] > fsort_delta[r] ? -1 : 1;
-	return strcmp(fsort_names[l], fsort_names[r]);
+	const function_order *o = ctx;
+	if (o->delta[l] != o->delta[r])
+		return o->delta[l] > o->delta[r] ? -1 : 1;
+	return strcmp(o->names[l], o->names[r]);
 }
 
 static void format_change(char *buf, size_t n, int64_t base, int64_t cur)
@@ -387,9 +391,8 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 		if (fdelta[n])
 			order[norder++] = n;
 	/* Largest growth first; names break ties. */
-	fsort_delta = fdelta;
-	fsort_names = (const char *const *)d.ix->printable;
-	qsort(order, norder, sizeof *order, function_cmp);
+	function_order fo = {fdelta, (const char *const *)d.ix->printable};
+	sort_r(order, norder, sizeof *order, function_cmp, &fo);
 	if (norder) {
 		fprintf(out, "\nFunctions by change (cum):\n");
 		for (size_t i = 0; i < norder && i < 20; i++) {

@@ -28,6 +28,7 @@
 #include "util/re.h"
 #include "model/goname.h"
 #include "util/term.h"
+#include "util/sort.h"
 
 #define C_APP "\033[1m"       /* application frames: bold */
 #define C_STD "\033[2m"       /* runtime and standard library frames: dim */
@@ -144,12 +145,10 @@ static int key_cmp(const gctx *g, uint32_t a, uint32_t b)
 	return la < lb ? -1 : la > lb;
 }
 
-static gctx *sort_ctx; /* qsort has no argument pointer */
-
-static int stack_cmp(const void *a, const void *b)
+static int stack_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c = key_cmp(sort_ctx, x, y);
+	int c = key_cmp(ctx, x, y);
 	return c ? c : (x > y) - (x < y);
 }
 
@@ -202,8 +201,9 @@ static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
 	return 0;
 }
 
-static int group_cmp(const void *a, const void *b)
+static int group_cmp(const void *a, const void *b, void *ctx)
 {
+	const gctx *sort_ctx = ctx;
 	const group *x = a, *y = b;
 	if (x->leaked != y->leaked)
 		return x->leaked ? -1 : 1;
@@ -533,8 +533,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	uint32_t *cls = xcalloc(p->nstack + 1, sizeof *cls);
 	for (uint32_t s = 0; s < p->nstack; s++)
 		order[s] = s;
-	sort_ctx = &g;
-	qsort(order, p->nstack, sizeof *order, stack_cmp);
+	sort_r(order, p->nstack, sizeof *order, stack_cmp, &g);
 	for (uint32_t k = 0, c = 0; k < p->nstack; k++) {
 		if (k > 0 && key_cmp(&g, order[k - 1], order[k]) != 0)
 			c++;
@@ -571,7 +570,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 		gr->n = k - i;
 		i = k;
 	}
-	qsort(groups, ngroup, sizeof *groups, group_cmp);
+	sort_r(groups, ngroup, sizeof *groups, group_cmp, &g);
 
 	int64_t shown = 0, stuck = 0, leaked = 0, hidden = 0;
 	size_t nshown = 0, nhidden = 0;
@@ -645,6 +644,5 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	free(g.key_off);
 	free(g.key_len);
 	free(g.gs);
-	sort_ctx = NULL;
 	return true;
 }
