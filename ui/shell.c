@@ -20,6 +20,9 @@
 
 #include <editline/readline.h>
 
+#include "load/load.h"
+#include "report/commands.h"
+#include "report/diff.h"
 #include "report/report.h"
 #include "util/arena.h"
 #include "util/outfile.h"
@@ -74,32 +77,9 @@ static const field fields[] = {
 };
 enum { NFIELDS = sizeof fields / sizeof fields[0] };
 
-static const struct {
-	const char *name, *help;
-} commands[] = {
-	{"comments", "Output all profile comments"},
-	{"dot", "Outputs a graph in DOT format"},
-	{"flame", "Outputs a flame graph in the terminal (prof)"},
-	{"folded", "Outputs folded stacks (prof)"},
-	{"gif", "Outputs a graph image in GIF format"},
-	{"goroutines", "Outputs goroutines grouped by stack and state (prof)"},
-	{"list", "Output annotated source for functions matching regexp"},
-	{"pdf", "Outputs a graph in PDF format"},
-	{"peek", "Output callers/callees of functions matching regexp"},
-	{"png", "Outputs a graph image in PNG format"},
-	{"proto", "Outputs the profile in compressed protobuf format (proto > FILE)"},
-	{"ps", "Outputs a graph in PS format"},
-	{"raw", "Outputs a text representation of the raw profile"},
-	{"svg", "Outputs a graph in SVG format"},
-	{"tags", "Outputs all tags in the profile"},
-	{"text", "Outputs top entries in text form"},
-	{"top", "Outputs top entries in text form"},
-	{"traces", "Outputs all profile samples in text form"},
-	{"tree", "Outputs a text rendering of call graph"},
-};
-
 typedef struct shell {
 	const prof_profile *orig;
+	const char *name;   /* its file, for diff and trend */
 	char *val[NFIELDS]; /* every option as text, like pprof's config */
 	char **fnames;      /* function names, for completion */
 	size_t nfnames;
@@ -318,8 +298,10 @@ static void print_help(const char *topic)
 {
 	if (!topic || !*topic) {
 		fprintf(stderr, "%s\n", "  Commands:");
-		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-			fprintf(stderr, "    %-16s %s\n", commands[i].name, commands[i].help);
+		size_t n;
+		const prof_command *t = prof_commands(&n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "    %-16s %s\n", t[i].name, prof_command_find(t[i].name)->summary);
 		fprintf(stderr, "%s\n", "    o/options        List options and their current values");
 		fprintf(stderr, "%s\n", "    q/quit/exit/^D   Exit prof");
 		fprintf(stderr, "%s\n", "");
@@ -332,25 +314,17 @@ static void print_help(const char *topic)
 		fprintf(stderr, "%s\n", "  type \"help <cmd|option>\" for more information");
 		return;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(commands[i].name, topic) == 0) {
-			fprintf(stderr, "%s\n", commands[i].help);
-			return;
-		}
+	const prof_command *c = prof_command_find(topic);
+	if (c) {
+		fputs(c->help, stderr);
+		return;
+	}
 	int f = field_index(topic);
 	if (f >= 0) {
 		fprintf(stderr, "%s\n\n", fields[f].help);
 		return;
 	}
 	fprintf(stderr, "Unknown command: %s\n", topic);
-}
-
-static bool is_command(const char *name)
-{
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return true;
-	return false;
 }
 
 /* a|b, as pprof's catRegex. */
@@ -377,43 +351,102 @@ static bool write_file(const char *path, const char *data, size_t len)
 }
 
 /* pprof's parseCommandLine and generateReport for one command. */
-static void run_command(shell *s, char **tok, size_t ntok)
+/* A report's text (or binary data) to where the command line sent it: a file, a new profileNNN file, stdout. */
+static void emit(const prof_command *cmd, const char *output, const char *buf, size_t len)
 {
-	char name[64];
-	snprintf(name, sizeof name, "%s", tok[0]);
-	const char *count = NULL;
-	if (!is_command(name)) {
+	prof_err err = {0};
+	if (output) {
+		fprintf(stderr, "Generating report in %s\n", output);
+		write_file(output, buf, len);
+	} else if (cmd->ext) {
+		/* As pprof in its shell: binary data goes to a new file profileNNN.EXT. */
+		char fresh[64];
+		if (outfile_write_new("profile", cmd->ext, buf, len, fresh, sizeof fresh, &err))
+			fprintf(stderr, "Generating report in %s\n", fresh);
+		else
+			fprintf(stderr, "%s\n", err.msg);
+	} else if (isatty(1) && !cmd->colors) {
+		term_write_safe(stdout, buf, len);
+	} else {
+		fwrite(buf, 1, len, stdout);
+	}
+}
+
+/* The command tok[0] names: exactly, "top10" style, or a unique prefix; NULL after a message. */
+static const prof_command *command_of(char **tok, size_t ntok, char *name, size_t namesz, const char **count)
+{
+	snprintf(name, namesz, "%s", tok[0]);
+	*count = NULL;
+	const prof_command *cmd = prof_command_find(name);
+	if (!cmd) {
 		/* "top10": trailing digits are a node count. */
 		size_t l = strlen(name), d = l;
 		while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
 			d--;
 		if (d < l && d > 0) {
-			count = tok[0] + d;
+			*count = tok[0] + d;
 			name[d] = '\0';
+			cmd = prof_command_find(name);
 		}
 	}
-	if (!is_command(name)) {
-		if (field_index(name) >= 0)
-			fprintf(stderr, "did you mean: %s=%s\n", name, ntok > 1 ? tok[1] : "<val>");
-		else
-			fprintf(stderr, "unrecognized command: \"%s\"\n", name);
-		return;
+	if (cmd)
+		return cmd;
+	if (field_index(tok[0]) >= 0) {
+		fprintf(stderr, "did you mean: %s=%s\n", tok[0], ntok > 1 ? tok[1] : "<val>");
+		return NULL;
 	}
-	size_t a = 1;
-	const char *arg = NULL;
-	if (strcmp(name, "peek") == 0 || strcmp(name, "list") == 0) {
-		if (ntok < 2) {
-			fprintf(stderr, "command %s requires an argument\n", name);
-			return;
-		}
-		arg = tok[a++];
-	}
-	report_opts o;
-	options_from(s, &o);
-	char *focus = NULL, *ignore = NULL;
-	const char *output = *val(s, "output") ? val(s, "output") : NULL;
+	prof_err err = {0};
+	cmd = prof_command_match(tok[0], &err);
+	if (!cmd && strncmp(err.msg, "ambiguous", 9) == 0)
+		fprintf(stderr, "%s\n", err.msg);
+	else if (!cmd)
+		fprintf(stderr, "unrecognized command: \"%s\"\n", tok[0]);
+	return cmd;
+}
+
+/* diff BASE: the loaded profile against BASE; trend S1 ...: those snapshots, then the loaded profile. */
+static bool run_compare(shell *s, const prof_command *cmd, char **files, size_t nfiles, const report_opts *o,
+                        FILE *out, prof_err *err)
+{
+	if (nfiles == 0 || (cmd->kind == CMD_DIFF && nfiles != 1))
+		return prof_errf(err, "usage: %s", cmd->kind == CMD_DIFF ? "diff BASE" : "trend S1 ...");
+	size_t n = nfiles + 1;
+	prof_profile **ps = xcalloc(n, sizeof *ps);
+	const char **names = xcalloc(n, sizeof *names);
 	bool ok = true;
-	for (size_t i = count ? 0 : a; i < ntok && ok; i++) {
+	for (size_t i = 0; i < nfiles && ok; i++) {
+		names[i] = files[i];
+		prof_err lerr = {0};
+		ps[i] = prof_load_file(files[i], &lerr);
+		if (!ps[i])
+			ok = prof_errf(err, "%s: %s", files[i], lerr.msg);
+	}
+	names[nfiles] = s->name;
+	diff_opts d = {.color = isatty(1) && !getenv("NO_COLOR")};
+	if (ok) {
+		ps[nfiles] = prof_profile_copy(s->orig);
+		bool usage;
+		int64_t grew;
+		ok = cmd->kind == CMD_DIFF ? report_diff(out, ps[0], ps[1], names[0], names[1], o, &d, &grew, err)
+		                           : report_trends(out, ps, names, n, o, &d, &usage, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		prof_profile_free(ps[i]);
+	free(ps);
+	free(names);
+	return ok;
+}
+
+/* The words after the command: a node count, "> file", "-cum", focus and ignore regexes. */
+typedef struct cmd_words {
+	char *focus, *ignore;
+	const char *output;
+	bool ok;
+} cmd_words;
+
+static void parse_words(char **tok, size_t ntok, size_t a, const char *count, report_opts *o, cmd_words *w)
+{
+	for (size_t i = count ? 0 : a; i < ntok && w->ok; i++) {
 		const char *t = i == 0 ? count : tok[i];
 		if (i == 0)
 			i = a - 1; /* the count from "top10" comes first, then the rest */
@@ -421,73 +454,97 @@ static void run_command(shell *s, char **tok, size_t ntok)
 		errno = 0;
 		long n = strtol(t, &end, 10);
 		if (*t && !*end && !errno && n >= INT32_MIN && n <= INT32_MAX) {
-			o.node_count = (int)n;
+			o->node_count = (int)n;
 			continue;
 		}
 		if (t[0] == '>') {
-			output = t[1] ? t + 1 : (i + 1 < ntok ? tok[++i] : NULL);
-			if (!output) {
+			w->output = t[1] ? t + 1 : (i + 1 < ntok ? tok[++i] : NULL);
+			if (!w->output) {
 				fprintf(stderr, "unexpected end of line after >\n");
-				ok = false;
+				w->ok = false;
 			}
 		} else if (t[0] == '-') {
 			if (strcmp(t, "-cum") == 0 || strcmp(t, "--cum") == 0)
-				o.cum_sort = true;
+				o->cum_sort = true;
 			else
-				ignore = cat_regex(ignore, t + 1);
+				w->ignore = cat_regex(w->ignore, t + 1);
 		} else {
-			focus = cat_regex(focus, t);
+			w->focus = cat_regex(w->focus, t);
 		}
 	}
-	if (strcmp(name, "tags") == 0) {
-		if (focus && *focus)
-			o.filters.tagfocus = focus;
-		if (ignore && *ignore)
-			o.filters.tagignore = ignore;
-	} else {
-		if (focus && *focus)
-			o.filters.focus = focus;
-		if (ignore && *ignore)
-			o.filters.ignore = ignore;
-	}
-	if (o.node_count == -1 && (strcmp(name, "top") == 0 || strcmp(name, "text") == 0))
-		o.node_count = 10;
+}
+
+/* Runs the command into memory, then emits it: nothing partial on an error. */
+static void run_into(shell *s, const prof_command *cmd, const char *arg, char **files, size_t nfiles,
+                     const report_opts *o, const char *output)
+{
 	prof_err err = {0};
-	if (ok && !prof_filters_check(&o.filters, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		ok = false;
-	}
-	if (ok) {
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	bool ok;
+	if (cmd->kind == CMD_REPORT) {
 		prof_profile *p = prof_profile_copy(s->orig);
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		if (!mem)
-			prof_oom();
-		ok = report_run(mem, p, name, arg, &o, stderr, &err);
-		fclose(mem);
+		ok = report_run(mem, p, cmd->name, arg, o, stderr, &err);
 		prof_profile_free(p);
-		if (!ok)
-			fprintf(stderr, "%s\n", err.msg);
-		else if (output) {
-			fprintf(stderr, "Generating report in %s\n", output);
-			write_file(output, buf, len);
-		} else if (report_binary_ext(name)) {
-			/* As pprof in its shell: binary data goes to a new file profileNNN.EXT. */
-			char fresh[64];
-			if (outfile_write_new("profile", report_binary_ext(name), buf, len, fresh, sizeof fresh, &err))
-				fprintf(stderr, "Generating report in %s\n", fresh);
-			else
-				fprintf(stderr, "%s\n", err.msg);
-		} else if (isatty(1) && !report_sanitizes(name))
-			term_write_safe(stdout, buf, len);
-		else
-			fwrite(buf, 1, len, stdout);
-		free(buf);
+	} else {
+		ok = run_compare(s, cmd, files, nfiles, o, mem, &err);
 	}
+	fclose(mem);
+	if (!ok)
+		fprintf(stderr, "%s\n", err.msg);
+	else
+		emit(cmd, output, buf, len);
+	free(buf);
+}
+
+static void run_command(shell *s, char **tok, size_t ntok)
+{
+	char name[64];
+	const char *count;
+	const prof_command *cmd = command_of(tok, ntok, name, sizeof name, &count);
+	if (!cmd)
+		return;
+	size_t a = 1;
+	const char *arg = NULL;
+	if (cmd->kind == CMD_REPORT && cmd->arg) {
+		if (ntok < 2) {
+			fprintf(stderr, "command %s requires an argument\n", cmd->name);
+			return;
+		}
+		arg = tok[a++];
+	}
+	report_opts o;
+	options_from(s, &o);
+	cmd_words w = {.output = *val(s, "output") ? val(s, "output") : NULL, .ok = true};
+	/* diff and trend take files, not words. */
+	if (cmd->kind == CMD_REPORT)
+		parse_words(tok, ntok, a, count, &o, &w);
+	if (cmd->report == PR_TAGS && cmd->kind == CMD_REPORT) {
+		if (w.focus && *w.focus)
+			o.filters.tagfocus = w.focus;
+		if (w.ignore && *w.ignore)
+			o.filters.tagignore = w.ignore;
+	} else {
+		if (w.focus && *w.focus)
+			o.filters.focus = w.focus;
+		if (w.ignore && *w.ignore)
+			o.filters.ignore = w.ignore;
+	}
+	if (o.node_count == -1 && cmd->shell_nodecount != cmd->nodecount)
+		o.node_count = cmd->shell_nodecount;
+	prof_err err = {0};
+	if (w.ok && !prof_filters_check(&o.filters, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		w.ok = false;
+	}
+	if (w.ok)
+		run_into(s, cmd, arg, tok + 1, ntok - 1, &o, w.output);
 	fflush(stdout);
-	free(focus);
-	free(ignore);
+	free(w.focus);
+	free(w.ignore);
 }
 
 /* One input line: pprof's interactive loop body. Returns false to quit. */
@@ -588,10 +645,11 @@ static char *complete_command(const char *text, int state)
 		i = 0;
 		len = strlen(text);
 	}
-	size_t ncmd = sizeof commands / sizeof commands[0];
+	size_t ncmd;
+	const prof_command *t = prof_commands(&ncmd);
 	while (i < ncmd + NFIELDS) {
 		size_t k = i++;
-		const char *cand = k < ncmd ? commands[k].name : fields[k - ncmd].name;
+		const char *cand = k < ncmd ? t[k].name : fields[k - ncmd].name;
 		if (strncmp(cand, text, len) == 0)
 			return strdup(cand);
 	}
@@ -636,9 +694,9 @@ static char *history_path(void)
 	return p;
 }
 
-int shell_run(prof_profile *p)
+int shell_run(prof_profile *p, const char *name)
 {
-	shell s = {.orig = p};
+	shell s = {.orig = p, .name = name};
 	the_shell = &s;
 	for (int i = 0; i < NFIELDS; i++)
 		set_val(&s, i, fields[i].deflt);

@@ -7,6 +7,7 @@
 
 #include "model/profile.h"
 
-int shell_run(prof_profile *p);
+/* name: the profile's file, for diff and trend headers. */
+int shell_run(prof_profile *p, const char *name);
 
 #endif

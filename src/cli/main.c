@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "ui/shell.h"
 #include "xform/merge.h"
+#include "report/commands.h"
 #include "report/diff.h"
 #include "util/outfile.h"
 #include "util/term.h"
@@ -23,26 +24,17 @@
 #define PROF_VERSION "dev"
 #endif
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"usage: prof REPORT [flags] FILE\n"
 	"       prof -REPORT [flags] FILE     (go tool pprof's spelling)\n"
+	"       prof FILE                     (interactive shell)\n"
 	"\n"
 	"prof reads Go runtime profiles (pprof protobuf, gzip'd or not) and prints\n"
 	"the same reports as go tool pprof.\n"
 	"\n"
-	"Reports (prof help REPORT for one):\n"
-	"  top, text        flat and cumulative values per function\n"
-	"  tree             each function with its callers and callees\n"
-	"  peek REGEX       the same for the functions matching REGEX, untrimmed\n"
-	"  traces           every sample: labels, value, stack\n"
-	"  tags             label keys and values with their share\n"
-	"  comments         the profile's comments\n"
-	"  dot              the call graph in Graphviz's DOT language (-call_tree: one node per path)\n"
-	"  svg, png, gif, ps, pdf   that graph drawn by Graphviz's libraries (no dot program needed)\n"
-	"  goroutines       goroutines grouped by stack and state, stuck ones flagged\n"
-	"  proto            the profile after filters, diffs and merges, as gzip'd protobuf\n"
-	"  diff BASE NEW    which stacks grew between two snapshots\n"
-	"  trend S1 ... Sn  each stack across snapshots, and the leak suspects\n"
+	"Reports and commands (prof help NAME for one; a unique prefix will do: prof tra FILE):\n";
+
+static const char usage_text[] =
 	"\n"
 	"Value selection:\n"
 	"  -sample_index=NAME|N   sample type to show (default: the profile's default, else the last)\n"
@@ -81,127 +73,56 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 ok, 1 bad input or write error, 2 usage error.\n";
 
-/* One paragraph per report, for prof help REPORT. */
-static const struct {
-	const char *name, *text;
-} report_help[] = {
-	{"top", "top: flat and cumulative values per function, largest flat first.\n"
-	        "\n"
-	        "usage: prof top [flags] FILE   or   prof -top [flags] FILE\n"
-	        "\n"
-	        "Columns: flat, flat%, sum% (running total of flat%), cum, cum%, name.\n"
-	        "Flat is the value in the function itself; cum includes its callees.\n"
-	        "text is the same report. Shows every node unless -nodecount is given.\n"},
-	{"text", NULL},
-	{"tree", "tree: every function with its callers above and callees below.\n"
-	         "\n"
-	         "usage: prof tree [flags] FILE   or   prof -tree [flags] FILE\n"
-	         "\n"
-	         "Caller and callee lines show the edge's value and its share of the\n"
-	         "function's cum. At most 80 functions unless -nodecount is given.\n"},
-	{"peek", "peek: the tree report for the functions matching REGEX, with no trimming.\n"
-	         "\n"
-	         "usage: prof peek REGEX [flags] FILE   or   prof -peek=REGEX [flags] FILE\n"},
-	{"traces", "traces: every sample with its labels, value and stack, leaf first.\n"
-	           "\n"
-	           "usage: prof traces [flags] FILE   or   prof -traces [flags] FILE\n"},
-	{"tags", "tags: each label key with its total and each value's share.\n"
-	         "\n"
-	         "usage: prof tags [flags] FILE   or   prof -tags [flags] FILE\n"
-	         "\n"
-	         "Numeric labels are shown in their unit (bytes, ms...).\n"},
-	{"comments", "comments: the comments stored in the profile, one per line.\n"
-	             "\n"
-	             "usage: prof comments FILE   or   prof -comments FILE\n"},
-	{"proto", "proto: the profile as the filters, -base/-diff_base and merging left it,\n"
-	          "written as gzip'd pprof protobuf (pprof's -proto).\n"
-	          "\n"
-	          "usage: prof proto [flags] -output=FILE FILE...   or   prof -proto -output=FILE ...\n"
-	          "\n"
-	          "Every sample type is kept; -divide_by scales the values. Granularity and\n"
-	          "-noinlines do not apply (as in pprof). Several FILEs are merged first.\n"
-	          "Without -output it writes to stdout, unless stdout is a terminal.\n"},
-	{"dot", "dot: the call graph in Graphviz's DOT language, as go tool pprof -dot writes it.\n"
-	        "\n"
-	        "usage: prof dot [flags] FILE   or   prof -dot [flags] FILE\n"
-	        "\n"
-	        "Render it with Graphviz: prof dot FILE | dot -Tsvg > graph.svg\n"
-	        "A box per function (flat and cum, font size by flat), edges by weight,\n"
-	        "dotted where dropped nodes were skipped; label sets and allocation sizes\n"
-	        "hang below their functions. At most 80 nodes unless -nodecount is given.\n"
-	        "  -call_tree   a node per distinct call path instead of per function\n"},
-	{"svg", "svg (and png, gif, ps, pdf): the dot graph drawn as an image, in the process,\n"
-	        "by Graphviz's libraries: no dot program is needed.\n"
-	        "\n"
-	        "usage: prof svg [flags] -output=FILE FILE   or   prof -svg -output=FILE [flags] FILE\n"
-	        "\n"
-	        "The graph is -dot's (the same flags apply, -call_tree too). Names are escaped\n"
-	        "for XML. On a terminal without -output the image goes to a new file\n"
-	        "profileNNN.svg (.png, ...), as with pprof. png and gif need Graphviz's gd\n"
-	        "plugin, pdf its cairo plugin (Debian: libgvc6, libgvc6-plugins-gtk).\n"},
-	{"png", NULL},
-	{"gif", NULL},
-	{"ps", NULL},
-	{"pdf", NULL},
-	{"diff", "diff: which whole stacks grew between two snapshots of one kind.\n"
-	         "\n"
-	         "usage: prof diff [flags] BASE NEW\n"
-	         "\n"
-	         "Samples are grouped by their stack (from the first frame outside package\n"
-	         "runtime; with goroutine dumps also by state and creator). Each group shows\n"
-	         "base, new, delta and change, growth first; a summary by function follows.\n"
-	         "Works across formats (a debug=1 text against a pb.gz).\n"
-	         "  -v                whole stacks\n"
-	         "  -all              also stacks that did not change\n"
-	         "  -fail_if_grew=N   exit 3 when a stack grew by more than N\n"
-	         "  -sample_index, -nodecount, filters and granularity as for other reports\n"},
-	{"trend", "trend: each stack's value across snapshots, and the leak suspects.\n"
-	          "\n"
-	          "usage: prof trend [flags] S1 S2 ... Sn\n"
-	          "\n"
-	          "Snapshots are ordered by their time (argument order when they have none)\n"
-	          "and compared by kind. Each stack shows its values, a sparkline, the\n"
-	          "snapshot it first appeared in, its slope, and GREW when it grew at every\n"
-	          "step. Leak suspects are ranked by a score:\n"
-	          "  +3 grew at every step, +2 x share of steps it grew,\n"
-	          "  +2 x its growth relative to the fastest-growing stack,\n"
-	          "  +1 x goroutine age (longest wait / 60 min, at most 1; debug=2 dumps),\n"
-	          "  +2 stuck forever (nil channel, select {}),\n"
-	          "  -4 fell back below its peak (freed memory is not a leak).\n"
-	          "Goroutines the runtime proved leaked (Go 1.26: \"(leaked)\" in a dump, or a\n"
-	          "goroutineleak profile) come first, marked LEAKED, whatever their score.\n"
-	          "With goroutine and heap snapshots both given, functions growing in both\n"
-	          "are listed.\n"},
-	{"goroutines", "goroutines: goroutines grouped by stack and state, largest group first.\n"
-	               "\n"
-	               "usage: prof goroutines [flags] FILE   (a debug=2 dump, or a goroutine profile)\n"
-	               "\n"
-	               "Shows count, state, wait times, creator and stack. Groups the runtime\n"
-	               "proved leaked (Go 1.26's \"(leaked)\", a goroutineleak profile) come\n"
-	               "first, marked LEAKED; STUCK FOREVER guesses from the state that a\n"
-	               "goroutine can never run again (nil channel, select {}).\n"
-	               "  -similar        merge groups that differ only in line numbers\n"
-	               "  -state=REGEX    only goroutines in matching states\n"
-	               "  -min=N          only groups of at least N goroutines\n"
-	               "  -focus/-ignore  by function, as for other reports\n"},
-};
+/* --help: the head, a line per command of the table, then the flags. */
+static void print_usage(void)
+{
+	fputs(usage_head, stdout);
+	size_t n;
+	const prof_command *t = prof_commands(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].alias_of)
+			continue;
+		char name[48];
+		/* The argument, and for diff and trend the files, which say what they compare. */
+		const char *arg = t[i].kind == CMD_REPORT ? t[i].arg : t[i].files;
+		snprintf(name, sizeof name, "%s%s%s", t[i].name, arg ? " " : "", arg ? arg : "");
+		/* Aliases on their target's line: "top, text". */
+		for (size_t k = 0; k < n; k++)
+			if (t[k].alias_of && strcmp(t[k].alias_of, t[i].name) == 0)
+				snprintf(name + strlen(name), sizeof name - strlen(name), ", %s", t[k].name);
+		printf("  %-16s %s\n", name, t[i].summary);
+	}
+	fputs(usage_text, stdout);
+}
+
+/* prof help --list: the table for scripts, NAME<TAB>pprof|prof<TAB>ARG<TAB>SUMMARY. */
+static void print_command_list(void)
+{
+	size_t n;
+	const prof_command *t = prof_commands(&n);
+	for (size_t i = 0; i < n; i++) {
+		const prof_command *c = prof_command_find(t[i].name);
+		printf("%s\t%s\t%s\t%s\n", t[i].name, c->pprof ? "pprof" : "prof", c->arg ? c->arg : "", c->summary);
+	}
+}
 
 static int help(const char *topic)
 {
 	if (!topic) {
-		fputs(usage_text, stdout);
+		print_usage();
 		return PROF_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof report_help / sizeof report_help[0]; i++)
-		if (strcmp(report_help[i].name, topic) == 0) {
-			/* Aliases share the text of the first entry before them that has one. */
-			size_t k = i;
-			while (!report_help[k].text && k > 0)
-				k--;
-			fputs(report_help[k].text ? report_help[k].text : "", stdout);
-			return PROF_EXIT_OK;
-		}
-	fprintf(stderr, "prof: no help for %s; try prof --help\n", topic);
+	if (strcmp(topic, "--list") == 0) {
+		print_command_list();
+		return PROF_EXIT_OK;
+	}
+	prof_err err = {0};
+	const prof_command *c = prof_command_match(topic, &err);
+	if (c) {
+		fputs(c->help, stdout);
+		return PROF_EXIT_OK;
+	}
+	fprintf(stderr, "prof: no help for %s (%s); try prof --help\n", topic, err.msg);
 	return PROF_EXIT_USAGE;
 }
 
@@ -367,16 +288,6 @@ static int run_diff(cli *c)
 	return rc;
 }
 
-/* Sample types as one string: profiles with equal kinds trend together. */
-static void kind_of(const prof_profile *p, char *buf, size_t n)
-{
-	size_t w = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < p->nsample_type && w < n; i++)
-		w += (size_t)snprintf(buf + w, n - w, "%s/%s ", prof_str(p, p->sample_types[i].type),
-		                      prof_str(p, p->sample_types[i].unit));
-}
-
 /* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
 static int run_trend(cli *c)
 {
@@ -397,75 +308,18 @@ static int run_trend(cli *c)
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		prof_oom();
-	bool *done = xcalloc((size_t)n, sizeof *done);
-	char **growing[8] = {0};
-	size_t ngrowing[8] = {0}, nkinds = 0;
 	int rc = PROF_EXIT_OK;
 	prof_err err = {0};
-	for (int i = 0; i < n && rc == PROF_EXIT_OK; i++) {
-		if (done[i])
-			continue;
-		char ki[1024], kj[1024];
-		kind_of(ps[i], ki, sizeof ki);
-		prof_profile **group = xcalloc((size_t)n, sizeof *group);
-		const char **names = xcalloc((size_t)n, sizeof *names);
-		size_t ng = 0;
-		for (int j = i; j < n; j++) {
-			kind_of(ps[j], kj, sizeof kj);
-			if (!done[j] && strcmp(ki, kj) == 0) {
-				done[j] = true;
-				group[ng] = ps[j];
-				names[ng++] = c->files[j];
-			}
-		}
-		if (ng < 2) {
-			fprintf(stderr, "prof: %s: no other snapshot of its kind to compare with\n", names[0]);
-			rc = PROF_EXIT_USAGE;
-		} else {
-			if (nkinds)
-				fputc('\n', mem);
-			size_t slot = nkinds < 8 ? nkinds : 7;
-			if (!report_trend(mem, group, names, ng, &c->ro, &d, &growing[slot], &ngrowing[slot], &err)) {
-				fprintf(stderr, "prof: %s\n", err.msg);
-				rc = PROF_EXIT_BAD_INPUT;
-			}
-			nkinds++;
-		}
-		free(group);
-		free(names);
-	}
-	/* Functions that grow in more than one kind (say goroutines and heap). */
-	if (rc == PROF_EXIT_OK && nkinds > 1) {
-		bool header = false;
-		for (size_t i = 0; i < ngrowing[0]; i++) {
-			bool everywhere = true;
-			for (size_t k = 1; k < nkinds && k < 8; k++) {
-				bool found = false;
-				for (size_t j = 0; j < ngrowing[k] && !found; j++)
-					found = strcmp(growing[k][j], growing[0][i]) == 0;
-				everywhere = everywhere && found;
-			}
-			if (!everywhere)
-				continue;
-			if (!header)
-				fputs("\nGrowing in every kind of profile given:\n", mem);
-			header = true;
-			fprintf(mem, "  %s\n", growing[0][i]);
-		}
-		if (!header)
-			fputs("\nGrowing in every kind of profile given: no function of the program\n", mem);
-	}
-	for (size_t k = 0; k < 8; k++) {
-		for (size_t i = 0; i < ngrowing[k]; i++)
-			free(growing[k][i]);
-		free(growing[k]);
+	bool usage = false;
+	if (!report_trends(mem, ps, c->files, (size_t)n, &c->ro, &d, &usage, &err)) {
+		fprintf(stderr, "prof: %s\n", err.msg);
+		rc = usage ? PROF_EXIT_USAGE : PROF_EXIT_BAD_INPUT;
 	}
 	fclose(mem);
 	if (rc == PROF_EXIT_OK)
 		rc = c->output ? write_atomically(c->output, buf, len)
 		               : (fwrite(buf, 1, len, stdout) == len ? PROF_EXIT_OK : PROF_EXIT_BAD_INPUT);
 	free(buf);
-	free(done);
 	for (int i = 0; i < n; i++)
 		prof_profile_free(ps[i]);
 	free(ps);
@@ -561,7 +415,7 @@ static int run(cli *c)
 	}
 	if (!c->report) {
 		flush_notes(true);
-		int rc = shell_run(p);
+		int rc = shell_run(p, c->files[0]);
 		prof_profile_free(p);
 		return rc;
 	}

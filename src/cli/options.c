@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "report/commands.h"
 #include "util/arena.h"
 
 typedef enum { OPT_BOOL, OPT_INT, OPT_FLOAT, OPT_STRING } opt_kind;
@@ -18,43 +20,24 @@ typedef struct opt_def {
 } opt_def;
 
 enum {
-	O_TOP, O_TEXT, O_SAMPLE_INDEX, O_MEAN, O_INUSE_SPACE, O_INUSE_OBJECTS, O_ALLOC_SPACE,
+	O_SAMPLE_INDEX, O_MEAN, O_INUSE_SPACE, O_INUSE_OBJECTS, O_ALLOC_SPACE,
 	O_ALLOC_OBJECTS, O_CONTENTIONS, O_TOTAL_DELAY, O_MEAN_DELAY, O_NODECOUNT, O_NODEFRACTION,
 	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES, O_SHOWCOLUMNS,
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
-	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
+	O_REPORT, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
-	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
+	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
 	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE,
 };
 
 static const opt_def opts[] = {
-	{"top", OPT_BOOL, O_TOP},
-	{"text", OPT_BOOL, O_TEXT},
-	{"tree", OPT_BOOL, O_REPORT},
-	{"traces", OPT_BOOL, O_REPORT},
-	{"tags", OPT_BOOL, O_REPORT},
-	{"comments", OPT_BOOL, O_REPORT},
-	{"raw", OPT_BOOL, O_REPORT},
-	{"flame", OPT_BOOL, O_REPORT},
-	{"folded", OPT_BOOL, O_REPORT},
-	{"goroutines", OPT_BOOL, O_REPORT},
-	{"proto", OPT_BOOL, O_REPORT},
-	{"dot", OPT_BOOL, O_REPORT},
-	{"svg", OPT_BOOL, O_REPORT},
-	{"png", OPT_BOOL, O_REPORT},
-	{"gif", OPT_BOOL, O_REPORT},
-	{"ps", OPT_BOOL, O_REPORT},
-	{"pdf", OPT_BOOL, O_REPORT},
 	{"call_tree", OPT_BOOL, O_CALL_TREE},
-	{"list", OPT_STRING, O_LIST},
 	{"source_path", OPT_STRING, O_SOURCE_PATH},
 	{"trim_path", OPT_STRING, O_TRIM_PATH},
 	{"width", OPT_INT, O_WIDTH},
 	{"similar", OPT_BOOL, O_SIMILAR},
 	{"state", OPT_STRING, O_STATE},
 	{"min", OPT_INT, O_MIN},
-	{"peek", OPT_STRING, O_PEEK},
 	{"focus", OPT_STRING, O_FOCUS},
 	{"ignore", OPT_STRING, O_IGNORE},
 	{"hide", OPT_STRING, O_HIDE},
@@ -107,11 +90,29 @@ static const opt_def opts[] = {
 	{"version", OPT_BOOL, O_VERSION},
 };
 
-static const opt_def *find_opt(const char *name, size_t n)
+/*
+ * The flag name[0..n): one of opts, or a report of the command table as a
+ * flag (pprof's -top, -peek=REGEX), made in *tmp.
+ */
+static const opt_def *find_opt(const char *name, size_t n, opt_def *tmp)
 {
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		if (strlen(opts[i].name) == n && strncmp(opts[i].name, name, n) == 0)
 			return &opts[i];
+	char buf[32];
+	if (n >= sizeof buf)
+		return NULL;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	size_t nc;
+	const prof_command *t = prof_commands(&nc);
+	for (size_t i = 0; i < nc; i++) {
+		const prof_command *c = prof_command_find(t[i].name);
+		if (strcmp(t[i].name, buf) == 0 && c->kind == CMD_REPORT) {
+			*tmp = (opt_def){t[i].name, c->arg ? OPT_STRING : OPT_BOOL, O_REPORT};
+			return tmp;
+		}
+	}
 	return NULL;
 }
 
@@ -169,16 +170,12 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 		break;
 	}
 	switch (o->id) {
-	case O_TOP:
-	case O_TEXT:
 	case O_REPORT:
-	case O_PEEK:
-	case O_LIST:
-		if (b || o->id == O_PEEK || o->id == O_LIST) {
+		if (b || o->kind == OPT_STRING) {
 			if (c->report && strcmp(c->report, o->name) != 0)
 				return prof_errf(err, "must set at most one output format");
 			c->report = o->name;
-			c->report_arg = o->id == O_PEEK || o->id == O_LIST ? val : NULL;
+			c->report_arg = o->kind == OPT_STRING ? val : NULL;
 		}
 		break;
 	case O_SOURCE_PATH: c->ro.source_path = val; break;
@@ -254,6 +251,23 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 }
 
 
+/*
+ * The command the first word names: exactly, or as a unique prefix unless a
+ * file of that name exists (prof FILE opens the shell). NULL for a file, or
+ * with *err set for an ambiguous prefix.
+ */
+static const prof_command *first_word(const char *w, prof_err *err)
+{
+	const prof_command *c = prof_command_find(w);
+	if (c || access(w, F_OK) == 0 || strchr(w, '/') || strchr(w, '.'))
+		return c;
+	prof_err e = {0};
+	c = prof_command_match(w, &e);
+	if (!c && strncmp(e.msg, "ambiguous", 9) == 0)
+		prof_errf(err, "%s", e.msg);
+	return c;
+}
+
 bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 {
 	memset(c, 0, sizeof *c);
@@ -268,12 +282,17 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 			c->help_topic = i + 1 < argc ? argv[i + 1] : NULL;
 			return true;
 		}
-		if (strcmp(argv[i], "diff") == 0 || strcmp(argv[i], "trend") == 0) {
-			c->command = argv[i++];
-		} else if (report_known(argv[i])) {
-			c->report = argv[i++];
+		const prof_command *cmd = first_word(argv[i], err);
+		if (!cmd && err->set)
+			return false;
+		if (cmd && cmd->kind != CMD_REPORT) {
+			c->command = cmd->name;
+			i++;
+		} else if (cmd) {
+			c->report = cmd->name;
+			i++;
 			/* peek and list take their regex first: prof peek REGEX FILE */
-			if (strcmp(c->report, "peek") == 0 || strcmp(c->report, "list") == 0) {
+			if (cmd->arg) {
 				if (i >= argc)
 					return prof_errf(err, "%s needs a regular expression", c->report);
 				c->report_arg = argv[i++];
@@ -294,7 +313,8 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		const char *name = a + 1 + (a[1] == '-');
 		const char *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
-		const opt_def *o = find_opt(name, n);
+		opt_def tmp;
+		const opt_def *o = find_opt(name, n, &tmp);
 		if (!o)
 			return prof_errf(err, "unknown flag -%.*s (see prof --help)", (int)n, name);
 		const char *val = eq ? eq + 1 : NULL;

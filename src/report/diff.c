@@ -656,3 +656,102 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 	free(unit);
 	return true;
 }
+
+/* ---- trends of several kinds ---- */
+
+/* Sample types as one string: profiles with equal kinds trend together. */
+static void kind_of(const prof_profile *p, char *buf, size_t n)
+{
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nsample_type && w < n; i++)
+		w += (size_t)snprintf(buf + w, n - w, "%s/%s ", prof_str(p, p->sample_types[i].type),
+		                      prof_str(p, p->sample_types[i].unit));
+}
+
+enum { MAX_KINDS = 8 }; /* kinds past the eighth share the last list of growing functions */
+
+typedef struct growing_lists {
+	char **fn[MAX_KINDS];
+	size_t n[MAX_KINDS];
+	size_t nkinds;
+} growing_lists;
+
+/* The functions growing in the first kind's list that every other kind's list has too. */
+static void print_growing_everywhere(FILE *out, const growing_lists *g)
+{
+	bool header = false;
+	for (size_t i = 0; i < g->n[0]; i++) {
+		bool everywhere = true;
+		for (size_t k = 1; k < g->nkinds && k < MAX_KINDS && everywhere; k++) {
+			bool found = false;
+			for (size_t j = 0; j < g->n[k] && !found; j++)
+				found = strcmp(g->fn[k][j], g->fn[0][i]) == 0;
+			everywhere = found;
+		}
+		if (!everywhere)
+			continue;
+		if (!header)
+			fputs("\nGrowing in every kind of profile given:\n", out);
+		header = true;
+		fprintf(out, "  %s\n", g->fn[0][i]);
+	}
+	if (!header)
+		fputs("\nGrowing in every kind of profile given: no function of the program\n", out);
+}
+
+/* The trend of the snapshots of ps[first]'s kind not done yet; marks them done. */
+static bool trend_of_kind(FILE *out, prof_profile **ps, const char **names, size_t n, size_t first, bool *done,
+                          const report_opts *o, const diff_opts *dopt, growing_lists *g, bool *usage,
+                          prof_err *err)
+{
+	char ki[1024], kj[1024];
+	kind_of(ps[first], ki, sizeof ki);
+	prof_profile **group = xcalloc(n, sizeof *group);
+	const char **gnames = xcalloc(n, sizeof *gnames);
+	size_t ng = 0;
+	for (size_t j = first; j < n; j++) {
+		kind_of(ps[j], kj, sizeof kj);
+		if (!done[j] && strcmp(ki, kj) == 0) {
+			done[j] = true;
+			group[ng] = ps[j];
+			gnames[ng++] = names[j];
+		}
+	}
+	bool ok = ng >= 2;
+	if (!ok) {
+		prof_errf(err, "%s: no other snapshot of its kind to compare with", gnames[0]);
+		*usage = true;
+	} else {
+		if (g->nkinds)
+			fputc('\n', out);
+		size_t slot = g->nkinds < MAX_KINDS ? g->nkinds : MAX_KINDS - 1;
+		ok = report_trend(out, group, gnames, ng, o, dopt, &g->fn[slot], &g->n[slot], err);
+		g->nkinds++;
+	}
+	free(group);
+	free(gnames);
+	return ok;
+}
+
+bool report_trends(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
+                   const diff_opts *dopt, bool *usage, prof_err *err)
+{
+	*usage = false;
+	bool *done = xcalloc(n + 1, sizeof *done);
+	growing_lists g = {0};
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++)
+		if (!done[i])
+			ok = trend_of_kind(out, ps, names, n, i, done, o, dopt, &g, usage, err);
+	/* Functions that grow in more than one kind (say goroutines and heap). */
+	if (ok && g.nkinds > 1)
+		print_growing_everywhere(out, &g);
+	for (size_t k = 0; k < MAX_KINDS; k++) {
+		for (size_t i = 0; i < g.n[k]; i++)
+			free(g.fn[k][i]);
+		free(g.fn[k]);
+	}
+	free(done);
+	return ok;
+}

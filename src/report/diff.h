@@ -30,4 +30,13 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
                   const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err);
 
+/*
+ * prof trend on snapshots of any kinds: a trend per kind (equal sample
+ * types), in order of first appearance, then the program's functions that
+ * grow in every kind. False with *err set; *usage true when the error is the
+ * caller's (a snapshot with no other of its kind).
+ */
+bool report_trends(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
+                   const diff_opts *dopt, bool *usage, prof_err *err);
+
 #endif

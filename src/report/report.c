@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/commands.h"
 #include "report/format.h"
 #include "report/internal.h"
 #include "util/path.h"
@@ -286,57 +287,34 @@ static void drop_inline_frames(prof_profile *p)
 	}
 }
 
-typedef enum {
-	R_TOP, R_TREE, R_PEEK, R_TRACES, R_TAGS, R_COMMENTS, R_HEADER, R_LIST, R_RAW, R_FLAME, R_FOLDED,
-	R_GOROUTINES, R_PROTO, R_DOT, R_IMAGE,
-} report_kind;
-
-static const struct {
-	const char *name;
-	report_kind kind;
-} reports[] = {
-	{"top", R_TOP}, {"text", R_TOP}, {"tree", R_TREE}, {"peek", R_PEEK},
-	{"traces", R_TRACES}, {"tags", R_TAGS}, {"comments", R_COMMENTS},
-	{"list", R_LIST}, {"raw", R_RAW}, {"proto", R_PROTO}, {"dot", R_DOT},
-	/* pprof's images of the dot graph, drawn here by Graphviz's libraries */
-	{"svg", R_IMAGE}, {"png", R_IMAGE}, {"gif", R_IMAGE}, {"ps", R_IMAGE}, {"pdf", R_IMAGE},
-	/* prof's own reports */
-	{"flame", R_FLAME}, {"folded", R_FOLDED}, {"goroutines", R_GOROUTINES},
-	{"header", R_HEADER}, /* the shell's greeting; not a report */
-};
-
 const char *report_binary_ext(const char *name)
 {
-	static const char *const images[] = {"svg", "png", "gif", "ps", "pdf"};
-	if (strcmp(name, "proto") == 0)
-		return "pb.gz";
-	for (size_t i = 0; i < sizeof images / sizeof *images; i++)
-		if (strcmp(name, images[i]) == 0)
-			return images[i];
-	return NULL;
+	const prof_command *c = prof_command_find(name);
+	return c ? c->ext : NULL;
 }
 
 bool report_sanitizes(const char *name)
 {
-	return strcmp(name, "flame") == 0 || strcmp(name, "folded") == 0 || strcmp(name, "goroutines") == 0;
+	const prof_command *c = prof_command_find(name);
+	return c && c->colors;
 }
 
 bool report_known(const char *name)
 {
-	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-		if (reports[i].kind != R_HEADER && strcmp(reports[i].name, name) == 0)
-			return true;
-	return false;
+	const prof_command *c = prof_command_find(name);
+	return c && c->kind == CMD_REPORT;
 }
 
 bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err)
 {
-	report_kind kind = R_TOP;
-	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-		if (strcmp(reports[i].name, name) == 0)
-			kind = reports[i].kind;
-	if (kind == R_COMMENTS) {
+	/* "header" is the shell's greeting, not a report of the table. */
+	bool header = strcmp(name, "header") == 0;
+	const prof_command *cmd = header ? NULL : prof_command_find(name);
+	if (!header && (!cmd || cmd->kind != CMD_REPORT))
+		return prof_errf(err, "unknown report %s", name);
+	prof_report_id kind = cmd ? cmd->report : PR_TOP;
+	if (kind == PR_COMMENTS) {
 		for (size_t i = 0; i < p->ncomment; i++)
 			fprintf(out, "%s\n", prof_str(p, p->comments[i]));
 		return true;
@@ -353,7 +331,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	r.output_unit = o->unit;
 	r.ratio = 1 / o->divide_by;
 
-	if (kind == R_HEADER) {
+	if (header) {
 		/* pprof's greeting: the header, and a hint when the default value is empty. */
 		r.total = profile_total(p, r.si, o->mean);
 		rctx_profile_labels(out, &r);
@@ -363,14 +341,14 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 		return true;
 	}
 	/* pprof's applyCommandOverrides. */
-	bool trim = o->trim && kind != R_PEEK;
+	bool trim = o->trim && kind != PR_PEEK;
 	int node_count = o->node_count;
 	if (node_count == -1)
-		node_count = kind == R_TOP ? 0 : 80;
+		node_count = cmd->nodecount;
 	r.trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
 	                           .node_count = node_count, .cum_sort = o->cum_sort,
 	                           .drop_negative = o->drop_negative,
-	                           .edges = kind == R_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
+	                           .edges = kind == PR_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
 	if (!trim) {
 		r.trim.node_count = 0;
 		r.trim.node_fraction = r.trim.edge_fraction = 0;
@@ -382,7 +360,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	 * keeps its own ids, which raw prints as they are.
 	 */
 	raw_order *ro = NULL;
-	if (kind == R_RAW && p->compacted)
+	if (kind == PR_RAW && p->compacted)
 		ro = report_raw_order_new(p);
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
@@ -395,13 +373,13 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	}
 	if (o->relative_percentages)
 		r.total = profile_total(p, r.si, o->mean);
-	if ((kind == R_PROTO || kind == R_RAW) && o->noinlines)
+	if ((kind == PR_PROTO || kind == PR_RAW) && o->noinlines)
 		drop_inline_frames(p);
 	/*
 	 * pprof's proto format has no granularity, trimming or graph: the
 	 * profile is the report, its samples as the filters left them.
 	 */
-	if (kind == R_PROTO) {
+	if (kind == PR_PROTO) {
 		bool ok = report_proto_rctx(out, &r);
 		if (!ok && !err->set)
 			prof_errf(err, "report failed");
@@ -411,21 +389,20 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	r.ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	bool ok = false;
 	switch (kind) {
-	case R_TOP: ok = report_top_rctx(out, &r); break;
-	case R_TREE: ok = report_tree_rctx(out, &r, NULL); break;
-	case R_PEEK: ok = report_tree_rctx(out, &r, arg); break;
-	case R_TRACES: ok = report_traces_rctx(out, &r); break;
-	case R_TAGS: ok = report_tags_rctx(out, &r); break;
-	case R_LIST: ok = report_list_rctx(out, &r, arg); break;
-	case R_RAW: ok = ro ? report_raw_ordered(out, &r, ro) : report_raw_rctx(out, &r); break;
-	case R_FLAME: ok = report_flame_rctx(out, &r); break;
-	case R_FOLDED: ok = report_folded_rctx(out, &r); break;
-	case R_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
-	case R_DOT: ok = report_dot_rctx(out, &r); break;
-	case R_IMAGE: ok = report_image_rctx(out, &r, name); break;
-	case R_COMMENTS:
-	case R_HEADER:
-	case R_PROTO:
+	case PR_TOP: ok = report_top_rctx(out, &r); break;
+	case PR_TREE: ok = report_tree_rctx(out, &r, NULL); break;
+	case PR_PEEK: ok = report_tree_rctx(out, &r, arg); break;
+	case PR_TRACES: ok = report_traces_rctx(out, &r); break;
+	case PR_TAGS: ok = report_tags_rctx(out, &r); break;
+	case PR_LIST: ok = report_list_rctx(out, &r, arg); break;
+	case PR_RAW: ok = ro ? report_raw_ordered(out, &r, ro) : report_raw_rctx(out, &r); break;
+	case PR_FLAME: ok = report_flame_rctx(out, &r); break;
+	case PR_FOLDED: ok = report_folded_rctx(out, &r); break;
+	case PR_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
+	case PR_DOT: ok = report_dot_rctx(out, &r); break;
+	case PR_IMAGE: ok = report_image_rctx(out, &r, cmd->name); break;
+	case PR_COMMENTS:
+	case PR_PROTO:
 		break;
 	}
 	report_raw_order_free(ro);

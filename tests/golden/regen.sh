@@ -25,6 +25,8 @@ out=${1:-$here/$set}
 command -v go >/dev/null 2>&1 || { echo "regen.sh: go not found" >&2; exit 1; }
 escape=${ESCAPE_FILTER:-$repo/build/tests/escape_filter}
 [ -x "$escape" ] || { echo "regen.sh: $escape: build prof first (meson compile -C build)" >&2; exit 1; }
+# Which flags name a report: prof's command table (tests/golden/mode.sh).
+mode_prof=$(dirname "$(dirname "$escape")")/prof
 
 case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 mkdir -p "$out"

@@ -31,6 +31,7 @@ if [ ! -x "$prof" ]; then
 	echo "run.sh: $1: not an executable" >&2
 	exit 2
 fi
+mode_prof=$prof
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

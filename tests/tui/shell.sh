@@ -53,9 +53,9 @@ start
 check prompt "(prof)"
 keys "top3" Enter
 check report "Showing top 3 nodes out of"
-# Tab completes a unique command prefix ("tre" -> "tree").
-keys "tre" Tab
-check complete-command "(prof) tree"
+# Tab completes a unique command prefix ("trac" -> "traces").
+keys "trac" Tab
+check complete-command "(prof) traces"
 keys C-u
 # ... and a function name in a report's arguments.
 keys "peek leakNil" Tab
