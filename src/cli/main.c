@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/live.h"
 #include "cli/options.h"
+#include "load/fetch.h"
 #include "load/load.h"
 #include "report/report.h"
 #include "ui/shell.h"
@@ -256,10 +258,13 @@ static void flush_notes(bool print)
 	notes_len = 0;
 }
 
+/* The capture options (-seconds, -timeout, -tls_*) every profile source is read with. */
+static const fetch_opts *fetching;
+
 static prof_profile *load_all(const char **files, int n)
 {
 	prof_err err = {0};
-	prof_profile *p = prof_load_file(files[0], &err);
+	prof_profile *p = prof_load_source(files[0], fetching, &err);
 	if (!p) {
 		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
 		return NULL;
@@ -268,7 +273,7 @@ static prof_profile *load_all(const char **files, int n)
 		note(files[0], err.note);
 	for (int i = 1; i < n; i++) {
 		err.note[0] = '\0';
-		prof_profile *q = prof_load_file(files[i], &err);
+		prof_profile *q = prof_load_source(files[i], fetching, &err);
 		if (q && err.note[0])
 			note(files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
@@ -328,10 +333,11 @@ static bool subtract_base(prof_profile *p, const cli *c)
 /* prof diff BASE NEW: stack-level growth, and exit 3 past -fail_if_grew. */
 static int run_diff(cli *c)
 {
-	if (c->nfiles != 2)
+	int k = c->per_moment > 1 ? c->per_moment : 1; /* live: replicas of a moment merged */
+	if (c->nfiles != 2 * k)
 		return usage_error("diff needs two profiles: prof diff [flags] BASE NEW");
-	prof_profile *base = load_all(c->files, 1);
-	prof_profile *cur = base ? load_all(c->files + 1, 1) : NULL;
+	prof_profile *base = load_all(c->files, k);
+	prof_profile *cur = base ? load_all(c->files + k, k) : NULL;
 	if (!cur) {
 		prof_profile_free(base);
 		return PROF_EXIT_BAD_INPUT;
@@ -345,7 +351,7 @@ static int run_diff(cli *c)
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		prof_oom();
-	bool ok = report_diff(mem, base, cur, c->files[0], c->files[1], &c->ro, &d, &grew, &err);
+	bool ok = report_diff(mem, base, cur, c->files[0], c->files[k], &c->ro, &d, &grew, &err);
 	fclose(mem);
 	prof_profile_free(base);
 	prof_profile_free(cur);
@@ -379,12 +385,13 @@ static void kind_of(const prof_profile *p, char *buf, size_t n)
 /* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
 static int run_trend(cli *c)
 {
-	if (c->nfiles < 2)
+	int k = c->per_moment > 1 ? c->per_moment : 1; /* live: replicas of a moment merged */
+	if (c->nfiles / k < 2)
 		return usage_error("trend needs at least two snapshots: prof trend [flags] S1 S2 ...");
-	int n = c->nfiles;
+	int n = c->nfiles / k;
 	prof_profile **ps = xcalloc((size_t)n, sizeof *ps);
 	for (int i = 0; i < n; i++)
-		if (!(ps[i] = load_all(c->files + i, 1))) {
+		if (!(ps[i] = load_all(c->files + i * k, k))) {
 			for (int j = 0; j < i; j++)
 				prof_profile_free(ps[j]);
 			free(ps);
@@ -414,7 +421,7 @@ static int run_trend(cli *c)
 			if (!done[j] && strcmp(ki, kj) == 0) {
 				done[j] = true;
 				group[ng] = ps[j];
-				names[ng++] = c->files[j];
+				names[ng++] = c->files[j * k];
 			}
 		}
 		if (ng < 2) {
@@ -549,6 +556,11 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
+	if (c->command && (c->count || c->interval_ms >= 0)) {
+		int rc = live_capture(c);
+		if (rc != PROF_EXIT_OK)
+			return rc;
+	}
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
 	prof_profile *p = load_all(c->files, c->nfiles);
@@ -578,6 +590,7 @@ int main(int argc, char **argv)
 	cli c;
 	prof_err err = {0};
 	int rc;
+	fetching = &c.fetch;
 	if (!cli_parse(&c, argc, argv, &err))
 		rc = usage_error(err.msg);
 	else
