@@ -416,6 +416,8 @@ static bool transfer(const char *src, const char *url, int64_t timeout_ms, const
 	set_options(h, wire, insecure, timeout_ms, o, r, errbuf);
 	CURLcode rc = curl_easy_perform(h);
 	bool ok = rc == CURLE_OK;
+	for (size_t e = strlen(errbuf); e > 0 && (errbuf[e - 1] == ' ' || errbuf[e - 1] == '\n'); e--)
+		errbuf[e - 1] = '\0';
 	if (!ok) {
 		transfer_error(h, rc, r, timeout_ms, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);
 	} else {
