@@ -68,7 +68,7 @@ standin() {
 	if check no-scheme 0 "$prof" top "127.0.0.1:$port/ok" && cmp -s "$tmp/out" "$tmp/want" &&
 		grep -q "Fetching profile over HTTP from $u/ok" "$tmp/err"; then ok; else bad "host:port/path"; fi
 	# The shell on a URL: captured once, then pprof's commands.
-	if printf 'top3\nquit\n' | "$prof" "$u/ok" > "$tmp/out" 2> "$tmp/err" && grep -q "^Entering interactive mode" "$tmp/out" &&
+	if printf 'top3\nquit\n' | "$prof" "$u/ok" > "$tmp/out" 2> "$tmp/err" && grep -q "^Entering interactive mode" "$tmp/err" &&
 		grep -q "Showing top 3 nodes" "$tmp/out"; then ok; else bad "shell on a URL"; fi
 	if check redirect 0 "$prof" top "$u/redirect" && cmp -s "$tmp/out" "$tmp/want"; then ok; else bad "redirect followed"; fi
 	if check base-url 0 "$prof" top -base="$u/ok" "$fixture" && grep -q "of 0 total" "$tmp/out"; then ok; else bad "-base URL"; fi
