@@ -48,6 +48,20 @@ fails() {
 	fi
 }
 
+# interrupt_after N: a live trend of $u/ok sent SIGINT once its Nth snapshot is taken; its status in rc.
+interrupt_after() {
+	"$prof" trend -count=5 -interval=3s "$u/ok" > "$tmp/int.out" 2> "$tmp/int.err" &
+	ipid=$!
+	i=0
+	while [ $i -lt 200 ] && ! grep -q "^Snapshot $1 of 5" "$tmp/int.err" 2> /dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -INT $ipid
+	rc=0
+	wait $ipid || rc=$?
+}
+
 standin() {
 	python3 tests/capture_server.py "$fixture" "$tmp/server.log" > "$tmp/server.port" 2> "$tmp/server.err" &
 	pids="$pids $!"
@@ -112,20 +126,10 @@ standin() {
 	if check count-alone 2 "$prof" top -count=2 "$u/ok"; then ok; else bad "-count outside diff/trend"; fi
 	if check diff-count 2 "$prof" diff -count=3 "$u/ok"; then ok; else bad "diff -count=3"; fi
 	# Ctrl-C after two snapshots: the trend so far; after one: an error.
-	"$prof" trend -count=5 -interval=1s "$u/ok" > "$tmp/int.out" 2> "$tmp/int.err" &
-	ipid=$!
-	sleep 1.6
-	kill -INT $ipid
-	rc=0
-	wait $ipid || rc=$?
+	interrupt_after 2
 	if [ $rc -eq 0 ] && grep -q "^Interrupted: comparing the 2 snapshots taken" "$tmp/int.err" &&
 		grep -q "^Type: goroutine, 2 snapshots" "$tmp/int.out"; then ok; else bad "Ctrl-C after two snapshots (exit $rc)"; fi
-	"$prof" trend -count=5 -interval=1s "$u/ok" > "$tmp/int.out" 2> "$tmp/int.err" &
-	ipid=$!
-	sleep 0.5
-	kill -INT $ipid
-	rc=0
-	wait $ipid || rc=$?
+	interrupt_after 1
 	if [ $rc -eq 1 ] && [ "$(tail -n 1 "$tmp/int.err")" = "prof: interrupted after 1 snapshot; a comparison needs two" ] &&
 		[ ! -s "$tmp/int.out" ]; then ok; else bad "Ctrl-C after one snapshot (exit $rc)"; fi
 	# No temporary file is left anywhere in the capture folder.
