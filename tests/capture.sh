@@ -15,7 +15,7 @@ trap 'for p in $pids; do kill "$p" 2> /dev/null; done; rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
 saved=$tmp/saved
 export PPROF_TMPDIR="$saved"
-unset PROF_MAX_SIZE
+unset PROF_MAX_SIZE http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
 fixture=fixtures/leaky/normal/t1/goroutine.pb.gz
 
 # wait_port FILE [LINE]: the port the server printed on line LINE (default 1) of FILE ("port N" or "N"), within 10 s.
@@ -81,6 +81,9 @@ standin() {
 	# host:port/path as pprof takes it, redirects followed, the pprof -base spelling.
 	if check no-scheme 0 "$prof" top "127.0.0.1:$port/ok" && cmp -s "$tmp/out" "$tmp/want" &&
 		grep -q "Fetching profile over HTTP from $u/ok" "$tmp/err"; then ok; else bad "host:port/path"; fi
+	# Proxies come from the environment, as with curl.
+	if check proxy 0 env http_proxy="$u" "$prof" top http://profhost.invalid/ok && cmp -s "$tmp/out" "$tmp/want" &&
+		grep -qx "proxied http://profhost.invalid/ok" "$tmp/server.log"; then ok; else bad "http_proxy"; fi
 	# The shell on a URL: captured once, then pprof's commands.
 	if printf 'top3\nquit\n' | "$prof" "$u/ok" > "$tmp/out" 2> "$tmp/err" && grep -q "^Entering interactive mode" "$tmp/err" &&
 		grep -q "Showing top 3 nodes" "$tmp/out"; then ok; else bad "shell on a URL"; fi
@@ -105,8 +108,10 @@ standin() {
 	fails go-404 "prof: $u/gopprof404: HTTP 404 Not Found: Unknown profile" top "$u/gopprof404"
 	fails timeout "prof: $u/slow: timed out after 6s (-timeout)" top -timeout=1 "$u/slow"
 	fails redirect-loop "prof: $u/loop: stopped after 10 redirects" top "$u/loop"
-	PROF_MAX_SIZE=1m fails huge "prof: $u/huge: response larger than the 1048576-byte limit (PROF_MAX_SIZE)" top "$u/huge"
-	PROF_MAX_SIZE=1m fails huge-length "prof: $u/huge-length: response larger than the 1048576-byte limit (PROF_MAX_SIZE)" top "$u/huge-length"
+	export PROF_MAX_SIZE=1m
+	fails huge "prof: $u/huge: response larger than the 1048576-byte limit (PROF_MAX_SIZE)" top "$u/huge"
+	fails huge-length "prof: $u/huge-length: response larger than the 1048576-byte limit (PROF_MAX_SIZE)" top "$u/huge-length"
+	unset PROF_MAX_SIZE
 	fails garbage "prof: $u/garbage: not a profile: unrecognized profile format (not a pprof protobuf profile)" top "$u/garbage"
 	fails html "prof: $u/html: not a profile: unrecognized profile format (not a pprof protobuf profile)" top "$u/html"
 	fails reset "prof: $u/reset: connection lost: Connection reset by peer" top "$u/reset"

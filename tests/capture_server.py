@@ -19,6 +19,8 @@ profile /ok serves.
     /reset                        the connection reset before any response
     /seconds                      FIXTURE, and records the query in LOG
 
+Asked as a proxy (GET http://any-host/PATH), it serves PATH the same way.
+
 Usage: capture_server.py FIXTURE LOG
 """
 import http.server
@@ -67,6 +69,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
+        if path.startswith("http://"):
+            # A proxy's request names the whole URL: serve its path.
+            path = "/" + path[len("http://"):].partition("/")[2]
+            with open(LOG, "a") as f:
+                f.write("proxied %s\n" % self.path)
         with open(FIXTURE, "rb") as f:
             fixture = f.read()
         if path in ("/ok", "/debug/pprof/goroutine", "/seconds"):

@@ -488,6 +488,18 @@ static bool save_capture(const response *r, const prof_profile *p, char *saved, 
 	return outfile_write_new(prefix, gz ? "pb.gz" : text ? "txt" : "pb", (const char *)r->data, r->len, saved, n, err);
 }
 
+/* Go's time.Duration String for whole seconds ("30s", "1m0s", "1h30m0s"), as pprof's "Please wait" shows it. */
+static const char *go_duration(int s, char *buf, size_t n)
+{
+	if (s >= 3600)
+		snprintf(buf, n, "%dh%dm%ds", s / 3600, s / 60 % 60, s % 60);
+	else if (s >= 60)
+		snprintf(buf, n, "%dm%ds", s / 60, s % 60);
+	else
+		snprintf(buf, n, "%ds", s);
+	return buf;
+}
+
 prof_profile *fetch_capture(const char *src, const fetch_opts *o, char *saved, size_t n, prof_err *err)
 {
 	int64_t timeout_ms = 0;
@@ -499,7 +511,7 @@ prof_profile *fetch_capture(const char *src, const fetch_opts *o, char *saved, s
 	if (o && o->log) {
 		fprintf(o->log, "Fetching profile over HTTP from %s\n", url);
 		if (o->seconds > 0)
-			fprintf(o->log, "Please wait... (%ds)\n", o->seconds);
+			fprintf(o->log, "Please wait... (%s)\n", go_duration(o->seconds, (char[32]){0}, 32));
 	}
 	response r = {.max = fetch_max_size(), .cancel = o ? o->cancel : NULL};
 	prof_profile *p = NULL;
