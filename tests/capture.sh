@@ -50,6 +50,7 @@ fails() {
 
 # interrupt_after N: a live trend of $u/ok sent SIGINT once its Nth snapshot is taken; its status in rc.
 interrupt_after() {
+	rm -f "$tmp/int.out" "$tmp/int.err" # the last run's lines must not be taken for this one's
 	"$prof" trend -count=5 -interval=3s "$u/ok" > "$tmp/int.out" 2> "$tmp/int.err" &
 	ipid=$!
 	i=0

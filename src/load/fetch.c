@@ -71,6 +71,20 @@ static void authority(const char *src, size_t *a, size_t *b, size_t *at)
 			*at = i + 1;
 }
 
+/* Go's validOptionalPort on host[0..n): after the last ':', digits only (or no ':'). */
+static bool port_ok(const char *host, size_t n)
+{
+	size_t i = n;
+	while (i > 0 && host[i - 1] != ':')
+		i--;
+	if (i == 0 || host[n - 1] == ']') /* no port, or a bracketed IPv6 address alone */
+		return true;
+	for (; i < n; i++)
+		if (host[i] < '0' || host[i] > '9')
+			return false;
+	return true;
+}
+
 bool fetch_is_url(const char *src)
 {
 	struct stat st;
@@ -80,18 +94,12 @@ bool fetch_is_url(const char *src)
 	authority(src, &a, &b, &at);
 	if (a > 0)
 		return b > at;
-	/* No scheme: Go's url.Parse refuses a colon in the first segment, and pprof retries with http://. */
-	const char *colon = memchr(src + at, ':', b - at);
-	if (!colon || colon == src + at)
-		return false;
-	const char *last = colon;
-	for (const char *p = colon; p < src + b; p++)
-		if (*p == ':')
-			last = p;
-	for (const char *p = last + 1; p < src + b; p++)
-		if (*p < '0' || *p > '9')
-			return false;
-	return true;
+	/*
+	 * No scheme: Go's url.Parse finds no host (or refuses a colon in the
+	 * first segment), so pprof retries with http://, which works when the
+	 * first segment had a colon and the port is a number.
+	 */
+	return memchr(src, ':', b) && b > at && port_ok(src + at, b - at);
 }
 
 const char *fetch_take_credentials(fetch_opts *o, const char *src)

@@ -39,6 +39,9 @@ static void urls_are_urls(void **state)
 	assert_true(fetch_is_url("localhost:6060"));
 	assert_true(fetch_is_url("127.0.0.1:6060/debug/pprof/goroutine"));
 	assert_true(fetch_is_url("u:p@h:6060/x"));
+	assert_true(fetch_is_url("u:p@h/x")); /* Go: scheme "u", no host, so http://u:p@h/x */
+	assert_true(fetch_is_url("[::1]:6060/debug/pprof/heap"));
+	assert_false(fetch_is_url("heap:1.pb.gz")); /* http://heap:1.pb.gz has no numeric port */
 	assert_false(fetch_is_url("http:///nohost"));
 }
 
