@@ -13,7 +13,7 @@ suite_start capture "$1"
 pids=""
 trap 'for p in $pids; do kill "$p" 2> /dev/null; done; rm -rf "$tmp"' EXIT
 trap 'exit 2' INT TERM
-saved=$tmp/saved
+saved=$tmp/captures/saved # two levels: made as mkdir -p makes them
 export PPROF_TMPDIR="$saved"
 unset PROF_MAX_SIZE http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
 fixture=fixtures/leaky/normal/t1/goroutine.pb.gz
@@ -79,6 +79,12 @@ standin() {
 		if cmp -s "$tmp/curl.pb.gz" "$saved/pprof.leaky-normal.goroutine.001.pb.gz"; then ok; else bad "saved capture differs from curl's"; fi
 	fi
 	if check numbered 0 "$prof" top "$u/ok" && grep -q "pprof.leaky-normal.goroutine.002.pb.gz" "$tmp/err"; then ok; else bad "second capture numbered 002"; fi
+	# Without PPROF_TMPDIR (or with one that is no folder), captures go to ~/pprof/.
+	if check home 0 env -u PPROF_TMPDIR HOME="$tmp/home" "$prof" top "$u/ok" &&
+		[ -f "$tmp/home/pprof/pprof.leaky-normal.goroutine.001.pb.gz" ]; then ok; else bad "\$HOME/pprof"; fi
+	: > "$tmp/notdir"
+	if check tmpdir-file 0 env PPROF_TMPDIR="$tmp/notdir" HOME="$tmp/home" "$prof" top "$u/ok" &&
+		[ -f "$tmp/home/pprof/pprof.leaky-normal.goroutine.002.pb.gz" ]; then ok; else bad "PPROF_TMPDIR a file"; fi
 	# host:port/path as pprof takes it, redirects followed, the pprof -base spelling.
 	if check no-scheme 0 "$prof" top "127.0.0.1:$port/ok" && cmp -s "$tmp/out" "$tmp/want" &&
 		grep -q "Fetching profile over HTTP from $u/ok" "$tmp/err"; then ok; else bad "host:port/path"; fi

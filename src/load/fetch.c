@@ -452,6 +452,20 @@ static void name_part(char *out, size_t n, const char *s)
 	out[w] = '\0';
 }
 
+/* mkdir -p, as pprof's os.MkdirAll: true when dir is a folder prof may write in. */
+static bool mkdir_all(char *dir)
+{
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755); /* exists already, most often; the last mkdir tells */
+			*p = '/';
+		}
+	struct stat st;
+	return (mkdir(dir, 0755) == 0 || errno == EEXIST) && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       access(dir, W_OK) == 0;
+}
+
 /* pprof's capture folder: $PPROF_TMPDIR, else $HOME/pprof, else the temp folder; created if need be. */
 static bool capture_dir(char *dir, size_t n, prof_err *err)
 {
@@ -460,11 +474,8 @@ static bool capture_dir(char *dir, size_t n, prof_err *err)
 		if (!tries[i] || !*tries[i])
 			continue;
 		snprintf(dir, n, "%s%s", tries[i], i == 1 ? "/pprof" : "");
-		if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
-			struct stat st;
-			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0)
-				return true;
-		}
+		if (mkdir_all(dir))
+			return true;
 	}
 	snprintf(dir, n, "/tmp");
 	if (access(dir, W_OK) == 0)
