@@ -3,7 +3,7 @@
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, goroutines, flame graphs, -proto round trips, broken
-# inputs, CLI behaviour, every command at scale (tests/scale.sh), real
+# inputs, CLI behaviour, captures over HTTP (tests/capture.sh), every command at scale (tests/scale.sh), real
 # profiles (tests/realworld.sh);
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
@@ -84,6 +84,8 @@ suites() {
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1
 	count "${tag}cli"
+	tests/capture.sh "$b/prof" > "$log" 2>&1
+	count "${tag}capture (HTTP, a live Go service)"
 	tests/scale.sh "$b/prof" > "$log" 2>&1
 	count "${tag}scale (10k/100k stacks, 100k goroutines)"
 	# Real profiles (../shared/realworld, when there): never a crash or a

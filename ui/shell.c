@@ -20,6 +20,7 @@
 
 #include <editline/readline.h>
 
+#include "load/fetch.h"
 #include "load/load.h"
 #include "report/commands.h"
 #include "report/diff.h"
@@ -417,7 +418,11 @@ static bool run_compare(shell *s, const prof_command *cmd, char **files, size_t 
 	for (size_t i = 0; i < nfiles && ok; i++) {
 		names[i] = files[i];
 		prof_err lerr = {0};
-		ps[i] = prof_load_file(files[i], &lerr);
+		/* A URL is captured (and saved) as on the command line, with pprof's defaults. */
+		fetch_opts fo;
+		fetch_opts_init(&fo);
+		ps[i] = prof_load_source(files[i], &fo, &lerr);
+		fetch_opts_free(&fo);
 		if (!ps[i])
 			ok = prof_errf(err, "%s: %s", files[i], lerr.msg);
 	}

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/live.h"
 #include "cli/options.h"
+#include "load/fetch.h"
 #include "load/load.h"
 #include "report/report.h"
 #include "ui/shell.h"
@@ -66,6 +68,13 @@ static const char usage_text[] =
 	"  -showcolumns           column numbers too, at line granularity (file:line:col)\n"
 	"  -call_tree             dot: a node per distinct call path, not per function\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
+	"\n"
+	"Capture (a URL wherever a FILE goes; saved in $PPROF_TMPDIR, default ~/pprof):\n"
+	"  prof top http://host:6060/debug/pprof/heap   (host:port alone: the CPU profile)\n"
+	"  -seconds=N             capture N seconds (CPU and delta profiles)\n"
+	"  -timeout=N             give up after N seconds (default 60, or 1.5 x -seconds)\n"
+	"  -tls_ca=PEM -tls_cert=PEM -tls_key=PEM   TLS trust and client certificate\n"
+	"  -count=N -interval=D   diff and trend on URLs: N captures D apart (30s, 5m)\n"
 	"\n"
 	"Other:\n"
 	"  prof help [REPORT]     this text, or help on one report\n"
@@ -178,10 +187,13 @@ static void flush_notes(bool print)
 	notes_len = 0;
 }
 
+/* The capture options (-seconds, -timeout, -tls_*) every profile source is read with. */
+static const fetch_opts *fetching;
+
 static prof_profile *load_all(const char **files, int n)
 {
 	prof_err err = {0};
-	prof_profile *p = prof_load_file(files[0], &err);
+	prof_profile *p = prof_load_source(files[0], fetching, &err);
 	if (!p) {
 		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
 		return NULL;
@@ -190,7 +202,7 @@ static prof_profile *load_all(const char **files, int n)
 		note(files[0], err.note);
 	for (int i = 1; i < n; i++) {
 		err.note[0] = '\0';
-		prof_profile *q = prof_load_file(files[i], &err);
+		prof_profile *q = prof_load_source(files[i], fetching, &err);
 		if (q && err.note[0])
 			note(files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
@@ -250,10 +262,11 @@ static bool subtract_base(prof_profile *p, const cli *c)
 /* prof diff BASE NEW: stack-level growth, and exit 3 past -fail_if_grew. */
 static int run_diff(cli *c)
 {
-	if (c->nfiles != 2)
+	int k = c->per_moment > 1 ? c->per_moment : 1; /* live: replicas of a moment merged */
+	if (c->nfiles != 2 * k)
 		return usage_error("diff needs two profiles: prof diff [flags] BASE NEW");
-	prof_profile *base = load_all(c->files, 1);
-	prof_profile *cur = base ? load_all(c->files + 1, 1) : NULL;
+	prof_profile *base = load_all(c->files, k);
+	prof_profile *cur = base ? load_all(c->files + k, k) : NULL;
 	if (!cur) {
 		prof_profile_free(base);
 		return PROF_EXIT_BAD_INPUT;
@@ -267,7 +280,7 @@ static int run_diff(cli *c)
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		prof_oom();
-	bool ok = report_diff(mem, base, cur, c->files[0], c->files[1], &c->ro, &d, &grew, &err);
+	bool ok = report_diff(mem, base, cur, c->files[0], c->files[k], &c->ro, &d, &grew, &err);
 	fclose(mem);
 	prof_profile_free(base);
 	prof_profile_free(cur);
@@ -291,12 +304,13 @@ static int run_diff(cli *c)
 /* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
 static int run_trend(cli *c)
 {
-	if (c->nfiles < 2)
+	int k = c->per_moment > 1 ? c->per_moment : 1; /* live: replicas of a moment merged */
+	if (c->nfiles / k < 2)
 		return usage_error("trend needs at least two snapshots: prof trend [flags] S1 S2 ...");
-	int n = c->nfiles;
+	int n = c->nfiles / k;
 	prof_profile **ps = xcalloc((size_t)n, sizeof *ps);
 	for (int i = 0; i < n; i++)
-		if (!(ps[i] = load_all(c->files + i, 1))) {
+		if (!(ps[i] = load_all(c->files + i * k, k))) {
 			for (int j = 0; j < i; j++)
 				prof_profile_free(ps[j]);
 			free(ps);
@@ -311,7 +325,13 @@ static int run_trend(cli *c)
 	int rc = PROF_EXIT_OK;
 	prof_err err = {0};
 	bool usage = false;
-	if (!report_trends(mem, ps, c->files, (size_t)n, &c->ro, &d, &usage, &err)) {
+	/* A moment's name is its first replica's. */
+	const char **names = xcalloc((size_t)n, sizeof *names);
+	for (int i = 0; i < n; i++)
+		names[i] = c->files[i * k];
+	bool ok = report_trends(mem, ps, names, (size_t)n, &c->ro, &d, &usage, &err);
+	free(names);
+	if (!ok) {
 		fprintf(stderr, "prof: %s\n", err.msg);
 		rc = usage ? PROF_EXIT_USAGE : PROF_EXIT_BAD_INPUT;
 	}
@@ -404,6 +424,11 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
+	if (c->command && (c->count || c->interval_ms >= 0)) {
+		int rc = live_capture(c);
+		if (rc != PROF_EXIT_OK)
+			return rc;
+	}
 	if (c->command)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
 	prof_profile *p = load_all(c->files, c->nfiles);
@@ -433,6 +458,7 @@ int main(int argc, char **argv)
 	cli c;
 	prof_err err = {0};
 	int rc;
+	fetching = &c.fetch;
 	if (!cli_parse(&c, argc, argv, &err))
 		rc = usage_error(err.msg);
 	else

@@ -28,6 +28,7 @@ enum {
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
 	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE,
+	O_SECONDS, O_TIMEOUT, O_TLS_CA, O_TLS_CERT, O_TLS_KEY, O_COUNT, O_INTERVAL,
 };
 
 static const opt_def opts[] = {
@@ -85,6 +86,13 @@ static const opt_def opts[] = {
 	{"addresses", OPT_BOOL, O_ADDRESSES},
 	{"output", OPT_STRING, O_OUTPUT},
 	{"o", OPT_STRING, O_OUTPUT},
+	{"seconds", OPT_INT, O_SECONDS},
+	{"timeout", OPT_INT, O_TIMEOUT},
+	{"tls_ca", OPT_STRING, O_TLS_CA},
+	{"tls_cert", OPT_STRING, O_TLS_CERT},
+	{"tls_key", OPT_STRING, O_TLS_KEY},
+	{"count", OPT_INT, O_COUNT},
+	{"interval", OPT_STRING, O_INTERVAL},
 	{"help", OPT_BOOL, O_HELP},
 	{"h", OPT_BOOL, O_HELP},
 	{"version", OPT_BOOL, O_VERSION},
@@ -138,6 +146,36 @@ static void set_index_alias(cli *c, const char *type, const char *flag)
 		return;
 	}
 	c->ro.sample_index = type;
+}
+
+/* Go's time.ParseDuration for what -interval takes ("1m30s", "500ms", "2h"); a bare number is seconds. -1 when bad. */
+static int64_t parse_duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		int64_t ms;
+	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+	double total = 0;
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		errno = 0;
+		double v = strtod(s, &end);
+		if (end == s || errno || v < 0 || isnan(v))
+			return -1;
+		size_t k = 0;
+		while (k < 4 && strncmp(end, units[k].unit, strlen(units[k].unit)) != 0)
+			k++;
+		if (k == 4) {
+			if (*end || total > 0)
+				return -1;
+			return v > 1e9 ? -1 : (int64_t)(v * 1000);
+		}
+		total += v * (double)units[k].ms;
+		s = end + strlen(units[k].unit);
+	}
+	return total > 1e12 ? -1 : (int64_t)total;
 }
 
 static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
@@ -244,6 +282,20 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_LINES: if (b) c->ro.granularity = GRAN_LINES; break;
 	case O_ADDRESSES: if (b) c->ro.granularity = GRAN_ADDRESSES; break;
 	case O_OUTPUT: c->output = val; break;
+	case O_SECONDS: c->fetch.seconds = (int)iv; break;
+	case O_TIMEOUT: c->fetch.timeout = (int)iv; break;
+	case O_TLS_CA: c->fetch.tls_ca = val; break;
+	case O_TLS_CERT: c->fetch.tls_cert = val; break;
+	case O_TLS_KEY: c->fetch.tls_key = val; break;
+	case O_COUNT:
+		if (iv < 1)
+			return prof_errf(err, "invalid value \"%s\" for -count: at least 1", val);
+		c->count = (int)iv;
+		break;
+	case O_INTERVAL:
+		if ((c->interval_ms = parse_duration(val)) < 0)
+			return prof_errf(err, "invalid value \"%s\" for -interval: a duration like 30s, 5m or 500ms", val);
+		break;
 	case O_HELP: c->help = b; break;
 	case O_VERSION: c->version = b; break;
 	}
@@ -275,6 +327,9 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	c->files = xcalloc((size_t)argc + 1, sizeof *c->files);
 	c->bases = xcalloc((size_t)argc + 1, sizeof *c->bases);
 	c->fail_if_grew = -1;
+	c->interval_ms = -1;
+	fetch_opts_init(&c->fetch);
+	c->fetch.log = stderr;
 	int i = 1;
 	if (i < argc && argv[i][0] != '-') {
 		if (strcmp(argv[i], "help") == 0) {
@@ -328,6 +383,13 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	}
 	if (c->normalize && !c->nbases)
 		return prof_errf(err, "must have base profile to normalize by");
+	/* From here on every message and file name sees a URL without its user:pass@. */
+	for (int k = 0; k < c->nfiles; k++)
+		c->files[k] = fetch_take_credentials(&c->fetch, c->files[k]);
+	for (int k = 0; k < c->nbases; k++)
+		c->bases[k] = fetch_take_credentials(&c->fetch, c->bases[k]);
+	if ((c->count || c->interval_ms >= 0) && !c->command)
+		return prof_errf(err, "-count and -interval are for live diff and trend: prof trend -count=N -interval=D URL");
 	return prof_filters_check(&c->ro.filters, err);
 }
 
@@ -335,6 +397,12 @@ void cli_free(cli *c)
 {
 	free(c->files);
 	free(c->bases);
+	fetch_opts_free(&c->fetch);
+	for (int i = 0; i < c->ncaptured; i++)
+		free(c->captured[i]);
+	free(c->captured);
+	c->captured = NULL;
+	c->ncaptured = 0;
 	c->files = NULL;
 	c->bases = NULL;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "load/fetch.h"
 #include "report/report.h"
 #include "util/err.h"
 
@@ -28,6 +29,13 @@ typedef struct cli {
 	int64_t fail_if_grew;   /* -1: not set */
 	bool help, version;
 	const char *help_topic;
+	/* Capture: pprof's -seconds, -timeout, -tls_*, and live diff/trend's -count, -interval. */
+	fetch_opts fetch;
+	int count;          /* -count=N snapshots (0: not given) */
+	int64_t interval_ms; /* -interval=D (-1: not given) */
+	int per_moment;     /* files per moment: several replicas merged (0 or 1: one) */
+	char **captured;    /* live captures' saved paths, owned (files points at them) */
+	int ncaptured;
 } cli;
 
 /* Parses argv; false with *err set on a usage error. cli->files points into argv. */

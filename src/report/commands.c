@@ -148,6 +148,7 @@ static const prof_command table[] = {
 	         "  -v                whole stacks\n"
 	         "  -all              also stacks that did not change\n"
 	         "  -fail_if_grew=N   exit 3 when a stack grew by more than N\n"
+	         "  -interval=D       live: capture the URLs, wait D, capture again, compare\n"
 	         "  -sample_index, -nodecount, filters and granularity as for other reports\n"},
 	{.name = "trend", .kind = CMD_TREND, .files = "S1 ... Sn",
 	 .summary = "each stack across snapshots, and the leak suspects",
@@ -167,7 +168,11 @@ static const prof_command table[] = {
 	         "Goroutines the runtime proved leaked (Go 1.26: \"(leaked)\" in a dump, or a\n"
 	         "goroutineleak profile) come first, marked LEAKED, whatever their score.\n"
 	         "With goroutine and heap snapshots both given, functions growing in both\n"
-	         "are listed.\n"},
+	         "are listed.\n"
+	         "\n"
+	         "Live: prof trend -count=N -interval=D URL... captures N snapshots D apart\n"
+	         "(default 3, 10s), each saved; several URLs (replicas) are merged per moment.\n"
+	         "Ctrl-C after two or more snapshots shows the trend so far.\n"},
 };
 
 enum { NTABLE = sizeof table / sizeof table[0] };
