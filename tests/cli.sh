@@ -81,6 +81,28 @@ done
 if [ $leaks_ok = 1 ]; then ok; else bad "diff lists the leaks first"; fi
 if check diff-fail 3 "$prof" diff -fail_if_grew=5 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz" && grep -q "grew by 10" "$tmp/err"; then ok; else bad "diff -fail_if_grew"; fi
 if check diff-pass 0 "$prof" diff -fail_if_grew=10 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff -fail_if_grew not reached"; fi
+# The shell and the command line run the same reports: a sequence of
+# shell commands gives the bytes of the equal CLI invocations.
+h3=fixtures/leaky/normal/t3/heap.pb.gz
+same_as_cli() { # same_as_cli NAME "SHELL LINES" CLI ARGS...
+	name=$1
+	lines=$2
+	shift 2
+	printf 'compact_labels=false\n%b' "$lines" | "$prof" "$h3" 2> /dev/null | sed 's/(prof) //g' > "$tmp/sh"
+	"$@" > "$tmp/cl" 2> /dev/null
+	if cmp -s "$tmp/sh" "$tmp/cl"; then ok; else bad "shell and CLI differ: $name"; diff "$tmp/cl" "$tmp/sh" | head -n 5; fi
+}
+same_as_cli top 'top 7\n' "$prof" -top -nodecount=7 "$h3"
+same_as_cli focus-cum 'focus=main\nsample_index=alloc_space\ntop 5 -cum\n' "$prof" -top -cum -nodecount=5 -focus=main -sample_index=alloc_space "$h3"
+same_as_cli traces 'hide=runtime\ntraces\n' "$prof" -traces -hide=runtime "$h3"
+same_as_cli tree 'granularity=lines\ntree\n' "$prof" -tree -lines "$h3"
+same_as_cli peek 'peek main\n' "$prof" -peek=main "$h3"
+same_as_cli tags 'tags\n' "$prof" -tags "$h3"
+same_as_cli raw 'raw\n' "$prof" -raw "$h3"
+same_as_cli dot 'nodecount=20\ndot\n' "$prof" -dot -nodecount=20 "$h3"
+same_as_cli folded 'ignore=Tick\nfolded\n' "$prof" folded -ignore=Tick "$h3"
+same_as_cli diff "diff $t1/heap.pb.gz\n" "$prof" diff "$t1/heap.pb.gz" "$h3"
+same_as_cli trend "trend $t1/heap.pb.gz fixtures/leaky/normal/t2/heap.pb.gz\n" "$prof" trend "$t1/heap.pb.gz" fixtures/leaky/normal/t2/heap.pb.gz "$h3"
 # A program under a module path with a domain: its frame names the stack, in diff and trend.
 m1=fixtures/edge/modpath1.pb.gz
 m2=fixtures/edge/modpath2.pb.gz
