@@ -14,7 +14,7 @@
 #include "report/diff.h"
 
 #include "model/goname.h"
-#include "report/format.h"
+#include "util/units.h"
 #include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"

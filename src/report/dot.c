@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "graph/visual.h"
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 #include "util/path.h"
 #include "xform/filter.h"

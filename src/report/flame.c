@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 #include "util/hashtab.h"
 #include "util/term.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 #include "util/hashtab.h"
 #include "util/path.h"

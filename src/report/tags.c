@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 
 /* ---- Go's tabwriter (padding 1, ' ', AlignRight), for whole buffered text ---- */

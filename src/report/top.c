@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 
 bool report_top_rctx(FILE *out, rctx *r)

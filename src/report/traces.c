@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "report/internal.h"
 
 static int str_cmp(const void *a, const void *b)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "util/re.h"
 #include "xform/prune.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/format.h"
+#include "util/units.h"
 #include "xform/filter.h"
 
 typedef struct keys {

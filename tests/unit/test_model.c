@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "model/profile.h"
-#include "report/format.h"
+#include "util/units.h"
 #include "util/err.h"
 #include "util/path.h"
 

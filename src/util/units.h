@@ -1,12 +1,12 @@
 /*
- * format: pprof's measurement rules, value scaling and percentages.
+ * units: pprof's measurement rules, value scaling and percentages.
  *
  * Owns: the unit tables (bytes, time, GCU), the choice of a unit for a value
  * ("minimum"/"auto"), and the exact text pprof prints for a value or a
  * percentage. Pure functions on numbers and strings; no profile access.
  */
-#ifndef PROF_FORMAT_H
-#define PROF_FORMAT_H
+#ifndef PROF_UNITS_H
+#define PROF_UNITS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* format: see format.h. */
-#include "report/format.h"
+/* units: see units.h. */
+#include "util/units.h"
 
 #include <math.h>
 #include <stdbool.h>
