@@ -25,26 +25,7 @@
 #include "util/path.h"
 #include "xform/filter.h"
 #include "util/sort.h"
-
-/* ---- a growable string ---- */
-
-typedef struct sbuf {
-	char *s;
-	size_t n, cap;
-} sbuf;
-
-static void sb_addn(sbuf *b, const char *s, size_t n)
-{
-	GROW(b->s, b->cap, b->n + n + 1);
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *s)
-{
-	sb_addn(b, s, strlen(s));
-}
+#include "util/strbuf.h"
 
 /* pprof's escapeForDot: backslashes and quotes escaped, newlines made left-justified breaks. */
 static void sb_escape(sbuf *b, const char *s)
@@ -70,23 +51,6 @@ static const char *escaped_if(sbuf *tmp, const char *s, bool all)
 	sb_add(tmp, "");
 	sb_escape(tmp, s);
 	return tmp->s;
-}
-
-/* Replaces every from in b with to. */
-static void sb_replace(sbuf *b, const char *from, const char *to)
-{
-	if (!b->s || !strstr(b->s, from))
-		return;
-	sbuf r = {0};
-	size_t fl = strlen(from);
-	const char *p = b->s;
-	for (const char *m; (m = strstr(p, from)); p = m + fl) {
-		sb_addn(&r, p, (size_t)(m - p));
-		sb_add(&r, to);
-	}
-	sb_add(&r, p);
-	free(b->s);
-	*b = r;
 }
 
 /* ---- pprof's ShortenFunctionName ---- */
