@@ -26,28 +26,25 @@ static uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
+typedef struct vstr_key {
+	const vgraph_strs *s;
+	const char *str;
+	size_t len;
+} vstr_key;
+
+static bool vstr_eq(const void *ctx, uint32_t id)
+{
+	const vstr_key *k = ctx;
+	const char *c = k->s->str[id];
+	return strncmp(c, k->str, k->len) == 0 && c[k->len] == '\0';
+}
+
 uint32_t vgraph_intern(vgraph_strs *s, const char *str, size_t len)
 {
-	if ((s->n + 1) * 2 > s->nslots) {
-		uint32_t nslots = s->nslots ? s->nslots * 2 : 256;
-		uint32_t *slots = xcalloc(nslots, sizeof *slots);
-		for (uint32_t k = 0; k < s->n; k++) {
-			uint32_t j = (uint32_t)str_hash(s->str[k], strlen(s->str[k])) & (nslots - 1);
-			while (slots[j])
-				j = (j + 1) & (nslots - 1);
-			slots[j] = k + 1;
-		}
-		free(s->slots);
-		s->slots = slots;
-		s->nslots = nslots;
-	}
-	uint32_t j = (uint32_t)str_hash(str, len) & (s->nslots - 1);
-	while (s->slots[j]) {
-		const char *c = s->str[s->slots[j] - 1];
-		if (strncmp(c, str, len) == 0 && c[len] == '\0')
-			return s->slots[j] - 1;
-		j = (j + 1) & (s->nslots - 1);
-	}
+	vstr_key k = {s, str, len};
+	uint32_t id = hashtab_intern(&s->index, str_hash(str, len), s->n, vstr_eq, &k);
+	if (id != s->n)
+		return id;
 	size_t cap = s->cap;
 	GROW(s->str, cap, (size_t)s->n + 1);
 	s->cap = (uint32_t)cap;
@@ -55,7 +52,6 @@ uint32_t vgraph_intern(vgraph_strs *s, const char *str, size_t len)
 	memcpy(c, str, len);
 	c[len] = '\0';
 	s->str[s->n] = c;
-	s->slots[j] = s->n + 1;
 	return s->n++;
 }
 
@@ -82,7 +78,7 @@ void vgraph_input_free(vgraph_input *in)
 	for (uint32_t k = 0; k < in->strs.n; k++)
 		free(in->strs.str[k]);
 	free(in->strs.str);
-	free(in->strs.slots);
+	hashtab_free(&in->strs.index);
 }
 
 /* ---- building ---- */
@@ -116,48 +112,33 @@ static uint32_t new_node(vgraph *g, uint32_t info, uint32_t parent)
 }
 
 /*
- * Open-addressing tables keyed by a 64-bit hash, holding id + 1. eq says
- * whether an id has the key; the caller creates on a miss and files it with
- * slot_put, growing first through table_room.
+ * The graph's tables (util/hashtab) keyed by a 64-bit hash over ids of its
+ * arrays. eq says whether an id has the key.
  */
 typedef bool (*slot_eq)(const vgraph *g, uint32_t id, const void *key);
-typedef uint64_t (*slot_hash)(const vgraph *g, uint32_t id);
 
-static void table_room(vgraph *g, uint32_t **slots, uint32_t *nslots, uint32_t count, slot_hash hash)
+typedef struct vkey {
+	const vgraph *g;
+	const void *key;
+	slot_eq eq;
+} vkey;
+
+static bool vkey_eq(const void *ctx, uint32_t id)
 {
-	if ((count + 1) * 2 <= *nslots)
-		return;
-	uint32_t n = *nslots ? *nslots * 2 : 1024;
-	uint32_t *s = xcalloc(n, sizeof *s);
-	for (uint32_t id = 0; id < count; id++) {
-		uint32_t j = (uint32_t)hash(g, id) & (n - 1);
-		while (s[j])
-			j = (j + 1) & (n - 1);
-		s[j] = id + 1;
-	}
-	free(*slots);
-	*slots = s;
-	*nslots = n;
+	const vkey *k = ctx;
+	return k->eq(k->g, id, k->key);
 }
 
-/* The slot holding key, or the empty slot where it belongs. */
-static uint32_t *table_find(const vgraph *g, uint32_t *slots, uint32_t nslots, uint64_t h, const void *key,
-                            slot_eq eq)
+/* The id holding key (hash h), or count when there is none: the caller then creates it at count. */
+static uint32_t table_intern(const vgraph *g, hashtab *t, uint64_t h, uint32_t count, const void *key, slot_eq eq)
 {
-	uint32_t j = (uint32_t)h & (nslots - 1);
-	while (slots[j] && !eq(g, slots[j] - 1, key))
-		j = (j + 1) & (nslots - 1);
-	return &slots[j];
+	vkey k = {g, key, eq};
+	return hashtab_intern(t, h, count, vkey_eq, &k);
 }
 
 static uint64_t pair_hash(uint32_t a, uint32_t b)
 {
 	return mix((uint64_t)a << 32 | b);
-}
-
-static uint64_t tree_node_hash(const vgraph *g, uint32_t id)
-{
-	return pair_hash(g->nodes[id].parent, g->nodes[id].info);
 }
 
 static bool tree_node_eq(const vgraph *g, uint32_t id, const void *key)
@@ -169,17 +150,11 @@ static bool tree_node_eq(const vgraph *g, uint32_t id, const void *key)
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
-	table_room(g, &g->node_slots, &g->nnode_slots, g->nnodes, tree_node_hash);
 	uint32_t key[2] = {parent, info};
-	uint32_t *slot = table_find(g, g->node_slots, g->nnode_slots, pair_hash(parent, info), key, tree_node_eq);
-	if (!*slot)
-		*slot = new_node(g, info, parent) + 1;
-	return *slot - 1;
-}
-
-static uint64_t edge_hash(const vgraph *g, uint32_t id)
-{
-	return pair_hash(g->edges[id].src, g->edges[id].dst);
+	uint32_t id = table_intern(g, &g->node_tab, pair_hash(parent, info), g->nnodes, key, tree_node_eq);
+	if (id == g->nnodes)
+		new_node(g, info, parent);
+	return id;
 }
 
 static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
@@ -195,11 +170,10 @@ static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
 static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t dw, bool residual, bool inl,
                      uint32_t gen)
 {
-	table_room(g, &g->edge_slots, &g->nedge_slots, g->nedges, edge_hash);
 	uint32_t key[2] = {src, dst};
-	uint32_t *slot = table_find(g, g->edge_slots, g->nedge_slots, pair_hash(src, dst), key, edge_eq);
+	uint32_t id = table_intern(g, &g->edge_tab, pair_hash(src, dst), g->nedges, key, edge_eq);
 	vgraph_edge *e;
-	if (!*slot) {
+	if (id == g->nedges) {
 		size_t cap = g->edgecap;
 		GROW(g->edges, cap, (size_t)g->nedges + 1);
 		g->edgecap = (uint32_t)cap;
@@ -207,9 +181,9 @@ static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t d
 		*e = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
 		list_add(&g->nodes[src].out, g->nedges);
 		list_add(&g->nodes[dst].in, g->nedges);
-		*slot = ++g->nedges;
+		g->nedges++;
 	} else {
-		e = &g->edges[*slot - 1];
+		e = &g->edges[id];
 		if (gen && e->gen == gen)
 			return;
 		e->gen = gen;
@@ -232,13 +206,6 @@ static uint64_t tag_key_hash(const tag_key *k)
 	return mix(pair_hash(k->node, k->group) ^ ((uint64_t)k->name << 1 | k->numeric));
 }
 
-static uint64_t tag_hash(const vgraph *g, uint32_t id)
-{
-	const vgraph_tag *t = &g->tags[id];
-	tag_key k = {t->node, t->group, t->name, t->numeric};
-	return tag_key_hash(&k);
-}
-
 static bool tag_eq(const vgraph *g, uint32_t id, const void *key)
 {
 	const tag_key *k = key;
@@ -248,19 +215,18 @@ static bool tag_eq(const vgraph *g, uint32_t id, const void *key)
 
 static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t name, bool numeric, int64_t value)
 {
-	table_room(g, &g->tag_slots, &g->ntag_slots, g->ntags, tag_hash);
 	tag_key k = {node, group, name, numeric};
-	uint32_t *slot = table_find(g, g->tag_slots, g->ntag_slots, tag_key_hash(&k), &k, tag_eq);
-	if (!*slot) {
+	uint32_t id = table_intern(g, &g->tag_tab, tag_key_hash(&k), g->ntags, &k, tag_eq);
+	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
 		g->tagcap = (uint32_t)cap;
 		g->tags[g->ntags] = (vgraph_tag){.node = node, .group = group, .name = name, .numeric = numeric,
 		                                 .value = value};
 		list_add(&g->nodes[node].tags, g->ntags);
-		*slot = ++g->ntags;
+		g->ntags++;
 	}
-	return &g->tags[*slot - 1];
+	return &g->tags[id];
 }
 
 static void add_to(int64_t *v, int64_t *div, int64_t w, int64_t dw)
@@ -380,9 +346,9 @@ void vgraph_free(vgraph *g)
 	free(g->edges);
 	free(g->tags);
 	free(g->list);
-	free(g->node_slots);
-	free(g->edge_slots);
-	free(g->tag_slots);
+	hashtab_free(&g->node_tab);
+	hashtab_free(&g->edge_tab);
+	hashtab_free(&g->tag_tab);
 	free(g);
 }
 

@@ -22,13 +22,13 @@
 #include <stdint.h>
 
 #include "graph/graph.h"
+#include "util/hashtab.h"
 
 /* Interned strings; id 0 is "". */
 typedef struct vgraph_strs {
 	char **str;
 	uint32_t n, cap;
-	uint32_t *slots; /* id + 1, 0 empty */
-	uint32_t nslots;
+	hashtab index; /* over str[0..n) */
 } vgraph_strs;
 
 typedef struct vgraph_input {
@@ -85,9 +85,9 @@ typedef struct vgraph {
 	uint32_t ntags, tagcap;
 	uint32_t *list; /* pprof's g.Nodes: the nodes shown, in order */
 	uint32_t nlist;
-	uint32_t *node_slots, nnode_slots; /* call tree: (parent, info) -> node + 1 */
-	uint32_t *edge_slots, nedge_slots;
-	uint32_t *tag_slots, ntag_slots;
+	hashtab node_tab; /* call tree: (parent, info) -> node */
+	hashtab edge_tab; /* (src, dst) -> edge */
+	hashtab tag_tab;  /* (node, group, name, numeric) -> tag */
 	uint32_t seen_gen;
 } vgraph;
 

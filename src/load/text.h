@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "model/profile.h"
+#include "util/hashtab.h"
 #include "util/err.h"
 
 /*
@@ -51,12 +52,12 @@ prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err);
 typedef struct text_keymap {
 	uint64_t *pool; /* all keys, back to back */
 	size_t npool, poolcap;
-	struct text_kslot {
-		uint64_t hash;
+	struct text_kent {
 		size_t off;
-		uint32_t len, val; /* val + 1; 0 empty */
-	} *slots;
-	size_t nslots, n;
+		uint32_t len, val;
+	} *ents;
+	size_t n, cap;
+	hashtab index; /* over ents */
 } text_keymap;
 
 /* Builds a profile: functions, locations, stacks, samples and labels. */

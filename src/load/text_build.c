@@ -40,44 +40,36 @@ static uint64_t hash_words(const uint64_t *k, size_t n)
 	return h;
 }
 
-static void keymap_grow(text_keymap *m)
+typedef struct kkey {
+	const text_keymap *m;
+	const uint64_t *k;
+	size_t n;
+} kkey;
+
+static bool kkey_eq(const void *ctx, uint32_t e)
 {
-	size_t nslots = m->nslots ? m->nslots * 2 : 256;
-	struct text_kslot *slots = xcalloc(nslots, sizeof *slots);
-	for (size_t i = 0; i < m->nslots; i++) {
-		if (!m->slots[i].val)
-			continue;
-		size_t j = m->slots[i].hash & (nslots - 1);
-		while (slots[j].val)
-			j = (j + 1) & (nslots - 1);
-		slots[j] = m->slots[i];
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->nslots = nslots;
+	const kkey *q = ctx;
+	const struct text_kent *t = &q->m->ents[e];
+	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0;
 }
 
-/* The value for key, or PROF_NONE; *slot is where it would go. */
-static uint32_t keymap_find(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, size_t *slot)
+/* The value for key k[0..n) (hash h), or PROF_NONE. */
+static uint32_t keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)
 {
-	if ((m->n + 1) * 2 > m->nslots)
-		keymap_grow(m);
-	size_t j = h & (m->nslots - 1);
-	for (; m->slots[j].val; j = (j + 1) & (m->nslots - 1)) {
-		const struct text_kslot *s = &m->slots[j];
-		if (s->hash == h && s->len == n && memcmp(m->pool + s->off, k, n * sizeof *k) == 0)
-			return s->val - 1;
-	}
-	*slot = j;
-	return PROF_NONE;
+	kkey q = {m, k, n};
+	uint32_t e = hashtab_find(&m->index, h, kkey_eq, &q);
+	return e == HASHTAB_NONE ? PROF_NONE : m->ents[e].val;
 }
 
-static void keymap_put(text_keymap *m, size_t slot, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
+/* Files val under a key keymap_find did not find. */
+static void keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
 {
 	GROW(m->pool, m->poolcap, m->npool + n);
 	if (n)
 		memcpy(m->pool + m->npool, k, n * sizeof *k);
-	m->slots[slot] = (struct text_kslot){h, m->npool, (uint32_t)n, val + 1};
+	GROW(m->ents, m->cap, m->n + 1);
+	m->ents[m->n] = (struct text_kent){m->npool, (uint32_t)n, val};
+	hashtab_add(&m->index, h, (uint32_t)m->n);
 	m->npool += n;
 	m->n++;
 }
@@ -85,7 +77,8 @@ static void keymap_put(text_keymap *m, size_t slot, const uint64_t *k, size_t n,
 static void keymap_free(text_keymap *m)
 {
 	free(m->pool);
-	free(m->slots);
+	free(m->ents);
+	hashtab_free(&m->index);
 	memset(m, 0, sizeof *m);
 }
 
@@ -127,8 +120,7 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 	prof_profile *p = b->p;
 	uint64_t k = (uint64_t)name << 32 | file;
 	uint64_t h = hash_words(&k, 1);
-	size_t slot;
-	uint32_t f = keymap_find(&b->funcs, &k, 1, h, &slot);
+	uint32_t f = keymap_find(&b->funcs, &k, 1, h);
 	if (f != PROF_NONE)
 		return f;
 	if (p->nfunction >= UINT32_MAX - 1)
@@ -136,7 +128,7 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 	GROW(p->functions, b->funccap, p->nfunction + 1);
 	p->functions[p->nfunction] = (prof_function){.id = p->nfunction + 1, .name = name, .system_name = name,
 	                                             .filename = file};
-	keymap_put(&b->funcs, slot, &k, 1, h, (uint32_t)p->nfunction);
+	keymap_put(&b->funcs, &k, 1, h, (uint32_t)p->nfunction);
 	return (uint32_t)p->nfunction++;
 }
 
@@ -157,8 +149,7 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
 {
 	prof_profile *p = b->p;
 	uint64_t h = hash_words(key, nkey);
-	size_t slot;
-	uint32_t li = keymap_find(&b->locs, key, nkey, h, &slot);
+	uint32_t li = keymap_find(&b->locs, key, nkey, h);
 	if (li != PROF_NONE) {
 		if (p->locations[li].nline == 0 && nline > 0)
 			set_lines(b, &p->locations[li], funcs, lines, nline);
@@ -171,7 +162,7 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
 	*l = (prof_location){.id = p->nlocation + 1, .address = address, .mapping = PROF_NONE,
 	                     .line_off = (uint32_t)p->nline};
 	set_lines(b, l, funcs, lines, nline);
-	keymap_put(&b->locs, slot, key, nkey, h, (uint32_t)p->nlocation);
+	keymap_put(&b->locs, key, nkey, h, (uint32_t)p->nlocation);
 	return (uint32_t)p->nlocation++;
 }
 

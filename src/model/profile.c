@@ -315,15 +315,26 @@ static bool same_labels(const prof_profile *p, const prof_sample *a, const prof_
 	return true;
 }
 
+typedef struct sample_key {
+	const prof_profile *p;
+	const prof_sample *s;
+} sample_key;
+
+static bool sample_eq(const void *ctx, uint32_t kept)
+{
+	const sample_key *k = ctx;
+	const prof_sample *t = &k->p->samples[kept];
+	return t->stack == k->s->stack && same_labels(k->p, t, k->s);
+}
+
 void prof_compact_samples(prof_profile *p)
 {
 	if (p->compacted)
 		return;
 	p->compacted = true;
-	size_t nt = p->nsample_type, nslots = 16;
-	while (nslots < p->nsample * 2)
-		nslots *= 2;
-	uint32_t *slots = xcalloc(nslots, sizeof *slots); /* kept sample + 1 */
+	size_t nt = p->nsample_type;
+	hashtab index = {0}; /* over the kept samples, p->samples[0..w) */
+	hashtab_reserve(&index, p->nsample);
 	size_t w = 0;
 	for (size_t i = 0; i < p->nsample; i++) {
 		prof_sample s = p->samples[i];
@@ -339,14 +350,10 @@ void prof_compact_samples(prof_profile *p)
 		for (uint32_t k = 0; k < s.nlabel; k++)
 			h = (h ^ ((uint64_t)ls[k].key << 32 ^ ls[k].str ^ (uint64_t)ls[k].num ^ ls[k].num_unit)) *
 			    0xff51afd7ed558ccdull;
-		size_t j = (h ^ (h >> 29)) & (nslots - 1);
-		for (; slots[j]; j = (j + 1) & (nslots - 1)) {
-			prof_sample *t = &p->samples[slots[j] - 1];
-			if (t->stack == s.stack && same_labels(p, t, &s))
-				break;
-		}
-		if (slots[j]) {
-			int64_t *tv = p->values + (slots[j] - 1) * nt;
+		sample_key key = {p, &s};
+		uint32_t kept = hashtab_intern(&index, h, (uint32_t)w, sample_eq, &key);
+		if (kept != w) {
+			int64_t *tv = p->values + (size_t)kept * nt;
 			for (size_t k = 0; k < nt; k++)
 				tv[k] += v[k];
 			continue;
@@ -354,11 +361,10 @@ void prof_compact_samples(prof_profile *p)
 		p->samples[w] = s;
 		if (w != i)
 			memmove(p->values + w * nt, v, nt * sizeof *v);
-		slots[j] = (uint32_t)w + 1;
 		w++;
 	}
 	p->nsample = w;
-	free(slots);
+	hashtab_free(&index);
 	/* Merged samples that sum to zero go too, as pprof merges again then. */
 	uint8_t *keep = xmalloc(w + 1);
 	bool dropped = false;
