@@ -11,6 +11,10 @@
 #   PROF_BENCH_DIR      keep the generated profiles here (reused while newer
 #                       than profgen); default: a temp dir removed at exit
 #   PROF_BENCH_SAMPLES  sample counts to generate (default "100000 1000000")
+#   PROF_BENCH_SHAPES   "dup" (N/8 distinct stacks, many samples share one) and/or
+#                       "unique" (nearly every sample its own stack); default both
+#   PROF_BENCH_SHELL    0 skips the shell's recompute row (a filter or sample
+#                       index change, then top, on the largest unique profile)
 #   PROF_BENCH_RUNS     timed runs of gunzip and prof, best taken (default 3)
 #   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~1 min, >2 GB on 1M)
 #   PROF_BENCH_TIMEOUT  seconds before a prof run is killed (default 600)
@@ -192,13 +196,19 @@ say "  runs:    best of $runs (time), max over runs (RSS)"
 
 declare -a L_LABEL L_N L_FILE L_GZ L_RAW L_GUNZIP L_PROF L_PROFRSS L_PROFERR
 i=0
+for shape in ${PROF_BENCH_SHAPES:-dup unique}; do
 for n in $samples_list; do
 	lbl=$(label_of "$n")
+	stacks=()
+	if [ "$shape" = unique ]; then
+		lbl=$lbl-u
+		stacks=(-stacks "$n")
+	fi
 	f=$datadir/prof-$lbl.pb.gz
 	if [ ! -s "$f" ] || [ "$profgen" -nt "$f" ]; then
 		say "  generating $lbl samples ..."
 		t0=$(now)
-		if ! "$profgen" -samples "$n" -o "$f.tmp"; then
+		if ! "$profgen" -samples "$n" "${stacks[@]}" -o "$f.tmp"; then
 			warn "profgen failed for $n samples"
 			rm -f "$f.tmp"
 			continue
@@ -233,6 +243,7 @@ for n in $samples_list; do
 	fi
 	i=$((i + 1))
 done
+done
 count=$i
 
 # ---------------------------------------------------------------- report
@@ -257,6 +268,21 @@ if [ "$prof_ok" != 1 ]; then
 	say "prof: not built, no verdict"
 else
 	say "overall: $overall  (targets: prof time <= 2x gunzip, prof peak RSS <= 4x uncompressed size)"
+fi
+
+# ---------------------------------------------------------------- shell
+# A change of filter or sample index in the shell, then top: the shell's
+# time with six changes less its time with none, per change.
+if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_SHELL:-1}" != 0 ] && [ "$count" -gt 0 ]; then
+	big=$((count - 1))
+	changes='focus=Sprintf\ntop\nignore=rawstring\ntop\nhide=runtime\ntop\ntagfocus=handler=items\ntop\nsample_index=alloc_space\ntop\ngranularity=lines\ntop\n'
+	measure "$runs" "$prof_timeout" bash -c "printf 'top\n' | \"\$0\" \"\$1\"" "$prof" "${L_FILE[big]}"
+	t_none=$M_TIME
+	measure "$runs" "$prof_timeout" bash -c "printf '$changes' | \"\$0\" \"\$1\"" "$prof" "${L_FILE[big]}"
+	t_six=$M_TIME
+	say ""
+	say "shell on ${L_LABEL[big]}: load + top ${t_none:-?} s; + 6 changes, each then top: ${t_six:-?} s"
+	say "  per change (target <= 0.100 s): $(awk -v a="${t_six:-0}" -v b="${t_none:-0}" 'BEGIN { printf "%.3f s", (a - b) / 6 }')"
 fi
 
 # ---------------------------------------------------------------- go
