@@ -103,6 +103,9 @@ same_as_cli dot 'nodecount=20\ndot\n' "$prof" -dot -nodecount=20 "$h3"
 same_as_cli folded 'ignore=Tick\nfolded\n' "$prof" folded -ignore=Tick "$h3"
 same_as_cli diff "diff $t1/heap.pb.gz\n" "$prof" diff "$t1/heap.pb.gz" "$h3"
 same_as_cli trend "trend $t1/heap.pb.gz fixtures/leaky/normal/t2/heap.pb.gz\n" "$prof" trend "$t1/heap.pb.gz" fixtures/leaky/normal/t2/heap.pb.gz "$h3"
+# pprof's -symbolize: its binary-seeking modes are accepted (prof never symbolizes).
+if check symbolize-none 0 "$prof" -top -symbolize=none "$t3/heap.pb.gz" && cmp -s "$tmp/out" tests/golden/top/leaky_normal_t3_heap.txt; then ok; else bad "-symbolize=none"; fi
+if check symbolize-bad 2 "$prof" -top -symbolize=demangle=full "$t3/heap.pb.gz" && grep -q "never symbolizes" "$tmp/err"; then ok; else bad "-symbolize=demangle=full"; fi
 # A program under a module path with a domain: its frame names the stack, in diff and trend.
 m1=fixtures/edge/modpath1.pb.gz
 m2=fixtures/edge/modpath2.pb.gz

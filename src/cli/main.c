@@ -66,6 +66,7 @@ static const char usage_text[] =
 	"  -functions -filefunctions -files -lines -addresses   granularity (default functions)\n"
 	"  -noinlines             attribute inlined functions to their callers\n"
 	"  -showcolumns           column numbers too, at line granularity (file:line:col)\n"
+	"  -symbolize=MODE        accepted for pprof's sake: prof never symbolizes against binaries\n"
 	"  -call_tree             dot: a node per distinct call path, not per function\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
 	"\n"

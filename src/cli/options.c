@@ -27,12 +27,13 @@ enum {
 	O_REPORT, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
-	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE,
+	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE, O_SYMBOLIZE,
 	O_SECONDS, O_TIMEOUT, O_TLS_CA, O_TLS_CERT, O_TLS_KEY, O_COUNT, O_INTERVAL,
 };
 
 static const opt_def opts[] = {
 	{"call_tree", OPT_BOOL, O_CALL_TREE},
+	{"symbolize", OPT_STRING, O_SYMBOLIZE},
 	{"source_path", OPT_STRING, O_SOURCE_PATH},
 	{"trim_path", OPT_STRING, O_TRIM_PATH},
 	{"width", OPT_INT, O_WIDTH},
@@ -276,6 +277,17 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_NOINLINES: c->ro.noinlines = b; break;
 	case O_SHOWCOLUMNS: c->ro.showcolumns = b; break;
 	case O_CALL_TREE: c->ro.call_tree = b; break;
+	case O_SYMBOLIZE:
+		/*
+		 * pprof's modes that look for binaries: prof never symbolizes
+		 * (names are the profile's), so each is what "none" is. Its
+		 * demangle= modes would change names, which prof cannot yet.
+		 */
+		if (strcmp(val, "none") != 0 && strcmp(val, "local") != 0 && strcmp(val, "fastlocal") != 0 &&
+		    strcmp(val, "remote") != 0 && strcmp(val, "force") != 0)
+			return prof_errf(err, "-symbolize=%s: prof takes none, local, fastlocal, remote or force "
+			                      "(all alike: it never symbolizes against binaries)", val);
+		break;
 	case O_FUNCTIONS: if (b) c->ro.granularity = GRAN_FUNCTIONS; break;
 	case O_FILEFUNCTIONS: if (b) c->ro.granularity = GRAN_FILEFUNCTIONS; break;
 	case O_FILES: if (b) c->ro.granularity = GRAN_FILES; break;
