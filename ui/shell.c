@@ -23,6 +23,7 @@
 
 #include <editline/readline.h>
 
+#include "cli/output.h"
 #include "load/fetch.h"
 #include "load/load.h"
 #include "report/commands.h"
@@ -345,36 +346,7 @@ static char *cat_regex(char *a, const char *b)
 }
 
 /* Writes data to path through a temp file and rename. */
-static bool write_file(const char *path, const char *data, size_t len)
-{
-	prof_err err = {0};
-	if (outfile_write(path, data, len, &err))
-		return true;
-	fprintf(stderr, "%s\n", err.msg);
-	return false;
-}
-
 /* pprof's parseCommandLine and generateReport for one command. */
-/* A report's text (or binary data) to where the command line sent it: a file, a new profileNNN file, stdout. */
-static void emit(const prof_command *cmd, const char *output, const char *buf, size_t len)
-{
-	prof_err err = {0};
-	if (output) {
-		fprintf(stderr, "Generating report in %s\n", output);
-		write_file(output, buf, len);
-	} else if (cmd->ext) {
-		/* As pprof in its shell: binary data goes to a new file profileNNN.EXT. */
-		char fresh[64];
-		if (outfile_write_new("profile", cmd->ext, buf, len, fresh, sizeof fresh, &err))
-			fprintf(stderr, "Generating report in %s\n", fresh);
-		else
-			fprintf(stderr, "%s\n", err.msg);
-	} else if (isatty(1) && !cmd->colors) {
-		term_write_safe(stdout, buf, len);
-	} else {
-		fwrite(buf, 1, len, stdout);
-	}
-}
 
 /* The command tok[0] names: exactly, "top10" style, or a unique prefix; NULL after a message. */
 static const prof_command *command_of(char **tok, size_t ntok, char *name, size_t namesz, const char **count)
@@ -482,30 +454,40 @@ static void parse_words(char **tok, size_t ntok, size_t a, const char *count, re
 	}
 }
 
-/* Runs the command into memory, then emits it: nothing partial on an error. */
+/* One command, as output_run makes it. */
+typedef struct command_run {
+	shell *s;
+	const prof_command *cmd;
+	const char *arg;
+	char **files;
+	size_t nfiles;
+	const report_opts *o;
+} command_run;
+
+static bool make_output(FILE *out, void *ctx, prof_err *err)
+{
+	const command_run *c = ctx;
+	if (c->cmd->kind != CMD_REPORT)
+		return run_compare(c->s, c->cmd, c->files, c->nfiles, c->o, out, err);
+	prof_profile *p = prof_profile_copy(c->s->orig);
+	bool ok = report_run(out, p, c->cmd->name, c->arg, c->o, stderr, err);
+	prof_profile_free(p);
+	return ok;
+}
+
+/* Runs the command to where its output goes (cli/output: the CLI's rules). */
 static void run_into(shell *s, const prof_command *cmd, const char *arg, char **files, size_t nfiles,
                      const report_opts *o, const char *output)
 {
+	out_dest d = output_choose(cmd, output, isatty(1));
+	/* pprof's shell puts binary data in a new profileNNN.EXT, piped or not. */
+	if (!output && cmd->ext)
+		d = (out_dest){.kind = OUT_NEWFILE, .ext = cmd->ext};
+	d.announce = true;
+	command_run c = {s, cmd, arg, files, nfiles, o};
 	prof_err err = {0};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		prof_oom();
-	bool ok;
-	if (cmd->kind == CMD_REPORT) {
-		prof_profile *p = prof_profile_copy(s->orig);
-		ok = report_run(mem, p, cmd->name, arg, o, stderr, &err);
-		prof_profile_free(p);
-	} else {
-		ok = run_compare(s, cmd, files, nfiles, o, mem, &err);
-	}
-	fclose(mem);
-	if (!ok)
+	if (!output_run(&d, make_output, &c, &err))
 		fprintf(stderr, "%s\n", err.msg);
-	else
-		emit(cmd, output, buf, len);
-	free(buf);
 }
 
 static void run_command(shell *s, char **tok, size_t ntok)
