@@ -1,7 +1,7 @@
 /*
- * main: argv to calls. Loads the profile, runs the chosen report into memory,
- * then writes it to stdout or atomically to -output, so that a failure never
- * leaves half a report behind.
+ * main: argv to calls. Loads the profiles, runs the chosen report, diff or
+ * trend, and hands its output to cli/output (the shell's output path too):
+ * -output whole or not at all, a terminal made safe, a pipe streamed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 
 #include "cli/live.h"
 #include "cli/options.h"
+#include "cli/output.h"
 #include "load/fetch.h"
 #include "load/load.h"
 #include "report/report.h"
@@ -19,7 +20,6 @@
 #include "xform/merge.h"
 #include "report/commands.h"
 #include "report/diff.h"
-#include "util/outfile.h"
 #include "util/term.h"
 
 #ifndef PROF_VERSION
@@ -143,16 +143,6 @@ static int usage_error(const char *msg)
 	return PROF_EXIT_USAGE;
 }
 
-/* Writes data to path through a temp file and rename, so path is whole or untouched. */
-static int write_atomically(const char *path, const char *data, size_t len)
-{
-	prof_err err = {0};
-	if (outfile_write(path, data, len, &err))
-		return PROF_EXIT_OK;
-	fprintf(stderr, "prof: %s\n", err.msg);
-	return PROF_EXIT_BAD_INPUT;
-}
-
 /*
  * Loads files; several (of one kind) are merged, as pprof merges them:
  * equal samples summed, zero ones dropped. One file stays as recorded
@@ -260,6 +250,46 @@ static bool subtract_base(prof_profile *p, const cli *c)
 	return ok;
 }
 
+/*
+ * Runs make into where the command's output goes (cli/output). file names
+ * the input in a message about the report itself; NULL for none.
+ */
+typedef struct job_status {
+	bool made; /* false once make failed: the error is the report's, not the output's */
+} job_status;
+
+static int output_to(cli *c, const char *command, output_fn make, void *job, const char *file)
+{
+	out_dest d = output_choose(prof_command_find(command), c->output, isatty(1));
+	d.announce = d.kind == OUT_NEWFILE;
+	prof_err err = {0};
+	job_status *st = job; /* every job starts with its status */
+	st->made = true;
+	if (output_run(&d, make, job, &err))
+		return PROF_EXIT_OK;
+	if (!st->made && file)
+		fprintf(stderr, "prof: %s: %s\n", file, err.msg);
+	else
+		fprintf(stderr, "prof: %s\n", err.msg);
+	return PROF_EXIT_BAD_INPUT;
+}
+
+typedef struct diff_job {
+	job_status st;
+	cli *c;
+	prof_profile *base, *cur;
+	const char *cur_name;
+	const diff_opts *d;
+	int64_t *grew;
+} diff_job;
+
+static bool make_diff(FILE *out, void *ctx, prof_err *err)
+{
+	diff_job *j = ctx;
+	j->st.made = report_diff(out, j->base, j->cur, j->c->files[0], j->cur_name, &j->c->ro, j->d, j->grew, err);
+	return j->st.made;
+}
+
 /* prof diff BASE NEW: stack-level growth, and exit 3 past -fail_if_grew. */
 static int run_diff(cli *c)
 {
@@ -274,32 +304,34 @@ static int run_diff(cli *c)
 	}
 	diff_opts d = {.verbose = c->verbose, .all = c->all,
 	               .color = !c->output && isatty(1) && !getenv("NO_COLOR")};
-	prof_err err = {0};
 	int64_t grew = 0;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		prof_oom();
-	bool ok = report_diff(mem, base, cur, c->files[0], c->files[k], &c->ro, &d, &grew, &err);
-	fclose(mem);
+	diff_job job = {.c = c, .base = base, .cur = cur, .cur_name = c->files[k], .d = &d, .grew = &grew};
+	int rc = output_to(c, "diff", make_diff, &job, NULL);
 	prof_profile_free(base);
 	prof_profile_free(cur);
-	int rc = PROF_EXIT_OK;
-	if (!ok) {
-		fprintf(stderr, "prof: %s\n", err.msg);
-		rc = PROF_EXIT_BAD_INPUT;
-	} else {
-		rc = c->output ? write_atomically(c->output, buf, len)
-		               : (fwrite(buf, 1, len, stdout) == len ? PROF_EXIT_OK : PROF_EXIT_BAD_INPUT);
-		if (rc == PROF_EXIT_OK && c->fail_if_grew >= 0 && grew > c->fail_if_grew) {
-			fprintf(stderr, "prof: a stack grew by %" PRId64 ", more than -fail_if_grew=%" PRId64 "\n", grew,
-			        c->fail_if_grew);
-			rc = PROF_EXIT_GREW;
-		}
+	if (rc == PROF_EXIT_OK && c->fail_if_grew >= 0 && grew > c->fail_if_grew) {
+		fprintf(stderr, "prof: a stack grew by %" PRId64 ", more than -fail_if_grew=%" PRId64 "\n", grew,
+		        c->fail_if_grew);
+		rc = PROF_EXIT_GREW;
 	}
-	free(buf);
 	return rc;
+}
+
+typedef struct trend_job {
+	job_status st;
+	cli *c;
+	prof_profile **ps;
+	const char **names;
+	size_t n;
+	const diff_opts *d;
+	bool usage;
+} trend_job;
+
+static bool make_trend(FILE *out, void *ctx, prof_err *err)
+{
+	trend_job *j = ctx;
+	j->st.made = report_trends(out, j->ps, j->names, j->n, &j->c->ro, j->d, &j->usage, err);
+	return j->st.made;
 }
 
 /* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
@@ -318,101 +350,32 @@ static int run_trend(cli *c)
 			return PROF_EXIT_BAD_INPUT;
 		}
 	diff_opts d = {.all = c->all, .color = !c->output && isatty(1) && !getenv("NO_COLOR")};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		prof_oom();
-	int rc = PROF_EXIT_OK;
-	prof_err err = {0};
-	bool usage = false;
 	/* A moment's name is its first replica's. */
 	const char **names = xcalloc((size_t)n, sizeof *names);
 	for (int i = 0; i < n; i++)
 		names[i] = c->files[i * k];
-	bool ok = report_trends(mem, ps, names, (size_t)n, &c->ro, &d, &usage, &err);
+	trend_job job = {.c = c, .ps = ps, .names = names, .n = (size_t)n, .d = &d};
+	int rc = output_to(c, "trend", make_trend, &job, NULL);
+	if (rc != PROF_EXIT_OK && job.usage)
+		rc = PROF_EXIT_USAGE;
 	free(names);
-	if (!ok) {
-		fprintf(stderr, "prof: %s\n", err.msg);
-		rc = usage ? PROF_EXIT_USAGE : PROF_EXIT_BAD_INPUT;
-	}
-	fclose(mem);
-	if (rc == PROF_EXIT_OK)
-		rc = c->output ? write_atomically(c->output, buf, len)
-		               : (fwrite(buf, 1, len, stdout) == len ? PROF_EXIT_OK : PROF_EXIT_BAD_INPUT);
-	free(buf);
 	for (int i = 0; i < n; i++)
 		prof_profile_free(ps[i]);
 	free(ps);
 	return rc;
 }
 
-/* -output: the report streams into a temporary file, renamed over FILE only when whole. */
-static int report_to_file(cli *c, prof_profile *p)
-{
-	prof_err err = {0};
-	outfile o;
-	if (!outfile_open(&o, c->output, &err)) {
-		fprintf(stderr, "prof: %s\n", err.msg);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	if (!report_run(o.f, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
-		outfile_abort(&o);
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	if (!outfile_commit(&o, &err)) {
-		fprintf(stderr, "prof: %s\n", err.msg);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	return PROF_EXIT_OK;
-}
+typedef struct report_job {
+	job_status st;
+	cli *c;
+	prof_profile *p;
+} report_job;
 
-/*
- * Piped or redirected: the report streams to stdout as it is made, so its
- * size never sits in memory. Every report finds its errors (bad regexp, no
- * match, bad sample index) before it prints, so an error still leaves no
- * partial output; a write error is found at exit.
- */
-static int report_to_stdout(cli *c, prof_profile *p)
+static bool make_report(FILE *out, void *ctx, prof_err *err)
 {
-	prof_err err = {0};
-	if (!report_run(stdout, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
-		return PROF_EXIT_BAD_INPUT;
-	}
-	return PROF_EXIT_OK;
-}
-
-/* A terminal: binary reports go to a new profileNNN.EXT, text is made safe to show. */
-static int report_to_terminal(cli *c, prof_profile *p)
-{
-	prof_err err = {0};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		prof_oom();
-	bool ok = report_run(mem, p, c->report, c->report_arg, &c->ro, stderr, &err);
-	fclose(mem);
-	int rc = PROF_EXIT_OK;
-	if (!ok) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
-		rc = PROF_EXIT_BAD_INPUT;
-	} else if (report_binary_ext(c->report)) {
-		/* pprof's awayFromTTY: binary data goes to a new file, not the terminal. */
-		char name[64];
-		if (outfile_write_new("profile", report_binary_ext(c->report), buf, len, name, sizeof name, &err)) {
-			fprintf(stderr, "Generating report in %s\n", name);
-		} else {
-			fprintf(stderr, "prof: %s\n", err.msg);
-			rc = PROF_EXIT_BAD_INPUT;
-		}
-	} else if (!term_write_safe(stdout, buf, len)) {
-		rc = PROF_EXIT_BAD_INPUT;
-	}
-	free(buf);
-	return rc;
+	report_job *j = ctx;
+	j->st.made = report_run(out, j->p, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
+	return j->st.made;
 }
 
 static int run(cli *c)
@@ -447,9 +410,8 @@ static int run(cli *c)
 	}
 	/* Colour only for a terminal, and never when NO_COLOR is set. */
 	c->ro.color = !c->output && isatty(1) && !getenv("NO_COLOR");
-	int rc = c->output ? report_to_file(c, p)
-	         : isatty(1) && (report_binary_ext(c->report) || !report_sanitizes(c->report)) ? report_to_terminal(c, p)
-	                                                                                        : report_to_stdout(c, p);
+	report_job job = {.c = c, .p = p};
+	int rc = output_to(c, c->report, make_report, &job, c->files[0]);
 	prof_profile_free(p);
 	return rc;
 }

@@ -136,7 +136,7 @@ static const prof_command table[] = {
 	         "  -state=REGEX    only goroutines in matching states\n"
 	         "  -min=N          only groups of at least N goroutines\n"
 	         "  -focus/-ignore  by function, as for other reports\n"},
-	{.name = "diff", .kind = CMD_DIFF, .files = "BASE NEW", .summary = "which stacks grew between two snapshots",
+	{.name = "diff", .kind = CMD_DIFF, .files = "BASE NEW", .colors = true, .summary = "which stacks grew between two snapshots",
 	 .help = "diff: which whole stacks grew between two snapshots of one kind.\n"
 	         "\n"
 	         "usage: prof diff [flags] BASE NEW     in the shell: diff BASE (the loaded profile is NEW)\n"
@@ -150,7 +150,7 @@ static const prof_command table[] = {
 	         "  -fail_if_grew=N   exit 3 when a stack grew by more than N\n"
 	         "  -interval=D       live: capture the URLs, wait D, capture again, compare\n"
 	         "  -sample_index, -nodecount, filters and granularity as for other reports\n"},
-	{.name = "trend", .kind = CMD_TREND, .files = "S1 ... Sn",
+	{.name = "trend", .kind = CMD_TREND, .files = "S1 ... Sn", .colors = true,
 	 .summary = "each stack across snapshots, and the leak suspects",
 	 .help = "trend: each stack's value across snapshots, and the leak suspects.\n"
 	         "\n"

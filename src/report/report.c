@@ -62,24 +62,6 @@ static void drop_inline_frames(prof_profile *p)
 	}
 }
 
-const char *report_binary_ext(const char *name)
-{
-	const prof_command *c = prof_command_find(name);
-	return c ? c->ext : NULL;
-}
-
-bool report_sanitizes(const char *name)
-{
-	const prof_command *c = prof_command_find(name);
-	return c && c->colors;
-}
-
-bool report_known(const char *name)
-{
-	const prof_command *c = prof_command_find(name);
-	return c && c->kind == CMD_REPORT;
-}
-
 bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err)
 {

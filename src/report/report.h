@@ -45,22 +45,9 @@ typedef struct report_opts {
 
 void report_opts_init(report_opts *o);
 
-/* Whether name is a report report_run knows (top, text, tree, peek, traces, tags, comments, dot, proto, ...). */
-bool report_known(const char *name);
 /*
- * Whether report name makes the names it prints safe for a terminal itself
- * (flame, folded, goroutines: they colour their output); the others print
- * names as pprof does and are passed through term_write_safe on a terminal.
- */
-bool report_sanitizes(const char *name);
-/*
- * The file extension of report name's output when it is binary (proto's
- * "pb.gz", the images'), NULL for text: such output never goes to a
- * terminal.
- */
-const char *report_binary_ext(const char *name);
-/*
- * Runs report name (arg: peek's regex) on p, which it filters in place.
+ * Runs report name (a CMD_REPORT of report/commands; arg: peek's and list's
+ * regex) on p, which it filters in place.
  * pprof's notes go to warn. False with *err set on a bad option or no match.
  * "proto" writes binary data (gzip'd protobuf) to out.
  */
