@@ -46,6 +46,8 @@ void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count
 const char *rctx_trim_space(char *s);
 
 bool report_top_rctx(FILE *out, rctx *r);
+/* top's rows from a prepared rctx (report_top_data's work). */
+void report_top_rows(rctx *r, report_top *top);
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
 bool report_traces_rctx(FILE *out, rctx *r);
 bool report_tags_rctx(FILE *out, rctx *r);

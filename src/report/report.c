@@ -62,110 +62,153 @@ static void drop_inline_frames(prof_profile *p)
 	}
 }
 
-bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
-                prof_err *err)
+/* What report_prepare leaves for the report to free. */
+static void rctx_release(rctx *r, raw_order *ro)
 {
-	/* "header" is the shell's greeting, not a report of the table. */
-	bool header = strcmp(name, "header") == 0;
-	const prof_command *cmd = header ? NULL : prof_command_find(name);
-	if (!header && (!cmd || cmd->kind != CMD_REPORT))
-		return prof_errf(err, "unknown report %s", name);
-	prof_report_id kind = cmd ? cmd->report : PR_TOP;
-	if (kind == PR_COMMENTS) {
-		for (size_t i = 0; i < p->ncomment; i++)
-			fprintf(out, "%s\n", prof_str(p, p->comments[i]));
-		return true;
-	}
-	rctx r = {.p = p, .o = o, .err = err};
-	r.si = prof_sample_index(p, o->sample_index, err);
-	if (r.si < 0)
+	report_raw_order_free(ro);
+	graph_index_free(r->ix);
+	graph_weights_free(&r->gw);
+	r->ix = NULL;
+}
+
+/*
+ * Everything before a report runs, for cmd on p: the value and total,
+ * pprof's overrides of the trim options, label frames, the filters (in
+ * place), and the graph's index and weights (not for proto, whose profile
+ * is the report). *ro gets raw's merge numbering when it needs one.
+ */
+static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, const report_opts *o, FILE *warn,
+                           raw_order **ro, prof_err *err)
+{
+	prof_report_id kind = cmd->report;
+	*r = (rctx){.p = p, .o = o, .err = err};
+	*ro = NULL;
+	r->si = prof_sample_index(p, o->sample_index, err);
+	if (r->si < 0)
 		return false;
 	if (o->divide_by == 0)
 		return prof_errf(err, "zero divisor specified");
-	snprintf(r.sample_type, sizeof r.sample_type, "%s%s", o->mean ? "mean_" : "",
-	         prof_str(p, p->sample_types[r.si].type));
-	r.sample_unit = prof_str(p, p->sample_types[r.si].unit);
-	r.output_unit = o->unit;
-	r.ratio = 1 / o->divide_by;
-
-	if (header) {
-		/* pprof's greeting: the header, and a hint when the default value is empty. */
-		r.total = profile_total(p, r.si, o->mean);
-		rctx_profile_labels(out, &r);
-		if (r.total == 0 && p->nsample_type > 1)
-			fputs("No samples were found with the default sample value type.\n"
-			      "Try \"sample_index\" command to analyze different sample values.\n\n", out);
-		return true;
-	}
+	snprintf(r->sample_type, sizeof r->sample_type, "%s%s", o->mean ? "mean_" : "",
+	         prof_str(p, p->sample_types[r->si].type));
+	r->sample_unit = prof_str(p, p->sample_types[r->si].unit);
+	r->output_unit = o->unit;
+	r->ratio = 1 / o->divide_by;
 	/* pprof's applyCommandOverrides. */
 	bool trim = o->trim && kind != PR_PEEK;
-	int node_count = o->node_count;
-	if (node_count == -1)
-		node_count = cmd->nodecount;
-	r.trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
-	                           .node_count = node_count, .cum_sort = o->cum_sort,
-	                           .drop_negative = o->drop_negative,
-	                           .edges = kind == PR_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
+	int node_count = o->node_count == -1 ? cmd->nodecount : o->node_count;
+	r->trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
+	                            .node_count = node_count, .cum_sort = o->cum_sort,
+	                            .drop_negative = o->drop_negative,
+	                            .edges = kind == PR_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
 	if (!trim) {
-		r.trim.node_count = 0;
-		r.trim.node_fraction = r.trim.edge_fraction = 0;
+		r->trim.node_count = 0;
+		r->trim.node_fraction = r->trim.edge_fraction = 0;
 	}
-
 	/*
 	 * A merged profile (several inputs, or a base) is numbered as pprof's
 	 * merge numbered it, before label frames and filters; a single input
 	 * keeps its own ids, which raw prints as they are.
 	 */
-	raw_order *ro = NULL;
 	if (kind == PR_RAW && p->compacted)
-		ro = report_raw_order_new(p);
+		*ro = report_raw_order_new(p);
 	/* pprof adds label frames first, so every report (and filter) sees them. */
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
-		r.total = profile_total(p, r.si, o->mean);
+		r->total = profile_total(p, r->si, o->mean);
 	if (!prof_apply_filters(p, &o->filters, warn, err)) {
-		report_raw_order_free(ro);
+		report_raw_order_free(*ro);
+		*ro = NULL;
 		return false;
 	}
 	if (o->relative_percentages)
-		r.total = profile_total(p, r.si, o->mean);
+		r->total = profile_total(p, r->si, o->mean);
 	if ((kind == PR_PROTO || kind == PR_RAW) && o->noinlines)
 		drop_inline_frames(p);
-	/*
-	 * pprof's proto format has no granularity, trimming or graph: the
-	 * profile is the report, its samples as the filters left them.
-	 */
-	if (kind == PR_PROTO) {
-		bool ok = report_proto_rctx(out, &r);
-		if (!ok && !err->set)
-			prof_errf(err, "report failed");
-		return ok;
+	if (kind != PR_PROTO) {
+		graph_weights_compute(&r->gw, p, r->si, o->mean);
+		r->ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	}
-	graph_weights_compute(&r.gw, p, r.si, o->mean);
-	r.ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
-	bool ok = false;
-	switch (kind) {
-	case PR_TOP: ok = report_top_rctx(out, &r); break;
-	case PR_TREE: ok = report_tree_rctx(out, &r, NULL); break;
-	case PR_PEEK: ok = report_tree_rctx(out, &r, arg); break;
-	case PR_TRACES: ok = report_traces_rctx(out, &r); break;
-	case PR_TAGS: ok = report_tags_rctx(out, &r); break;
-	case PR_LIST: ok = report_list_rctx(out, &r, arg); break;
-	case PR_RAW: ok = ro ? report_raw_ordered(out, &r, ro) : report_raw_rctx(out, &r); break;
-	case PR_FLAME: ok = report_flame_rctx(out, &r); break;
-	case PR_FOLDED: ok = report_folded_rctx(out, &r); break;
-	case PR_GOROUTINES: ok = report_goroutines_rctx(out, &r); break;
-	case PR_DOT: ok = report_dot_rctx(out, &r); break;
-	case PR_IMAGE: ok = report_image_rctx(out, &r, cmd->name); break;
-	case PR_COMMENTS:
-	case PR_PROTO:
-		break;
+	return true;
+}
+
+/* pprof's greeting in the shell: the header, and a hint when the default value is empty. */
+static bool report_header(FILE *out, prof_profile *p, const report_opts *o, prof_err *err)
+{
+	rctx r = {.p = p, .o = o, .err = err};
+	r.si = prof_sample_index(p, o->sample_index, err);
+	if (r.si < 0)
+		return false;
+	snprintf(r.sample_type, sizeof r.sample_type, "%s%s", o->mean ? "mean_" : "",
+	         prof_str(p, p->sample_types[r.si].type));
+	if (o->divide_by == 0)
+		return prof_errf(err, "zero divisor specified");
+	r.sample_unit = prof_str(p, p->sample_types[r.si].unit);
+	r.output_unit = o->unit;
+	r.ratio = 1 / o->divide_by;
+	r.total = profile_total(p, r.si, o->mean);
+	rctx_profile_labels(out, &r);
+	if (r.total == 0 && p->nsample_type > 1)
+		fputs("No samples were found with the default sample value type.\n"
+		      "Try \"sample_index\" command to analyze different sample values.\n\n", out);
+	return true;
+}
+
+static bool run_prepared(FILE *out, rctx *r, const prof_command *cmd, const char *arg, raw_order *ro)
+{
+	switch (cmd->report) {
+	case PR_TOP: return report_top_rctx(out, r);
+	case PR_TREE: return report_tree_rctx(out, r, NULL);
+	case PR_PEEK: return report_tree_rctx(out, r, arg);
+	case PR_TRACES: return report_traces_rctx(out, r);
+	case PR_TAGS: return report_tags_rctx(out, r);
+	case PR_LIST: return report_list_rctx(out, r, arg);
+	case PR_RAW: return ro ? report_raw_ordered(out, r, ro) : report_raw_rctx(out, r);
+	case PR_FLAME: return report_flame_rctx(out, r);
+	case PR_FOLDED: return report_folded_rctx(out, r);
+	case PR_GOROUTINES: return report_goroutines_rctx(out, r);
+	case PR_DOT: return report_dot_rctx(out, r);
+	case PR_IMAGE: return report_image_rctx(out, r, cmd->name);
+	/* pprof's proto format has no granularity, trimming or graph: the profile is the report. */
+	case PR_PROTO: return report_proto_rctx(out, r);
+	case PR_COMMENTS: break;
 	}
-	report_raw_order_free(ro);
-	graph_index_free(r.ix);
-	graph_weights_free(&r.gw);
+	return false;
+}
+
+bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
+                prof_err *err)
+{
+	/* "header" is the shell's greeting, not a report of the table. */
+	if (strcmp(name, "header") == 0)
+		return report_header(out, p, o, err);
+	const prof_command *cmd = prof_command_find(name);
+	if (!cmd || cmd->kind != CMD_REPORT)
+		return prof_errf(err, "unknown report %s", name);
+	if (cmd->report == PR_COMMENTS) {
+		for (size_t i = 0; i < p->ncomment; i++)
+			fprintf(out, "%s\n", prof_str(p, p->comments[i]));
+		return true;
+	}
+	rctx r;
+	raw_order *ro;
+	if (!report_prepare(&r, p, cmd, o, warn, &ro, err))
+		return false;
+	bool ok = run_prepared(out, &r, cmd, arg, ro);
+	rctx_release(&r, ro);
 	if (!ok && !err->set)
 		prof_errf(err, "report failed");
 	return ok;
+}
+
+bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_top *top, prof_err *err)
+{
+	memset(top, 0, sizeof *top);
+	rctx r;
+	raw_order *ro;
+	if (!report_prepare(&r, p, prof_command_find("top"), o, warn, &ro, err))
+		return false;
+	report_top_rows(&r, top);
+	rctx_release(&r, ro);
+	return true;
 }

@@ -54,4 +54,28 @@ void report_opts_init(report_opts *o);
 bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err);
 
+/*
+ * Reports as data: top's rows and header lines, as the text report prints
+ * them (the values formatted in the chosen unit), for front ends that draw
+ * rather than print. The report's owner: free with report_top_free.
+ */
+typedef struct report_top_row {
+	char *name;               /* pprof's printable name, shown under the name policy */
+	const char *inline_label; /* "", "(inline)" or "(partial-inline)" */
+	int64_t flat, cum, sum;   /* in the sample unit; sum: running total of flat */
+	char flat_s[32], flat_pct[16], sum_pct[16], cum_s[32], cum_pct[16];
+} report_top_row;
+
+typedef struct report_top {
+	char **labels; /* the header lines (File:, Type:, ..., Showing nodes ...), no newlines */
+	size_t nlabels;
+	report_top_row *rows;
+	size_t nrows;
+	int64_t total;
+} report_top;
+
+/* top of p (filtered in place, as report_run does) into *top. False with *err set. */
+bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
+void report_top_free(report_top *top);
+
 #endif

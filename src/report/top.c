@@ -1,37 +1,94 @@
 /*
  * top: pprof's flat text report ("top", "text"), byte for byte: one row per
- * node, largest flat (or cum) first.
+ * node, largest flat (or cum) first. The rows are data first (report_top,
+ * which a browser draws); the text report prints them.
  */
 #include <stdlib.h>
+#include <string.h>
 
-#include "util/units.h"
 #include "report/internal.h"
+#include "util/units.h"
 
-bool report_top_rctx(FILE *out, rctx *r)
+static char *copy_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+/* The header lines rctx_report_labels writes, one string each. */
+static void header_lines(const rctx *r, const graph *g, const graph_trim_result *tr, report_top *top)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	rctx_report_labels(mem, r, g, tr->orig_count, tr->dropped_nodes);
+	fclose(mem);
+	size_t cap = 0;
+	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		GROW(top->labels, cap, top->nlabels + 1);
+		top->labels[top->nlabels++] = strndup(line, (size_t)(nl - line));
+	}
+	free(buf);
+}
+
+void report_top_rows(rctx *r, report_top *top)
 {
 	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
 	graph *g = tr.g;
 	rctx_select_unit(r, g);
-	rctx_report_labels(out, r, g, tr.orig_count, tr.dropped_nodes);
-	fprintf(out, "%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
+	header_lines(r, g, &tr, top);
+	top->total = r->total;
+	top->rows = xcalloc((size_t)g->nnodes + 1, sizeof *top->rows);
 	uint8_t *inl = xmalloc(r->ix->ninfo + 1);
 	graph_inline_flags(g, inl);
 	int64_t running = 0;
-	char a[64], b[64], c[64], d[64], e[64];
 	for (uint32_t k = 0; k < g->nnodes; k++) {
 		uint32_t n = g->nodes[k];
-		int64_t flat = graph_flat_value(g, n), cum = graph_cum_value(g, n);
-		running += flat;
-		rctx_value(r, flat, a, sizeof a);
-		fmt_percentage(b, sizeof b, flat, r->total);
-		fmt_percentage(c, sizeof c, running, r->total);
-		rctx_value(r, cum, d, sizeof d);
-		fmt_percentage(e, sizeof e, cum, r->total);
-		const char *label = graph_inline_label(inl[n]);
-		fprintf(out, "%10s %s %s %10s %s  %s%s%s\n", a, b, c, d, e, r->ix->printable[n], *label ? " " : "",
-		        label);
+		report_top_row *row = &top->rows[top->nrows++];
+		row->flat = graph_flat_value(g, n);
+		row->cum = graph_cum_value(g, n);
+		running += row->flat;
+		row->sum = running;
+		rctx_value(r, row->flat, row->flat_s, sizeof row->flat_s);
+		fmt_percentage(row->flat_pct, sizeof row->flat_pct, row->flat, r->total);
+		fmt_percentage(row->sum_pct, sizeof row->sum_pct, running, r->total);
+		rctx_value(r, row->cum, row->cum_s, sizeof row->cum_s);
+		fmt_percentage(row->cum_pct, sizeof row->cum_pct, row->cum, r->total);
+		row->name = copy_str(r->ix->printable[n]);
+		row->inline_label = graph_inline_label(inl[n]);
 	}
 	free(inl);
 	graph_free(g);
+}
+
+void report_top_free(report_top *top)
+{
+	for (size_t i = 0; i < top->nlabels; i++)
+		free(top->labels[i]);
+	free(top->labels);
+	for (size_t i = 0; i < top->nrows; i++)
+		free(top->rows[i].name);
+	free(top->rows);
+	memset(top, 0, sizeof *top);
+}
+
+bool report_top_rctx(FILE *out, rctx *r)
+{
+	report_top top = {0};
+	report_top_rows(r, &top);
+	for (size_t i = 0; i < top.nlabels; i++)
+		fprintf(out, "%s\n", top.labels[i]);
+	fprintf(out, "%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
+	for (size_t i = 0; i < top.nrows; i++) {
+		const report_top_row *row = &top.rows[i];
+		fprintf(out, "%10s %s %s %10s %s  %s%s%s\n", row->flat_s, row->flat_pct, row->sum_pct, row->cum_s,
+		        row->cum_pct, row->name, *row->inline_label ? " " : "", row->inline_label);
+	}
+	report_top_free(&top);
 	return true;
 }
