@@ -102,6 +102,10 @@ build() {
 }
 
 build build
+# Distributions build with their own flags: -Dwerror=true in debugoptimized
+# and release, with gcc and clang, must compile (counted, not tested).
+tests/builds.sh > "$log" 2>&1
+count "werror builds (gcc, clang; debugoptimized, release)"
 suites build ""
 tests/tui/shell.sh build/prof > "$log" 2>&1
 count "tui (tmux)"
