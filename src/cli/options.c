@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/limits.h"
 
 typedef enum { OPT_BOOL, OPT_INT, OPT_FLOAT, OPT_STRING } opt_kind;
 
@@ -25,7 +26,7 @@ enum {
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_LIST, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
-	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE,
+	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE, O_MAX_SIZE,
 };
 
 static const opt_def opts[] = {
@@ -99,6 +100,7 @@ static const opt_def opts[] = {
 	{"files", OPT_BOOL, O_FILES},
 	{"lines", OPT_BOOL, O_LINES},
 	{"addresses", OPT_BOOL, O_ADDRESSES},
+	{"max_size", OPT_STRING, O_MAX_SIZE},
 	{"output", OPT_STRING, O_OUTPUT},
 	{"o", OPT_STRING, O_OUTPUT},
 	{"help", OPT_BOOL, O_HELP},
@@ -244,6 +246,10 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_FILES: if (b) c->ro.granularity = GRAN_FILES; break;
 	case O_LINES: if (b) c->ro.granularity = GRAN_LINES; break;
 	case O_ADDRESSES: if (b) c->ro.granularity = GRAN_ADDRESSES; break;
+	case O_MAX_SIZE:
+		if (!prof_parse_size(val, &c->max_size))
+			return prof_errf(err, "invalid value \"%s\" for -max_size: not a size (like 4gb or 512mb)", val);
+		break;
 	case O_OUTPUT: c->output = val; break;
 	case O_HELP: c->help = b; break;
 	case O_VERSION: c->version = b; break;
@@ -259,6 +265,10 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	c->files = xcalloc((size_t)argc + 1, sizeof *c->files);
 	c->bases = xcalloc((size_t)argc + 1, sizeof *c->bases);
 	c->fail_if_grew = -1;
+	c->max_size = prof_max_size();
+	const char *env = getenv("PROF_MAX_SIZE");
+	if (env && *env && !prof_parse_size(env, &c->max_size))
+		return prof_errf(err, "invalid PROF_MAX_SIZE \"%s\": not a size (like 4gb or 512mb)", env);
 	int i = 1;
 	if (i < argc && argv[i][0] != '-') {
 		if (strcmp(argv[i], "help") == 0) {
@@ -306,6 +316,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	}
 	if (c->normalize && !c->nbases)
 		return prof_errf(err, "must have base profile to normalize by");
+	prof_set_max_size(c->max_size); /* the flag wins over the environment */
 	return prof_filters_check(&c->ro.filters, err);
 }
 

@@ -15,10 +15,19 @@
 #include "load/pb_source.h"
 #include "load/text.h"
 #include "util/arena.h"
+#include "util/limits.h"
 #include "xform/demangle.h"
 #include "xform/prune.h"
 
-/* Reads all of fd into a malloc'd buffer. */
+/* A file (or stdin) that holds more than the user allows is refused before it is decoded. */
+static bool too_large(prof_err *err)
+{
+	char lim[32];
+	prof_size_str(lim, sizeof lim, prof_max_size());
+	return prof_errf(err, "is larger than %s " PROF_LIMIT_HINT, lim);
+}
+
+/* Reads all of fd into a malloc'd buffer, at most prof_max_size() bytes of it. */
 static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 {
 	struct stat st;
@@ -41,6 +50,11 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > prof_max_size()) {
+			too_large(err);
+			free(buf);
+			return NULL;
+		}
 	}
 	*len = n;
 	return buf;
@@ -56,10 +70,16 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 			return NULL;
 		}
 	}
-	struct stat st;
+	struct stat st = {0};
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		prof_errf(err, "is a directory");
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > prof_max_size()) {
+		if (fd != 0)
+			close(fd);
+		too_large(err);
 		return NULL;
 	}
 	/* A regular file is mapped, not copied: one pass over the page cache. */
@@ -145,6 +165,10 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
+		return NULL;
+	}
+	if (len > prof_max_size()) {
+		too_large(err);
 		return NULL;
 	}
 	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
