@@ -1,7 +1,10 @@
 #!/bin/sh
 # Every file under fixtures/broken/ that has a NAME.err beside it must make
 # "prof -top NAME" print exactly that line on stderr, nothing on stdout, and
-# exit 1. Files without a .err (scripts, sources) are skipped.
+# exit 1; NAME.args.err is the first line of a usage error (exit 2) of the
+# command line in NAME.args, one argument a line. NAME.top is the report
+# that "prof -top NAME" must give (exit 0): an input that once crashed prof.
+# Files without a .err or .top (scripts, sources) are skipped.
 #
 # Then the hostile files too big to commit, made by tests/badgen.c (built
 # here with cc and zlib) into a temporary folder: each must give the line in
@@ -22,13 +25,38 @@ cd "$dir"
 for want in *.err; do
 	name=${want%.err}
 	rc=0
-	"$prof" -top "$name" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
-	if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && cmp -s "$want" "$tmp/err"; then
+	case $name in
+	*.args)
+		# A command line, one argument a line: a usage error (exit 2) with that line first.
+		status=2
+		(IFS='
+'; set -f; exec "$prof" $(cat "$name")) > "$tmp/out" 2> "$tmp/err.all" < /dev/null || rc=$?
+		head -n 1 "$tmp/err.all" > "$tmp/err" ;;
+	*)
+		status=1
+		"$prof" -top "$name" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$? ;;
+	esac
+	if [ $rc -eq $status ] && [ ! -s "$tmp/out" ] && cmp -s "$want" "$tmp/err"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		echo "FAIL broken/$name: exit $rc, $(wc -c < "$tmp/out") bytes on stdout"
 		diff -u "$want" "$tmp/err" | head -n 10 || true
+	fi
+done
+
+# NAME.top: an input that once crashed prof (found by a fuzzer) now gives that safe report.
+for want in *.top; do
+	[ -f "$want" ] || continue
+	name=${want%.top}
+	rc=0
+	"$prof" -top "$name" > "$tmp/out" 2> "$tmp/err" < /dev/null || rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$want" "$tmp/out"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL broken/$name: exit $rc, want the report in $want"
+		diff -u "$want" "$tmp/out" | head -n 10 || true
 	fi
 done
 

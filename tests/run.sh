@@ -4,7 +4,8 @@
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, goroutines, flame graphs, -proto round trips, broken
 # inputs, CLI behaviour, every command at scale (tests/scale.sh), real
-# profiles (tests/realworld.sh);
+# profiles (tests/realworld.sh); the werror builds with gcc and clang
+# (tests/builds.sh); the fuzz targets for 10 s each when clang is there;
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -113,6 +114,20 @@ if [ $asan -eq 1 ]; then
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		suites build-asan "asan "
+fi
+# Every parser under libFuzzer for a few seconds each (tests/fuzz/run.sh),
+# when clang is there to build the targets.
+if command -v clang > /dev/null 2>&1; then
+	if { [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false > "$log" 2>&1; } &&
+		meson compile -C build-fuzz > "$log" 2>&1; then
+		tests/fuzz/run.sh build-fuzz 10 > "$log" 2>&1
+		count "fuzz (10 s per target)"
+	else
+		tail -n 40 "$log"
+		echo "fuzz: the -Dfuzz=true build failed"
+		failed=$((failed + 1))
+	fi
 fi
 if command -v go > /dev/null 2>&1; then
 	for s in top reports list legacy dot; do
