@@ -3,7 +3,7 @@
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, goroutines, flame graphs, -proto round trips, broken
-# inputs, CLI behaviour, every command at scale (tests/scale.sh), real
+# inputs, CLI behaviour, I/O faults, every command at scale (tests/scale.sh), real
 # profiles (tests/realworld.sh); the werror builds with gcc and clang
 # (tests/builds.sh); the fuzz targets for 10 s each when clang is there;
 # and, when go is installed, re-derives the goldens with go tool pprof.
@@ -85,6 +85,8 @@ suites() {
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1
 	count "${tag}cli"
+	tests/faults.sh "$b/prof" > "$log" 2>&1
+	count "${tag}I/O faults"
 	tests/scale.sh "$b/prof" > "$log" 2>&1
 	count "${tag}scale (10k/100k stacks, 100k goroutines)"
 	# Real profiles (../shared/realworld, when there): never a crash or a

@@ -481,8 +481,13 @@ static int report_to_file(cli *c, prof_profile *p)
 		return PROF_EXIT_BAD_INPUT;
 	}
 	if (!report_run(o.f, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
+		prof_err werr = {0};
+		/* A report that stopped on a write error: the output's fault, not the profile's. */
+		if (outfile_failed(&o, &werr))
+			fprintf(stderr, "prof: %s\n", werr.msg);
+		else
+			fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
 		outfile_abort(&o);
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
 		return PROF_EXIT_BAD_INPUT;
 	}
 	if (!outfile_commit(&o, &err)) {
@@ -502,7 +507,8 @@ static int report_to_stdout(cli *c, prof_profile *p)
 {
 	prof_err err = {0};
 	if (!report_run(stdout, p, c->report, c->report_arg, &c->ro, stderr, &err)) {
-		fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
+		if (!ferror(stdout)) /* else the write error is told once, at exit */
+			fprintf(stderr, "prof: %s: %s\n", c->files[0], err.msg);
 		return PROF_EXIT_BAD_INPUT;
 	}
 	return PROF_EXIT_OK;
@@ -578,14 +584,17 @@ int main(int argc, char **argv)
 	cli c;
 	prof_err err = {0};
 	int rc;
+	outfile_stdout_init();
 	if (!cli_parse(&c, argc, argv, &err))
 		rc = usage_error(err.msg);
 	else
 		rc = run(&c);
 	flush_notes(rc == PROF_EXIT_OK || rc == PROF_EXIT_GREW);
 	cli_free(&c);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "prof: error writing output: %s\n", strerror(errno));
+	prof_err werr = {0};
+	if (!outfile_stdout_done(&werr)) {
+		if (werr.set)
+			fprintf(stderr, "prof: %s\n", werr.msg);
 		if (rc == PROF_EXIT_OK)
 			rc = PROF_EXIT_BAD_INPUT;
 	}
