@@ -150,10 +150,13 @@ static const char *too_costly(const char *pat)
 bool prof_re_compile(prof_re *re, const char *pattern, bool anchored, prof_err *err)
 {
 	re->ok = false;
-	const char *why = too_costly(pattern);
-	if (why)
-		return prof_errf(err, "bad regular expression \"%s\": %s", pattern, why);
 	char *t = translate(pattern, anchored);
+	/* What regcomp gets is checked: a \D rewritten inside [...] may end the bracket early. */
+	const char *why = too_costly(t);
+	if (why) {
+		free(t);
+		return prof_errf(err, "bad regular expression \"%s\": %s", pattern, why);
+	}
 	int rc = regcomp(&re->rx, t, REG_EXTENDED | REG_NOSUB);
 	free(t);
 	re->ok = rc == 0;
