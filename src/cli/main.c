@@ -73,6 +73,8 @@ static const char usage_text[] =
 	"  -noinlines             attribute inlined functions to their callers\n"
 	"  -call_tree             dot: a node per distinct call path, not per function\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
+	"  -max_size=SIZE         refuse files past SIZE, or inflating past it (default 2gb;\n"
+	"                         PROF_MAX_SIZE too); a model may take SIZE/8 + 64 x the file\n"
 	"\n"
 	"Other:\n"
 	"  prof help [REPORT]     this text, or help on one report\n"

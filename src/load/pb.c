@@ -480,6 +480,8 @@ static bool decode_label(decoder *dc, const field *f, uint32_t si)
 		}
 	}
 	prof_profile *p = dc->p;
+	if (p->nlabel >= UINT32_MAX) /* samples hold 32-bit label offsets */
+		return prof_errf(dc->err, "byte %zu: sample %u: more than 2^32 labels in the profile", f->at, si);
 	GROW(p->labels, dc->labelcap, p->nlabel + 1);
 	/* String fields hold raw file indices until resolve_labels. */
 	p->labels[p->nlabel] = (prof_label){.key = raw_index(dc, v[1], "label key"),
@@ -573,6 +575,8 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 		return false;
 	switch (f->num) {
 	case F_STRING_TABLE:
+		if (dc->nstr >= UINT32_MAX) /* string ids are 32-bit */
+			return prof_errf(dc->err, "byte %zu: more than 2^32 strings in the string table", f->at);
 		GROW(dc->strs, dc->strcap, dc->nstr + 1);
 		dc->strs[dc->nstr++] = prof_intern(dc->p, (const char *)f->d, f->n);
 		return true;

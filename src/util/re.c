@@ -155,7 +155,8 @@ bool prof_re_compile(prof_re *re, const char *pattern, bool anchored, prof_err *
 	const char *why = too_costly(t);
 	if (why) {
 		free(t);
-		return prof_errf(err, "bad regular expression \"%s\": %s", pattern, why);
+		return prof_errf(err, "bad regular expression \"%.60s%s\": %s", pattern, strlen(pattern) > 60 ? "..." : "",
+		                 why);
 	}
 	int rc = regcomp(&re->rx, t, REG_EXTENDED | REG_NOSUB);
 	free(t);
@@ -163,7 +164,8 @@ bool prof_re_compile(prof_re *re, const char *pattern, bool anchored, prof_err *
 	if (rc != 0) {
 		char msg[200];
 		regerror(rc, &re->rx, msg, sizeof msg);
-		return prof_errf(err, "bad regular expression \"%s\": %s", pattern, msg);
+		return prof_errf(err, "bad regular expression \"%.60s%s\": %s", pattern, strlen(pattern) > 60 ? "..." : "",
+		                 msg);
 	}
 	return true;
 }
