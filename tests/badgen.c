@@ -4,7 +4,7 @@
  *
  *   badgen KIND FILE
  *
- * KIND is bomb, empty-strings, skipped-fields, big-label, locations,
+ * KIND is bomb, empty-strings, skipped-fields, text-bomb, big-label, locations,
  * wrapping-mapping or members. The protobuf is written by hand, field by
  * field, so each file is exactly the shape named; most are gzip'd.
  *
@@ -237,6 +237,12 @@ int main(int argc, char **argv)
 		static const uint8_t unknown[3] = {0xa0, 0x06, 0x00};
 		str(&b, "");
 		write_bomb(out, &b, unknown, sizeof unknown, 3072);
+	} else if (strcmp(kind, "text-bomb") == 0) {
+		/* A debug=1 goroutine profile header, then 3 GiB of comment lines. */
+		static const uint8_t line[2] = {'#', '\n'};
+		static const char head[] = "goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.main+0x1\tmain.go:1\n\n";
+		put(&b, head, sizeof head - 1);
+		write_bomb(out, &b, line, sizeof line, 3072);
 	} else if (strcmp(kind, "big-label") == 0) {
 		/* One sample whose label value is 100 MB long. */
 		size_t n = 100u << 20;

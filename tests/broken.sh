@@ -120,6 +120,8 @@ else
 	generated bomb bomb.pb.gz
 	limits "the bomb" 30 1048576
 	generated empty-strings empty-strings.pb.gz
+	generated text-bomb text-bomb.txt.gz
+	limits "the text bomb" 30 1048576
 	# Past a lower limit: inflating the default 2 GiB takes long under the sanitizers.
 	genenv=PROF_MAX_SIZE=512mb
 	generated skipped-fields skipped-fields.pb.gz

@@ -144,8 +144,9 @@ size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 }
 
 /* A gzip bomb (or a profile bigger than the user allows) is refused while inflating. */
-static size_t too_big(const pb_source *s, prof_err *err)
+static size_t too_big(pb_source *s, prof_err *err)
 {
+	s->over_limit = true;
 	char lim[32];
 	prof_size_str(lim, sizeof lim, s->limit);
 	prof_errf(err, "inflates past %s " PROF_LIMIT_HINT, lim);
