@@ -81,6 +81,13 @@ done
 if [ $leaks_ok = 1 ]; then ok; else bad "diff lists the leaks first"; fi
 if check diff-fail 3 "$prof" diff -fail_if_grew=5 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz" && grep -q "grew by 10" "$tmp/err"; then ok; else bad "diff -fail_if_grew"; fi
 if check diff-pass 0 "$prof" diff -fail_if_grew=10 "$t1/goroutine.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff -fail_if_grew not reached"; fi
+# A program under a module path with a domain: its frame names the stack, in diff and trend.
+m1=fixtures/edge/modpath1.pb.gz
+m2=fixtures/edge/modpath2.pb.gz
+if check diff-modpath 0 "$prof" diff "$m1" "$m2" &&
+	grep -q 'sync.runtime_SemacquireMutex <- github.com/acme/app/store.(\*Cache).Get$' "$tmp/out"; then ok; else bad "diff drops a module-path frame"; fi
+if check trend-modpath 0 "$prof" trend "$m1" "$m2" "$m2" &&
+	grep -q '1\. score.*<- github.com/acme/app/store.(\*Cache).Get$' "$tmp/out"; then ok; else bad "trend drops a module-path frame"; fi
 if check diff-one 2 "$prof" diff "$t1/goroutine.pb.gz"; then ok; else bad "diff with one profile"; fi
 if check diff-kinds 1 "$prof" diff "$t1/heap.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff of different kinds"; fi
 # prof trend: regression goldens; snapshots sort by time whatever the argument order.
@@ -117,11 +124,26 @@ fi
 if [ -w /dev/full ]; then
 	if check write-error 1 sh -c "\"$prof\" -top \"$heap\" > /dev/full" && grep -q "error writing output" "$tmp/err"; then ok; else bad "write error"; fi
 fi
-# Hostile names: piped, bytes as pprof prints them; on a terminal (script(1)
-# gives one), no escape sequence or invalid UTF-8 gets through.
+# Hostile names: piped or on a terminal (script(1) gives one), no control
+# byte, invalid UTF-8 or bidi control gets through; each is shown escaped.
 hostile=fixtures/edge/hostile.pb.gz
 esc=$(printf '\033')
-if check hostile-pipe 0 "$prof" -top "$hostile" && grep -q "esc${esc}\[31m" "$tmp/out"; then ok; else bad "hostile names piped"; fi
+# unsafe FILE: whether FILE holds a byte the name policy forbids.
+unsafe() {
+	LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$1" ||
+		! iconv -f UTF-8 -t UTF-8 "$1" > /dev/null 2>&1
+}
+if check hostile-pipe 0 "$prof" -top "$hostile" && grep -q 'esc\\x1b\[31m' "$tmp/out" && ! unsafe "$tmp/out"; then ok; else bad "hostile names piped"; fi
+# Every text report, piped, on both hostile fixtures.
+for h in "$hostile" fixtures/edge/hostile2.pb.gz; do
+	for cmd in -top -traces -tags -tree -raw -peek=. -list=. -comments -dot -text -top+-lines -top+-addresses \
+		flame folded goroutines diff+$h trend+$h+$h -top+-diff_base=$h; do
+		args=$(printf '%s' "$cmd" | tr + ' ')
+		# shellcheck disable=SC2086 # ARGS are split on purpose.
+		"$prof" $args "$h" > "$tmp/out" 2> "$tmp/err" < /dev/null
+		if ! unsafe "$tmp/out" && ! unsafe "$tmp/err"; then ok; else bad "hostile names piped: $args $h"; fi
+	done
+done
 if command -v script > /dev/null 2>&1; then
 	for cmd in "-top" "-traces" "-tags" "-tree" "-raw"; do
 		script -qec "\"$prof\" $cmd $hostile" /dev/null > "$tmp/tty" 2>&1 < /dev/null

@@ -29,6 +29,13 @@ suite_start proto "$1"
 gold=tests/golden
 havego=0
 command -v go > /dev/null 2>&1 && [ "${2:-}" != --no-go ] && havego=1
+# gotext ARGS...: go tool pprof's text report with names shown as prof shows
+# them (pprof prints control bytes raw; tests/escape_filter.c).
+escape=$(dirname "$prof")/tests/escape_filter
+gotext() {
+	go tool pprof "$@" > "$tmp/gotext" 2> /dev/null < /dev/null
+	"$escape" < "$tmp/gotext"
+}
 tab=$(printf '\t')
 
 # strip FILE: FILE without pprof's "Active filters:" block.
@@ -194,7 +201,7 @@ while IFS="$tab" read -r name pflags inputs view expect; do
 		strip "$tmp/raw" > "$tmp/want"
 		if [ $havego -eq 1 ] && [ $text -eq 0 ]; then
 			# shellcheck disable=SC2086
-			go tool pprof $view $ref $inputs > "$tmp/raw" 2> /dev/null < /dev/null
+			gotext $view $ref $inputs > "$tmp/raw"
 			strip "$tmp/raw" > "$tmp/gowant"
 		fi
 		;;
@@ -216,7 +223,7 @@ while IFS="$tab" read -r name pflags inputs view expect; do
 
 	[ $havego -eq 1 ] || continue
 	# shellcheck disable=SC2086
-	go tool pprof $view "$rt" > "$tmp/gogot" 2> "$tmp/goerr" < /dev/null
+	gotext $view "$rt" > "$tmp/gogot"
 	if [ $text -eq 1 ]; then
 		same "$name: go tool pprof $view of the round trip, against prof's" "$tmp/got" "$tmp/gogot"
 		continue
@@ -225,7 +232,7 @@ while IFS="$tab" read -r name pflags inputs view expect; do
 	# shellcheck disable=SC2086
 	[ $fresh -eq 1 ] && go tool pprof -proto $pflags $inputs > "$tmp/go.pb.gz" 2> /dev/null < /dev/null
 	# shellcheck disable=SC2086
-	go tool pprof $view "$tmp/go.pb.gz" > "$tmp/gogo" 2> /dev/null < /dev/null
+	gotext $view "$tmp/go.pb.gz" > "$tmp/gogo"
 	same "$name: go tool pprof $view, prof's -proto against pprof's" "$tmp/gogo" "$tmp/gogot"
 done < "$tmp/cases"
 

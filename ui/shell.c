@@ -53,6 +53,7 @@ static const field fields[] = {
 	{"nodecount", T_INT, "-1", {0}, "Max number of nodes to show"},
 	{"nodefraction", T_FLOAT, "0.005", {0}, "Hide nodes below <f>*total"},
 	{"noinlines", T_BOOL, "false", {0}, "Ignore inlines."},
+	{"showcolumns", T_BOOL, "false", {0}, "Show column numbers at the source code line level."},
 	{"normalize", T_BOOL, "false", {0}, "Scales profile based on the base profile."},
 	{"output", T_STRING, "", {0}, "Output filename for file-based outputs"},
 	{"prune_from", T_STRING, "", {0}, "Drops any functions below the matched frame."},
@@ -238,6 +239,7 @@ static void options_from(const shell *s, report_opts *o)
 	o->cum_sort = strcmp(val(s, "sort"), "cum") == 0;
 	o->drop_negative = to_bool(val(s, "drop_negative")) == 1;
 	o->noinlines = to_bool(val(s, "noinlines")) == 1;
+	o->showcolumns = to_bool(val(s, "showcolumns")) == 1;
 	o->call_tree = to_bool(val(s, "call_tree")) == 1;
 	o->trim = to_bool(val(s, "trim")) == 1;
 	o->relative_percentages = to_bool(val(s, "relative_percentages")) == 1;

@@ -71,6 +71,7 @@ static const char usage_text[] =
 	"  -compact_labels        no header lines about the profile\n"
 	"  -functions -filefunctions -files -lines -addresses   granularity (default functions)\n"
 	"  -noinlines             attribute inlined functions to their callers\n"
+	"  -showcolumns           column numbers too, at line granularity (file:line:col)\n"
 	"  -call_tree             dot: a node per distinct call path, not per function\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
 	"  -max_size=SIZE         refuse files past SIZE, or inflating past it (default 2gb;\n"

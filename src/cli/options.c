@@ -21,7 +21,7 @@ typedef struct opt_def {
 enum {
 	O_TOP, O_TEXT, O_SAMPLE_INDEX, O_MEAN, O_INUSE_SPACE, O_INUSE_OBJECTS, O_ALLOC_SPACE,
 	O_ALLOC_OBJECTS, O_CONTENTIONS, O_TOTAL_DELAY, O_MEAN_DELAY, O_NODECOUNT, O_NODEFRACTION,
-	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES,
+	O_EDGEFRACTION, O_UNIT, O_CUM, O_FLAT, O_DIVIDE_BY, O_DROP_NEGATIVE, O_NOINLINES, O_SHOWCOLUMNS,
 	O_FUNCTIONS, O_FILEFUNCTIONS, O_FILES, O_LINES, O_ADDRESSES, O_OUTPUT, O_HELP, O_VERSION,
 	O_REPORT, O_PEEK, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
@@ -95,6 +95,7 @@ static const opt_def opts[] = {
 	{"divide_by", OPT_FLOAT, O_DIVIDE_BY},
 	{"drop_negative", OPT_BOOL, O_DROP_NEGATIVE},
 	{"noinlines", OPT_BOOL, O_NOINLINES},
+	{"showcolumns", OPT_BOOL, O_SHOWCOLUMNS},
 	{"functions", OPT_BOOL, O_FUNCTIONS},
 	{"filefunctions", OPT_BOOL, O_FILEFUNCTIONS},
 	{"files", OPT_BOOL, O_FILES},
@@ -240,6 +241,7 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_DIVIDE_BY: c->ro.divide_by = fv; break;
 	case O_DROP_NEGATIVE: c->ro.drop_negative = b; break;
 	case O_NOINLINES: c->ro.noinlines = b; break;
+	case O_SHOWCOLUMNS: c->ro.showcolumns = b; break;
 	case O_CALL_TREE: c->ro.call_tree = b; break;
 	case O_FUNCTIONS: if (b) c->ro.granularity = GRAN_FUNCTIONS; break;
 	case O_FILEFUNCTIONS: if (b) c->ro.granularity = GRAN_FILEFUNCTIONS; break;

@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "util/path.h"
+#include "util/sort.h"
 
 static uint64_t info_hash(const graph_info *i)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;
 	const uint64_t parts[] = {i->address, i->name, i->orig_name, i->file, i->objfile,
-	                          (uint64_t)i->start_line, (uint64_t)i->lineno};
+	                          (uint64_t)i->start_line, (uint64_t)i->lineno, (uint64_t)i->colno};
 	for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
 		h ^= parts[k];
 		h *= 0xff51afd7ed558ccdull;
@@ -25,7 +26,7 @@ static bool info_eq(const graph_info *a, const graph_info *b)
 {
 	return a->address == b->address && a->name == b->name && a->orig_name == b->orig_name &&
 	       a->file == b->file && a->objfile == b->objfile && a->start_line == b->start_line &&
-	       a->lineno == b->lineno;
+	       a->lineno == b->lineno && a->colno == b->colno;
 }
 
 /* pprof's NodeInfo.PrintableName. */
@@ -44,9 +45,11 @@ static char *printable_name(graph_index *ix, const graph_info *i)
 		parts[np++] = prof_str(p, i->name);
 	if (i->lineno) {
 		const char *f = prof_str(p, i->file);
-		size_t l = strlen(f) + 24;
+		size_t l = strlen(f) + 48;
 		tail = xmalloc(l);
-		snprintf(tail, l, "%s:%" PRId64, f, i->lineno);
+		int k = snprintf(tail, l, "%s:%" PRId64, f, i->lineno);
+		if (i->colno)
+			snprintf(tail + k, l - (size_t)k, ":%" PRId64, i->colno);
 		parts[np++] = tail;
 	} else if (i->file) {
 		parts[np++] = prof_str(p, i->file);
@@ -105,7 +108,7 @@ static uint32_t intern_info(graph_index *ix, hashtab *t, const graph_info *info)
 	return ix->ninfo++;
 }
 
-graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines)
+graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns)
 {
 	graph_index *ix = xcalloc(1, sizeof *ix);
 	ix->p = p;
@@ -130,6 +133,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 	case GRAN_FUNCTIONS:
 		break;
 	}
+	bool column = linenumber && (showcolumns || (gran == GRAN_ADDRESSES && inlines));
 	ix->loc_off = xmalloc((p->nlocation + 1) * sizeof *ix->loc_off);
 	ix->loc_n = xmalloc((p->nlocation + 1) * sizeof *ix->loc_n);
 	size_t cap = 0, used = 0;
@@ -144,7 +148,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			continue;
 		size_t n = prof_strlen(p, fid);
 		GROW(buf, bufcap, n + 4);
-		size_t m = path_clean(prof_str(p, fid), n, buf);
+		size_t m = path_clean(prof_bytes(p, fid), n, buf);
 		clean[f] = prof_intern(p, buf, m);
 	}
 	free(buf);
@@ -170,6 +174,7 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			const prof_function *fn = &p->functions[ln->function];
 			graph_info gi = {.address = address ? loc->address : 0,
 			                 .lineno = linenumber ? ln->line : 0,
+			                 .colno = column && linenumber ? ln->column : 0,
 			                 .name = function ? fn->name : 0,
 			                 .file = filename ? clean[ln->function] : 0};
 			if (gi.name == 0 && gi.orig_name == 0) {
@@ -357,13 +362,17 @@ char *graph_info_sprint(const graph_index *ix, uint32_t n)
 	return s;
 }
 
-static const graph *sort_g;
-static bool sort_cum;
+typedef struct node_order {
+	const graph *g;
+	bool cum;
+} node_order;
 
-static int node_cmp(const void *a, const void *b)
+static int node_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	const graph *g = sort_g;
+	const node_order *o = ctx;
+	const graph *g = o->g;
+	bool sort_cum = o->cum;
 	int64_t lv = abs64(sort_cum ? g->cum[l] : g->flat[l]);
 	int64_t rv = abs64(sort_cum ? g->cum[r] : g->flat[r]);
 	if (lv != rv)
@@ -385,10 +394,8 @@ static int node_cmp(const void *a, const void *b)
 /* pprof's FlatNameOrder, or CumNameOrder with cum. */
 void graph_sort(graph *g, bool cum)
 {
-	sort_g = g;
-	sort_cum = cum;
-	qsort(g->nodes, g->nnodes, sizeof *g->nodes, node_cmp);
-	sort_g = NULL;
+	node_order o = {g, cum};
+	sort_r(g->nodes, g->nnodes, sizeof *g->nodes, node_cmp, &o);
 }
 
 static int trim_edges(graph *g, int64_t cutoff)

@@ -33,7 +33,7 @@ typedef enum graph_granularity {
 typedef struct graph_info {
 	uint64_t address;
 	prof_strid name, orig_name, file, objfile;
-	int64_t start_line, lineno;
+	int64_t start_line, lineno, colno; /* colno: 0 unless columns are shown */
 } graph_info;
 
 typedef struct graph_index {
@@ -48,7 +48,12 @@ typedef struct graph_index {
 	arena mem;
 } graph_index;
 
-graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines);
+/*
+ * Columns count (as pprof's Aggregate leaves them) with -showcolumns at line
+ * granularity, and at address granularity with inlines, where pprof leaves
+ * the profile as it is.
+ */
+graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns);
 void graph_index_free(graph_index *ix);
 
 /* Per distinct stack: summed value, summed mean divisor, and whether any sample counted. */

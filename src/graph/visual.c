@@ -1,5 +1,6 @@
 /* visual: see visual.h. */
 #include "graph/visual.h"
+#include "util/sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -439,13 +440,17 @@ static int64_t entropy_score(const vgraph *g, uint32_t n)
 	return wrap_add(go_int64(score * (double)nd->cum), nd->flat);
 }
 
-static const vgraph *sort_g;
-static const int64_t *sort_score;
+typedef struct entropy_order {
+	const vgraph *g;
+	const int64_t *score;
+} entropy_order;
 
-static int entropy_cmp(const void *a, const void *b)
+static int entropy_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	const vgraph *g = sort_g;
+	const entropy_order *o = ctx;
+	const vgraph *g = o->g;
+	const int64_t *sort_score = o->score;
 	int64_t lv = vgraph_abs(sort_score[l]), rv = vgraph_abs(sort_score[r]);
 	if (lv != rv)
 		return lv > rv ? -1 : 1;
@@ -476,11 +481,8 @@ static void sort_entropy(vgraph *g)
 	int64_t *score = xmalloc(((size_t)g->nnodes + 1) * sizeof *score);
 	for (uint32_t k = 0; k < g->nlist; k++)
 		score[g->list[k]] = entropy_score(g, g->list[k]);
-	sort_g = g;
-	sort_score = score;
-	qsort(g->list, g->nlist, sizeof *g->list, entropy_cmp);
-	sort_g = NULL;
-	sort_score = NULL;
+	entropy_order o = {g, score};
+	sort_r(g->list, g->nlist, sizeof *g->list, entropy_cmp, &o);
 	free(score);
 }
 
@@ -500,9 +502,9 @@ int vgraph_edge_cmp(const vgraph *g, uint32_t a, uint32_t b)
 	return a < b ? -1 : a > b;
 }
 
-static int edge_qcmp(const void *a, const void *b)
+static int edge_qcmp(const void *a, const void *b, void *ctx)
 {
-	return vgraph_edge_cmp(sort_g, *(const uint32_t *)a, *(const uint32_t *)b);
+	return vgraph_edge_cmp(ctx, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 /* ---- trimming ---- */
@@ -579,9 +581,7 @@ static void remove_redundant(vgraph *g)
 			continue;
 		GROW(in, cap, (size_t)n + 1);
 		memcpy(in, l->id, n * sizeof *in);
-		sort_g = g;
-		qsort(in, n, sizeof *in, edge_qcmp);
-		sort_g = NULL;
+		sort_r(in, n, sizeof *in, edge_qcmp, g);
 		for (uint32_t j = n; j-- > 0;) {
 			if (!g->edges[in[j]].residual)
 				break;

@@ -401,7 +401,7 @@ static bool is_library(const char *f, size_t n)
 /* Whether a mapping looks like the main binary: named, not a library, not "[vdso]"-like. */
 static bool is_main(const prof_profile *p, const lg_map *m)
 {
-	const char *f = prof_str(p, m->file);
+	const char *f = prof_bytes(p, m->file);
 	size_t n = prof_strlen(p, m->file);
 	/* The name with every "(deleted)" removed, trimmed. */
 	char *c = xmalloc(n + 1);
@@ -471,7 +471,7 @@ void lg_remap(lg_builder *b)
 	/* remapMappingIDs */
 	if (b->nmap > 1) {
 		const lg_map *m = &b->maps[0];
-		if (prof_strlen(b->p, m->file) >= 14 && memcmp(prof_str(b->p, m->file), "/anon_hugepage", 14) == 0 &&
+		if (prof_strlen(b->p, m->file) >= 14 && memcmp(prof_bytes(b->p, m->file), "/anon_hugepage", 14) == 0 &&
 		    m->limit == b->maps[1].start) {
 			memmove(b->maps, b->maps + 1, (b->nmap - 1) * sizeof *b->maps);
 			b->nmap--;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/term.h"
 
 prof_profile *prof_profile_new(void)
 {
@@ -23,6 +24,7 @@ void prof_profile_free(prof_profile *p)
 		return;
 	free(p->strs.str);
 	free(p->strs.len);
+	free(p->strs.shown);
 	hashtab_free(&p->strs.index);
 	free(p->sample_types);
 	free(p->comments);
@@ -108,12 +110,22 @@ prof_strid prof_intern(prof_profile *p, const char *s, size_t n)
 	GROW(t->str, cap, t->n + 1);
 	cap = t->cap;
 	GROW(t->len, cap, t->n + 1);
+	cap = t->cap;
+	GROW(t->shown, cap, t->n + 1);
 	t->cap = cap;
 	char *copy = arena_alloc(&p->mem, n + 1);
 	if (n)
 		memcpy(copy, s, n);
 	copy[n] = '\0';
 	t->str[t->n] = copy;
+	size_t shown = text_escaped_len(s, n);
+	if (shown == n) {
+		t->shown[t->n] = copy;
+	} else {
+		char *esc = arena_alloc(&p->mem, shown + 1);
+		text_escape(s, n, esc);
+		t->shown[t->n] = esc;
+	}
 	t->len[t->n] = (uint32_t)n;
 	return (prof_strid)t->n++;
 }

@@ -83,8 +83,14 @@ typedef struct prof_stack {
 
 /* String interning table. */
 typedef struct prof_strtab {
-	const char **str; /* NUL-terminated copies in the arena */
+	const char **str; /* the bytes as the profile has them, NUL-terminated copies in the arena */
 	uint32_t *len;
+	/*
+	 * Each string as reports show it (util/term's name policy): the same
+	 * pointer as str when nothing needs escaping, else an escaped copy.
+	 * Never holds a NUL or a control byte, so C-string code is safe on it.
+	 */
+	const char **shown;
 	size_t n, cap;
 	hashtab index;   /* over str[0..n) */
 } prof_strtab;
@@ -138,7 +144,16 @@ prof_profile *prof_profile_copy(const prof_profile *src);
 
 /* Interns s (n bytes, may hold NULs) and returns its id. */
 prof_strid prof_intern(prof_profile *p, const char *s, size_t n);
+/*
+ * A string as every text report shows it: escaped for display (controls,
+ * NUL, invalid UTF-8, bidi controls; see util/term.h), a plain C string.
+ */
 static inline const char *prof_str(const prof_profile *p, prof_strid id)
+{
+	return p->strs.shown[id];
+}
+/* The bytes as the profile has them (prof_strlen of them, NULs possible): for -proto and merging. */
+static inline const char *prof_bytes(const prof_profile *p, prof_strid id)
 {
 	return p->strs.str[id];
 }

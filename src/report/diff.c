@@ -12,10 +12,13 @@
 #include <string.h>
 
 #include "report/diff.h"
+
+#include "model/goname.h"
 #include "report/format.h"
 #include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"
+#include "util/sort.h"
 
 typedef struct group {
 	uint32_t stack;     /* a representative stack (in the merged profile) */
@@ -38,23 +41,6 @@ typedef struct differ {
 	int64_t *totals; /* per snapshot */
 	hashtab index; /* over groups, by stack, creator, state and verdict */
 } differ;
-
-/* A frame is the program's own unless its package path's first element has no dot. */
-bool diff_is_std(const char *fn)
-{
-	if (strncmp(fn, "main.", 5) == 0)
-		return false;
-	const char *first_slash = strchr(fn, '/');
-	const char *dot = strchr(fn, '.');
-	if (!dot)
-		return false; /* not a Go name: C or unknown, show it */
-	if (first_slash && first_slash < dot) {
-		/* "example.com/x.f" is third party; "net/http.f" is std. */
-		const char *d = memchr(fn, '.', (size_t)(first_slash - fn));
-		return d == NULL;
-	}
-	return true;
-}
 
 /*
  * Where a stack starts for comparing: past the leaf-side frames of package
@@ -193,7 +179,7 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 			}
 			if (!leaf)
 				leaf = name;
-			else if (!app && !diff_is_std(name))
+			else if (!app && !goname_is_std(name))
 				app = name;
 		}
 	}
@@ -220,16 +206,19 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 	fputc('\n', out);
 }
 
-/* qsort has no context argument: the function summary's sort keys. */
-static const int64_t *fsort_delta;
-static const char *const *fsort_names;
+/* The function summary's sort keys. */
+typedef struct function_order {
+	const int64_t *delta;
+	const char *const *names;
+} function_order;
 
-static int function_cmp(const void *a, const void *b)
+static int function_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t l = *(const uint32_t *)a, r = *(const uint32_t *)b;
-	if (fsort_delta[l] != fsort_delta[r])
-		return fsort_delta[l] > fsort_delta[r] ? -1 : 1;
-	return strcmp(fsort_names[l], fsort_names[r]);
+	const function_order *o = ctx;
+	if (o->delta[l] != o->delta[r])
+		return o->delta[l] > o->delta[r] ? -1 : 1;
+	return strcmp(o->names[l], o->names[r]);
 }
 
 static void format_change(char *buf, size_t n, int64_t base, int64_t cur)
@@ -275,7 +264,7 @@ static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const repo
 {
 	d->p = p;
 	d->nsnap = nsnap;
-	d->ix = graph_index_new(p, o->granularity, o->noinlines);
+	d->ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	d->totals = xcalloc(nsnap + 1, sizeof *d->totals);
 	prof_strid snap = prof_intern(p, "prof::snap", 10), created_key = prof_intern(p, "created_by", 10);
 	prof_strid state_key = prof_intern(p, "state", 5), wait_key = prof_intern(p, "wait_minutes", 12);
@@ -402,9 +391,8 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 		if (fdelta[n])
 			order[norder++] = n;
 	/* Largest growth first; names break ties. */
-	fsort_delta = fdelta;
-	fsort_names = (const char *const *)d.ix->printable;
-	qsort(order, norder, sizeof *order, function_cmp);
+	function_order fo = {fdelta, (const char *const *)d.ix->printable};
+	sort_r(order, norder, sizeof *order, function_cmp, &fo);
 	if (norder) {
 		fprintf(out, "\nFunctions by change (cum):\n");
 		for (size_t i = 0; i < norder && i < 20; i++) {
@@ -646,7 +634,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 				uint32_t l = p->stack_locs[s->off + j];
 				for (uint32_t k = 0; k < d.ix->loc_n[l]; k++) {
 					const char *name = d.ix->printable[d.ix->loc_nodes[d.ix->loc_off[l] + k]];
-					if (diff_is_std(name))
+					if (goname_is_std(name))
 						continue;
 					bool dup = false;
 					for (size_t q = 0; q < *ngrowing && !dup; q++)

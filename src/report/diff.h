@@ -30,7 +30,4 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
                   const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err);
 
-/* Whether a Go function name is the runtime's or the standard library's. */
-bool diff_is_std(const char *fn);
-
 #endif

@@ -24,6 +24,7 @@
 #include "report/internal.h"
 #include "util/path.h"
 #include "xform/filter.h"
+#include "util/sort.h"
 
 /* ---- a growable string ---- */
 
@@ -313,7 +314,9 @@ static void multiline_name(sbuf *b, const graph_index *ix, uint32_t info, bool e
 	char tail[4200];
 	const char *part = NULL;
 	if (i->lineno) {
-		snprintf(tail, sizeof tail, "%s:%" PRId64, file, i->lineno);
+		int k = snprintf(tail, sizeof tail, "%s:%" PRId64, file, i->lineno);
+		if (i->colno && k > 0 && (size_t)k < sizeof tail)
+			snprintf(tail + k, sizeof tail - (size_t)k, ":%" PRId64, i->colno);
 		part = tail;
 	} else if (*file) {
 		part = file;
@@ -500,13 +503,11 @@ static int64_t dtag_cum(const dtag *t)
 	return t->cum_div ? go_div(t->cum, t->cum_div) : t->cum;
 }
 
-static bool sort_flat_tags;
-
-/* pprof's SortTags: heavier (cum, unless flat) first, then by name. */
-static int dtag_cmp(const void *a, const void *b)
+/* pprof's SortTags: heavier (cum, unless *(bool *)flat) first, then by name. */
+static int dtag_cmp(const void *a, const void *b, void *flat)
 {
 	const dtag *l = a, *r = b;
-	if (!sort_flat_tags && l->cum != r->cum && vgraph_abs(l->cum) != vgraph_abs(r->cum))
+	if (!*(const bool *)flat && l->cum != r->cum && vgraph_abs(l->cum) != vgraph_abs(r->cum))
 		return vgraph_abs(l->cum) > vgraph_abs(r->cum) ? -1 : 1;
 	if (l->flat != r->flat && vgraph_abs(l->flat) != vgraph_abs(r->flat))
 		return vgraph_abs(l->flat) > vgraph_abs(r->flat) ? -1 : 1;
@@ -515,8 +516,7 @@ static int dtag_cmp(const void *a, const void *b)
 
 static void sort_tags(dtag *t, size_t n, bool flat)
 {
-	sort_flat_tags = flat;
-	qsort(t, n, sizeof *t, dtag_cmp);
+	sort_r(t, n, sizeof *t, dtag_cmp, &flat);
 }
 
 /* pprof's tagDistance: how far t's value is from u's, in t's unit. */
@@ -772,11 +772,9 @@ static void edge_line(dot *d, const vgraph_edge *e, int from, int to, bool src_n
 	fputs("]\n", d->out);
 }
 
-static const vgraph *sort_vg;
-
-static int edge_qcmp(const void *a, const void *b)
+static int edge_qcmp(const void *a, const void *b, void *g)
 {
-	return vgraph_edge_cmp(sort_vg, *(const uint32_t *)a, *(const uint32_t *)b);
+	return vgraph_edge_cmp(g, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 /* ---- the legend ---- */
@@ -903,9 +901,7 @@ bool report_dot_rctx(FILE *out, rctx *r)
 			for (uint32_t j = 0; j < o->n; j++)
 				edges[nedges++] = o->id[j];
 		}
-		sort_vg = g;
-		qsort(edges, nedges, sizeof *edges, edge_qcmp);
-		sort_vg = NULL;
+		sort_r(edges, nedges, sizeof *edges, edge_qcmp, (void *)g);
 		for (size_t k = 0; k < nedges; k++) {
 			const vgraph_edge *e = &g->edges[edges[k]];
 			edge_line(&d, e, id[e->src], id[e->dst], has_nodelets[e->src]);

@@ -87,14 +87,14 @@ static void frames_free(frames *f)
 	free(f->str);
 }
 
-/* A copy of name for folded output: ';' and control bytes become '?', an empty name "?". */
+/* A copy of name for folded output: ';', newline and tab (its syntax) become '?', an empty name "?". */
 static char *folded_name(const char *name)
 {
 	size_t n = strlen(name);
 	char *s = xmalloc(n + 2);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
-		s[i] = c < 0x20 || c == 0x7f || c == ';' ? '?' : (char)c;
+		s[i] = c == ';' || c == '\n' || c == '\t' ? '?' : (char)c;
 	}
 	if (n == 0)
 		s[n++] = '?';
@@ -103,29 +103,17 @@ static char *folded_name(const char *name)
 }
 
 /*
- * A copy of name for the terminal: valid UTF-8 where control characters
- * (C0, DEL, C1, so ESC too) and bytes that are not UTF-8 become '?'. *runes
- * gets its length in runes (taken as columns).
+ * A copy of name for one cell of the terminal: the name policy left no
+ * control byte but newline and tab, which would break the row, so they
+ * become '?'. *runes gets its length in runes (taken as columns).
  */
 static char *display_name(const char *name, size_t *runes)
 {
-	size_t n = strlen(name), k = 0, r = 0;
+	*runes = utf8_columns(name);
+	size_t n = strlen(name);
 	char *s = xmalloc(n + 1);
-	const unsigned char *b = (const unsigned char *)name;
-	for (size_t i = 0; i < n; r++) {
-		uint32_t cp = 0;
-		size_t len = utf8_decode(b + i, n - i, &cp);
-		if (len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-			s[k++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(s + k, b + i, len);
-		k += len;
-		i += len;
-	}
-	s[k] = '\0';
-	*runes = r;
+	for (size_t i = 0; i <= n; i++)
+		s[i] = name[i] == '\n' || name[i] == '\t' ? '?' : name[i];
 	return s;
 }
 

@@ -26,7 +26,9 @@
 #include "report/internal.h"
 #include "util/arena.h"
 #include "util/re.h"
+#include "model/goname.h"
 #include "util/term.h"
+#include "util/sort.h"
 
 #define C_APP "\033[1m"       /* application frames: bold */
 #define C_STD "\033[2m"       /* runtime and standard library frames: dim */
@@ -66,48 +68,20 @@ typedef struct gctx {
 } gctx;
 
 /*
- * Writes s with every byte that could steer a terminal replaced by '?': the
- * C0 controls (ESC among them), DEL, the C1 controls U+0080..U+009F and bytes
- * that are not valid UTF-8 (a lone 0x9b is CSI to some terminals). Returns
- * the number of columns written, counting a code point as one column.
+ * Writes s (a model string, so shown under the name policy already) and
+ * returns the number of columns written, counting a code point as one.
  */
 static size_t put_clean(FILE *out, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t left = strlen(s), cols = 0;
-	while (left > 0) {
-		uint32_t cp = 0;
-		size_t n = utf8_decode(u, left, &cp);
-		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			fputc('?', out);
-			n = n ? n : 1;
-		} else {
-			fwrite(u, 1, n, out);
-		}
-		u += n;
-		left -= n;
-		cols++;
-	}
-	return cols;
+	fputs(s, out);
+	return utf8_columns(s);
 }
 
-/*
- * Is this function in the runtime or the standard library? Its package
- * path's first element has no dot there ("runtime", "sync", "net/http"),
- * while modules' paths start with a domain ("example.com/x"). "main" has no
- * dot either but is the program itself.
- */
+/* Is this frame the runtime's or the standard library's? A dump's bare "panic" is the runtime's. */
 static bool is_std(const char *name)
 {
-	size_t slash = strcspn(name, "/");
-	size_t dot = strcspn(name, ".");
-	if (name[slash] == '/') /* "net/http.(*conn).serve": first element "net" */
-		return memchr(name, '.', slash) == NULL;
-	if (name[dot] != '.')
-		return true; /* "panic" in a crash: the runtime's */
-	if (dot == 4 && memcmp(name, "main", 4) == 0)
-		return false;
-	return true; /* "runtime.gopark": no slash, so the first element is the package */
+	goname g;
+	return goname_parse(name, &g) ? goname_is_std(name) : true;
 }
 
 /* The states in which nothing can ever wake the goroutine (a dump's "(leaked)" is a label now). */
@@ -171,12 +145,10 @@ static int key_cmp(const gctx *g, uint32_t a, uint32_t b)
 	return la < lb ? -1 : la > lb;
 }
 
-static gctx *sort_ctx; /* qsort has no argument pointer */
-
-static int stack_cmp(const void *a, const void *b)
+static int stack_cmp(const void *a, const void *b, void *ctx)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c = key_cmp(sort_ctx, x, y);
+	int c = key_cmp(ctx, x, y);
 	return c ? c : (x > y) - (x < y);
 }
 
@@ -229,8 +201,9 @@ static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
 	return 0;
 }
 
-static int group_cmp(const void *a, const void *b)
+static int group_cmp(const void *a, const void *b, void *ctx)
 {
+	const gctx *sort_ctx = ctx;
 	const group *x = a, *y = b;
 	if (x->leaked != y->leaked)
 		return x->leaked ? -1 : 1;
@@ -560,8 +533,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	uint32_t *cls = xcalloc(p->nstack + 1, sizeof *cls);
 	for (uint32_t s = 0; s < p->nstack; s++)
 		order[s] = s;
-	sort_ctx = &g;
-	qsort(order, p->nstack, sizeof *order, stack_cmp);
+	sort_r(order, p->nstack, sizeof *order, stack_cmp, &g);
 	for (uint32_t k = 0, c = 0; k < p->nstack; k++) {
 		if (k > 0 && key_cmp(&g, order[k - 1], order[k]) != 0)
 			c++;
@@ -598,7 +570,7 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 		gr->n = k - i;
 		i = k;
 	}
-	qsort(groups, ngroup, sizeof *groups, group_cmp);
+	sort_r(groups, ngroup, sizeof *groups, group_cmp, &g);
 
 	int64_t shown = 0, stuck = 0, leaked = 0, hidden = 0;
 	size_t nshown = 0, nhidden = 0;
@@ -672,6 +644,5 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	free(g.key_off);
 	free(g.key_len);
 	free(g.gs);
-	sort_ctx = NULL;
 	return true;
 }

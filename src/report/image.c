@@ -17,8 +17,11 @@
 #include "report/internal.h"
 #include "util/term.h"
 
-/* Graphviz reports errors through a callback; the first one is kept. */
-static char gv_message[256];
+/*
+ * Graphviz reports errors through a callback without a context pointer; the
+ * first one is kept, per thread, so two images may be drawn at once.
+ */
+static _Thread_local char gv_message[256];
 
 static int gv_error(char *msg)
 {

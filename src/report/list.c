@@ -20,6 +20,7 @@
 #include "util/hashtab.h"
 #include "util/path.h"
 #include "util/re.h"
+#include "util/sort.h"
 
 /* ---- Go's path/filepath on strings (Unix) ---- */
 
@@ -325,12 +326,17 @@ static uint32_t lindex_get(lindex *ix, const lnode *key)
 
 /* ---- the report ---- */
 
-static const lindex *sort_ix;
-static const prof_profile *sort_p;
+typedef struct node_order {
+	const lindex *ix;
+	const prof_profile *p;
+} node_order;
 
 /* By function name, then file, then first seen: pprof's NameOrder and FileOrder. */
-static int node_cmp(const void *a, const void *b)
+static int node_cmp(const void *a, const void *b, void *ctx)
 {
+	const node_order *o = ctx;
+	const lindex *sort_ix = o->ix;
+	const prof_profile *sort_p = o->p;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	const lnode *l = &sort_ix->nodes[x], *r = &sort_ix->nodes[y];
 	int c = strcmp(prof_str(sort_p, l->name), prof_str(sort_p, r->name));
@@ -508,11 +514,8 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 		hashtab_free(&ix.tab);
 		return prof_errf(r->err, "no matches found for regexp: %s", regex ? regex : "");
 	}
-	sort_ix = &ix;
-	sort_p = p;
-	qsort(sel, nsel, sizeof *sel, node_cmp);
-	sort_ix = NULL;
-	sort_p = NULL;
+	node_order no = {&ix, p};
+	sort_r(sel, nsel, sizeof *sel, node_cmp, &no);
 
 	char *cwd = NULL;
 	if (!*source_path) {

@@ -378,7 +378,7 @@ bool report_proto_rctx(FILE *out, rctx *r)
 	put_functions(&s, p, &u);
 	for (size_t i = 0; i < p->strs.n && !s.failed; i++)
 		if (u.str[i])
-			put_bytes(&s, F_STRING_TABLE, prof_str(p, (prof_strid)i), prof_strlen(p, (prof_strid)i));
+			put_bytes(&s, F_STRING_TABLE, prof_bytes(p, (prof_strid)i), prof_strlen(p, (prof_strid)i));
 	put_tail(&s, p, &u);
 	sink_deflate(&s, Z_FINISH);
 	deflateEnd(&s.z);

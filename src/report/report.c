@@ -408,7 +408,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 		return ok;
 	}
 	graph_weights_compute(&r.gw, p, r.si, o->mean);
-	r.ix = graph_index_new(p, o->granularity, o->noinlines);
+	r.ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	bool ok = false;
 	switch (kind) {
 	case R_TOP: ok = report_top_rctx(out, &r); break;

@@ -26,6 +26,7 @@ typedef struct report_opts {
 	double divide_by;
 	bool drop_negative;
 	bool noinlines;
+	bool showcolumns; /* column numbers at line granularity (Go 1.26 pprof) */
 	bool call_tree;            /* dot: a node per call path (pprof's -call_tree) */
 	graph_granularity granularity;
 	bool trim;                 /* false: no node count or fractions (pprof's -trim=false) */

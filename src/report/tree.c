@@ -9,12 +9,12 @@
 #include "report/format.h"
 #include "report/internal.h"
 #include "util/re.h"
-
-static const graph *sort_g;
+#include "util/sort.h"
 
 /* pprof's edgeList order: heavier first, then by caller name, then callee name. */
-static int edge_cmp(const void *a, const void *b)
+static int edge_cmp(const void *a, const void *b, void *ctx)
 {
+	const graph *sort_g = ctx;
 	const graph_edge *l = &sort_g->edges[*(const uint32_t *)a];
 	const graph_edge *r = &sort_g->edges[*(const uint32_t *)b];
 	if (l->weight != r->weight && abs64(l->weight) != abs64(r->weight))
@@ -29,9 +29,7 @@ static int edge_cmp(const void *a, const void *b)
 static void print_edges(FILE *out, const rctx *r, const graph *g, uint32_t *ids, uint32_t n, bool incoming,
                         int64_t cum)
 {
-	sort_g = g;
-	qsort(ids, n, sizeof *ids, edge_cmp);
-	sort_g = NULL;
+	sort_r(ids, n, sizeof *ids, edge_cmp, (void *)g);
 	for (uint32_t k = 0; k < n; k++) {
 		const graph_edge *e = &g->edges[ids[k]];
 		char v[64], pct[32];

@@ -1,6 +1,8 @@
 /* term: see term.h. */
 #include "util/term.h"
 
+#include <string.h>
+
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
@@ -35,26 +37,127 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+size_t utf8_columns(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), cols = 0;
+	for (size_t i = 0; i < n; cols++) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		i += len ? len : 1;
+	}
+	return cols;
+}
+
+static bool is_bidi(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * How the character at s (n > 0 bytes left) is shown: returns the bytes it
+ * takes in the input, and in *out_len the bytes it takes shown (the same
+ * count when it goes out unchanged, *esc false).
+ */
+static size_t classify(const unsigned char *s, size_t n, size_t *out_len, bool *esc)
+{
+	if (s[0] >= 0x20 && s[0] < 0x7F) {
+		*out_len = 1;
+		*esc = false;
+		return 1;
+	}
+	uint32_t cp = 0;
+	size_t len = utf8_decode(s, n, &cp);
+	if (len == 0) {
+		*out_len = 4;
+		*esc = true;
+		return 1;
+	}
+	if (is_bidi(cp)) {
+		*out_len = 6;
+		*esc = true;
+	} else if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0)) {
+		*out_len = 4 * len; /* a C1 control is two bytes; each is shown */
+		*esc = true;
+	} else {
+		*out_len = len;
+		*esc = false;
+	}
+	return len;
+}
+
+size_t text_escaped_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t total = 0;
+	for (size_t i = 0; i < n;) {
+		size_t shown;
+		bool esc;
+		i += classify(s + i, n - i, &shown, &esc);
+		total += shown;
+	}
+	return total;
+}
+
+/* The escaped form of the character at s (len input bytes) into out; returns its length. */
+static size_t escape_one(const unsigned char *s, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint32_t cp = 0;
+	if (len == 3 && utf8_decode(s, len, &cp) == 3 && is_bidi(cp)) {
+		out[0] = '\\';
+		out[1] = 'u';
+		for (int k = 0; k < 4; k++)
+			out[2 + k] = hex[(cp >> (12 - 4 * k)) & 0xF];
+		return 6;
+	}
+	for (size_t j = 0; j < len; j++) {
+		out[4 * j] = '\\';
+		out[4 * j + 1] = 'x';
+		out[4 * j + 2] = hex[s[j] >> 4];
+		out[4 * j + 3] = hex[s[j] & 0xF];
+	}
+	return 4 * len;
+}
+
+void text_escape(const char *str, size_t n, char *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t shown;
+		bool esc;
+		size_t len = classify(s + i, n - i, &shown, &esc);
+		if (esc) {
+			o += escape_one(s + i, len, out + o);
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	out[o] = '\0';
+}
+
 bool term_write_safe(FILE *out, const char *buf, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	size_t start = 0; /* the run of bytes that go out unchanged */
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = 0;
-		size_t len = utf8_decode(s + i, n - i, &cp);
-		bool bad = len == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0);
-		if (!bad) {
+		size_t shown;
+		bool esc;
+		size_t len = classify(s + i, n - i, &shown, &esc);
+		if (!esc) {
 			i += len;
 			continue;
 		}
 		if (i > start && fwrite(s + start, 1, i - start, out) != i - start)
 			return false;
-		/* A C1 control is two bytes; each is shown. */
-		size_t k = len ? len : 1;
-		for (size_t j = 0; j < k; j++)
-			if (fprintf(out, "\\x%02x", s[i + j]) < 0)
-				return false;
-		i += k;
+		char tmp[8];
+		size_t k = escape_one(s + i, len, tmp);
+		if (fwrite(tmp, 1, k, out) != k)
+			return false;
+		i += len;
 		start = i;
 	}
 	return n == start || fwrite(s + start, 1, n - start, out) == n - start;

@@ -206,7 +206,7 @@ void prof_demangle(prof_profile *p)
 			continue; /* named already */
 		if (!f->system_name)
 			continue;
-		const char *sys = prof_str(p, f->system_name);
+		const char *sys = prof_bytes(p, f->system_name);
 		f->name = f->system_name;
 		if (strlen(sys) != prof_strlen(p, f->system_name))
 			continue; /* a NUL inside: not a symbol */

@@ -7,7 +7,9 @@
 #     go tool pprof -top FLAGS FIXTURE      (or without -top when FLAGS has -text)
 # run from the repository root with TZ=UTC and HOME, PPROF_TMPDIR and
 # PPROF_BINARY_PATH pointing at empty temporary folders, so that nothing of
-# the machine is looked up.
+# the machine is looked up, and passed through build/tests/escape_filter:
+# pprof prints a profile's control bytes raw, prof shows them escaped (the
+# README's "Names as prof shows them"), and the filter does only that.
 #
 # Usage: tests/golden/regen.sh [OUT_DIR]    (default: tests/golden/top)
 # Needs go (go tool pprof). Works from any directory.
@@ -21,6 +23,8 @@ repo=$(cd "$here/../.." && pwd)
 out=${1:-$here/$set}
 
 command -v go >/dev/null 2>&1 || { echo "regen.sh: go not found" >&2; exit 1; }
+escape=${ESCAPE_FILTER:-$repo/build/tests/escape_filter}
+[ -x "$escape" ] || { echo "regen.sh: $escape: build prof first (meson compile -C build)" >&2; exit 1; }
 
 case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 mkdir -p "$out"
@@ -37,10 +41,14 @@ cd "$repo"
 while IFS="$tab" read -r name fixture flags; do
 	[ -n "$name" ] || continue
 	report_mode "$flags"
+	# DOT doubles the backslash of an escape, as it does any in a name.
+	dot=
+	case " $mode $flags" in *" -dot"*) dot=-dot ;; esac
 	# shellcheck disable=SC2086 # FLAGS are split on purpose.
 	if ! env TZ=UTC HOME="$tmp/home" PPROF_TMPDIR="$tmp/pprof" \
 		PPROF_BINARY_PATH="$tmp/bin" \
-		go tool pprof $mode $flags "$fixture" > "$out/$name.txt" 2> "$tmp/err"; then
+		go tool pprof $mode $flags "$fixture" > "$tmp/raw" 2> "$tmp/err" ||
+		! "$escape" $dot < "$tmp/raw" > "$out/$name.txt"; then
 		echo "regen.sh: $name: go tool pprof failed:" >&2
 		cat "$tmp/err" >&2
 		status=1

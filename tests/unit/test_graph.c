@@ -46,7 +46,7 @@ static void recursion_counts_once(void **state)
 	pb_sample(&b, (uint64_t[]){2, 3, 2, 1, 0}, (int64_t[]){5});
 	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){3});
 	prof_profile *p = load(&b);
-	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false, false);
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 0, false);
 	assert_int_equal(gw.total, 8);
@@ -79,7 +79,7 @@ static void inline_edges(void **state)
 	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){4});
 	pb_sample(&b, (uint64_t[]){2, 1, 0}, (int64_t[]){6});
 	prof_profile *p = load(&b);
-	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false, false);
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 0, false);
 	graph *g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
@@ -95,7 +95,7 @@ static void inline_edges(void **state)
 	graph_index_free(ix);
 
 	/* -noinlines: the location becomes its outermost function */
-	ix = graph_index_new(p, GRAN_FUNCTIONS, true);
+	ix = graph_index_new(p, GRAN_FUNCTIONS, true, false);
 	g = graph_build(ix, &gw, NULL, false, GRAPH_EDGES_ALL);
 	assert_int_equal(g->flat[node_named(ix, "main.main")], 4);
 	graph_free(g);
@@ -119,7 +119,7 @@ static void mean_and_trim(void **state)
 	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){4, 4000});
 	pb_sample(&b, (uint64_t[]){2, 1, 0}, (int64_t[]){1, 1});
 	prof_profile *p = load(&b);
-	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false, false);
 	graph_weights gw;
 	graph_weights_compute(&gw, p, 1, true);
 	assert_int_equal(gw.total, 4001 / 5);
@@ -173,7 +173,7 @@ static void call_tree_paths(void **state)
 	pb_sample(&b, (uint64_t[]){4, 3, 1, 0}, (int64_t[]){40});
 	pb_sample(&b, (uint64_t[]){3, 1, 0}, (int64_t[]){1});
 	prof_profile *p = load(&b);
-	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false);
+	graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false, false);
 	vgraph_input in;
 	visual_input(&in, ix);
 	vgraph_opts o = {0};

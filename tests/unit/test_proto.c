@@ -312,7 +312,7 @@ static void keeps_nul_bytes(void **state)
 	bool found = false;
 	for (size_t i = 0; i < q->nfunction; i++) {
 		prof_strid name = q->functions[i].name;
-		if (prof_strlen(q, name) == 8 && memcmp(prof_str(q, name), "odd\0name", 8) == 0)
+		if (prof_strlen(q, name) == 8 && memcmp(prof_bytes(q, name), "odd\0name", 8) == 0)
 			found = true;
 	}
 	assert_true(found);
