@@ -106,6 +106,10 @@ same_as_cli trend "trend $t1/heap.pb.gz fixtures/leaky/normal/t2/heap.pb.gz\n" "
 # pprof's -symbolize: its binary-seeking modes are accepted (prof never symbolizes).
 if check symbolize-none 0 "$prof" -top -symbolize=none "$t3/heap.pb.gz" && cmp -s "$tmp/out" tests/golden/top/leaky_normal_t3_heap.txt; then ok; else bad "-symbolize=none"; fi
 if check symbolize-bad 2 "$prof" -top -symbolize=demangle=full "$t3/heap.pb.gz" && grep -q "never symbolizes" "$tmp/err"; then ok; else bad "-symbolize=demangle=full"; fi
+# Two images in one process (the shell): Graphviz's context is made once and kept.
+mkdir "$tmp/img2"
+if (cd "$tmp/img2" && printf 'svg\nsvg\n' | "$prof" "$OLDPWD/$t3/heap.pb.gz" > /dev/null 2> err) &&
+	[ -s "$tmp/img2/profile001.svg" ] && [ -s "$tmp/img2/profile002.svg" ]; then ok; else bad "two svgs in the shell"; cat "$tmp/img2/err" | head -5; fi
 # A program under a module path with a domain: its frame names the stack, in diff and trend.
 m1=fixtures/edge/modpath1.pb.gz
 m2=fixtures/edge/modpath2.pb.gz

@@ -3,8 +3,10 @@
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, goroutines, flame graphs, -proto round trips, broken
-# inputs, CLI behaviour, captures over HTTP (tests/capture.sh), every command at scale (tests/scale.sh), real
-# profiles (tests/realworld.sh);
+# inputs, CLI behaviour, captures over HTTP (tests/capture.sh), I/O faults,
+# every command at scale (tests/scale.sh), real profiles (tests/realworld.sh);
+# the werror builds with gcc and clang (tests/builds.sh); the fuzz targets
+# for 10 s each when clang is there;
 # and, when go is installed, re-derives the goldens with go tool pprof.
 # Prints each suite's failures and ends with "N passed, N failed".
 #
@@ -86,6 +88,8 @@ suites() {
 	count "${tag}cli"
 	tests/capture.sh "$b/prof" > "$log" 2>&1
 	count "${tag}capture (HTTP, a live Go service)"
+	tests/faults.sh "$b/prof" > "$log" 2>&1
+	count "${tag}I/O faults"
 	tests/scale.sh "$b/prof" > "$log" 2>&1
 	count "${tag}scale (10k/100k stacks, 100k goroutines)"
 	# Real profiles (../shared/realworld, when there): never a crash or a
@@ -104,6 +108,10 @@ build() {
 }
 
 build build
+# Distributions build with their own flags: -Dwerror=true in debugoptimized
+# and release, with gcc and clang, must compile (counted, not tested).
+tests/builds.sh > "$log" 2>&1
+count "werror builds (gcc, clang; debugoptimized, release)"
 suites build ""
 tests/tui/shell.sh build/prof > "$log" 2>&1
 count "tui (tmux)"
@@ -111,6 +119,20 @@ if [ $asan -eq 1 ]; then
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		suites build-asan "asan "
+fi
+# Every parser under libFuzzer for a few seconds each (tests/fuzz/run.sh),
+# when clang is there to build the targets.
+if command -v clang > /dev/null 2>&1; then
+	if { [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false > "$log" 2>&1; } &&
+		meson compile -C build-fuzz > "$log" 2>&1; then
+		tests/fuzz/run.sh build-fuzz 10 > "$log" 2>&1
+		count "fuzz (10 s per target)"
+	else
+		tail -n 40 "$log"
+		echo "fuzz: the -Dfuzz=true build failed"
+		failed=$((failed + 1))
+	fi
 fi
 if command -v go > /dev/null 2>&1; then
 	for s in top reports list legacy dot; do

@@ -486,7 +486,8 @@ static void run_into(shell *s, const prof_command *cmd, const char *arg, char **
 	d.announce = true;
 	command_run c = {s, cmd, arg, files, nfiles, o};
 	prof_err err = {0};
-	if (!output_run(&d, make_output, &c, &err))
+	output_status st = output_run(&d, make_output, &c, &err);
+	if (st == OUTPUT_BAD_REPORT || st == OUTPUT_BAD_WRITE)
 		fprintf(stderr, "%s\n", err.msg);
 }
 

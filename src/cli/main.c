@@ -17,6 +17,7 @@
 #include "load/load.h"
 #include "report/report.h"
 #include "ui/shell.h"
+#include "util/outfile.h"
 #include "xform/merge.h"
 #include "report/commands.h"
 #include "report/diff.h"
@@ -69,6 +70,8 @@ static const char usage_text[] =
 	"  -symbolize=MODE        accepted for pprof's sake: prof never symbolizes against binaries\n"
 	"  -call_tree             dot: a node per distinct call path, not per function\n"
 	"  -output=FILE           write the report to FILE (atomically)\n"
+	"  -max_size=SIZE         refuse files past SIZE, or inflating past it (default 2gb;\n"
+	"                         PROF_MAX_SIZE too); a model may take SIZE/8 + 64 x the file\n"
 	"\n"
 	"Capture (a URL wherever a FILE goes; saved in $PPROF_TMPDIR, default ~/pprof):\n"
 	"  prof top http://host:6060/debug/pprof/heap   (host:port alone: the CPU profile)\n"
@@ -254,28 +257,30 @@ static bool subtract_base(prof_profile *p, const cli *c)
  * Runs make into where the command's output goes (cli/output). file names
  * the input in a message about the report itself; NULL for none.
  */
-typedef struct job_status {
-	bool made; /* false once make failed: the error is the report's, not the output's */
-} job_status;
-
 static int output_to(cli *c, const char *command, output_fn make, void *job, const char *file)
 {
 	out_dest d = output_choose(prof_command_find(command), c->output, isatty(1));
 	d.announce = d.kind == OUT_NEWFILE;
 	prof_err err = {0};
-	job_status *st = job; /* every job starts with its status */
-	st->made = true;
-	if (output_run(&d, make, job, &err))
+	switch (output_run(&d, make, job, &err)) {
+	case OUTPUT_OK:
 		return PROF_EXIT_OK;
-	if (!st->made && file)
-		fprintf(stderr, "prof: %s: %s\n", file, err.msg);
-	else
+	case OUTPUT_BAD_REPORT:
+		if (file)
+			fprintf(stderr, "prof: %s: %s\n", file, err.msg);
+		else
+			fprintf(stderr, "prof: %s\n", err.msg);
+		break;
+	case OUTPUT_BAD_WRITE:
 		fprintf(stderr, "prof: %s\n", err.msg);
+		break;
+	case OUTPUT_STDOUT:
+		break; /* outfile_stdout_done tells it at exit */
+	}
 	return PROF_EXIT_BAD_INPUT;
 }
 
 typedef struct diff_job {
-	job_status st;
 	cli *c;
 	prof_profile *base, *cur;
 	const char *cur_name;
@@ -286,8 +291,7 @@ typedef struct diff_job {
 static bool make_diff(FILE *out, void *ctx, prof_err *err)
 {
 	diff_job *j = ctx;
-	j->st.made = report_diff(out, j->base, j->cur, j->c->files[0], j->cur_name, &j->c->ro, j->d, j->grew, err);
-	return j->st.made;
+	return report_diff(out, j->base, j->cur, j->c->files[0], j->cur_name, &j->c->ro, j->d, j->grew, err);
 }
 
 /* prof diff BASE NEW: stack-level growth, and exit 3 past -fail_if_grew. */
@@ -318,7 +322,6 @@ static int run_diff(cli *c)
 }
 
 typedef struct trend_job {
-	job_status st;
 	cli *c;
 	prof_profile **ps;
 	const char **names;
@@ -330,8 +333,7 @@ typedef struct trend_job {
 static bool make_trend(FILE *out, void *ctx, prof_err *err)
 {
 	trend_job *j = ctx;
-	j->st.made = report_trends(out, j->ps, j->names, j->n, &j->c->ro, j->d, &j->usage, err);
-	return j->st.made;
+	return report_trends(out, j->ps, j->names, j->n, &j->c->ro, j->d, &j->usage, err);
 }
 
 /* prof trend S1 ... Sn: a trend per kind of profile, then functions growing in several kinds. */
@@ -366,7 +368,6 @@ static int run_trend(cli *c)
 }
 
 typedef struct report_job {
-	job_status st;
 	cli *c;
 	prof_profile *p;
 } report_job;
@@ -374,8 +375,7 @@ typedef struct report_job {
 static bool make_report(FILE *out, void *ctx, prof_err *err)
 {
 	report_job *j = ctx;
-	j->st.made = report_run(out, j->p, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
-	return j->st.made;
+	return report_run(out, j->p, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
 }
 
 static int run(cli *c)
@@ -422,14 +422,17 @@ int main(int argc, char **argv)
 	prof_err err = {0};
 	int rc;
 	fetching = &c.fetch;
+	outfile_stdout_init();
 	if (!cli_parse(&c, argc, argv, &err))
 		rc = usage_error(err.msg);
 	else
 		rc = run(&c);
 	flush_notes(rc == PROF_EXIT_OK || rc == PROF_EXIT_GREW);
 	cli_free(&c);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "prof: error writing output: %s\n", strerror(errno));
+	prof_err werr = {0};
+	if (!outfile_stdout_done(&werr)) {
+		if (werr.set)
+			fprintf(stderr, "prof: %s\n", werr.msg);
 		if (rc == PROF_EXIT_OK)
 			rc = PROF_EXIT_BAD_INPUT;
 	}

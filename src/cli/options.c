@@ -10,6 +10,7 @@
 
 #include "report/commands.h"
 #include "util/arena.h"
+#include "util/limits.h"
 
 typedef enum { OPT_BOOL, OPT_INT, OPT_FLOAT, OPT_STRING } opt_kind;
 
@@ -27,7 +28,7 @@ enum {
 	O_REPORT, O_FOCUS, O_IGNORE, O_HIDE, O_SHOW, O_SHOW_FROM, O_PRUNE_FROM, O_TAGFOCUS,
 	O_TAGIGNORE, O_TAGSHOW, O_TAGHIDE, O_RELATIVE, O_COMPACT, O_TRIM, O_SOURCE_PATH, O_TRIM_PATH,
 	O_WIDTH, O_SIMILAR, O_STATE, O_MIN, O_TAGROOT, O_TAGLEAF, O_BASE, O_DIFF_BASE, O_NORMALIZE,
-	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE, O_SYMBOLIZE,
+	O_VERBOSE, O_ALL, O_FAIL_IF_GREW, O_CALL_TREE, O_SYMBOLIZE, O_MAX_SIZE,
 	O_SECONDS, O_TIMEOUT, O_TLS_CA, O_TLS_CERT, O_TLS_KEY, O_COUNT, O_INTERVAL,
 };
 
@@ -85,6 +86,7 @@ static const opt_def opts[] = {
 	{"files", OPT_BOOL, O_FILES},
 	{"lines", OPT_BOOL, O_LINES},
 	{"addresses", OPT_BOOL, O_ADDRESSES},
+	{"max_size", OPT_STRING, O_MAX_SIZE},
 	{"output", OPT_STRING, O_OUTPUT},
 	{"o", OPT_STRING, O_OUTPUT},
 	{"seconds", OPT_INT, O_SECONDS},
@@ -293,6 +295,10 @@ static bool apply(cli *c, const opt_def *o, const char *val, prof_err *err)
 	case O_FILES: if (b) c->ro.granularity = GRAN_FILES; break;
 	case O_LINES: if (b) c->ro.granularity = GRAN_LINES; break;
 	case O_ADDRESSES: if (b) c->ro.granularity = GRAN_ADDRESSES; break;
+	case O_MAX_SIZE:
+		if (!prof_parse_size(val, &c->max_size))
+			return prof_errf(err, "invalid value \"%s\" for -max_size: not a size (like 4gb or 512mb)", val);
+		break;
 	case O_OUTPUT: c->output = val; break;
 	case O_SECONDS: c->fetch.seconds = (int)iv; break;
 	case O_TIMEOUT: c->fetch.timeout = (int)iv; break;
@@ -342,6 +348,10 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	c->interval_ms = -1;
 	fetch_opts_init(&c->fetch);
 	c->fetch.log = stderr;
+	c->max_size = prof_max_size();
+	const char *env = getenv("PROF_MAX_SIZE");
+	if (env && *env && !prof_parse_size(env, &c->max_size))
+		return prof_errf(err, "invalid PROF_MAX_SIZE \"%s\": not a size (like 4gb or 512mb)", env);
 	int i = 1;
 	if (i < argc && argv[i][0] != '-') {
 		if (strcmp(argv[i], "help") == 0) {
@@ -402,6 +412,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		c->bases[k] = fetch_take_credentials(&c->fetch, c->bases[k]);
 	if ((c->count || c->interval_ms >= 0) && !c->command)
 		return prof_errf(err, "-count and -interval are for live diff and trend: prof trend -count=N -interval=D URL");
+	prof_set_max_size(c->max_size); /* the flag wins over the environment */
 	return prof_filters_check(&c->ro.filters, err);
 }
 

@@ -27,6 +27,7 @@ typedef struct cli {
 	const char *command;    /* "diff" (two profiles), or NULL */
 	bool verbose, all;
 	int64_t fail_if_grew;   /* -1: not set */
+	uint64_t max_size;      /* -max_size, else PROF_MAX_SIZE, else 2 GiB (set in util/limits) */
 	bool help, version;
 	const char *help_topic;
 	/* Capture: pprof's -seconds, -timeout, -tls_*, and live diff/trend's -count, -interval. */

@@ -34,11 +34,15 @@ typedef struct out_dest {
 /* The destination of cmd's output: path (NULL: none given), stdout_tty from isatty(1). */
 out_dest output_choose(const prof_command *cmd, const char *path, bool stdout_tty);
 
-/*
- * Runs make(out, ctx) into d. False with *err set when make fails (its
- * error, and nothing is written) or the output cannot be written.
- */
+typedef enum output_status {
+	OUTPUT_OK,
+	OUTPUT_BAD_REPORT, /* make failed: *err is its error, nothing was written */
+	OUTPUT_BAD_WRITE,  /* the output could not be written: *err says why, no file left */
+	OUTPUT_STDOUT,     /* writing stdout failed: said once at exit (outfile_stdout_done) */
+} output_status;
+
+/* Runs make(out, ctx) into d. */
 typedef bool (*output_fn)(FILE *out, void *ctx, prof_err *err);
-bool output_run(const out_dest *d, output_fn make, void *ctx, prof_err *err);
+output_status output_run(const out_dest *d, output_fn make, void *ctx, prof_err *err);
 
 #endif

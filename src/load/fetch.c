@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "load/load.h"
+#include "util/limits.h"
 #include "util/arena.h"
 #include "util/outfile.h"
 #include "util/path.h"
@@ -188,16 +189,8 @@ char *fetch_url(const char *src, const fetch_opts *o, int64_t *timeout_ms)
 
 uint64_t fetch_max_size(void)
 {
-	const char *s = getenv("PROF_MAX_SIZE");
-	if (s && *s) {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(s, &end, 10);
-		int shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : *end == 'g' || *end == 'G' ? 30 : 0;
-		if (!errno && end != s && v > 0 && v < (1ull << (63 - shift)))
-			return (uint64_t)v << shift;
-	}
-	return (uint64_t)2 << 30;
+	/* One cap for files, inflating and responses: util/limits (-max_size, PROF_MAX_SIZE). */
+	return prof_max_size();
 }
 
 /* What a transfer collects: the body (capped), the last response's status line and headers of note. */

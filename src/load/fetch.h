@@ -73,9 +73,8 @@ prof_profile *fetch_capture(const char *src, const fetch_opts *o, char *saved, s
 prof_profile *prof_load_source(const char *src, const fetch_opts *o, prof_err *err);
 
 /*
- * The largest response body accepted, in bytes: PROF_MAX_SIZE from the
- * environment (a number, with an optional k, m or g for KiB, MiB, GiB),
- * else 2 GiB. The same cap as a file's decompressed size.
+ * The largest response body accepted, in bytes: the cap of util/limits
+ * (-max_size, else PROF_MAX_SIZE, else 2 GiB), the same as a file's.
  */
 uint64_t fetch_max_size(void);
 

@@ -141,7 +141,7 @@ prof_profile *lg_decode_cpu(const uint8_t *d, size_t n, prof_err *err)
 			break; /* the end marker; text follows */
 		w.pos = first;
 		for (uint64_t i = 0; i < depth; i++) {
-			uint64_t a;
+			uint64_t a = 0; /* word() sets it (depth words were checked to be there) */
 			word(&w, &a);
 			/* Return addresses land on the call after -1; the leaf is where the signal hit. */
 			lg_push(&b, lg_location(&b, !java && i > 0 ? a - 1 : a));

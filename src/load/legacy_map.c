@@ -553,8 +553,10 @@ void lg_drop_duplicate_leaf(lg_builder *b)
 {
 	for (size_t i = 0; i < b->nsample; i++) {
 		lg_sample *s = &b->samples[i];
+		if (s->n < 2)
+			continue; /* stk is NULL when every stack is empty: no offset into it */
 		uint32_t *st = b->stk + s->off;
-		if (s->n > 1 && b->locs[st[0]].addr == b->locs[st[1]].addr + 1) {
+		if (b->locs[st[0]].addr == b->locs[st[1]].addr + 1) {
 			memmove(st + 1, st + 2, (s->n - 2) * sizeof *st);
 			s->n--;
 		}

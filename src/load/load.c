@@ -15,10 +15,19 @@
 #include "load/pb_source.h"
 #include "load/text.h"
 #include "util/arena.h"
+#include "util/limits.h"
 #include "xform/demangle.h"
 #include "xform/prune.h"
 
-/* Reads all of fd into a malloc'd buffer. */
+/* A file (or stdin) that holds more than the user allows is refused before it is decoded. */
+static bool too_large(prof_err *err)
+{
+	char lim[32];
+	prof_size_str(lim, sizeof lim, prof_max_size());
+	return prof_errf(err, "is larger than %s " PROF_LIMIT_HINT, lim);
+}
+
+/* Reads all of fd into a malloc'd buffer, at most prof_max_size() bytes of it. */
 static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 {
 	struct stat st;
@@ -41,6 +50,11 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > prof_max_size()) {
+			too_large(err);
+			free(buf);
+			return NULL;
+		}
 	}
 	*len = n;
 	return buf;
@@ -56,10 +70,16 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 			return NULL;
 		}
 	}
-	struct stat st;
+	struct stat st = {0};
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		prof_errf(err, "is a directory");
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > prof_max_size()) {
+		if (fd != 0)
+			close(fd);
+		too_large(err);
 		return NULL;
 	}
 	/* A regular file is mapped, not copied: one pass over the page cache. */
@@ -85,22 +105,38 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 	return p;
 }
 
-/* Reads what is left of src into a malloc'd buffer; NULL with *err on bad gzip data. */
-static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len, prof_err *err)
+/*
+ * Reads what is left of src into a malloc'd buffer; NULL with *err on bad
+ * gzip data. The text is held whole, so it may take no more than the model
+ * of a protobuf of the same file size (prof_model_budget): a small gzip'd
+ * text cannot fill memory either.
+ */
+static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len, prof_err *err, bool *limit)
 {
 	size_t cap = n > 4096 ? n : 4096;
+	uint64_t most = prof_model_budget(src->inlen);
 	buf = xrealloc(buf, cap);
 	for (;;) {
 		if (n == cap)
 			GROW(buf, cap, cap + 1);
 		size_t got = pb_source_read(src, buf + n, cap - n, err);
 		if (got == SIZE_MAX) {
+			*limit = src->over_limit;
 			free(buf);
 			return NULL;
 		}
 		if (got == 0)
 			break;
 		n += got;
+		if (n > most) {
+			*limit = true;
+			char lim[32], in[32];
+			prof_size_str(lim, sizeof lim, most);
+			prof_size_str(in, sizeof in, src->inlen);
+			prof_errf(err, "would take more than %s of memory for a file of %s " PROF_LIMIT_HINT, lim, in);
+			free(buf);
+			return NULL;
+		}
 	}
 	*len = n;
 	return buf;
@@ -122,8 +158,14 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
 		n += got;
 	bool text = false;
 	if (!gzerr.set && (prof_text_head(buf, n) || prof_legacy_binary_head(buf, n))) {
-		buf = read_source(&src, buf, n, &n, &gzerr);
-		if (buf && prof_legacy_sniff(buf, n)) {
+		bool limit = false;
+		buf = read_source(&src, buf, n, &n, &gzerr, &limit);
+		if (limit) {
+			/* Past a limit: final (the protobuf path would only inflate it all again). */
+			text = true;
+			*out = NULL;
+			prof_errf(err, "%s", gzerr.msg);
+		} else if (buf && prof_legacy_sniff(buf, n)) {
 			text = true;
 			*out = prof_decode_legacy(buf, n, err);
 		} else if (buf && prof_text_sniff(buf, n)) {
@@ -145,6 +187,10 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
+		return NULL;
+	}
+	if (len > prof_max_size()) {
+		too_large(err);
 		return NULL;
 	}
 	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;

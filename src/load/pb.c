@@ -28,6 +28,7 @@
 #include "load/load.h"
 #include "load/pb_source.h"
 #include "profile.pb-c.h"
+#include "util/limits.h"
 
 enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 
@@ -115,6 +116,9 @@ typedef struct decoder {
 	bool top; /* scanning the top level (names fields in errors) */
 	idmap mappings, functions, locations;
 	size_t mapcap, funccap, loccap, linecap, typecap, commentcap;
+	uint64_t budget;  /* prof_model_budget of the file's size */
+	uint64_t insize;  /* the file's size (compressed, if gzip'd) */
+	bool over_budget; /* the error is the limit's, not the data's */
 } decoder;
 
 static uint64_t mix64(uint64_t x)
@@ -476,6 +480,8 @@ static bool decode_label(decoder *dc, const field *f, uint32_t si)
 		}
 	}
 	prof_profile *p = dc->p;
+	if (p->nlabel >= UINT32_MAX) /* samples hold 32-bit label offsets */
+		return prof_errf(dc->err, "byte %zu: sample %u: more than 2^32 labels in the profile", f->at, si);
 	GROW(p->labels, dc->labelcap, p->nlabel + 1);
 	/* String fields hold raw file indices until resolve_labels. */
 	p->labels[p->nlabel] = (prof_label){.key = raw_index(dc, v[1], "label key"),
@@ -569,6 +575,8 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 		return false;
 	switch (f->num) {
 	case F_STRING_TABLE:
+		if (dc->nstr >= UINT32_MAX) /* string ids are 32-bit */
+			return prof_errf(dc->err, "byte %zu: more than 2^32 strings in the string table", f->at);
 		GROW(dc->strs, dc->strcap, dc->nstr + 1);
 		dc->strs[dc->nstr++] = prof_intern(dc->p, (const char *)f->d, f->n);
 		return true;
@@ -585,8 +593,70 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 typedef struct window {
 	uint8_t *buf;
 	size_t cap, have, pos, base;
+	size_t need; /* bytes the field at pos takes, when it was found incomplete */
 	bool eof;
 } window;
+
+/* ---- the model budget ---- */
+
+/*
+ * What the decoder holds so far, from the capacities of its arrays: what a
+ * small file could make it allocate (1.6 billion two-byte comment fields
+ * are 29 GB of saved records) is checked against the budget on the way.
+ */
+static uint64_t model_bytes(const decoder *dc, size_t window_cap)
+{
+	const prof_profile *p = dc->p;
+	const raw_stacks *rs = &dc->rs;
+	uint64_t b = window_cap + dc->savedcap + p->mem.total;
+	b += (uint64_t)dc->strcap * sizeof *dc->strs;
+	b += (uint64_t)p->strs.cap * (sizeof *p->strs.str + sizeof *p->strs.len) +
+	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
+	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
+	     (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)rs->idcap * sizeof *rs->ids + (uint64_t)rs->cap * sizeof *rs->st +
+	     (uint64_t)rs->fcap * sizeof *rs->first + (uint64_t)rs->nslots * sizeof *rs->slots;
+	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
+	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
+	return b;
+}
+
+/* false with the limit's message when the model (plus extra bytes about to be taken) is over budget. */
+static bool within_budget(decoder *dc, size_t window_cap, uint64_t extra)
+{
+	uint64_t have = model_bytes(dc, window_cap);
+	if (have <= dc->budget && extra <= dc->budget - have)
+		return true;
+	char lim[32], in[32];
+	prof_size_str(lim, sizeof lim, dc->budget);
+	prof_size_str(in, sizeof in, dc->insize);
+	dc->over_budget = true;
+	return prof_errf(dc->err, "would take more than %s of memory for a file of %s " PROF_LIMIT_HINT, lim,
+	                 in);
+}
+
+/*
+ * Makes room in the window for a field of need bytes (found incomplete at
+ * at). Data that is all in memory bounds the field by what is left of it, so
+ * a length past the end is reported as such, not grown into.
+ */
+static bool grow_window(decoder *dc, window *w, const pb_source *src, size_t at, size_t need)
+{
+	if (!src->gz && !src->ring) {
+		size_t left = src->inlen - (w->base + at);
+		if (need > left)
+			need = left + 1;
+	}
+	w->need = need;
+	if (need <= w->cap)
+		return true;
+	size_t cap = need + (1u << 20);
+	if (!within_budget(dc, w->cap, cap - w->cap))
+		return false;
+	w->cap = cap;
+	w->buf = xrealloc(w->buf, w->cap);
+	return true;
+}
 
 /* Keeps the unread tail, then fills the rest of the window; false on bad input. */
 static bool refill(window *w, pb_source *src, prof_err *err)
@@ -605,17 +675,18 @@ static bool refill(window *w, pb_source *src, prof_err *err)
 
 /*
  * Reads all fields from src; false with *err set on bad framing or input.
- * The window is refilled whenever less than half of it is unread, so any
- * field up to half its size is whole in memory when scanned; a larger field
- * doubles the window.
+ * The window is refilled whenever less than half of it is unread, or less
+ * than the field at its start needs (the window grows to hold that field).
  */
 static bool stream(decoder *dc, pb_source *src)
 {
 	window w = {.cap = 1 << 20};
 	w.buf = xmalloc(w.cap);
 	bool ok = true;
+	unsigned tick = 0;
 	while (ok) {
-		if (!w.eof && w.have - w.pos < w.cap / 2 && !refill(&w, src, dc->err)) {
+		size_t unread = w.have - w.pos;
+		if (!w.eof && (unread < w.cap / 2 || unread < w.need) && !refill(&w, src, dc->err)) {
 			ok = false;
 			break;
 		}
@@ -629,17 +700,19 @@ static bool stream(decoder *dc, pb_source *src)
 			next_field(dc, w.buf, w.have, w.base, &w.pos, &f); /* names the truncation */
 		dc->top = false;
 		if (r > 0) {
+			w.need = 0;
 			ok = stream_field(dc, &f, w.buf + at, w.pos - at);
+			if (ok && ++tick % 1024 == 0)
+				ok = within_budget(dc, w.cap, 0);
 		} else if (r < 0 || w.eof) {
 			ok = false;
 		} else {
 			/* Incomplete: the refill at the top brings the rest. */
 			w.pos = at;
-			while (need > w.cap / 2)
-				w.cap *= 2;
-			w.buf = xrealloc(w.buf, w.cap);
+			ok = grow_window(dc, &w, src, at, need);
 		}
 	}
+	ok = ok && within_budget(dc, w.cap, 0);
 	free(w.buf);
 	return ok;
 }
@@ -912,11 +985,13 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.p = prof_profile_new();
 	arena_init(&dc.scratch, 64 * 1024);
 	dc.alloc = (ProtobufCAllocator){pb_alloc, pb_free, &dc.scratch};
+	dc.insize = src->inlen;
+	dc.budget = prof_model_budget(src->inlen);
 
 	bool ok = stream(&dc, src);
 	if (ok && src->total == 0)
 		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
-	if (!ok && err->set && !pb_source_failed(src) &&
+	if (!ok && err->set && !pb_source_failed(src) && !dc.over_budget &&
 	    (strncmp(err->msg, "byte 0:", 7) == 0 || looks_like_text(src->head, src->nhead))) {
 		/* Nothing parsed at all: most likely not a profile, not a damaged one. */
 		err->set = false;

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/limits.h"
 
 void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
 {
 	memset(s, 0, sizeof *s);
 	s->in = data;
 	s->inlen = len;
+	s->limit = prof_max_size();
 }
 
 static void note_head(pb_source *s, const uint8_t *buf, size_t n)
@@ -141,6 +143,16 @@ size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	return got;
 }
 
+/* A gzip bomb (or a profile bigger than the user allows) is refused while inflating. */
+static size_t too_big(pb_source *s, prof_err *err)
+{
+	s->over_limit = true;
+	char lim[32];
+	prof_size_str(lim, sizeof lim, s->limit);
+	prof_errf(err, "inflates past %s " PROF_LIMIT_HINT, lim);
+	return SIZE_MAX;
+}
+
 /* Inflates up to n bytes into buf: the count, 0 at the end, SIZE_MAX on bad data. */
 static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
@@ -166,6 +178,9 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 		int rc = inflate(&s->zs, Z_NO_FLUSH);
 		s->inpos += before_in - s->zs.avail_in;
 		produced += before_out - s->zs.avail_out;
+		s->inflated += before_out - s->zs.avail_out;
+		if (s->inflated > s->limit)
+			return too_big(s, err);
 		if (rc == Z_STREAM_END) {
 			/* Another gzip member may follow, as Go's reader allows. */
 			if (s->inpos < s->inlen && s->in[s->inpos] == 0x1f) {

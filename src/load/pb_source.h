@@ -2,7 +2,8 @@
  * pb_source: the uncompressed bytes of a profile, delivered in pieces.
  *
  * Owns: inflating gzip data incrementally (so a profile is never held
- * inflated in full), or handing out bytes already in memory. Borrows the
+ * inflated in full), or handing out bytes already in memory; refusing gzip
+ * data that inflates past the -max_size limit, as it inflates. Borrows the
  * input bytes, which must outlive the source.
  */
 #ifndef PROF_PB_SOURCE_H
@@ -43,6 +44,9 @@ typedef struct pb_source {
 	uint8_t head[64]; /* the first bytes produced, to tell text from damage */
 	size_t nhead;
 	size_t total;     /* bytes produced so far */
+	uint64_t limit;   /* the most bytes gzip data may inflate to (prof_max_size) */
+	uint64_t inflated; /* bytes inflated so far (on the helper thread, if any) */
+	bool over_limit;  /* inflating stopped at limit (set by the inflating thread) */
 	pb_ring *ring;    /* set when inflating on a helper thread */
 } pb_source;
 

@@ -204,7 +204,9 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	prof_stack_index ix = {0};
 	bool dropped = false;
 	for (size_t s = 0; s < nold; s++) {
-		int64_t n = fn(p, old_locs + old_stacks[s].off, old_stacks[s].len, out, arg);
+		/* A profile of empty stacks only has no stack_locs at all: no offset into NULL. */
+		const uint32_t *locs = old_stacks[s].len ? old_locs + old_stacks[s].off : old_locs;
+		int64_t n = fn(p, locs, old_stacks[s].len, out, arg);
 		if (n < 0) {
 			remap[s] = PROF_NONE;
 			dropped = true;

@@ -12,6 +12,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "report/internal.h"
@@ -59,6 +60,19 @@ static void clean_text(char *text, size_t n)
 	}
 }
 
+/*
+ * One Graphviz context for the process, made on first use and kept:
+ * Graphviz's text plugin (pango) caches font data past gvFreeContext, so a
+ * second context in one process (the shell's second svg) read freed memory.
+ */
+static GVC_t *shared_gvc;
+static pthread_once_t gvc_once = PTHREAD_ONCE_INIT;
+
+static void make_gvc(void)
+{
+	shared_gvc = gvContext();
+}
+
 bool report_image_rctx(FILE *out, rctx *r, const char *format)
 {
 	char *dot = NULL;
@@ -84,7 +98,8 @@ bool report_image_rctx(FILE *out, rctx *r, const char *format)
 	gv_message[0] = '\0';
 	agseterr(AGERR); /* warnings are not failures */
 	agusererrf old = agseterrf(gv_error);
-	GVC_t *gvc = gvContext();
+	pthread_once(&gvc_once, make_gvc);
+	GVC_t *gvc = shared_gvc;
 	Agraph_t *g = gvc ? agmemread(dot) : NULL;
 	char *data = NULL;
 	unsigned int len = 0;
@@ -112,8 +127,6 @@ bool report_image_rctx(FILE *out, rctx *r, const char *format)
 		gvFreeLayout(gvc, g);
 		agclose(g);
 	}
-	if (gvc)
-		gvFreeContext(gvc);
 	agseterrf(old);
 	free(dot);
 	return ok;

@@ -607,7 +607,7 @@ static void go_time(char *buf, size_t n, int64_t nanos)
 	if (ns) {
 		snprintf(frac, sizeof frac, ".%09" PRId64, ns);
 		size_t l = strlen(frac);
-		while (frac[l - 1] == '0')
+		while (l > 1 && frac[l - 1] == '0') /* l > 1 also tells gcc -O3 it stays in bounds */
 			frac[--l] = '\0';
 	}
 	long off = tm.tm_gmtoff;

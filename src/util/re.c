@@ -6,56 +6,230 @@
 
 #include "util/arena.h"
 
-/* Rewrites RE2-only escapes into POSIX bracket expressions. */
+/*
+ * glibc's regcomp copies a repeated expression once per count and recurses
+ * once per parenthesis, so "a{1000}{1000}", "((a{99}){99}){99}" or 100000
+ * "(" take gigabytes or the stack. RE2 (pprof's) refuses them too: nested
+ * repetition operators, counts over 1000 and nesting over 1000 levels. The
+ * product of nested counts is held to 1000 as well, roughly where RE2 says
+ * "expression too large". A count over a repetition of a repetition
+ * ("((a*)*){30}") takes glibc exponential time: such counts stop at 10.
+ */
+enum { RE_MAX_REPEAT = 1000, RE_MAX_DEPTH = 1000, RE_MAX_NESTED_REPEAT = 10 };
+
+/* Skips a bracket expression at pat[i] == '['; returns the index of its ']' (or the end). */
+static size_t skip_bracket(const char *pat, size_t i)
+{
+	i++;
+	if (pat[i] == '^')
+		i++;
+	if (pat[i] == ']')
+		i++;
+	for (; pat[i] && pat[i] != ']'; i++)
+		if (pat[i] == '[' && (pat[i + 1] == ':' || pat[i + 1] == '.' || pat[i + 1] == '=')) {
+			const char *e = strstr(pat + i + 2, (char[]){pat[i + 1], ']', '\0'});
+			if (!e)
+				return strlen(pat);
+			i = (size_t)(e - pat) + 1;
+		}
+	return pat[i] ? i : strlen(pat);
+}
+
+/* Reads "{m}", "{m,}" or "{m,n}" at pat[*i]; the largest count (m, or n), -1 if it is not a repeat. */
+static long repeat_count(const char *pat, size_t *i)
+{
+	size_t j = *i + 1;
+	long m = 0, n = -1;
+	if (pat[j] < '0' || pat[j] > '9')
+		return -1;
+	for (; pat[j] >= '0' && pat[j] <= '9'; j++)
+		m = m > RE_MAX_REPEAT ? m : m * 10 + (pat[j] - '0');
+	if (pat[j] == ',') {
+		n = 0;
+		for (j++; pat[j] >= '0' && pat[j] <= '9'; j++)
+			n = n > RE_MAX_REPEAT ? n : n * 10 + (pat[j] - '0');
+	}
+	if (pat[j] != '}')
+		return -1;
+	*i = j;
+	return n > m ? n : m;
+}
+
+/* The POSIX spelling of RE2's \d \D \w \W \s \S (c is the letter): inside a bracket or out; NULL if none. */
+static const char *escape_class(char c, bool inside)
+{
+	switch (c) {
+	case 'd': return inside ? "0-9" : "[0-9]";
+	case 'w': return inside ? "0-9A-Za-z_" : "[0-9A-Za-z_]";
+	case 's': return inside ? "[:space:]" : "[[:space:]]";
+	case 'D': return inside ? NULL : "[^0-9]"; /* a negation has no spelling inside a bracket */
+	case 'W': return inside ? NULL : "[^0-9A-Za-z_]";
+	case 'S': return inside ? NULL : "[^[:space:]]";
+	}
+	return NULL;
+}
+
+/* Appends rep to out[*w]. */
+static void put_str(char *out, size_t *w, const char *rep)
+{
+	size_t l = strlen(rep);
+	memcpy(out + *w, rep, l);
+	*w += l;
+}
+
+/*
+ * Rewrites RE2-only escapes into POSIX bracket expressions (inside a
+ * bracket, into what the bracket can hold), and drops RE2's non-greedy "?"
+ * after a repetition: for "does it match" it changes nothing, and POSIX
+ * would read "x*?" as "(x*)?", which glibc expands into gigabytes under a
+ * count ("(x*?){500}").
+ */
 static char *translate(const char *pat, bool anchored)
 {
 	size_t n = strlen(pat);
 	char *out = xmalloc(n * 12 + 8);
 	size_t w = 0;
-	if (anchored) {
-		out[w++] = '^';
-		out[w++] = '(';
-	}
+	if (anchored)
+		put_str(out, &w, "^(");
 	for (size_t i = 0; i < n; i++) {
-		if (pat[i] == '\\' && i + 1 < n) {
-			const char *rep = NULL;
-			switch (pat[i + 1]) {
-			case 'd': rep = "[0-9]"; break;
-			case 'D': rep = "[^0-9]"; break;
-			case 'w': rep = "[0-9A-Za-z_]"; break;
-			case 'W': rep = "[^0-9A-Za-z_]"; break;
-			case 's': rep = "[[:space:]]"; break;
-			case 'S': rep = "[^[:space:]]"; break;
+		char c = pat[i];
+		const char *rep;
+		if (c == '[') {
+			size_t end = skip_bracket(pat, i);
+			for (; i < end; i++) {
+				if (pat[i] == '\\' && i + 1 < end && (rep = escape_class(pat[i + 1], true))) {
+					put_str(out, &w, rep);
+					i++;
+				} else {
+					out[w++] = pat[i];
+				}
 			}
-			if (rep) {
-				size_t l = strlen(rep);
-				memcpy(out + w, rep, l);
-				w += l;
-				i++;
-				continue;
-			}
-			out[w++] = pat[i++];
+			if (i < n)
+				out[w++] = pat[i]; /* the closing ']' */
+			continue;
 		}
-		out[w++] = pat[i];
+		if (c == '\\' && i + 1 < n) {
+			if ((rep = escape_class(pat[i + 1], false)))
+				put_str(out, &w, rep);
+			else {
+				out[w++] = pat[i];
+				out[w++] = pat[i + 1];
+			}
+			i++;
+			continue;
+		}
+		size_t j = i;
+		bool repeat = c == '*' || c == '+' || c == '?' || (c == '{' && repeat_count(pat, &j) >= 0);
+		memcpy(out + w, pat + i, j - i + 1);
+		w += j - i + 1;
+		i = j;
+		if (repeat && pat[i + 1] == '?')
+			i++;
 	}
-	if (anchored) {
-		out[w++] = ')';
-		out[w++] = '$';
-	}
+	if (anchored)
+		put_str(out, &w, ")$");
 	out[w] = '\0';
 	return out;
 }
 
+/* What the scan knows of an open group, or of the atom just read. */
+typedef struct re_cost {
+	long count; /* the largest product of counts inside */
+	int stars;  /* the deepest nesting of repetition operators inside */
+} re_cost;
+
+/* Applies a repetition (count 1 for * + ?) to atom a inside group g; NULL or why it is refused. */
+static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool counted)
+{
+	long product = a->count * count;
+	if (count > RE_MAX_REPEAT || product > RE_MAX_REPEAT)
+		return "invalid repeat count (more than 1000, nested repetitions counted together)";
+	/* glibc's time is exponential in the count over a repeated repetition: "((a*)*){30}" */
+	if (counted && a->stars >= 2 && product > RE_MAX_NESTED_REPEAT)
+		return "a count over nested repetitions is too costly (more than 10)";
+	if (product > g->count)
+		g->count = product;
+	if (a->stars + 1 > g->stars)
+		g->stars = a->stars + 1;
+	return NULL;
+}
+
+/* NULL when pattern is safe to hand to regcomp, else what is wrong with it. */
+static const char *too_costly(const char *pat)
+{
+	re_cost *group = xmalloc((strlen(pat) + 2) * sizeof *group); /* per open group */
+	size_t depth = 0;
+	group[0] = (re_cost){1, 0};
+	re_cost last = {1, 0}; /* the atom just read */
+	int repeated = 0;      /* the atom just read has a repetition operator (1), and its lazy '?' (2) */
+	const char *why = NULL;
+	for (size_t i = 0; pat[i] && !why; i++) {
+		char c = pat[i];
+		bool rep = c == '*' || c == '+' || c == '?' || c == '{';
+		if (rep && repeated == 1 && c == '?') {
+			repeated = 2; /* "a*?": non-greedy, which RE2 allows */
+			continue;
+		}
+		if (rep && repeated) {
+			why = "invalid nested repetition operator";
+			break;
+		}
+		long count = 1;
+		if (c == '{' && (count = repeat_count(pat, &i)) < 0) {
+			rep = false; /* a literal '{' */
+			count = 1;
+		}
+		if (rep) {
+			why = repeat_cost(&group[depth], &last, count, c == '{');
+			repeated = 1;
+			continue;
+		}
+		repeated = 0;
+		last = (re_cost){1, 0};
+		if (c == '\\' && pat[i + 1]) {
+			i++;
+		} else if (c == '[') {
+			i = skip_bracket(pat, i);
+		} else if (c == '(') {
+			if (++depth > RE_MAX_DEPTH)
+				why = "expression nests too deeply";
+			else
+				group[depth] = (re_cost){1, 0};
+		} else if (c == ')' && depth > 0) {
+			last = group[depth--];
+			if (last.count > group[depth].count)
+				group[depth].count = last.count;
+			if (last.stars > group[depth].stars)
+				group[depth].stars = last.stars;
+		}
+		if (!pat[i])
+			break;
+	}
+	free(group);
+	return why;
+}
+
 bool prof_re_compile(prof_re *re, const char *pattern, bool anchored, prof_err *err)
 {
+	re->ok = false;
 	char *t = translate(pattern, anchored);
+	/* The pattern as written (what RE2 refuses) and what regcomp gets (the cost). */
+	const char *why = too_costly(pattern);
+	if (!why)
+		why = too_costly(t);
+	if (why) {
+		free(t);
+		return prof_errf(err, "bad regular expression \"%.60s%s\": %s", pattern, strlen(pattern) > 60 ? "..." : "",
+		                 why);
+	}
 	int rc = regcomp(&re->rx, t, REG_EXTENDED | REG_NOSUB);
 	free(t);
 	re->ok = rc == 0;
 	if (rc != 0) {
 		char msg[200];
 		regerror(rc, &re->rx, msg, sizeof msg);
-		return prof_errf(err, "bad regular expression \"%s\": %s", pattern, msg);
+		return prof_errf(err, "bad regular expression \"%.60s%s\": %s", pattern, strlen(pattern) > 60 ? "..." : "",
+		                 msg);
 	}
 	return true;
 }

@@ -197,6 +197,8 @@ static void tag_filter_free(tag_filter *t)
 	for (size_t i = 0; i < t->nrx; i++)
 		prof_re_free(&t->rx[i]);
 	free(t->rx);
+	t->rx = NULL; /* freeing twice is harmless */
+	t->nrx = 0;
 }
 
 static bool tag_filter_match(const prof_profile *p, const tag_filter *t, const prof_sample *s,
@@ -280,7 +282,9 @@ bool prof_filters_check(const prof_filters *f, prof_err *err)
 	tag_filter t;
 	bool ok = tag_filter_compile(&t, "tagfocus", f->tagfocus, NULL, err);
 	tag_filter_free(&t);
-	ok = ok && tag_filter_compile(&t, "tagignore", f->tagignore, NULL, err);
+	if (!ok)
+		return false; /* t is freed: a second free would be a double one */
+	ok = tag_filter_compile(&t, "tagignore", f->tagignore, NULL, err);
 	tag_filter_free(&t);
 	return ok;
 }
