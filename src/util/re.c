@@ -120,6 +120,11 @@ static char *translate(const char *pat, bool anchored)
 		}
 		size_t j = i;
 		bool repeat = c == '*' || c == '+' || c == '?' || (c == '{' && repeat_count(pat, &j) >= 0);
+		if (c == '{' && !repeat) {
+			/* Not a repeat for RE2 ("{,255}", "{x}"): a literal '{', which glibc might read as one. */
+			put_str(out, &w, "\\{");
+			continue;
+		}
 		memcpy(out + w, pat + i, j - i + 1);
 		w += j - i + 1;
 		i = j;

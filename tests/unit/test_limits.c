@@ -142,6 +142,16 @@ static void costly_regexes(void **state)
 		assert_true(prof_re_compile(&re, good[i], false, &err));
 		prof_re_free(&re);
 	}
+	/* "{,255}" is no repeat for RE2 but is one for glibc: a literal, so "\w{,255}{1000}" stays cheap. */
+	prof_err lerr = {0};
+	assert_true(prof_re_compile(&re, "f\\w{,255}{1000}d", false, &lerr));
+	assert_true(prof_re_match(&re, "f_{,255}}}}d") == false); /* the last '}' needs 1000 copies */
+	assert_false(prof_re_match(&re, "fxd"));
+	prof_re_free(&re);
+	assert_true(prof_re_compile(&re, "a{,2}b", false, &lerr));
+	assert_true(prof_re_match(&re, "xa{,2}by"));
+	assert_false(prof_re_match(&re, "aab"));
+	prof_re_free(&re);
 	char *deep = malloc(3000);
 	memset(deep, '(', 1001);
 	deep[1001] = 'a';
