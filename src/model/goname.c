@@ -30,6 +30,22 @@ static size_t path_end(const char *s, size_t n)
 	return dot ? (size_t)(dot - s) : n;
 }
 
+/* Where the name at r[i..n) ends: the first '.' or '-' outside brackets (generic arguments may hold dots). */
+static size_t name_end(const char *r, size_t i, size_t n)
+{
+	size_t depth = 0;
+	for (; i < n; i++) {
+		char c = r[i];
+		if (c == '[')
+			depth++;
+		else if (c == ']' && depth)
+			depth--;
+		else if (!depth && (c == '.' || c == '-'))
+			break;
+	}
+	return i;
+}
+
 /* Splits rest ("(*T).M.func1", "F.func2", "T.M") into receiver, function and closure. */
 static void split_rest(const char *r, size_t n, goname *g)
 {
@@ -42,32 +58,14 @@ static void split_rest(const char *r, size_t n, goname *g)
 			i = (size_t)(close - r) + 2;
 		}
 	}
-	/* The function: up to a '.' or '-' outside brackets (generic arguments may hold dots). */
-	size_t depth = 0, f = i;
-	for (; f < n; f++) {
-		char c = r[f];
-		if (c == '[')
-			depth++;
-		else if (c == ']' && depth)
-			depth--;
-		else if (!depth && (c == '.' || c == '-'))
-			break;
-	}
+	size_t f = name_end(r, i, n);
 	/* "T.M": a value receiver, when what follows is a name and not "funcN"/"gowrapN". */
 	if (!g->recv && f < n && r[f] == '.' && strncmp(r + f + 1, "func", 4) != 0 &&
 	    strncmp(r + f + 1, "gowrap", 6) != 0 && !isdigit((unsigned char)r[f + 1])) {
 		g->recv = r + i;
 		g->recv_len = f - i;
 		i = f + 1;
-		for (f = i, depth = 0; f < n; f++) {
-			char c = r[f];
-			if (c == '[')
-				depth++;
-			else if (c == ']' && depth)
-				depth--;
-			else if (!depth && (c == '.' || c == '-'))
-				break;
-		}
+		f = name_end(r, i, n);
 	}
 	g->func = r + i;
 	g->func_len = f - i;

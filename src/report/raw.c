@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "report/internal.h"
+#include "util/path.h"
 #include "xform/filter.h"
 
 /*
@@ -713,21 +714,6 @@ static void cut_runes(char *s, int runes)
 	}
 }
 
-/* Go's url.Parse(s).IsAbs(): does s start with a scheme? */
-static bool url_has_scheme(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-		return false;
-	for (const char *c = s + 1; *c; c++) {
-		if (*c == ':')
-			return true;
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '+' ||
-		      *c == '-' || *c == '.'))
-			return false;
-	}
-	return false;
-}
-
 /* ---- printing, as Profile.String ---- */
 
 static int str_cmp(const void *a, const void *b)
@@ -825,7 +811,7 @@ static void print_mapping(FILE *out, const prof_profile *p, uint64_t id, const r
 {
 	const char *file = prof_str(p, mp->file);
 	/* pprof's unsourceMappings: a URL is not a file. */
-	if (!mp->build_id && url_has_scheme(file))
+	if (!mp->build_id && path_is_url(file))
 		file = "";
 	char a[3][32];
 	const uint64_t v[3] = {mp->start, mp->limit, mp->offset};

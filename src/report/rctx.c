@@ -58,21 +58,6 @@ void rctx_select_unit_min(rctx *r, uint32_t nnodes, int64_t min)
 	r->output_unit = r->unitbuf;
 }
 
-/* Go's url.Parse(s).IsAbs(): does s start with a scheme? */
-static bool has_url_scheme(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-		return false;
-	for (const char *c = s + 1; *c; c++) {
-		if (*c == ':')
-			return true;
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      *c == '+' || *c == '-' || *c == '.'))
-			return false;
-	}
-	return false;
-}
-
 /* Go's "2006-01-02 15:04:05 MST" in local time, as pprof's headers print it. */
 static void format_time(int64_t nanos, char *buf, size_t n)
 {
@@ -167,7 +152,7 @@ const char *rctx_mapping_file(const prof_profile *p)
 		return "";
 	const prof_mapping *m = &p->mappings[0];
 	const char *file = prof_str(p, m->file);
-	if (!*prof_str(p, m->build_id) && has_url_scheme(file))
+	if (!*prof_str(p, m->build_id) && path_is_url(file))
 		return ""; /* pprof's unsourceMappings */
 	return file;
 }

@@ -71,18 +71,10 @@ static void rctx_release(rctx *r, raw_order *ro)
 	r->ix = NULL;
 }
 
-/*
- * Everything before a report runs, for cmd on p: the value and total,
- * pprof's overrides of the trim options, label frames, the filters (in
- * place), and the graph's index and weights (not for proto, whose profile
- * is the report). *ro gets raw's merge numbering when it needs one.
- */
-static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, const report_opts *o, FILE *warn,
-                           raw_order **ro, prof_err *err)
+/* The value shown (-sample_index, -mean) and its unit (-unit, -divide_by): every report's start. */
+static bool rctx_start(rctx *r, prof_profile *p, const report_opts *o, prof_err *err)
 {
-	prof_report_id kind = cmd->report;
 	*r = (rctx){.p = p, .o = o, .err = err};
-	*ro = NULL;
 	r->si = prof_sample_index(p, o->sample_index, err);
 	if (r->si < 0)
 		return false;
@@ -93,6 +85,22 @@ static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, co
 	r->sample_unit = prof_str(p, p->sample_types[r->si].unit);
 	r->output_unit = o->unit;
 	r->ratio = 1 / o->divide_by;
+	return true;
+}
+
+/*
+ * Everything before a report runs, for cmd on p: the value and total,
+ * pprof's overrides of the trim options, label frames, the filters (in
+ * place), and the graph's index and weights (not for proto, whose profile
+ * is the report). *ro gets raw's merge numbering when it needs one.
+ */
+static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, const report_opts *o, FILE *warn,
+                           raw_order **ro, prof_err *err)
+{
+	prof_report_id kind = cmd->report;
+	*ro = NULL;
+	if (!rctx_start(r, p, o, err))
+		return false;
 	/* pprof's applyCommandOverrides. */
 	bool trim = o->trim && kind != PR_PEEK;
 	int node_count = o->node_count == -1 ? cmd->nodecount : o->node_count;
@@ -135,17 +143,9 @@ static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, co
 /* pprof's greeting in the shell: the header, and a hint when the default value is empty. */
 static bool report_header(FILE *out, prof_profile *p, const report_opts *o, prof_err *err)
 {
-	rctx r = {.p = p, .o = o, .err = err};
-	r.si = prof_sample_index(p, o->sample_index, err);
-	if (r.si < 0)
+	rctx r;
+	if (!rctx_start(&r, p, o, err))
 		return false;
-	snprintf(r.sample_type, sizeof r.sample_type, "%s%s", o->mean ? "mean_" : "",
-	         prof_str(p, p->sample_types[r.si].type));
-	if (o->divide_by == 0)
-		return prof_errf(err, "zero divisor specified");
-	r.sample_unit = prof_str(p, p->sample_types[r.si].unit);
-	r.output_unit = o->unit;
-	r.ratio = 1 / o->divide_by;
 	r.total = profile_total(p, r.si, o->mean);
 	rctx_profile_labels(out, &r);
 	if (r.total == 0 && p->nsample_type > 1)

@@ -58,3 +58,17 @@ const char *path_base(const char *s, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)(len - b), s + b);
 	return buf;
 }
+
+bool path_is_url(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (const char *c = s + 1; *c; c++) {
+		if (*c == ':')
+			return true;
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '+' ||
+		      *c == '-' || *c == '.'))
+			return false;
+	}
+	return false;
+}

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "fixture.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,27 +85,6 @@ static char *report_ok(prof_profile *p, const char *name, const report_opts *o)
 	if (!out)
 		fail_msg("%s: %s", name, err.msg);
 	return out;
-}
-
-/* Reads fixtures/<rel> from the repository, whether run from its root or from a build directory. */
-static prof_profile *load_fixture(const char *rel)
-{
-	static const char *const roots[] = {"", "../", "../../", "../../../"};
-	char path[1024];
-	for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
-		snprintf(path, sizeof path, "%sfixtures/%s", roots[i], rel);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		fclose(f);
-		prof_err err = {0};
-		prof_profile *p = prof_load_file(path, &err);
-		if (!p)
-			fail_msg("%s: %s", rel, err.msg);
-		return p;
-	}
-	fail_msg("fixture %s not found", rel);
-	return NULL;
 }
 
 /* Display columns of line[0..n): runes, not counting ESC [ ... m sequences. */

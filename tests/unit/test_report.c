@@ -9,29 +9,10 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "load/load.h"
 #include "report/report.h"
-
-/* Reads fixtures/<rel>, whether run from the repository's root or from a build directory. */
-static prof_profile *load_fixture(const char *rel)
-{
-	static const char *const roots[] = {"", "../", "../../", "../../../"};
-	char path[1024];
-	for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
-		snprintf(path, sizeof path, "%sfixtures/%s", roots[i], rel);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		fclose(f);
-		prof_err err = {0};
-		prof_profile *p = prof_load_file(path, &err);
-		if (!p)
-			fail_msg("%s: %s", rel, err.msg);
-		return p;
-	}
-	fail_msg("fixture %s not found", rel);
-	return NULL;
-}
 
 /* The rows, printed as top prints them, equal top's text. */
 static void top_rows_are_the_report(void **state)

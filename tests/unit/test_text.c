@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "fixture.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,34 +39,28 @@ static void expect_error(const char *text, const char *want)
 	assert_string_equal(err.msg, want);
 }
 
-/* Reads fixtures/<rel> from the repository, whether run from its root or from a build directory. */
+/* The bytes of fixtures/<rel>. */
 static char *fixture(const char *rel, size_t *len)
 {
-	static const char *const roots[] = {"", "../", "../../", "../../../"};
 	char path[1024];
-	for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
-		snprintf(path, sizeof path, "%sfixtures/%s", roots[i], rel);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		size_t cap = 1 << 16, n = 0;
-		char *buf = malloc(cap + 1);
-		size_t got;
-		while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-			n += got;
-			if (n == cap)
-				buf = realloc(buf, (cap *= 2) + 1);
-		}
-		fclose(f);
-		buf[n] = '\0';
-		*len = n;
-		return buf;
+	FILE *f = fopen(fixture_path(rel, path, sizeof path), "rb");
+	if (!f)
+		fail_msg("%s: cannot open", rel);
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
 	}
-	fail_msg("fixture %s not found", rel);
-	return NULL;
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
-static prof_profile *load_fixture(const char *rel)
+static prof_profile *load_text_fixture(const char *rel)
 {
 	size_t len;
 	char *text = fixture(rel, &len);
@@ -141,7 +137,7 @@ static int64_t total(const prof_profile *p, size_t type)
 static void count_profile(void **state)
 {
 	(void)state;
-	prof_profile *p = load_fixture("text/labels.debug1.txt");
+	prof_profile *p = load_text_fixture("text/labels.debug1.txt");
 	assert_int_equal(p->nsample_type, 1);
 	assert_string_equal(type_name(p, 0), "goroutine");
 	assert_string_equal(prof_str(p, p->sample_types[0].unit), "count");
@@ -287,7 +283,7 @@ static void threadcreate_empty_stack(void **state)
 static void goroutine_dump(void **state)
 {
 	(void)state;
-	prof_profile *p = load_fixture("text/go121.debug2.txt");
+	prof_profile *p = load_text_fixture("text/go121.debug2.txt");
 	assert_string_equal(type_name(p, 0), "goroutine");
 	assert_int_equal(p->nsample, 5);
 	assert_int_equal(total(p, 0), 5);
@@ -324,7 +320,7 @@ static void goroutine_dump(void **state)
 static void crash_log(void **state)
 {
 	(void)state;
-	prof_profile *p = load_fixture("text/crash.txt");
+	prof_profile *p = load_text_fixture("text/crash.txt");
 	assert_int_equal(p->nsample, 4);
 	assert_string_equal(label_str(p, 0, "state"), "running");
 	assert_int_equal(stack_len(p, 0), 3);
@@ -374,7 +370,7 @@ static void go126_dump(void **state)
 static void truncated_dump(void **state)
 {
 	(void)state;
-	prof_profile *p = load_fixture("text/truncated.debug2.txt");
+	prof_profile *p = load_text_fixture("text/truncated.debug2.txt");
 	assert_int_equal(p->nsample, 2);
 	assert_int_equal(stack_len(p, 1), 2);
 	const prof_location *l = stack_loc(p, 1, 1);
@@ -403,7 +399,7 @@ static void dump_matches_count(void **state)
 		assert_int_equal(total(p1, 0), want);
 		prof_profile_free(p1);
 		snprintf(rel, sizeof rel, "leaky/%s/goroutine.debug2.txt", moments[i]);
-		prof_profile *p2 = load_fixture(rel);
+		prof_profile *p2 = load_text_fixture(rel);
 		assert_int_equal(total(p2, 0), want);
 		prof_profile_free(p2);
 	}
