@@ -2,7 +2,8 @@
 # The whole test run: builds prof (build/) and, unless --no-asan, a second
 # copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
-# shell sessions, goroutines, flame graphs, -proto round trips, broken
+# shell sessions, the engine against the in-place path (tests/engine.sh),
+# goroutines, flame graphs, -proto round trips, broken
 # inputs, CLI behaviour, captures over HTTP (tests/capture.sh), I/O faults,
 # every command at scale (tests/scale.sh), real profiles (tests/realworld.sh);
 # the werror builds with gcc and clang (tests/builds.sh); the fuzz targets
@@ -86,6 +87,8 @@ suites() {
 	count "${tag}broken"
 	tests/cli.sh "$b/prof" > "$log" 2>&1
 	count "${tag}cli"
+	tests/engine.sh "$b/prof" > "$log" 2>&1
+	count "${tag}engine (shell on unique stacks = CLI in place)"
 	tests/capture.sh "$b/prof" > "$log" 2>&1
 	count "${tag}capture (HTTP, a live Go service)"
 	tests/faults.sh "$b/prof" > "$log" 2>&1

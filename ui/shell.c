@@ -1,8 +1,9 @@
 /*
  * shell: pprof's interactive mode. Reads commands (with line editing,
  * history and completion on a terminal; plain lines otherwise), keeps
- * pprof's option set as text, and runs each report on a fresh copy of the
- * profile so that filters never accumulate.
+ * pprof's option set as text, and runs each report through the engine
+ * (report/engine), which never changes the loaded profile, so filters
+ * never accumulate and a change costs work over unique stacks.
  *
  * Owns: command parsing (pprof's parseCommandLine: "top10", "top 5 main
  * -runtime", "> file", "-cum"), option handling (name=value, bare booleans
@@ -28,6 +29,7 @@
 #include "load/load.h"
 #include "report/commands.h"
 #include "report/diff.h"
+#include "report/engine.h"
 #include "report/report.h"
 #include "util/arena.h"
 #include "util/outfile.h"
@@ -84,6 +86,7 @@ enum { NFIELDS = sizeof fields / sizeof fields[0] };
 
 typedef struct shell {
 	const prof_profile *orig;
+	prof_engine *engine; /* every report runs through it: orig is never changed */
 	const char *name;   /* its file, for diff and trend */
 	char *val[NFIELDS]; /* every option as text, like pprof's config */
 	char **fnames;      /* function names, for completion */
@@ -469,10 +472,7 @@ static bool make_output(FILE *out, void *ctx, prof_err *err)
 	const command_run *c = ctx;
 	if (c->cmd->kind != CMD_REPORT)
 		return run_compare(c->s, c->cmd, c->files, c->nfiles, c->o, out, err);
-	prof_profile *p = prof_profile_copy(c->s->orig);
-	bool ok = report_run(out, p, c->cmd->name, c->arg, c->o, stderr, err);
-	prof_profile_free(p);
-	return ok;
+	return engine_run(c->s->engine, out, c->cmd->name, c->arg, c->o, stderr, err);
 }
 
 /* Runs the command to where its output goes (cli/output: the CLI's rules). */
@@ -686,10 +686,11 @@ static char *history_path(void)
 }
 
 /*
- * Each command works on a fresh copy of the profile, as large as the
- * profile. glibc maps blocks that big anew each time and the kernel zeroes
- * every page (a quarter of a command's time at 1M samples); kept in the
- * heap instead, the next command's copy reuses the pages.
+ * A command allocates arrays as large as the profile's stacks (and, for
+ * reports on samples, a copy of the profile). glibc maps blocks that big
+ * anew each time and the kernel zeroes every page (a quarter of a
+ * command's time at 1M samples); kept in the heap instead, the next
+ * command reuses the pages.
  */
 static void keep_freed_memory(void)
 {
@@ -701,7 +702,7 @@ static void keep_freed_memory(void)
 
 int shell_run(prof_profile *p, const char *name)
 {
-	shell s = {.orig = p, .name = name};
+	shell s = {.orig = p, .engine = engine_new(p, false), .name = name};
 	keep_freed_memory();
 	the_shell = &s;
 	for (int i = 0; i < NFIELDS; i++)
@@ -720,8 +721,7 @@ int shell_run(prof_profile *p, const char *name)
 		size_t len = 0;
 		FILE *mem = open_memstream(&buf, &len);
 		if (mem) {
-			/* The header reads the profile only: no copy needed. */
-			bool ok = report_run(mem, p, "header", NULL, &o, NULL, &err);
+			bool ok = engine_run(s.engine, mem, "header", NULL, &o, NULL, &err);
 			fclose(mem);
 			if (ok)
 				fwrite(buf, 1, len, stderr);
@@ -773,6 +773,7 @@ int shell_run(prof_profile *p, const char *name)
 	for (int i = 0; i < NFIELDS; i++)
 		free(s.val[i]);
 	free(s.fnames);
+	engine_free(s.engine);
 	the_shell = NULL;
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "xform/merge.h"
 #include "report/commands.h"
 #include "report/diff.h"
+#include "report/engine.h"
 #include "util/term.h"
 
 #ifndef PROF_VERSION
@@ -369,13 +370,13 @@ static int run_trend(cli *c)
 
 typedef struct report_job {
 	cli *c;
-	prof_profile *p;
+	prof_engine *e;
 } report_job;
 
 static bool make_report(FILE *out, void *ctx, prof_err *err)
 {
 	report_job *j = ctx;
-	return report_run(out, j->p, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
+	return engine_run(j->e, out, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
 }
 
 static int run(cli *c)
@@ -410,8 +411,10 @@ static int run(cli *c)
 	}
 	/* Colour only for a terminal, and never when NO_COLOR is set. */
 	c->ro.color = !c->output && isatty(1) && !getenv("NO_COLOR");
-	report_job job = {.c = c, .p = p};
+	/* One report, then the profile goes: the engine may filter it in place. */
+	report_job job = {.c = c, .e = engine_new(p, true)};
 	int rc = output_to(c, c->report, make_report, &job, c->files[0]);
+	engine_free(job.e);
 	prof_profile_free(p);
 	return rc;
 }

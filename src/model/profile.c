@@ -227,8 +227,11 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	prof_stack_index_free(&ix);
 	free(out);
 	free(remap);
-	free(old_locs);
-	free(old_stacks);
+	if (!p->stacks_borrowed) {
+		free(old_locs);
+		free(old_stacks);
+	}
+	p->stacks_borrowed = false;
 }
 
 void prof_keep_samples(prof_profile *p, const uint8_t *keep)
@@ -239,7 +242,8 @@ void prof_keep_samples(prof_profile *p, const uint8_t *keep)
 			continue;
 		if (w != i) {
 			p->samples[w] = p->samples[i];
-			memmove(p->values + w * nt, p->values + i * nt, nt * sizeof *p->values);
+			if (p->values)
+				memmove(p->values + w * nt, p->values + i * nt, nt * sizeof *p->values);
 		}
 		w++;
 	}

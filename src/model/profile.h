@@ -134,6 +134,12 @@ typedef struct prof_profile {
 	 * A single input is never merged, and keeps its samples and ids.
 	 */
 	bool compacted;
+	/*
+	 * stacks and stack_locs belong to another profile (the engine's working
+	 * view borrows the loaded profile's): prof_rewrite_stacks replaces them
+	 * without freeing, and the owner frees them.
+	 */
+	bool stacks_borrowed;
 } prof_profile;
 
 prof_profile *prof_profile_new(void);
@@ -187,7 +193,7 @@ void prof_stack_index_free(prof_stack_index *ix);
 typedef int64_t (*prof_stack_fn)(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out,
                                  void *arg);
 void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg);
-/* Keeps the samples whose keep[i] is nonzero, in order. */
+/* Keeps the samples whose keep[i] is nonzero, in order (and their values, when the profile has them). */
 void prof_keep_samples(prof_profile *p, const uint8_t *keep);
 
 /*

@@ -67,6 +67,17 @@ bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
 /* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */
+
+/* report.c's steps, which the engine (engine.c) runs its own way. */
+struct prof_command;
+/* The value shown (-sample_index, -mean) and its unit: every report's start. */
+bool rctx_start(rctx *r, prof_profile *p, const report_opts *o, prof_err *err);
+/* pprof's applyCommandOverrides: the trim options report cmd runs with. */
+void rctx_trim_setup(rctx *r, const struct prof_command *cmd, const report_opts *o);
+/* pprof's total: sum of |value| (divided when mean), of the base's samples only after -diff_base. */
+int64_t report_profile_total(prof_profile *p, int si, bool mean);
+/* Runs the report of cmd on a prepared rctx. */
+bool report_dispatch(FILE *out, rctx *r, const struct prof_command *cmd, const char *arg, raw_order *ro);
 /* The dot graph drawn by Graphviz's libraries as format (svg, png, gif, ps, pdf). */
 bool report_image_rctx(FILE *out, rctx *r, const char *format); /* image.c */
 

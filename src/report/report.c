@@ -16,7 +16,7 @@ void report_opts_init(report_opts *o)
 	                   .unit = "minimum", .divide_by = 1.0, .granularity = GRAN_FUNCTIONS, .trim = true};
 }
 
-static int64_t profile_total(prof_profile *p, int si, bool mean)
+int64_t report_profile_total(prof_profile *p, int si, bool mean)
 {
 	int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
 	prof_strid key = prof_intern(p, "pprof::base", 11), yes = prof_intern(p, "true", 4);
@@ -72,7 +72,7 @@ static void rctx_release(rctx *r, raw_order *ro)
 }
 
 /* The value shown (-sample_index, -mean) and its unit (-unit, -divide_by): every report's start. */
-static bool rctx_start(rctx *r, prof_profile *p, const report_opts *o, prof_err *err)
+bool rctx_start(rctx *r, prof_profile *p, const report_opts *o, prof_err *err)
 {
 	*r = (rctx){.p = p, .o = o, .err = err};
 	r->si = prof_sample_index(p, o->sample_index, err);
@@ -88,6 +88,22 @@ static bool rctx_start(rctx *r, prof_profile *p, const report_opts *o, prof_err 
 	return true;
 }
 
+/* pprof's applyCommandOverrides: the trim options report cmd runs with. */
+void rctx_trim_setup(rctx *r, const prof_command *cmd, const report_opts *o)
+{
+	prof_report_id kind = cmd->report;
+	bool trim = o->trim && kind != PR_PEEK;
+	int node_count = o->node_count == -1 ? cmd->nodecount : o->node_count;
+	r->trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
+	                            .node_count = node_count, .cum_sort = o->cum_sort,
+	                            .drop_negative = o->drop_negative,
+	                            .edges = kind == PR_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
+	if (!trim) {
+		r->trim.node_count = 0;
+		r->trim.node_fraction = r->trim.edge_fraction = 0;
+	}
+}
+
 /*
  * Everything before a report runs, for cmd on p: the value and total,
  * pprof's overrides of the trim options, label frames, the filters (in
@@ -101,17 +117,7 @@ static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, co
 	*ro = NULL;
 	if (!rctx_start(r, p, o, err))
 		return false;
-	/* pprof's applyCommandOverrides. */
-	bool trim = o->trim && kind != PR_PEEK;
-	int node_count = o->node_count == -1 ? cmd->nodecount : o->node_count;
-	r->trim = (graph_trim_opts){.node_fraction = o->node_fraction, .edge_fraction = o->edge_fraction,
-	                            .node_count = node_count, .cum_sort = o->cum_sort,
-	                            .drop_negative = o->drop_negative,
-	                            .edges = kind == PR_TOP ? GRAPH_EDGES_INLINE_TARGETS : GRAPH_EDGES_ALL};
-	if (!trim) {
-		r->trim.node_count = 0;
-		r->trim.node_fraction = r->trim.edge_fraction = 0;
-	}
+	rctx_trim_setup(r, cmd, o);
 	/*
 	 * A merged profile (several inputs, or a base) is numbered as pprof's
 	 * merge numbered it, before label frames and filters; a single input
@@ -123,14 +129,14 @@ static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, co
 	prof_add_label_nodes(p, o->tagroot, o->tagleaf, o->unit, warn);
 	/* The total comes before the filters unless -relative_percentages. */
 	if (!o->relative_percentages)
-		r->total = profile_total(p, r->si, o->mean);
+		r->total = report_profile_total(p, r->si, o->mean);
 	if (!prof_apply_filters(p, &o->filters, warn, err)) {
 		report_raw_order_free(*ro);
 		*ro = NULL;
 		return false;
 	}
 	if (o->relative_percentages)
-		r->total = profile_total(p, r->si, o->mean);
+		r->total = report_profile_total(p, r->si, o->mean);
 	if ((kind == PR_PROTO || kind == PR_RAW) && o->noinlines)
 		drop_inline_frames(p);
 	if (kind != PR_PROTO) {
@@ -146,7 +152,7 @@ static bool report_header(FILE *out, prof_profile *p, const report_opts *o, prof
 	rctx r;
 	if (!rctx_start(&r, p, o, err))
 		return false;
-	r.total = profile_total(p, r.si, o->mean);
+	r.total = report_profile_total(p, r.si, o->mean);
 	rctx_profile_labels(out, &r);
 	if (r.total == 0 && p->nsample_type > 1)
 		fputs("No samples were found with the default sample value type.\n"
@@ -154,7 +160,7 @@ static bool report_header(FILE *out, prof_profile *p, const report_opts *o, prof
 	return true;
 }
 
-static bool run_prepared(FILE *out, rctx *r, const prof_command *cmd, const char *arg, raw_order *ro)
+bool report_dispatch(FILE *out, rctx *r, const prof_command *cmd, const char *arg, raw_order *ro)
 {
 	switch (cmd->report) {
 	case PR_TOP: return report_top_rctx(out, r);
@@ -194,7 +200,7 @@ bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, c
 	raw_order *ro;
 	if (!report_prepare(&r, p, cmd, o, warn, &ro, err))
 		return false;
-	bool ok = run_prepared(out, &r, cmd, arg, ro);
+	bool ok = report_dispatch(out, &r, cmd, arg, ro);
 	rctx_release(&r, ro);
 	if (!ok && !err->set)
 		prof_errf(err, "report failed");

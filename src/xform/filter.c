@@ -384,23 +384,63 @@ static void warn_no_match(FILE *warn, bool matched, const char *option)
 		fprintf(warn, "%s expression matched no samples\n", option);
 }
 
-/* Filters samples by their labels; the bools say whether anything matched. */
-static void tag_pass(prof_profile *p, const tag_filter *focus, const tag_filter *ignore, bool *fm, bool *im)
+static void tag_bits(prof_profile *p, const tag_filter *focus, const tag_filter *ignore, uint8_t *bits);
+
+void prof_tag_bits(prof_profile *p, const prof_filters *f, uint8_t *bits)
+{
+	tag_filter focus, ignore;
+	prof_err err = {0};
+	/* Checked by the caller: a bad filter keeps every sample. */
+	bool ok = tag_filter_compile(&focus, "tagfocus", f->tagfocus, NULL, &err) &&
+	          tag_filter_compile(&ignore, "tagignore", f->tagignore, NULL, &err);
+	if (!ok) {
+		tag_filter_free(&focus);
+		memset(bits, PROF_TAG_FOCUSED, p->nsample);
+		return;
+	}
+	tag_bits(p, &focus, &ignore, bits);
+	tag_filter_free(&focus);
+	tag_filter_free(&ignore);
+}
+
+/* Per sample: PROF_TAG_FOCUSED when tagfocus keeps it (or is unset), PROF_TAG_IGNORED when tagignore drops it. */
+static void tag_bits(prof_profile *p, const tag_filter *focus, const tag_filter *ignore, uint8_t *bits)
 {
 	prof_strid *units = prof_num_label_units(p);
-	uint8_t *keep = xmalloc(p->nsample + 1);
 	char buf[8192];
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
 		bool focused = !focus->set || tag_filter_match(p, focus, s, units, buf, sizeof buf);
 		bool ignored = ignore->set && tag_filter_match(p, ignore, s, units, buf, sizeof buf);
-		*fm = *fm || focused;
-		*im = *im || ignored;
-		keep[i] = focused && !ignored;
+		bits[i] = (uint8_t)((focused ? PROF_TAG_FOCUSED : 0) | (ignored ? PROF_TAG_IGNORED : 0));
+	}
+	free(units);
+}
+
+/* Filters samples by their labels; the bools say whether anything matched. */
+static void tag_pass(prof_profile *p, const tag_filter *focus, const tag_filter *ignore, bool *fm, bool *im)
+{
+	uint8_t *keep = xmalloc(p->nsample + 1);
+	tag_bits(p, focus, ignore, keep);
+	for (size_t i = 0; i < p->nsample; i++) {
+		*fm = *fm || (keep[i] & PROF_TAG_FOCUSED);
+		*im = *im || (keep[i] & PROF_TAG_IGNORED);
+		keep[i] = keep[i] == PROF_TAG_FOCUSED;
 	}
 	prof_keep_samples(p, keep);
 	free(keep);
-	free(units);
+}
+
+/* Whether tagshow and taghide match label l's key; false for labels pprof does not see. */
+static bool label_key_verdict(const prof_profile *p, const prof_label *l, const prof_re *show, const prof_re *hide,
+                              bool *ms, bool *mh)
+{
+	if (!l->str && !prof_label_is_num(l))
+		return false;
+	const char *key = prof_str(p, l->key);
+	*ms = !show->ok || prof_re_match(show, key);
+	*mh = hide->ok && prof_re_match(hide, key);
+	return true;
 }
 
 /* tagshow/taghide: drop label keys from every sample. */
@@ -411,13 +451,11 @@ static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide
 		prof_label *ls = p->labels + s->label_off;
 		uint32_t w = 0;
 		for (uint32_t k = 0; k < s->nlabel; k++) {
-			if (!ls[k].str && !prof_label_is_num(&ls[k])) {
+			bool ms, mh;
+			if (!label_key_verdict(p, &ls[k], show, hide, &ms, &mh)) {
 				ls[w++] = ls[k]; /* not a label pprof sees; leave it */
 				continue;
 			}
-			const char *key = prof_str(p, ls[k].key);
-			bool ms = !show->ok || prof_re_match(show, key);
-			bool mh = hide->ok && prof_re_match(hide, key);
 			*sm = *sm || ms;
 			*hm = *hm || mh;
 			if (ms && !mh)
@@ -425,6 +463,34 @@ static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide
 		}
 		s->nlabel = w;
 	}
+}
+
+void prof_label_key_matches(const prof_profile *p, const prof_filters *f, const uint8_t *alive, bool *sm,
+                            bool *hm)
+{
+	prof_re show, hide;
+	prof_err err = {0};
+	*sm = *hm = false;
+	if (!compile_opt(&show, "tagshow", f->tagshow, &err))
+		return;
+	if (!compile_opt(&hide, "taghide", f->taghide, &err)) {
+		prof_re_free(&show);
+		return;
+	}
+	for (size_t i = 0; i < p->nsample; i++) {
+		if (!alive[i])
+			continue;
+		const prof_sample *s = &p->samples[i];
+		for (uint32_t k = 0; k < s->nlabel; k++) {
+			bool ms, mh;
+			if (label_key_verdict(p, &p->labels[s->label_off + k], &show, &hide, &ms, &mh)) {
+				*sm = *sm || ms;
+				*hm = *hm || mh;
+			}
+		}
+	}
+	prof_re_free(&show);
+	prof_re_free(&hide);
 }
 
 /* pprof's FilterSamplesByName: focus/ignore decide samples, hide/show edit locations. */
@@ -465,43 +531,87 @@ static void name_filter(prof_profile *p, const prof_re *focus, const prof_re *ig
 	free(hidden);
 }
 
+/* Every filter compiled, in pprof's order (notes on ranges to warn as it goes). */
+typedef struct compiled {
+	prof_re focus, ignore, hide, show, show_from, prune_from, tagshow, taghide;
+	tag_filter tagfocus, tagignore;
+} compiled;
+
+static void compiled_free(compiled *c)
+{
+	prof_re *all[] = {&c->focus, &c->ignore, &c->hide, &c->show, &c->show_from, &c->prune_from, &c->tagshow,
+	                  &c->taghide};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		prof_re_free(all[i]);
+	tag_filter_free(&c->tagfocus);
+	tag_filter_free(&c->tagignore);
+}
+
+static bool compile_all(compiled *c, const prof_filters *f, FILE *warn, prof_err *err)
+{
+	memset(c, 0, sizeof *c);
+	bool ok = compile_opt(&c->focus, "focus", f->focus, err) && compile_opt(&c->ignore, "ignore", f->ignore, err) &&
+	          compile_opt(&c->hide, "hide", f->hide, err) && compile_opt(&c->show, "show", f->show, err) &&
+	          compile_opt(&c->show_from, "show_from", f->show_from, err) &&
+	          compile_opt(&c->prune_from, "prune_from", f->prune_from, err) &&
+	          tag_filter_compile(&c->tagfocus, "tagfocus", f->tagfocus, warn, err) &&
+	          tag_filter_compile(&c->tagignore, "tagignore", f->tagignore, warn, err) &&
+	          compile_opt(&c->tagshow, "tagshow", f->tagshow, err) &&
+	          compile_opt(&c->taghide, "taghide", f->taghide, err);
+	if (!ok)
+		compiled_free(c);
+	return ok;
+}
+
+bool prof_filters_compile_notes(const prof_filters *f, FILE *warn, prof_err *err)
+{
+	compiled c;
+	if (!compile_all(&c, f, warn, err))
+		return false;
+	compiled_free(&c);
+	return true;
+}
+
+void prof_tag_warnings(FILE *warn, const prof_filters *f, bool tfm, bool tim, bool tns, bool tnh)
+{
+	bool focus = f->tagfocus && *f->tagfocus, ignore = f->tagignore && *f->tagignore;
+	bool show = f->tagshow && *f->tagshow, hide = f->taghide && *f->taghide;
+	warn_no_match(warn, !focus || tfm, "TagFocus");
+	warn_no_match(warn, !ignore || tim, "TagIgnore");
+	warn_no_match(warn, !show || tns, "TagShow");
+	warn_no_match(warn, !hide || tnh, "TagHide");
+}
+
 bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err)
 {
-	prof_re focus, ignore, hide, show, show_from, prune_from, tagshow, taghide;
-	tag_filter tagfocus = {0}, tagignore = {0};
-	bool ok = compile_opt(&focus, "focus", f->focus, err) && compile_opt(&ignore, "ignore", f->ignore, err) &&
-	          compile_opt(&hide, "hide", f->hide, err) && compile_opt(&show, "show", f->show, err) &&
-	          compile_opt(&show_from, "show_from", f->show_from, err) &&
-	          compile_opt(&prune_from, "prune_from", f->prune_from, err) &&
-	          tag_filter_compile(&tagfocus, "tagfocus", f->tagfocus, warn, err) &&
-	          tag_filter_compile(&tagignore, "tagignore", f->tagignore, warn, err) &&
-	          compile_opt(&tagshow, "tagshow", f->tagshow, err) &&
-	          compile_opt(&taghide, "taghide", f->taghide, err);
-	if (!ok)
+	compiled c;
+	if (!compile_all(&c, f, warn, err))
 		return false;
+	prof_re *focus = &c.focus, *ignore = &c.ignore, *hide = &c.hide, *show = &c.show;
+	prof_re *tagshow = &c.tagshow, *taghide = &c.taghide;
 
 	/* focus, ignore, hide, show (pprof's FilterSamplesByName) */
 	bool fm = false, im = false, hm = false, hnm = false;
 	/* None of the four: pprof keeps every sample, those without a location too. */
-	if (focus.ok || ignore.ok || hide.ok || show.ok)
-		name_filter(p, &focus, &ignore, &hide, &show, &fm, &im, &hm, &hnm);
-	warn_no_match(warn, !focus.ok || fm, "Focus");
-	warn_no_match(warn, !ignore.ok || im, "Ignore");
-	warn_no_match(warn, !hide.ok || hm, "Hide");
-	warn_no_match(warn, !show.ok || hnm, "Show");
+	if (focus->ok || ignore->ok || hide->ok || show->ok)
+		name_filter(p, focus, ignore, hide, show, &fm, &im, &hm, &hnm);
+	warn_no_match(warn, !focus->ok || fm, "Focus");
+	warn_no_match(warn, !ignore->ok || im, "Ignore");
+	warn_no_match(warn, !hide->ok || hm, "Hide");
+	warn_no_match(warn, !show->ok || hnm, "Show");
 
 	/* show_from: lines above the outermost match go, and frames above it */
-	if (show_from.ok) {
+	if (c.show_from.ok) {
 		uint8_t *from = xcalloc(p->nlocation + 1, 1);
 		bool sfm = false;
 		for (size_t i = 0; i < p->nlocation; i++) {
 			prof_location *l = &p->locations[i];
-			if (mapping_matches(p, l, &show_from)) {
+			if (mapping_matches(p, l, &c.show_from)) {
 				from[i] = sfm = true;
 				continue;
 			}
 			for (uint32_t k = l->nline; k-- > 0;)
-				if (fn_matches(p, &p->lines[l->line_off + k], &show_from)) {
+				if (fn_matches(p, &p->lines[l->line_off + k], &c.show_from)) {
 					l->nline = k + 1;
 					from[i] = sfm = true;
 					break;
@@ -512,19 +622,14 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 		warn_no_match(warn, sfm, "ShowFrom");
 	}
 
-	bool tfm = false, tim = false;
-	tag_pass(p, &tagfocus, &tagignore, &tfm, &tim);
-	warn_no_match(warn, !tagfocus.set || tfm, "TagFocus");
-	warn_no_match(warn, !tagignore.set || tim, "TagIgnore");
-
-	bool tns = false, tnh = false;
-	if (tagshow.ok || taghide.ok)
-		label_pass(p, &tagshow, &taghide, &tns, &tnh);
-	warn_no_match(warn, !tagshow.ok || tns, "TagShow");
-	warn_no_match(warn, !taghide.ok || tnh, "TagHide");
+	bool tfm = false, tim = false, tns = false, tnh = false;
+	tag_pass(p, &c.tagfocus, &c.tagignore, &tfm, &tim);
+	if (tagshow->ok || taghide->ok)
+		label_pass(p, tagshow, taghide, &tns, &tnh);
+	prof_tag_warnings(warn, f, tfm, tim, tns, tnh);
 
 	/* prune_from: keep a location's lines from the innermost match outwards */
-	if (prune_from.ok) {
+	if (c.prune_from.ok) {
 		uint8_t *beneath = xcalloc(p->nlocation + 1, 1);
 		for (size_t i = 0; i < p->nlocation; i++) {
 			prof_location *l = &p->locations[i];
@@ -533,7 +638,7 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 				if (!fn->name)
 					continue;
 				char *name = prof_simplify_func(prof_str(p, fn->name));
-				bool hit = prof_re_match(&prune_from, name);
+				bool hit = prof_re_match(&c.prune_from, name);
 				free(name);
 				if (hit) {
 					beneath[i] = 1;
@@ -547,10 +652,6 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 		free(beneath);
 	}
 
-	prof_re *all[] = {&focus, &ignore, &hide, &show, &show_from, &prune_from, &tagshow, &taghide};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		prof_re_free(all[i]);
-	tag_filter_free(&tagfocus);
-	tag_filter_free(&tagignore);
+	compiled_free(&c);
 	return true;
 }

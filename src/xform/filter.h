@@ -34,6 +34,22 @@ bool prof_filters_check(const prof_filters *f, prof_err *err);
 bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err);
 
 /*
+ * The pieces of prof_apply_filters the engine runs on its own, to filter
+ * unique stacks instead of samples (report/engine.c). Each does what
+ * prof_apply_filters does at that step, with the same messages.
+ */
+/* Compiles every filter in pprof's order, writing its notes on tag ranges to warn: the step's errors and notes. */
+bool prof_filters_compile_notes(const prof_filters *f, FILE *warn, prof_err *err);
+/* Per sample: what tagfocus and tagignore say of it (filters checked before). */
+enum { PROF_TAG_FOCUSED = 1, PROF_TAG_IGNORED = 2 };
+void prof_tag_bits(prof_profile *p, const prof_filters *f, uint8_t *bits);
+/* Whether tagshow (*sm) and taghide (*hm) match a label key of some sample whose alive[i] is set. */
+void prof_label_key_matches(const prof_profile *p, const prof_filters *f, const uint8_t *alive, bool *sm,
+                            bool *hm);
+/* The "Tag... expression matched no samples" notes, from what matched. */
+void prof_tag_warnings(FILE *warn, const prof_filters *f, bool tfm, bool tim, bool tns, bool tnh);
+
+/*
  * The unit of each numeric label key, as pprof infers it: the first unit seen
  * with it, else "bytes" for alignment/request, else the key itself. Returns a
  * malloc'd array indexed by the key's string id (0 where the key is unused).

@@ -1,0 +1,462 @@
+/* engine: see engine.h. */
+#include "report/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/commands.h"
+#include "report/internal.h"
+#include "xform/filter.h"
+
+enum { NGRAN = GRAN_ADDRESSES + 1 };
+
+/* Per sample of the loaded profile: what tagfocus and tagignore say (PROF_TAG_*). */
+typedef struct tag_cache {
+	bool valid;
+	char *focus, *ignore;
+	uint8_t *bits;
+} tag_cache;
+
+/*
+ * Per unique stack of the loaded profile, over the samples the tag filters
+ * keep: the value shown, the mean's divisor, and the sums of |value| that
+ * pprof's totals take (all samples, and the base's alone after -diff_base).
+ */
+typedef struct stack_weights {
+	bool valid, mean;
+	int si;
+	char *focus, *ignore;
+	int64_t *w, *dw, *aw, *bw, *bdw; /* bw, bdw: NULL without base samples */
+	uint8_t *any;
+} stack_weights;
+
+struct prof_engine {
+	prof_profile *orig;
+	bool consume;
+	/*
+	 * The profile reports see: orig's arrays, or this command's filtered
+	 * ones, and a string table of its own (reports intern names, and the
+	 * loaded profile must not change).
+	 */
+	prof_profile view;
+	tag_cache tags;
+	stack_weights sw;
+	int64_t *totals; /* per (sample index, mean) */
+	uint8_t *have_total;
+	graph_index *ix[NGRAN][2][2]; /* over orig's locations */
+	prof_strid base_key, base_true;
+	bool has_base;
+	bool owns_samples, owns_locations; /* the view's, for this command */
+};
+
+static char *dup_or_empty(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char *d = xmalloc(n + 1);
+	if (n)
+		memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool is_set(const char *s)
+{
+	return s && *s;
+}
+
+/* The view over orig's arrays again, keeping the view's strings. */
+static void view_reset(prof_engine *e)
+{
+	prof_strtab strs = e->view.strs;
+	arena mem = e->view.mem;
+	e->view = *e->orig;
+	e->view.strs = strs;
+	e->view.mem = mem;
+	e->view.stacks_borrowed = true;
+}
+
+prof_engine *engine_new(prof_profile *p, bool consume)
+{
+	prof_engine *e = xcalloc(1, sizeof *e);
+	e->orig = p;
+	e->consume = consume;
+	/* A consumed profile is filtered in place: no view, no caches. */
+	if (consume)
+		return e;
+	/* The string table is copied in order, so every id stays the same. */
+	prof_profile *strs = prof_profile_new();
+	for (size_t i = 1; i < p->strs.n; i++)
+		prof_intern(strs, p->strs.str[i], p->strs.len[i]);
+	e->view.strs = strs->strs;
+	e->view.mem = strs->mem;
+	free(strs);
+	view_reset(e);
+	size_t n = p->strs.n;
+	e->base_key = prof_intern(&e->view, "pprof::base", 11);
+	e->base_true = prof_intern(&e->view, "true", 4);
+	e->has_base = e->base_key < n && e->base_true < n;
+	e->totals = xcalloc(2 * p->nsample_type + 1, sizeof *e->totals);
+	e->have_total = xcalloc(2 * p->nsample_type + 1, 1);
+	return e;
+}
+
+static void weights_clear(stack_weights *sw)
+{
+	free(sw->focus);
+	free(sw->ignore);
+	free(sw->w);
+	free(sw->dw);
+	free(sw->aw);
+	free(sw->bw);
+	free(sw->bdw);
+	free(sw->any);
+	memset(sw, 0, sizeof *sw);
+}
+
+static void tags_clear(tag_cache *t)
+{
+	free(t->focus);
+	free(t->ignore);
+	free(t->bits);
+	memset(t, 0, sizeof *t);
+}
+
+void engine_free(prof_engine *e)
+{
+	if (!e)
+		return;
+	if (e->consume) {
+		free(e);
+		return;
+	}
+	tags_clear(&e->tags);
+	weights_clear(&e->sw);
+	free(e->totals);
+	free(e->have_total);
+	for (int g = 0; g < NGRAN; g++)
+		for (int i = 0; i < 2; i++)
+			for (int c = 0; c < 2; c++)
+				graph_index_free(e->ix[g][i][c]);
+	free(e->view.strs.str);
+	free(e->view.strs.len);
+	free(e->view.strs.shown);
+	hashtab_free(&e->view.strs.index);
+	arena_free(&e->view.mem);
+	free(e);
+}
+
+/* pprof's total before filters, once per value choice. */
+static int64_t total_of(prof_engine *e, int si, bool mean)
+{
+	size_t k = (size_t)si * 2 + mean;
+	if (!e->have_total[k]) {
+		view_reset(e);
+		e->totals[k] = report_profile_total(&e->view, si, mean);
+		e->have_total[k] = 1;
+	}
+	return e->totals[k];
+}
+
+/* The tag verdicts for f's tagfocus and tagignore; NULL when neither is set. */
+static const uint8_t *tag_bits(prof_engine *e, const prof_filters *f)
+{
+	if (!is_set(f->tagfocus) && !is_set(f->tagignore))
+		return NULL;
+	tag_cache *t = &e->tags;
+	if (t->valid && same_str(t->focus, f->tagfocus) && same_str(t->ignore, f->tagignore))
+		return t->bits;
+	tags_clear(t);
+	view_reset(e);
+	t->bits = xmalloc(e->orig->nsample + 1);
+	prof_tag_bits(&e->view, f, t->bits);
+	t->focus = dup_or_empty(f->tagfocus);
+	t->ignore = dup_or_empty(f->tagignore);
+	t->valid = true;
+	return t->bits;
+}
+
+static bool is_base_sample(const prof_engine *e, const prof_sample *s)
+{
+	const prof_label *ls = e->orig->labels + s->label_off;
+	for (uint32_t i = 0; i < s->nlabel; i++)
+		if (ls[i].key == e->base_key && ls[i].str == e->base_true)
+			return true;
+	return false;
+}
+
+/* Sums the kept samples' values per stack: the one pass over samples a value or tag change costs. */
+static void weights_fill(prof_engine *e, stack_weights *sw, const uint8_t *bits)
+{
+	const prof_profile *p = e->orig;
+	size_t n = p->nstack + 1;
+	sw->w = xcalloc(n, sizeof *sw->w);
+	sw->dw = xcalloc(n, sizeof *sw->dw);
+	sw->aw = xcalloc(n, sizeof *sw->aw);
+	sw->any = xcalloc(n, 1);
+	if (e->has_base) {
+		sw->bw = xcalloc(n, sizeof *sw->bw);
+		sw->bdw = xcalloc(n, sizeof *sw->bdw);
+	}
+	for (size_t s = 0; s < p->nsample; s++) {
+		if (bits && bits[s] != PROF_TAG_FOCUSED)
+			continue;
+		const int64_t *v = prof_sample_values(p, s);
+		int64_t w = v[sw->si], dw = sw->mean ? v[0] : 0;
+		uint32_t st = p->samples[s].stack;
+		sw->w[st] += w;
+		sw->dw[st] += dw;
+		sw->aw[st] += abs64(w);
+		if (w || dw)
+			sw->any[st] = 1;
+		if (sw->bw && is_base_sample(e, &p->samples[s])) {
+			sw->bw[st] += abs64(w);
+			sw->bdw[st] += dw;
+		}
+	}
+}
+
+static const stack_weights *weights_of(prof_engine *e, int si, bool mean, const prof_filters *f)
+{
+	stack_weights *sw = &e->sw;
+	if (sw->valid && sw->si == si && sw->mean == mean && same_str(sw->focus, f->tagfocus) &&
+	    same_str(sw->ignore, f->tagignore))
+		return sw;
+	const uint8_t *bits = tag_bits(e, f);
+	weights_clear(sw);
+	sw->si = si;
+	sw->mean = mean;
+	sw->focus = dup_or_empty(f->tagfocus);
+	sw->ignore = dup_or_empty(f->tagignore);
+	weights_fill(e, sw, bits);
+	sw->valid = true;
+	return sw;
+}
+
+static void *dup_array(const void *a, size_t n, size_t item)
+{
+	void *d = xmalloc(n * item + 1);
+	if (n)
+		memcpy(d, a, n * item);
+	return d;
+}
+
+/* Filters that edit locations' lines: the view then needs its own locations and lines. */
+static bool edits_locations(const prof_filters *f)
+{
+	return is_set(f->hide) || is_set(f->show) || is_set(f->show_from) || is_set(f->prune_from);
+}
+
+/*
+ * The view's samples: one per unique stack of orig, its stack id also in
+ * label_off, which the filters carry along unchanged when they renumber
+ * and drop stacks. No values and no labels: the weights stand for them.
+ */
+static void view_stack_samples(prof_engine *e, const prof_filters *f)
+{
+	prof_profile *v = &e->view;
+	size_t n = e->orig->nstack;
+	v->samples = xmalloc((n + 1) * sizeof *v->samples);
+	for (size_t i = 0; i < n; i++)
+		v->samples[i] = (prof_sample){.stack = (uint32_t)i, .label_off = (uint32_t)i};
+	v->nsample = n;
+	v->values = NULL;
+	v->labels = NULL;
+	v->nlabel = 0;
+	e->owns_samples = true;
+	if (edits_locations(f)) {
+		v->locations = dup_array(v->locations, v->nlocation, sizeof *v->locations);
+		v->lines = dup_array(v->lines, v->nline, sizeof *v->lines);
+		e->owns_locations = true;
+	}
+}
+
+static void view_release(prof_engine *e)
+{
+	prof_profile *v = &e->view;
+	if (e->owns_samples)
+		free(v->samples);
+	if (!v->stacks_borrowed) {
+		free(v->stacks);
+		free(v->stack_locs);
+	}
+	if (e->owns_locations) {
+		free(v->locations);
+		free(v->lines);
+	}
+	e->owns_samples = e->owns_locations = false;
+	view_reset(e);
+}
+
+/*
+ * The tag filters' notes, as prof_apply_filters writes them after the name
+ * filters: whether anything matched among the samples whose stack survived.
+ */
+static void tag_notes(prof_engine *e, const prof_filters *f, const uint8_t *bits, FILE *warn)
+{
+	if (!is_set(f->tagfocus) && !is_set(f->tagignore) && !is_set(f->tagshow) && !is_set(f->taghide))
+		return;
+	const prof_profile *p = e->orig, *v = &e->view;
+	uint8_t *alive = xcalloc(p->nsample + 1, 1), *survived = xcalloc(p->nstack + 1, 1);
+	for (size_t j = 0; j < v->nsample; j++)
+		survived[v->samples[j].label_off] = 1;
+	bool tfm = false, tim = false, tns = false, tnh = false;
+	for (size_t s = 0; s < p->nsample; s++) {
+		if (!survived[p->samples[s].stack])
+			continue;
+		uint8_t b = bits ? bits[s] : PROF_TAG_FOCUSED;
+		tfm = tfm || (b & PROF_TAG_FOCUSED);
+		tim = tim || (b & PROF_TAG_IGNORED);
+		alive[s] = b == PROF_TAG_FOCUSED;
+	}
+	if (is_set(f->tagshow) || is_set(f->taghide))
+		prof_label_key_matches(p, f, alive, &tns, &tnh);
+	prof_tag_warnings(warn, f, tfm, tim, tns, tnh);
+	free(alive);
+	free(survived);
+}
+
+/* The weights of the view's stacks, from the surviving samples' original stacks; and the filtered total. */
+static void view_weights(prof_engine *e, const stack_weights *sw, graph_weights *gw, int64_t *rel_total)
+{
+	const prof_profile *v = &e->view;
+	size_t n = v->nstack + 1;
+	gw->w = xcalloc(n, sizeof *gw->w);
+	gw->dw = xcalloc(n, sizeof *gw->dw);
+	gw->any = xcalloc(n, 1);
+	int64_t total = 0, div = 0, btotal = 0, bdiv = 0;
+	for (size_t j = 0; j < v->nsample; j++) {
+		uint32_t o = v->samples[j].label_off, st = v->samples[j].stack;
+		gw->w[st] += sw->w[o];
+		gw->dw[st] += sw->dw[o];
+		gw->any[st] |= sw->any[o];
+		total += sw->aw[o];
+		div += sw->dw[o];
+		if (sw->bw) {
+			btotal += sw->bw[o];
+			bdiv += sw->bdw[o];
+		}
+	}
+	gw->total = div ? total / div : total;
+	if (btotal > 0) {
+		total = btotal;
+		div = bdiv;
+	}
+	*rel_total = div ? total / div : total;
+}
+
+static graph_index *cached_index(prof_engine *e, const report_opts *o)
+{
+	graph_index **slot = &e->ix[o->granularity][o->noinlines][o->showcolumns];
+	if (!*slot)
+		*slot = graph_index_new(&e->view, o->granularity, o->noinlines, o->showcolumns);
+	return *slot;
+}
+
+/*
+ * report_prepare's work on unique stacks: the same checks, notes and
+ * numbers in the same order, with the name filters run on the view's
+ * stacks and the tag filters' verdicts taken from the cache.
+ */
+static bool stack_prepare(prof_engine *e, rctx *r, const prof_command *cmd, const report_opts *o, FILE *warn,
+                          prof_err *err)
+{
+	const prof_filters *f = &o->filters;
+	if (!rctx_start(r, &e->view, o, err))
+		return false;
+	rctx_trim_setup(r, cmd, o);
+	if (!prof_filters_compile_notes(f, warn, err))
+		return false;
+	if (!o->relative_percentages)
+		r->total = total_of(e, r->si, o->mean);
+	const stack_weights *sw = weights_of(e, r->si, o->mean, f);
+	const uint8_t *bits = tag_bits(e, f);
+	view_stack_samples(e, f);
+	prof_filters names = *f;
+	names.tagfocus = names.tagignore = names.tagshow = names.taghide = NULL;
+	if (!prof_apply_filters(&e->view, &names, warn, err))
+		return false;
+	tag_notes(e, f, bits, warn);
+	int64_t rel_total;
+	view_weights(e, sw, &r->gw, &rel_total);
+	if (o->relative_percentages)
+		r->total = rel_total;
+	r->ix = e->owns_locations ? graph_index_new(&e->view, o->granularity, o->noinlines, o->showcolumns)
+	                           : cached_index(e, o);
+	return true;
+}
+
+static void stack_release(prof_engine *e, rctx *r)
+{
+	if (e->owns_locations)
+		graph_index_free(r->ix);
+	graph_weights_free(&r->gw);
+	view_release(e);
+}
+
+/* Reports that read only stacks and their weights, without label frames, run on unique stacks. */
+static bool on_stacks(const prof_command *cmd, const report_opts *o)
+{
+	if (is_set(o->tagroot) || is_set(o->tagleaf))
+		return false;
+	switch (cmd->report) {
+	case PR_TOP:
+	case PR_TREE:
+	case PR_PEEK:
+	case PR_LIST:
+	case PR_FLAME:
+	case PR_FOLDED: return true;
+	default: return false;
+	}
+}
+
+bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, const report_opts *o, FILE *warn,
+                prof_err *err)
+{
+	if (e->consume)
+		return report_run(out, e->orig, name, arg, o, warn, err);
+	const prof_command *cmd = prof_command_find(name);
+	/* The greeting and comments only read; unknown names fail before reading. */
+	if (!cmd || cmd->kind != CMD_REPORT || cmd->report == PR_COMMENTS) {
+		view_reset(e);
+		return report_run(out, &e->view, name, arg, o, warn, err);
+	}
+	if (!on_stacks(cmd, o)) {
+		prof_profile *c = prof_profile_copy(e->orig);
+		bool ok = report_run(out, c, name, arg, o, warn, err);
+		prof_profile_free(c);
+		return ok;
+	}
+	rctx r;
+	bool ok = stack_prepare(e, &r, cmd, o, warn, err);
+	if (ok)
+		ok = report_dispatch(out, &r, cmd, arg, NULL);
+	stack_release(e, &r);
+	if (!ok && !err->set)
+		prof_errf(err, "report failed");
+	return ok;
+}
+
+bool engine_top(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, prof_err *err)
+{
+	if (e->consume)
+		return report_top_data(e->orig, o, warn, top, err);
+	const prof_command *cmd = prof_command_find("top");
+	if (!on_stacks(cmd, o)) {
+		prof_profile *c = prof_profile_copy(e->orig);
+		bool ok = report_top_data(c, o, warn, top, err);
+		prof_profile_free(c);
+		return ok;
+	}
+	memset(top, 0, sizeof *top);
+	rctx r;
+	bool ok = stack_prepare(e, &r, cmd, o, warn, err);
+	if (ok)
+		report_top_rows(&r, top);
+	stack_release(e, &r);
+	return ok;
+}
