@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -692,6 +693,13 @@ static char *history_path(void)
  * command's time at 1M samples); kept in the heap instead, the next
  * command reuses the pages.
  */
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void keep_freed_memory(void)
 {
 #ifdef __GLIBC__
@@ -731,6 +739,7 @@ int shell_run(prof_profile *p, const char *name)
 	fputs("Entering interactive mode (type \"help\" for commands, \"o\" for options)\n", stderr);
 
 	bool tty = isatty(0) && isatty(1);
+	bool timing = getenv("PROF_SHELL_TIMING") != NULL;
 	char *hist = tty ? history_path() : NULL;
 	if (tty) {
 		rl_readline_name = "prof";
@@ -762,7 +771,11 @@ int shell_run(prof_profile *p, const char *name)
 			if (hist)
 				write_history(hist);
 		}
+		double t0 = timing ? now_seconds() : 0;
 		bool more = handle_line(&s, line);
+		/* PROF_SHELL_TIMING: each line's wall time on stderr, for the benchmark. */
+		if (timing)
+			fprintf(stderr, "prof-timing: %.4f s: %s\n", now_seconds() - t0, line);
 		free(line);
 		if (!more)
 			break;

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,10 +262,118 @@ static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 	return g->nedges++;
 }
 
+/* flat and cum of every node over stacks [lo, hi): all of graph_build that needs no edges. */
+typedef struct node_pass {
+	const graph_index *ix;
+	const graph_weights *gw;
+	const uint8_t *kept;
+	size_t lo, hi;
+	int64_t *flat, *flat_div, *cum, *cum_div;
+	uint32_t *gen;
+} node_pass;
+
+static void node_pass_alloc(node_pass *np, uint32_t nn)
+{
+	np->flat = xcalloc(nn + 1, sizeof *np->flat);
+	np->flat_div = xcalloc(nn + 1, sizeof *np->flat_div);
+	np->cum = xcalloc(nn + 1, sizeof *np->cum);
+	np->cum_div = xcalloc(nn + 1, sizeof *np->cum_div);
+	np->gen = xcalloc(nn + 1, sizeof *np->gen);
+}
+
+/*
+ * Leaf to root, in memory order: cum counts each node once per stack, in
+ * any order; flat goes to the innermost node of the leaf when it is kept
+ * (when it is not, graph_build's walk ends on a dropped node: residual).
+ */
+static void *node_pass_run(void *arg)
+{
+	node_pass *np = arg;
+	const graph_index *ix = np->ix;
+	const prof_profile *p = ix->p;
+	const uint8_t *kept = np->kept;
+	const uint32_t *loc_off = ix->loc_off, *loc_n = ix->loc_n, *loc_nodes = ix->loc_nodes;
+	uint32_t *gens = np->gen;
+	int64_t *cum = np->cum, *cum_div = np->cum_div;
+	uint32_t gen = 0;
+	for (size_t s = np->lo; s < np->hi; s++) {
+		if (!np->gw->any[s])
+			continue;
+		int64_t w = np->gw->w[s], dw = np->gw->dw[s];
+		gen++;
+		const prof_stack *st = &p->stacks[s];
+		const uint32_t *locs = p->stack_locs + st->off;
+		for (uint32_t i = 0; i < st->len; i++) {
+			const uint32_t *ln = loc_nodes + loc_off[locs[i]];
+			uint32_t k = loc_n[locs[i]];
+			for (uint32_t ni = 0; ni < k; ni++) {
+				uint32_t n = ln[ni];
+				if ((kept && !kept[n]) || gens[n] == gen)
+					continue;
+				gens[n] = gen;
+				cum[n] += w;
+				cum_div[n] += dw;
+			}
+		}
+		if (st->len) {
+			uint32_t leaf = loc_nodes[loc_off[locs[0]]];
+			if (!kept || kept[leaf]) {
+				np->flat[leaf] += w;
+				np->flat_div[leaf] += dw;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The edge-free pass over a big profile runs on two threads, each over
+ * half of the stack entries; integer sums, so the result is the same.
+ */
+static void node_values(graph *g, const graph_index *ix, const graph_weights *gw, const uint8_t *kept)
+{
+	const prof_profile *p = ix->p;
+	uint32_t nn = ix->ninfo;
+	node_pass a = {ix, gw, kept, 0, p->nstack, g->flat, g->flat_div, g->cum, g->cum_div, g->gen};
+	pthread_t t;
+	node_pass b = a;
+	bool two = p->nstack_loc >= (1u << 20);
+	if (two) {
+		size_t half = 0, mid = 0;
+		while (mid < p->nstack && half < p->nstack_loc / 2)
+			half += p->stacks[mid++].len;
+		a.hi = b.lo = mid;
+		node_pass_alloc(&b, nn);
+		two = pthread_create(&t, NULL, node_pass_run, &b) == 0;
+		if (!two) {
+			/* No second thread: this one does both halves. */
+			a.hi = p->nstack;
+		}
+	}
+	node_pass_run(&a);
+	if (two) {
+		pthread_join(t, NULL);
+		for (uint32_t n = 0; n < nn; n++) {
+			g->flat[n] += b.flat[n];
+			g->flat_div[n] += b.flat_div[n];
+			g->cum[n] += b.cum[n];
+			g->cum_div[n] += b.cum_div[n];
+		}
+	}
+	if (b.flat != a.flat) {
+		free(b.flat);
+		free(b.flat_div);
+		free(b.cum);
+		free(b.cum_div);
+		free(b.gen);
+	}
+}
+
 graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
                    graph_edges edges)
 {
 	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
+	bool no_edges = edges == GRAPH_EDGES_NONE;
 	const prof_profile *p = ix->p;
 	uint32_t nn = ix->ninfo;
 	graph *g = xcalloc(1, sizeof *g);
@@ -275,7 +384,9 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
 	g->gen = xcalloc(nn + 1, sizeof *g->gen);
 	uint32_t gen = 0;
-	for (size_t s = 0; s < p->nstack; s++) {
+	if (no_edges)
+		node_values(g, ix, gw, kept);
+	for (size_t s = 0; s < p->nstack && !no_edges; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw[s];
@@ -411,16 +522,34 @@ static int trim_edges(graph *g, int64_t cutoff)
 	return dropped;
 }
 
+/* Whether a node of g that the last graph keeps is inlined somewhere (and so may get edges). */
+static bool any_inline_target(const graph_index *ix, const graph *g, const uint8_t *kept)
+{
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		uint32_t n = g->nodes[k];
+		if ((!kept || kept[n]) && ix->inline_target[n])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Nodes are chosen on graphs without edges (their flat and cum do not
+ * depend on them), and the edges recorded once, in the graph of the nodes
+ * kept: on a profile of a million distinct stacks the edges of the whole
+ * graph were most of a report's time.
+ */
 graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o)
 {
 	graph_trim_result r = {0};
-	graph *g = graph_build(ix, gw, NULL, o->drop_negative, o->edges);
+	graph *g = graph_build(ix, gw, NULL, o->drop_negative, GRAPH_EDGES_NONE);
 	int64_t total_flat = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++)
 		total_flat += g->flat[g->nodes[k]];
 	int64_t node_cutoff = abs64((int64_t)((double)total_flat * o->node_fraction));
 	int64_t edge_cutoff = abs64((int64_t)((double)total_flat * o->edge_fraction));
 	uint8_t *kept = xcalloc(ix->ninfo + 1, 1);
+	bool keep_some = false;
 	if (node_cutoff > 0) {
 		uint32_t nkept = 0;
 		for (uint32_t k = 0; k < g->nnodes; k++)
@@ -430,23 +559,45 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			}
 		if (nkept != g->nnodes) {
 			r.dropped_nodes = (int)(g->nnodes - nkept);
-			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
+			keep_some = true;
+			/*
+			 * Dropping nodes changes no kept node's cum, nor its flat (a
+			 * stack whose leaf goes gives flat to no one, with or without
+			 * the others): the graph of the kept nodes is this one's
+			 * nodes, filtered, and needs no second pass.
+			 */
+			uint32_t w = 0;
+			for (uint32_t k = 0; k < g->nnodes; k++)
+				if (kept[g->nodes[k]])
+					g->nodes[w++] = g->nodes[k];
+			g->nnodes = w;
 		}
 	}
 	r.orig_count = (int)g->nnodes;
-	graph_sort(g, o->cum_sort);
+	/* pprof trims edges before it cuts to the node count; when it does not cut, it trims them twice. */
+	bool trimmed_twice = false;
 	if (o->node_count > 0) {
-		trim_edges(g, edge_cutoff);
 		if ((uint32_t)o->node_count < g->nnodes) {
+			graph_sort(g, o->cum_sort);
 			memset(kept, 0, ix->ninfo + 1);
 			for (int k = 0; k < o->node_count; k++)
 				kept[g->nodes[k]] = 1;
-			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
-			graph_sort(g, o->cum_sort);
+			keep_some = true;
+		} else {
+			trimmed_twice = true;
 		}
 	}
+	if (o->edges == GRAPH_EDGES_INLINE_TARGETS && !any_inline_target(ix, g, keep_some ? kept : NULL)) {
+		/* No edge to record: the nodes chosen, with the values they have here, are the graph. */
+		if (o->node_count > 0 && (uint32_t)o->node_count < g->nnodes)
+			g->nnodes = (uint32_t)o->node_count;
+	} else {
+		graph_free(g);
+		g = graph_build(ix, gw, keep_some ? kept : NULL, o->drop_negative, o->edges);
+	}
+	graph_sort(g, o->cum_sort);
+	if (trimmed_twice)
+		trim_edges(g, edge_cutoff);
 	r.dropped_edges = trim_edges(g, edge_cutoff);
 	free(kept);
 	r.g = g;

@@ -88,9 +88,10 @@ typedef struct graph {
 /*
  * Which edges graph_build records. Text reports only need the edges that can
  * make a node "(inline)", those into functions that are inlined somewhere;
- * recording only those skips most of the edge work on big profiles.
+ * recording only those skips most of the edge work on big profiles. Choosing
+ * nodes needs no edges at all: graph_trimmed records them in its last graph only.
  */
-typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS } graph_edges;
+typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS, GRAPH_EDGES_NONE } graph_edges;
 
 /* kept: per node id, nonzero to keep; NULL keeps all. */
 graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,

@@ -164,6 +164,20 @@ static void stack_index_fill(const prof_profile *p, prof_stack_index *ix)
 	}
 }
 
+/* Adds locs[0..n) as the next stack, without looking for an equal one. */
+static void stack_append(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n)
+{
+	if (p->nstack >= UINT32_MAX - 1 || p->nstack_loc + n >= UINT32_MAX)
+		prof_oom();
+	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
+	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
+	if (n)
+		memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
+	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
+	p->nstack_loc += n;
+	p->nstack++;
+}
+
 uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t *locs, uint32_t n)
 {
 	if (ix->tab.n < p->nstack)
@@ -174,13 +188,8 @@ uint32_t prof_stack_intern(prof_profile *p, prof_stack_index *ix, const uint32_t
 	uint32_t s = hashtab_intern(&ix->tab, hash_locs(locs, n), (uint32_t)p->nstack, stack_eq, &k);
 	if (s != p->nstack)
 		return s;
-	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
-	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
-	if (n)
-		memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
-	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
-	p->nstack_loc += n;
-	return (uint32_t)p->nstack++;
+	stack_append(p, ix, locs, n);
+	return s;
 }
 
 void prof_stack_index_free(prof_stack_index *ix)
@@ -193,15 +202,18 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	uint32_t *remap = xmalloc((p->nstack + 1) * sizeof *remap);
 	uint32_t *old_locs = p->stack_locs;
 	prof_stack *old_stacks = p->stacks;
-	size_t nold = p->nstack, maxlen = 0;
+	size_t nold = p->nstack, old_nloc = p->nstack_loc, maxlen = 0;
 	for (size_t s = 0; s < nold; s++)
 		if (old_stacks[s].len > maxlen)
 			maxlen = old_stacks[s].len;
 	uint32_t *out = xmalloc((maxlen + 1) * sizeof *out);
-	p->stack_locs = NULL;
-	p->stacks = NULL;
 	p->nstack = p->nstack_loc = 0;
-	prof_stack_index ix = {0};
+	/* No transform lengthens a stack: room for all of them up front, no growing on the way. */
+	prof_stack_index ix = {.stacks_cap = nold + 1, .locs_cap = old_nloc + 1};
+	p->stacks = xmalloc(ix.stacks_cap * sizeof *p->stacks);
+	p->stack_locs = xmalloc(ix.locs_cap * sizeof *p->stack_locs);
+	if (!p->stacks_may_repeat)
+		hashtab_reserve(&ix.tab, nold + 1);
 	bool dropped = false;
 	for (size_t s = 0; s < nold; s++) {
 		/* A profile of empty stacks only has no stack_locs at all: no offset into NULL. */
@@ -210,9 +222,14 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 		if (n < 0) {
 			remap[s] = PROF_NONE;
 			dropped = true;
+		} else if (p->stacks_may_repeat) {
+			remap[s] = (uint32_t)p->nstack;
+			stack_append(p, &ix, out, (uint32_t)n);
 		} else {
 			remap[s] = prof_stack_intern(p, &ix, out, (uint32_t)n);
 		}
+		if (n < 0 && p->stacks_may_repeat)
+			stack_append(p, &ix, out, 0); /* the id stays; no sample has it */
 	}
 	uint8_t *keep = dropped ? xmalloc(p->nsample + 1) : NULL;
 	for (size_t i = 0; i < p->nsample; i++) {

@@ -140,6 +140,13 @@ typedef struct prof_profile {
 	 * without freeing, and the owner frees them.
 	 */
 	bool stacks_borrowed;
+	/*
+	 * Transforms may leave equal stacks under different ids: a stack keeps
+	 * its id when rewritten, and one dropped keeps it with no samples. The
+	 * engine's view sets it: its reports sum weights per stack, which
+	 * repeats do not change, and merging them costs a hash of every stack.
+	 */
+	bool stacks_may_repeat;
 } prof_profile;
 
 prof_profile *prof_profile_new(void);

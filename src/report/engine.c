@@ -30,6 +30,25 @@ typedef struct stack_weights {
 	uint8_t *any;
 } stack_weights;
 
+enum { NKEYS = 6 };
+
+/* The view's stacks after the name filters (focus, ignore, hide, show, show_from, prune_from). */
+typedef struct filtered_view {
+	bool valid;
+	char *key[NKEYS];
+	prof_sample *samples; /* one per surviving unique stack of orig: label_off is its id there */
+	size_t nsample;
+	prof_stack *stacks;
+	uint32_t *stack_locs;
+	size_t nstack, nstack_loc;
+	bool stacks_borrowed; /* orig's (no name filter changed them) */
+	bool own_locations;   /* lines edited (hide, show, show_from, prune_from) */
+	prof_location *locations;
+	prof_line *lines;
+	graph_index *ix[NGRAN][2][2]; /* over these locations, when they are its own */
+	char *notes;                  /* the filters' notes, written again with each report */
+} filtered_view;
+
 struct prof_engine {
 	prof_profile *orig;
 	bool consume;
@@ -46,7 +65,7 @@ struct prof_engine {
 	graph_index *ix[NGRAN][2][2]; /* over orig's locations */
 	prof_strid base_key, base_true;
 	bool has_base;
-	bool owns_samples, owns_locations; /* the view's, for this command */
+	filtered_view fv;
 };
 
 static char *dup_or_empty(const char *s)
@@ -78,6 +97,7 @@ static void view_reset(prof_engine *e)
 	e->view.strs = strs;
 	e->view.mem = mem;
 	e->view.stacks_borrowed = true;
+	e->view.stacks_may_repeat = true;
 }
 
 prof_engine *engine_new(prof_profile *p, bool consume)
@@ -104,6 +124,8 @@ prof_engine *engine_new(prof_profile *p, bool consume)
 	e->have_total = xcalloc(2 * p->nsample_type + 1, 1);
 	return e;
 }
+
+static void filtered_clear(filtered_view *fv);
 
 static void weights_clear(stack_weights *sw)
 {
@@ -136,6 +158,7 @@ void engine_free(prof_engine *e)
 	}
 	tags_clear(&e->tags);
 	weights_clear(&e->sw);
+	filtered_clear(&e->fv);
 	free(e->totals);
 	free(e->have_total);
 	for (int g = 0; g < NGRAN; g++)
@@ -251,13 +274,51 @@ static bool edits_locations(const prof_filters *f)
 	return is_set(f->hide) || is_set(f->show) || is_set(f->show_from) || is_set(f->prune_from);
 }
 
-/*
- * The view's samples: one per unique stack of orig, its stack id also in
- * label_off, which the filters carry along unchanged when they renumber
- * and drop stacks. No values and no labels: the weights stand for them.
- */
-static void view_stack_samples(prof_engine *e, const prof_filters *f)
+/* The name filters' keys: what a filtered view depends on. */
+
+static void name_keys(const prof_filters *f, const char *k[NKEYS])
 {
+	k[0] = f->focus;
+	k[1] = f->ignore;
+	k[2] = f->hide;
+	k[3] = f->show;
+	k[4] = f->show_from;
+	k[5] = f->prune_from;
+}
+
+static void filtered_clear(filtered_view *fv)
+{
+	for (int i = 0; i < NKEYS; i++)
+		free(fv->key[i]);
+	free(fv->samples);
+	if (!fv->stacks_borrowed) {
+		free(fv->stacks);
+		free(fv->stack_locs);
+	}
+	if (fv->own_locations) {
+		free(fv->locations);
+		free(fv->lines);
+		for (int g = 0; g < NGRAN; g++)
+			for (int n = 0; n < 2; n++)
+				for (int c = 0; c < 2; c++)
+					graph_index_free(fv->ix[g][n][c]);
+	}
+	free(fv->notes);
+	memset(fv, 0, sizeof *fv);
+}
+
+/*
+ * Filters the view's stacks by name and keeps the result. The view gets
+ * one sample per unique stack of orig, its stack id also in label_off,
+ * which the filters carry along unchanged when they renumber and drop
+ * stacks; no values and no labels: the weights stand for them. The
+ * filters' notes are kept to be written again with the result.
+ */
+static bool filtered_build(prof_engine *e, const prof_filters *f, prof_err *err)
+{
+	filtered_view *fv = &e->fv;
+	filtered_clear(fv);
+	view_reset(e);
 	prof_profile *v = &e->view;
 	size_t n = e->orig->nstack;
 	v->samples = xmalloc((n + 1) * sizeof *v->samples);
@@ -267,29 +328,71 @@ static void view_stack_samples(prof_engine *e, const prof_filters *f)
 	v->values = NULL;
 	v->labels = NULL;
 	v->nlabel = 0;
-	e->owns_samples = true;
-	if (edits_locations(f)) {
+	fv->own_locations = edits_locations(f);
+	if (fv->own_locations) {
 		v->locations = dup_array(v->locations, v->nlocation, sizeof *v->locations);
 		v->lines = dup_array(v->lines, v->nline, sizeof *v->lines);
-		e->owns_locations = true;
 	}
+	prof_filters names = {0};
+	names.focus = f->focus;
+	names.ignore = f->ignore;
+	names.hide = f->hide;
+	names.show = f->show;
+	names.show_from = f->show_from;
+	names.prune_from = f->prune_from;
+	size_t len = 0;
+	FILE *notes = open_memstream(&fv->notes, &len);
+	if (!notes)
+		prof_oom();
+	bool ok = prof_apply_filters(v, &names, notes, err);
+	fclose(notes);
+	fv->samples = v->samples;
+	fv->nsample = v->nsample;
+	fv->stacks = v->stacks;
+	fv->stack_locs = v->stack_locs;
+	fv->nstack = v->nstack;
+	fv->nstack_loc = v->nstack_loc;
+	fv->stacks_borrowed = v->stacks_borrowed;
+	fv->locations = v->locations;
+	fv->lines = v->lines;
+	const char *k[NKEYS];
+	name_keys(f, k);
+	for (int i = 0; i < NKEYS; i++)
+		fv->key[i] = dup_or_empty(k[i]);
+	fv->valid = ok;
+	return ok;
 }
 
-static void view_release(prof_engine *e)
+/* The view, its stacks filtered by name: kept while those filters stay. */
+static bool view_filtered(prof_engine *e, const prof_filters *f, FILE *warn, prof_err *err)
 {
+	filtered_view *fv = &e->fv;
+	const char *k[NKEYS];
+	name_keys(f, k);
+	bool hit = fv->valid;
+	for (int i = 0; i < NKEYS && hit; i++)
+		hit = same_str(fv->key[i], k[i]);
+	if (!hit && !filtered_build(e, f, err)) {
+		filtered_clear(fv);
+		view_reset(e);
+		return false;
+	}
+	if (warn)
+		fputs(fv->notes, warn);
 	prof_profile *v = &e->view;
-	if (e->owns_samples)
-		free(v->samples);
-	if (!v->stacks_borrowed) {
-		free(v->stacks);
-		free(v->stack_locs);
-	}
-	if (e->owns_locations) {
-		free(v->locations);
-		free(v->lines);
-	}
-	e->owns_samples = e->owns_locations = false;
-	view_reset(e);
+	v->samples = fv->samples;
+	v->nsample = fv->nsample;
+	v->values = NULL;
+	v->labels = NULL;
+	v->nlabel = 0;
+	v->stacks = fv->stacks;
+	v->stack_locs = fv->stack_locs;
+	v->nstack = fv->nstack;
+	v->nstack_loc = fv->nstack_loc;
+	v->stacks_borrowed = true; /* the cache's, or orig's */
+	v->locations = fv->locations;
+	v->lines = fv->lines;
+	return true;
 }
 
 /*
@@ -349,9 +452,11 @@ static void view_weights(prof_engine *e, const stack_weights *sw, graph_weights 
 	*rel_total = div ? total / div : total;
 }
 
+/* The node index of the view's locations: orig's, or the filtered view's own. */
 static graph_index *cached_index(prof_engine *e, const report_opts *o)
 {
-	graph_index **slot = &e->ix[o->granularity][o->noinlines][o->showcolumns];
+	graph_index *(*ix)[2][2] = e->fv.own_locations ? e->fv.ix : e->ix;
+	graph_index **slot = &ix[o->granularity][o->noinlines][o->showcolumns];
 	if (!*slot)
 		*slot = graph_index_new(&e->view, o->granularity, o->noinlines, o->showcolumns);
 	return *slot;
@@ -375,27 +480,21 @@ static bool stack_prepare(prof_engine *e, rctx *r, const prof_command *cmd, cons
 		r->total = total_of(e, r->si, o->mean);
 	const stack_weights *sw = weights_of(e, r->si, o->mean, f);
 	const uint8_t *bits = tag_bits(e, f);
-	view_stack_samples(e, f);
-	prof_filters names = *f;
-	names.tagfocus = names.tagignore = names.tagshow = names.taghide = NULL;
-	if (!prof_apply_filters(&e->view, &names, warn, err))
+	if (!view_filtered(e, f, warn, err))
 		return false;
 	tag_notes(e, f, bits, warn);
 	int64_t rel_total;
 	view_weights(e, sw, &r->gw, &rel_total);
 	if (o->relative_percentages)
 		r->total = rel_total;
-	r->ix = e->owns_locations ? graph_index_new(&e->view, o->granularity, o->noinlines, o->showcolumns)
-	                           : cached_index(e, o);
+	r->ix = cached_index(e, o);
 	return true;
 }
 
 static void stack_release(prof_engine *e, rctx *r)
 {
-	if (e->owns_locations)
-		graph_index_free(r->ix);
 	graph_weights_free(&r->gw);
-	view_release(e);
+	view_reset(e);
 }
 
 /* Reports that read only stacks and their weights, without label frames, run on unique stacks. */

@@ -350,6 +350,36 @@ static int64_t name_stack(const prof_profile *p, const uint32_t *locs, uint32_t 
 	return w ? (int64_t)w : -1;
 }
 
+/*
+ * focus and ignore alone keep a stack whole or drop it: the samples on
+ * dropped stacks go and the stacks stay as they are (in order, so every
+ * report sees what a renumbering would give it), without rewriting any.
+ */
+static void drop_stacks(prof_profile *p, const name_pass *np)
+{
+	uint8_t *keep_stack = xmalloc(p->nstack + 1);
+	bool dropped = false;
+	for (size_t s = 0; s < p->nstack; s++) {
+		const prof_stack *st = &p->stacks[s];
+		const uint32_t *locs = st->len ? p->stack_locs + st->off : NULL;
+		bool focused = false, ignored = false;
+		for (uint32_t i = 0; i < st->len && !ignored; i++) {
+			ignored = np->fi[locs[i]] == LOC_IGNORE;
+			focused = focused || np->fi[locs[i]] == LOC_FOCUS;
+		}
+		keep_stack[s] = st->len && focused && !ignored;
+		dropped = dropped || !keep_stack[s];
+	}
+	if (dropped) {
+		uint8_t *keep = xmalloc(p->nsample + 1);
+		for (size_t i = 0; i < p->nsample; i++)
+			keep[i] = keep_stack[p->samples[i].stack];
+		prof_keep_samples(p, keep);
+		free(keep);
+	}
+	free(keep_stack);
+}
+
 /* show_from: keep from the leaf up to the outermost frame that matches. */
 static int64_t show_from_stack(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out, void *arg)
 {
@@ -526,7 +556,10 @@ static void name_filter(prof_profile *p, const prof_re *focus, const prof_re *ig
 		}
 	}
 	name_pass np = {fi, hidden};
-	prof_rewrite_stacks(p, name_stack, &np);
+	if (hide->ok || show->ok)
+		prof_rewrite_stacks(p, name_stack, &np);
+	else
+		drop_stacks(p, &np);
 	free(fi);
 	free(hidden);
 }
