@@ -1,8 +1,9 @@
 #!/bin/sh
 # The engine against the in-place path: the shell runs the graph reports
 # (top, tree, peek, list, flame, folded) on unique stacks with cached
-# weights, tag verdicts and node indexes; the CLI filters the profile in
-# place. For every fixture below and every option set, the shell's output
+# weights, tag verdicts and node indexes, and the others (traces, tags,
+# raw, dot, goroutines) on a view that copies only what they change; the
+# CLI filters the profile in place. For every fixture below and every option set, the shell's output
 # (stdout and the notes on stderr) must equal the CLI's, byte for byte:
 # once per option set (the caches filled by the first report serve the
 # rest), and in one long session that sets and clears each option in turn
@@ -50,6 +51,8 @@ sample_index=0|-sample_index=0
 sort=cum|-cum
 noinlines=true;hide=main|-noinlines -hide=main
 drop_negative=true|-drop_negative
+tagroot=handler;focus=main|-tagroot=handler -focus=main
+noinlines=true;tagshow=byt|-noinlines -tagshow=byt
 trim=false|-trim=false
 focus=main;ignore=Tick;hide=runtime;tagfocus=1kb:;sample_index=0|-focus=main -ignore=Tick -hide=runtime -tagfocus=1kb: -sample_index=0
 granularity=lines|-lines
@@ -64,7 +67,12 @@ tree|-tree
 peek main|-peek=main
 list main|-list=main
 flame|flame
-folded|folded"
+folded|folded
+traces|-traces
+tags|-tags
+raw|-raw
+dot|-dot
+goroutines|goroutines"
 
 # shell_session EXTRA LINES: the shell's stdout (prompts out) and its notes (the greeting out).
 shell_session() {

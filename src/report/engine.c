@@ -513,6 +513,71 @@ static bool on_stacks(const prof_command *cmd, const report_opts *o)
 	}
 }
 
+/* What a report on samples changes in place, and so gets as the view's own copy. */
+typedef struct sample_copies {
+	bool labels, locations, mappings;
+} sample_copies;
+
+static sample_copies copies_for(const prof_command *cmd, const report_opts *o)
+{
+	const prof_filters *f = &o->filters;
+	bool noinlines = o->noinlines && (cmd->report == PR_PROTO || cmd->report == PR_RAW);
+	return (sample_copies){.labels = is_set(f->tagshow) || is_set(f->taghide),
+	                       .locations = edits_locations(f) || noinlines,
+	                       .mappings = noinlines};
+}
+
+/*
+ * A report that reads samples (traces, tags, raw, dot, images, proto,
+ * goroutines) filters them in place, as the CLI does, on the view: its
+ * samples and values are copies, and labels, locations and mappings too
+ * when this report changes them; the stacks are rewritten into new arrays.
+ * The rest (stacks, functions, labels most of the time) stays orig's.
+ * Label frames add locations and functions: those reports get a whole copy.
+ */
+static bool run_on_samples(prof_engine *e, FILE *out, const prof_command *cmd, const char *arg,
+                           const report_opts *o, FILE *warn, prof_err *err)
+{
+	if (is_set(o->tagroot) || is_set(o->tagleaf)) {
+		prof_profile *c = prof_profile_copy(e->orig);
+		bool ok = report_run(out, c, cmd->name, arg, o, warn, err);
+		prof_profile_free(c);
+		return ok;
+	}
+	view_reset(e);
+	prof_profile *v = &e->view;
+	/* These reports see stacks as the in-place path leaves them: equal ones merged. */
+	v->stacks_may_repeat = false;
+	sample_copies c = copies_for(cmd, o);
+	v->samples = dup_array(v->samples, v->nsample, sizeof *v->samples);
+	v->values = dup_array(v->values, v->nsample * v->nsample_type, sizeof *v->values);
+	if (c.labels)
+		v->labels = dup_array(v->labels, v->nlabel, sizeof *v->labels);
+	if (c.locations) {
+		v->locations = dup_array(v->locations, v->nlocation, sizeof *v->locations);
+		v->lines = dup_array(v->lines, v->nline, sizeof *v->lines);
+	}
+	if (c.mappings)
+		v->mappings = dup_array(v->mappings, v->nmapping, sizeof *v->mappings);
+	bool ok = report_run(out, v, cmd->name, arg, o, warn, err);
+	free(v->samples);
+	free(v->values);
+	if (c.labels)
+		free(v->labels);
+	if (c.locations) {
+		free(v->locations);
+		free(v->lines);
+	}
+	if (c.mappings)
+		free(v->mappings);
+	if (!v->stacks_borrowed) {
+		free(v->stacks);
+		free(v->stack_locs);
+	}
+	view_reset(e);
+	return ok;
+}
+
 bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err)
 {
@@ -524,12 +589,8 @@ bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, co
 		view_reset(e);
 		return report_run(out, &e->view, name, arg, o, warn, err);
 	}
-	if (!on_stacks(cmd, o)) {
-		prof_profile *c = prof_profile_copy(e->orig);
-		bool ok = report_run(out, c, name, arg, o, warn, err);
-		prof_profile_free(c);
-		return ok;
-	}
+	if (!on_stacks(cmd, o))
+		return run_on_samples(e, out, cmd, arg, o, warn, err);
 	rctx r;
 	bool ok = stack_prepare(e, &r, cmd, o, warn, err);
 	if (ok)

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "report/internal.h"
+#include "util/hashtab.h"
 #include "util/path.h"
 #include "xform/filter.h"
 
@@ -93,67 +94,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
 	h *= 0xff51afd7ed558ccdull;
 	return h ^ (h >> 33);
-}
-
-/* Open addressing from a hash to an index; the caller compares candidates. */
-typedef struct htab {
-	uint64_t *hash;
-	uint32_t *idx; /* index + 1; 0 empty */
-	size_t nslots, n;
-} htab;
-
-static void htab_grow(htab *t)
-{
-	size_t nslots = t->nslots ? t->nslots * 2 : 64;
-	uint64_t *hash = xcalloc(nslots, sizeof *hash);
-	uint32_t *idx = xcalloc(nslots, sizeof *idx);
-	for (size_t i = 0; i < t->nslots; i++) {
-		if (!t->idx[i])
-			continue;
-		size_t j = t->hash[i] & (nslots - 1);
-		while (idx[j])
-			j = (j + 1) & (nslots - 1);
-		hash[j] = t->hash[i];
-		idx[j] = t->idx[i];
-	}
-	free(t->hash);
-	free(t->idx);
-	t->hash = hash;
-	t->idx = idx;
-	t->nslots = nslots;
-}
-
-static void htab_put(htab *t, uint64_t h, uint32_t i)
-{
-	if ((t->n + 1) * 2 > t->nslots)
-		htab_grow(t);
-	size_t j = h & (t->nslots - 1);
-	while (t->idx[j])
-		j = (j + 1) & (t->nslots - 1);
-	t->hash[j] = h;
-	t->idx[j] = i + 1;
-	t->n++;
-}
-
-static void htab_free(htab *t)
-{
-	free(t->hash);
-	free(t->idx);
-}
-
-/* Iterates the candidates with hash h: start with *j = SIZE_MAX; returns PROF_NONE at the end. */
-static uint32_t htab_next(const htab *t, uint64_t h, size_t *j)
-{
-	if (!t->nslots)
-		return PROF_NONE;
-	if (*j == SIZE_MAX)
-		*j = h & (t->nslots - 1);
-	else
-		*j = (*j + 1) & (t->nslots - 1);
-	for (; t->idx[*j]; *j = (*j + 1) & (t->nslots - 1))
-		if (t->hash[*j] == h)
-			return t->idx[*j] - 1;
-	return PROF_NONE;
 }
 
 /* ---- the model's tables as an rprof ---- */
@@ -233,7 +173,7 @@ typedef struct merger {
 	uint32_t *fn_memo, *loc_memo;
 	uint32_t *loc_src; /* per dst location: the src location that made it */
 	size_t caplocsrc;
-	htab maps, fns, locs, samples;
+	hashtab maps, fns, locs, samples; /* over dst's tables */
 	uint32_t *ids;
 	prof_label *labs;
 	size_t capids, caplabs;
@@ -244,6 +184,20 @@ static uint64_t map_size(const rmap *m)
 	uint64_t size = m->limit - m->start;
 	size = size + 0x1000 - 1;
 	return size - size % 0x1000;
+}
+
+typedef struct map_key {
+	const rprof *d;
+	const rmap *s;
+	uint64_t size;
+	prof_strid id;
+} map_key;
+
+static bool map_eq(const void *ctx, uint32_t c)
+{
+	const map_key *k = ctx;
+	const rmap *m = &k->d->maps[c];
+	return map_size(m) == k->size && m->offset == k->s->offset && (m->build_id ? m->build_id : m->file) == k->id;
 }
 
 static uint32_t map_mapping(merger *mg, uint32_t si)
@@ -257,22 +211,29 @@ static uint32_t map_mapping(merger *mg, uint32_t si)
 	prof_strid id = s->build_id ? s->build_id : s->file;
 	uint64_t h = mix(mix(mix(1, size), s->offset), id);
 	rprof *d = mg->dst;
-	size_t j = SIZE_MAX;
-	uint32_t c;
-	while ((c = htab_next(&mg->maps, h, &j)) != PROF_NONE) {
-		const rmap *m = &d->maps[c];
-		if (map_size(m) == size && m->offset == s->offset && (m->build_id ? m->build_id : m->file) == id)
-			break;
-	}
-	if (c == PROF_NONE) {
+	map_key k = {d, s, size, id};
+	uint32_t c = hashtab_find(&mg->maps, h, map_eq, &k);
+	if (c == HASHTAB_NONE) {
 		GROW(d->maps, d->capmap, d->nmap + 1);
 		c = (uint32_t)d->nmap++;
 		d->maps[c] = *s;
-		htab_put(&mg->maps, h, c);
+		hashtab_add(&mg->maps, h, c);
 	}
 	mg->map_memo[si] = c + 1;
 	mg->map_delta[si] = (int64_t)d->maps[c].start - (int64_t)s->start;
 	return c;
+}
+
+typedef struct fn_key {
+	const rprof *d;
+	const rfunc *s;
+} fn_key;
+
+static bool fn_eq(const void *ctx, uint32_t c)
+{
+	const fn_key *k = ctx;
+	const rfunc *f = &k->d->fns[c], *s = k->s;
+	return f->start_line == s->start_line && f->name == s->name && f->sys == s->sys && f->file == s->file;
 }
 
 static uint32_t map_function(merger *mg, uint32_t si)
@@ -282,18 +243,13 @@ static uint32_t map_function(merger *mg, uint32_t si)
 	const rfunc *s = &mg->src->fns[si];
 	uint64_t h = mix(mix(mix(mix(2, (uint64_t)s->start_line), s->name), s->sys), s->file);
 	rprof *d = mg->dst;
-	size_t j = SIZE_MAX;
-	uint32_t c;
-	while ((c = htab_next(&mg->fns, h, &j)) != PROF_NONE) {
-		const rfunc *f = &d->fns[c];
-		if (f->start_line == s->start_line && f->name == s->name && f->sys == s->sys && f->file == s->file)
-			break;
-	}
-	if (c == PROF_NONE) {
+	fn_key k = {d, s};
+	uint32_t c = hashtab_find(&mg->fns, h, fn_eq, &k);
+	if (c == HASHTAB_NONE) {
 		GROW(d->fns, d->capfn, d->nfn + 1);
 		c = (uint32_t)d->nfn++;
 		d->fns[c] = *s;
-		htab_put(&mg->fns, h, c);
+		hashtab_add(&mg->fns, h, c);
 	}
 	mg->fn_memo[si] = c + 1;
 	return c;
@@ -319,6 +275,17 @@ static bool loc_same(const rprof *d, const rloc *a, const rloc *b)
 	return a->nline == 0 || d->lines[a->line_off + a->nline - 1].column == d->lines[b->line_off + a->nline - 1].column;
 }
 
+typedef struct loc_key {
+	const rprof *d;
+	const rloc *l;
+} loc_key;
+
+static bool loc_eq(const void *ctx, uint32_t c)
+{
+	const loc_key *k = ctx;
+	return loc_same(k->d, &k->d->locs[c], k->l);
+}
+
 static uint32_t map_location(merger *mg, uint32_t si)
 {
 	if (mg->loc_memo[si])
@@ -339,18 +306,15 @@ static uint32_t map_location(merger *mg, uint32_t si)
 	uint64_t h = mix(mix(mix(3, loc_key_addr(d, &l)), m), l.folded);
 	for (uint32_t k = 0; k < l.nline; k++)
 		h = mix(mix(h, d->lines[l.line_off + k].fn), (uint64_t)d->lines[l.line_off + k].line);
-	size_t j = SIZE_MAX;
-	uint32_t c;
-	while ((c = htab_next(&mg->locs, h, &j)) != PROF_NONE)
-		if (loc_same(d, &d->locs[c], &l))
-			break;
-	if (c == PROF_NONE) {
+	loc_key k = {d, &l};
+	uint32_t c = hashtab_find(&mg->locs, h, loc_eq, &k);
+	if (c == HASHTAB_NONE) {
 		GROW(d->locs, d->caploc, d->nloc + 1);
 		GROW(mg->loc_src, mg->caplocsrc, d->nloc + 1);
 		c = (uint32_t)d->nloc++;
 		d->locs[c] = l;
 		mg->loc_src[c] = si;
-		htab_put(&mg->locs, h, c);
+		hashtab_add(&mg->locs, h, c);
 	} else {
 		d->nline -= s->nline;
 	}
@@ -403,7 +367,29 @@ static bool zero_values(const int64_t *v, size_t nt)
  * labels) is summed into it instead, as pprof's merge does. Labels are kept
  * in canonical order, which does not show: raw prints them sorted.
  */
-static void add_sample(rprof *d, htab *t, const uint32_t *ids, uint32_t nloc, prof_label *labs, uint32_t nlab,
+typedef struct sample_key {
+	const rprof *d;
+	const uint32_t *ids;
+	uint32_t nloc;
+	const prof_label *labs;
+	uint32_t nlab;
+} sample_key;
+
+static bool sample_eq(const void *ctx, uint32_t c)
+{
+	const sample_key *k = ctx;
+	const rsample *s = &k->d->samples[c];
+	if (s->nloc != k->nloc || s->nlab != k->nlab)
+		return false;
+	if (k->nloc && memcmp(k->d->stack + s->loc_off, k->ids, k->nloc * sizeof *k->ids) != 0)
+		return false;
+	for (uint32_t i = 0; i < k->nlab; i++)
+		if (!label_same(&k->d->labels[s->lab_off + i], &k->labs[i]))
+			return false;
+	return true;
+}
+
+static void add_sample(rprof *d, hashtab *t, const uint32_t *ids, uint32_t nloc, prof_label *labs, uint32_t nlab,
                        const int64_t *v, size_t nt)
 {
 	sort_labels(labs, nlab);
@@ -417,21 +403,9 @@ static void add_sample(rprof *d, htab *t, const uint32_t *ids, uint32_t nloc, pr
 			if (!l->str)
 				h = mix(mix(h, (uint64_t)l->num), l->num_unit);
 		}
-		size_t j = SIZE_MAX;
-		uint32_t c;
-		while ((c = htab_next(t, h, &j)) != PROF_NONE) {
-			const rsample *s = &d->samples[c];
-			if (s->nloc != nloc || s->nlab != nlab)
-				continue;
-			if (nloc && memcmp(d->stack + s->loc_off, ids, nloc * sizeof *ids) != 0)
-				continue;
-			uint32_t k = 0;
-			while (k < nlab && label_same(&d->labels[s->lab_off + k], &labs[k]))
-				k++;
-			if (k == nlab)
-				break;
-		}
-		if (c != PROF_NONE) {
+		sample_key key = {d, ids, nloc, labs, nlab};
+		uint32_t c = hashtab_find(t, h, sample_eq, &key);
+		if (c != HASHTAB_NONE) {
 			for (size_t k = 0; k < nt; k++)
 				d->values[c * nt + k] += v[k];
 			return;
@@ -451,7 +425,7 @@ static void add_sample(rprof *d, htab *t, const uint32_t *ids, uint32_t nloc, pr
 		memcpy(d->labels + d->nlabel, labs, nlab * sizeof *labs);
 	d->nlabel += nlab;
 	if (t)
-		htab_put(t, h, (uint32_t)c);
+		hashtab_add(t, h, (uint32_t)c);
 }
 
 /* Scratch room for one sample's ids and labels. */
@@ -500,10 +474,10 @@ static void merge(rprof *dst, const rprof *src, size_t nt, bool merge_samples, u
 	free(mg.fn_memo);
 	free(mg.ids);
 	free(mg.labs);
-	htab_free(&mg.maps);
-	htab_free(&mg.fns);
-	htab_free(&mg.locs);
-	htab_free(&mg.samples);
+	hashtab_free(&mg.maps);
+	hashtab_free(&mg.fns);
+	hashtab_free(&mg.locs);
+	hashtab_free(&mg.samples);
 }
 
 static bool any_zero_sample(const rprof *r, size_t nt)
@@ -880,7 +854,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 	 */
 	enum { TMP_ID = 0x80000000u };
 	rprof cur = {0};
-	htab t = {0};
+	hashtab t = {0};
 	uint32_t *stack = NULL;
 	prof_label *labs = NULL;
 	size_t capstack = 0, caplabs = 0;
@@ -904,7 +878,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 		}
 		add_sample(&cur, p->compacted ? NULL : &t, stack, st->len, labs, nlab, v, nt);
 	}
-	htab_free(&t);
+	hashtab_free(&t);
 	free(stack);
 	free(labs);
 
