@@ -66,6 +66,7 @@ struct prof_engine {
 	prof_strid base_key, base_true;
 	bool has_base;
 	filtered_view fv;
+	prof_profile *scratch; /* engine_prepare's copy, for a report off the stack path */
 };
 
 static char *dup_or_empty(const char *s)
@@ -156,6 +157,7 @@ void engine_free(prof_engine *e)
 		free(e);
 		return;
 	}
+	prof_profile_free(e->scratch);
 	tags_clear(&e->tags);
 	weights_clear(&e->sw);
 	filtered_clear(&e->fv);
@@ -619,4 +621,38 @@ bool engine_top(prof_engine *e, const report_opts *o, FILE *warn, report_top *to
 		report_top_rows(&r, top);
 	stack_release(e, &r);
 	return ok;
+}
+
+/* On failure nothing is left to release. */
+bool engine_prepare(prof_engine *e, const char *report, const report_opts *o, FILE *warn, rctx *r, prof_err *err)
+{
+	const prof_command *cmd = prof_command_find(report);
+	if (!cmd || cmd->kind != CMD_REPORT)
+		return prof_errf(err, "unknown report %s", report);
+	if (e->consume)
+		return report_prepare_view(r, e->orig, report, o, warn, err);
+	if (!on_stacks(cmd, o)) {
+		prof_profile_free(e->scratch);
+		e->scratch = prof_profile_copy(e->orig);
+		if (report_prepare_view(r, e->scratch, report, o, warn, err))
+			return true;
+		prof_profile_free(e->scratch);
+		e->scratch = NULL;
+		return false;
+	}
+	if (stack_prepare(e, r, cmd, o, warn, err))
+		return true;
+	stack_release(e, r);
+	return false;
+}
+
+void engine_release(prof_engine *e, rctx *r)
+{
+	if (e->consume || e->scratch) {
+		report_release_view(r);
+		prof_profile_free(e->scratch);
+		e->scratch = NULL;
+		return;
+	}
+	stack_release(e, r);
 }

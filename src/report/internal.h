@@ -68,6 +68,24 @@ bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */
 
+/*
+ * report_prepare for report (a CMD_REPORT name) on p, filtered in place:
+ * what views.c computes its data from. Release with report_release_view.
+ */
+bool report_prepare_view(rctx *r, prof_profile *p, const char *report, const report_opts *o, FILE *warn,
+                         prof_err *err);
+void report_release_view(rctx *r);
+
+/*
+ * The same through the engine (engine.c): a graph report (top, tree, peek,
+ * list, flame, folded) prepared on the engine's view, with its caches; any
+ * other on a copy the engine keeps until engine_release.
+ */
+struct prof_engine;
+bool engine_prepare(struct prof_engine *e, const char *report, const report_opts *o, FILE *warn, rctx *r,
+                    prof_err *err);
+void engine_release(struct prof_engine *e, rctx *r);
+
 /* report.c's steps, which the engine (engine.c) runs its own way. */
 struct prof_command;
 /* The value shown (-sample_index, -mean) and its unit: every report's start. */
