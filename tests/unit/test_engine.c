@@ -1,0 +1,183 @@
+/*
+ * Unit tests of the engine: it never changes the loaded profile, its
+ * answers equal the in-place path's, whatever order of changes fills and
+ * empties its caches, and engine_prepare hands out what report_prepare does.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#include "load/load.h"
+#include "report/engine.h"
+#include "report/internal.h"
+
+/* The bytes of every array of a profile, to compare the same profile before and after. */
+typedef struct snapshot {
+	prof_profile counts;
+	size_t nvalue;
+	void *arr[12];
+	size_t len[12];
+} snapshot;
+
+#define ARRAYS(X) \
+	X(0, strs.str, strs.n) X(1, mappings, nmapping) X(2, functions, nfunction) X(3, locations, nlocation) \
+	X(4, lines, nline) X(5, stack_locs, nstack_loc) X(6, stacks, nstack) X(7, samples, nsample) \
+	X(8, labels, nlabel) X(9, strs.len, strs.n) X(10, sample_types, nsample_type)
+
+static snapshot take(const prof_profile *p)
+{
+	snapshot s = {.counts = *p};
+	s.nvalue = p->nsample * p->nsample_type;
+	s.len[11] = s.nvalue * sizeof *p->values;
+	s.arr[11] = malloc(s.len[11] + 1);
+	if (s.len[11])
+		memcpy(s.arr[11], p->values, s.len[11]);
+#define TAKE(i, A, N) \
+	s.len[i] = p->N * sizeof *p->A; \
+	s.arr[i] = malloc(s.len[i] + 1); \
+	if (s.len[i]) \
+		memcpy(s.arr[i], p->A, s.len[i]);
+	ARRAYS(TAKE)
+#undef TAKE
+	return s;
+}
+
+static void assert_unchanged(const prof_profile *p, const snapshot *s)
+{
+#define CHECK(i, A, N) \
+	assert_int_equal(p->N, s->counts.N); \
+	assert_ptr_equal(p->A, s->counts.A); \
+	if (s->len[i]) \
+		assert_memory_equal(p->A, s->arr[i], s->len[i]);
+	ARRAYS(CHECK)
+#undef CHECK
+	assert_ptr_equal(p->values, s->counts.values);
+	if (s->len[11])
+		assert_memory_equal(p->values, s->arr[11], s->len[11]);
+	for (size_t i = 0; i < p->strs.n; i++)
+		assert_memory_equal(p->strs.str[i], s->counts.strs.str[i], p->strs.len[i] + 1);
+}
+
+static void snapshot_free(snapshot *s)
+{
+	for (size_t i = 0; i < 12; i++)
+		free(s->arr[i]);
+}
+
+static char *engine_text(prof_engine *e, const char *report, const char *arg, const report_opts *o)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	prof_err err = {0};
+	if (!engine_run(e, m, report, arg, o, m, &err))
+		fprintf(m, "error: %s\n", err.msg);
+	fclose(m);
+	return buf;
+}
+
+static char *in_place_text(const char *fixture, const char *report, const char *arg, const report_opts *o)
+{
+	prof_profile *p = load_fixture(fixture);
+	prof_engine *e = engine_new(p, true);
+	char *s = engine_text(e, report, arg, o);
+	engine_free(e);
+	prof_profile_free(p);
+	return s;
+}
+
+/* A run of changes, each followed by reports; the loaded profile stays as it was loaded. */
+static void never_changes_the_profile(void **state)
+{
+	(void)state;
+	const char *fixture = "leaky/normal/t3/heap.pb.gz";
+	prof_profile *p = load_fixture(fixture);
+	snapshot before = take(p);
+	prof_engine *e = engine_new(p, false);
+	const char *reports[] = {"top", "tree", "traces", "tags", "raw", "dot", "flame", "folded", "list"};
+	const char *focus[] = {NULL, "main", "nomatch", NULL, NULL, NULL};
+	const char *hide[] = {NULL, NULL, NULL, "runtime", NULL, "main"};
+	const char *tagfocus[] = {NULL, NULL, NULL, "1kb:", "64kB", NULL};
+	for (size_t c = 0; c < sizeof focus / sizeof *focus; c++) {
+		report_opts o;
+		report_opts_init(&o);
+		o.filters.focus = focus[c];
+		o.filters.hide = hide[c];
+		o.filters.tagfocus = tagfocus[c];
+		o.sample_index = c % 2 ? "alloc_space" : NULL;
+		o.granularity = c == 4 ? GRAN_LINES : GRAN_FUNCTIONS;
+		for (size_t r = 0; r < sizeof reports / sizeof *reports; r++) {
+			const char *arg = strcmp(reports[r], "list") == 0 ? "main" : NULL;
+			char *got = engine_text(e, reports[r], arg, &o);
+			char *want = in_place_text(fixture, reports[r], arg, &o);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+			assert_unchanged(p, &before);
+		}
+	}
+	engine_free(e);
+	snapshot_free(&before);
+	prof_profile_free(p);
+}
+
+/* A prepared top through the engine totals what the in-place one does. */
+static void prepare_equals_in_place(void **state)
+{
+	(void)state;
+	const char *fixture = "edge/labels.pb.gz";
+	prof_profile *p = load_fixture(fixture), *q = load_fixture(fixture);
+	snapshot before = take(p);
+	prof_engine *e = engine_new(p, false);
+	const char *tagroots[] = {NULL, "handler"};
+	for (size_t t = 0; t < 2; t++) {
+		report_opts o;
+		report_opts_init(&o);
+		o.filters.tagfocus = "handler=/api/users";
+		o.tagroot = tagroots[t];
+		prof_err err = {0};
+		rctx a, b;
+		assert_true(engine_prepare(e, "top", &o, NULL, &a, &err));
+		prof_profile *c = prof_profile_copy(q);
+		assert_true(report_prepare_view(&b, c, "top", &o, NULL, &err));
+		assert_int_equal(a.total, b.total);
+		int64_t wa = 0, wb = 0;
+		for (size_t s = 0; s < a.p->nstack; s++)
+			wa += a.gw.w[s];
+		for (size_t s = 0; s < b.p->nstack; s++)
+			wb += b.gw.w[s];
+		assert_int_equal(wa, wb);
+		engine_release(e, &a);
+		report_release_view(&b);
+		prof_profile_free(c);
+	}
+	prof_err err = {0};
+	rctx r;
+	report_opts o;
+	report_opts_init(&o);
+	o.filters.focus = "(";
+	assert_false(engine_prepare(e, "top", &o, NULL, &r, &err));
+	assert_true(err.set);
+	assert_unchanged(p, &before);
+	snapshot_free(&before);
+	engine_free(e);
+	prof_profile_free(p);
+	prof_profile_free(q);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(never_changes_the_profile),
+		cmocka_unit_test(prepare_equals_in_place),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
