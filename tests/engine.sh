@@ -27,6 +27,15 @@ goroutine|fixtures/leaky/normal/t3/goroutine.pb.gz|
 diffbase|$t3|-diff_base=$t1
 base|$t3|-base=$t1
 merged|$t3|$t1"
+# Real profiles too, when ../shared/realworld is there (fewer option sets).
+rw=$repo/../shared/realworld
+if [ -d "$rw" ]; then
+	for f in grafana__pyroscope/pkg__pprof__testdata__gotruncatefix__heap_go_truncated_2.pb.gz \
+		grafana__pyroscope/pkg__pprof__testdata__dotnet.labels.pprof felixge__pprofutils/examples__anon.in.pprof; do
+		[ -f "$rw/$f" ] && fixtures="$fixtures
+rw-$(basename "$f")|$rw/$f|"
+	done
+fi
 
 # shell lines (";" between them)|the CLI's flags for the same options
 options="|
@@ -119,7 +128,9 @@ echo "$fixtures" | while IFS='|' read -r fname file extra; do
 	long_sh="compact_labels=false\nnodecount=12\n"
 	: > "$tmp/long.cl"
 	: > "$tmp/long.cl.notes"
-	echo "$options" | {
+	opts=$options
+	case $fname in rw-*) opts=$(echo "$options" | sed -n '1,8p;11p;15p;17p;20p;34p') ;; esac
+	echo "$opts" | {
 		while IFS='|' read -r sh_opts cli_opts; do
 			lines="compact_labels=false\nnodecount=12\n$(shell_lines "$sh_opts")"
 			: > "$tmp/cl"
