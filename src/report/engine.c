@@ -605,21 +605,24 @@ bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, co
 
 bool engine_top(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, prof_err *err)
 {
-	if (e->consume)
-		return report_top_data(e->orig, o, warn, top, err);
-	const prof_command *cmd = prof_command_find("top");
-	if (!on_stacks(cmd, o)) {
-		prof_profile *c = prof_profile_copy(e->orig);
-		bool ok = report_top_data(c, o, warn, top, err);
-		prof_profile_free(c);
-		return ok;
-	}
 	memset(top, 0, sizeof *top);
 	rctx r;
-	bool ok = stack_prepare(e, &r, cmd, o, warn, err);
-	if (ok)
-		report_top_rows(&r, top);
-	stack_release(e, &r);
+	if (!engine_prepare(e, "top", o, warn, &r, err))
+		return false;
+	report_top_rows(&r, top);
+	engine_release(e, &r);
+	return true;
+}
+
+bool engine_tree(prof_engine *e, const report_opts *o, const char *peek, FILE *warn, report_tree *tree,
+                 prof_err *err)
+{
+	memset(tree, 0, sizeof *tree);
+	rctx r;
+	if (!engine_prepare(e, peek ? "peek" : "tree", o, warn, &r, err))
+		return false;
+	bool ok = report_tree_nodes(&r, peek, tree);
+	engine_release(e, &r);
 	return ok;
 }
 

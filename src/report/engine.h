@@ -40,7 +40,9 @@ void engine_free(prof_engine *e);
 /* report_run's contract, through the caches: p is never changed unless consume. */
 bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err);
-/* report_top_data's, the same way. */
+/* Reports as data, the same way: top's rows; tree's nodes (peek's, with a regex) with callers and callees. */
 bool engine_top(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
+bool engine_tree(prof_engine *e, const report_opts *o, const char *peek, FILE *warn, report_tree *tree,
+                 prof_err *err);
 
 #endif

@@ -44,11 +44,16 @@ const char *rctx_mapping_file(const prof_profile *p);
 /* pprof's reportLabels for text reports: profile labels, active filters, Showing/Dropped lines. */
 void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes);
 const char *rctx_trim_space(char *s);
+/* rctx_report_labels as lines (malloc'd, no newlines) in *lines[0..*n), for reports as data. */
+void rctx_report_label_lines(const rctx *r, const graph *g, int orig_count, int dropped_nodes, char ***lines,
+                             size_t *n);
 
 bool report_top_rctx(FILE *out, rctx *r);
 /* top's rows from a prepared rctx (report_top_data's work). */
 void report_top_rows(rctx *r, report_top *top);
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
+/* tree's (peek: the matching nodes') data from a prepared rctx. False with r->err set. */
+bool report_tree_nodes(rctx *r, const char *peek, report_tree *t);
 bool report_traces_rctx(FILE *out, rctx *r);
 bool report_tags_rctx(FILE *out, rctx *r);
 bool report_list_rctx(FILE *out, rctx *r, const char *regex); /* list.c */

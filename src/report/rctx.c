@@ -218,3 +218,25 @@ void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count
  * pprof's computeTotal: the sum of |value|, divided by the summed counts with
  * -mean; with -diff_base, only the base's samples (label pprof::base=true).
  */
+
+void rctx_report_label_lines(const rctx *r, const graph *g, int orig_count, int dropped_nodes, char ***lines,
+                             size_t *n)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		prof_oom();
+	rctx_report_labels(mem, r, g, orig_count, dropped_nodes);
+	fclose(mem);
+	*lines = NULL;
+	*n = 0;
+	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		GROW(*lines, cap, *n + 1);
+		(*lines)[(*n)++] = strndup(line, (size_t)(nl - line));
+	}
+	free(buf);
+}

@@ -74,6 +74,37 @@ typedef struct report_top {
 	int64_t total;
 } report_top;
 
+/*
+ * tree and peek as data: the nodes (peek: those matching its regex), each
+ * with its callers and callees, heaviest first, as the text report prints
+ * them. The report's owner: free with report_tree_free.
+ */
+typedef struct report_tree_edge {
+	char *name;  /* the caller's or callee's printable name */
+	int64_t value;
+	char value_s[64], pct[16]; /* pct: of the node's cum */
+	bool inl;
+} report_tree_edge;
+
+typedef struct report_tree_node {
+	char *name;
+	int64_t flat, cum, sum;
+	char flat_s[64], flat_pct[16], sum_pct[16], cum_s[64], cum_pct[16];
+	report_tree_edge *callers, *callees;
+	size_t ncallers, ncallees;
+} report_tree_node;
+
+typedef struct report_tree {
+	char **labels; /* the header lines */
+	size_t nlabels;
+	report_tree_node *nodes;
+	size_t nnodes;
+	int64_t total;
+	bool shown_any; /* the graph had nodes (peek may show some of them) */
+} report_tree;
+
+void report_tree_free(report_tree *t);
+
 /* top of p (filtered in place, as report_run does) into *top. False with *err set. */
 bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
 void report_top_free(report_top *top);

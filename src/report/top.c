@@ -15,33 +15,12 @@ static char *copy_str(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
-/* The header lines rctx_report_labels writes, one string each. */
-static void header_lines(const rctx *r, const graph *g, const graph_trim_result *tr, report_top *top)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		prof_oom();
-	rctx_report_labels(mem, r, g, tr->orig_count, tr->dropped_nodes);
-	fclose(mem);
-	size_t cap = 0;
-	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!nl)
-			nl = buf + len;
-		GROW(top->labels, cap, top->nlabels + 1);
-		top->labels[top->nlabels++] = strndup(line, (size_t)(nl - line));
-	}
-	free(buf);
-}
-
 void report_top_rows(rctx *r, report_top *top)
 {
 	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
 	graph *g = tr.g;
 	rctx_select_unit(r, g);
-	header_lines(r, g, &tr, top);
+	rctx_report_label_lines(r, g, tr.orig_count, tr.dropped_nodes, &top->labels, &top->nlabels);
 	top->total = r->total;
 	top->rows = xcalloc((size_t)g->nnodes + 1, sizeof *top->rows);
 	uint8_t *inl = xmalloc(r->ix->ninfo + 1);

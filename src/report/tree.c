@@ -26,102 +26,165 @@ static int edge_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(ix->printable[l->dst], ix->printable[r->dst]);
 }
 
-static void print_edges(FILE *out, const rctx *r, const graph *g, uint32_t *ids, uint32_t n, bool incoming,
-                        int64_t cum)
+static char *copy_str(const char *s)
 {
-	sort_r(ids, n, sizeof *ids, edge_cmp, (void *)g);
-	for (uint32_t k = 0; k < n; k++) {
-		const graph_edge *e = &g->edges[ids[k]];
-		char v[64], pct[32];
-		rctx_value(r, e->weight, v, sizeof v);
-		fmt_percentage(pct, sizeof pct, e->weight, cum);
-		fprintf(out, "%50s %s |   %s%s\n", v, pct, g->ix->printable[incoming ? e->src : e->dst],
-		        e->inl ? " (inline)" : "");
-	}
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
 }
 
-bool report_tree_rctx(FILE *out, rctx *r, const char *peek)
+/* A node's edges (ids[0..n)) in pprof's order, as rows; pct of the node's cum. */
+static report_tree_edge *edge_rows(const rctx *r, const graph *g, uint32_t *ids, uint32_t n, bool incoming,
+                                   int64_t cum)
 {
-	prof_re rx = {0};
-	prof_err e = {0};
-	if (peek && !prof_re_compile(&rx, peek, false, &e))
-		return prof_errf(r->err, "parsing argument regexp %s: %s", peek, e.msg);
-	static const char separator[] = "----------------------------------------------------------+-------------";
-	static const char legend[] = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
-	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
-	graph *g = tr.g;
-	rctx_select_unit(r, g);
+	sort_r(ids, n, sizeof *ids, edge_cmp, (void *)g);
+	report_tree_edge *rows = xcalloc((size_t)n + 1, sizeof *rows);
+	for (uint32_t k = 0; k < n; k++) {
+		const graph_edge *e = &g->edges[ids[k]];
+		report_tree_edge *row = &rows[k];
+		row->name = copy_str(g->ix->printable[incoming ? e->src : e->dst]);
+		row->value = e->weight;
+		row->inl = e->inl;
+		rctx_value(r, e->weight, row->value_s, sizeof row->value_s);
+		fmt_percentage(row->pct, sizeof row->pct, e->weight, cum);
+	}
+	return rows;
+}
 
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *body = open_memstream(&buf, &len);
-	if (!body)
-		prof_oom();
-	rctx_report_labels(body, r, g, tr.orig_count, tr.dropped_nodes);
-	fprintf(body, "%s\n%s\n", separator, legend);
+/* Per node, the ids of its surviving edges in and out: in_ids[in_off[n]..in_off[n + 1]). */
+typedef struct edge_lists {
+	uint32_t *in_off, *out_off, *in_ids, *out_ids;
+} edge_lists;
 
-	/* Per node, its surviving edges in and out. */
-	uint32_t nn = r->ix->ninfo;
-	uint32_t *in_off = xcalloc((size_t)nn + 2, sizeof *in_off), *out_off = xcalloc((size_t)nn + 2, sizeof *out_off);
+static edge_lists edge_lists_of(const graph *g, uint32_t nn)
+{
+	edge_lists l;
+	l.in_off = xcalloc((size_t)nn + 2, sizeof *l.in_off);
+	l.out_off = xcalloc((size_t)nn + 2, sizeof *l.out_off);
 	for (uint32_t e = 0; e < g->nedges; e++)
 		if (!g->edges[e].dropped) {
-			in_off[g->edges[e].dst + 1]++;
-			out_off[g->edges[e].src + 1]++;
+			l.in_off[g->edges[e].dst + 1]++;
+			l.out_off[g->edges[e].src + 1]++;
 		}
 	for (uint32_t n = 0; n < nn; n++) {
-		in_off[n + 1] += in_off[n];
-		out_off[n + 1] += out_off[n];
+		l.in_off[n + 1] += l.in_off[n];
+		l.out_off[n + 1] += l.out_off[n];
 	}
-	uint32_t *in_ids = xmalloc(((size_t)in_off[nn] + 1) * sizeof *in_ids);
-	uint32_t *out_ids = xmalloc(((size_t)out_off[nn] + 1) * sizeof *out_ids);
+	l.in_ids = xmalloc(((size_t)l.in_off[nn] + 1) * sizeof *l.in_ids);
+	l.out_ids = xmalloc(((size_t)l.out_off[nn] + 1) * sizeof *l.out_ids);
 	uint32_t *in_fill = xcalloc((size_t)nn + 1, sizeof *in_fill), *out_fill = xcalloc((size_t)nn + 1, sizeof *out_fill);
 	for (uint32_t e = 0; e < g->nedges; e++) {
 		const graph_edge *ed = &g->edges[e];
 		if (ed->dropped)
 			continue;
-		in_ids[in_off[ed->dst] + in_fill[ed->dst]++] = e;
-		out_ids[out_off[ed->src] + out_fill[ed->src]++] = e;
+		l.in_ids[l.in_off[ed->dst] + in_fill[ed->dst]++] = e;
+		l.out_ids[l.out_off[ed->src] + out_fill[ed->src]++] = e;
 	}
+	free(in_fill);
+	free(out_fill);
+	return l;
+}
 
+static void edge_lists_free(edge_lists *l)
+{
+	free(l->in_off);
+	free(l->out_off);
+	free(l->in_ids);
+	free(l->out_ids);
+}
+
+bool report_tree_nodes(rctx *r, const char *peek, report_tree *t)
+{
+	memset(t, 0, sizeof *t);
+	prof_re rx = {0};
+	prof_err e = {0};
+	if (peek && !prof_re_compile(&rx, peek, false, &e))
+		return prof_errf(r->err, "parsing argument regexp %s: %s", peek, e.msg);
+	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
+	graph *g = tr.g;
+	rctx_select_unit(r, g);
+	rctx_report_label_lines(r, g, tr.orig_count, tr.dropped_nodes, &t->labels, &t->nlabels);
+	t->total = r->total;
+	edge_lists el = edge_lists_of(g, r->ix->ninfo);
+	t->nodes = xcalloc((size_t)g->nnodes + 1, sizeof *t->nodes);
 	int64_t flat_sum = 0;
-	int matched = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++) {
 		uint32_t n = g->nodes[k];
 		const char *name = r->ix->printable[n];
 		if (peek && !prof_re_match(&rx, name))
 			continue;
-		matched++;
-		int64_t flat = graph_flat_value(g, n), cum = graph_cum_value(g, n);
-		fprintf(body, "%s\n", separator);
-		print_edges(body, r, g, in_ids + in_off[n], in_off[n + 1] - in_off[n], true, cum);
-		flat_sum += flat;
-		char a[64], b[32], c[32], d[64], e[32];
-		rctx_value(r, flat, a, sizeof a);
-		fmt_percentage(b, sizeof b, flat, r->total);
-		fmt_percentage(c, sizeof c, flat_sum, r->total);
-		rctx_value(r, cum, d, sizeof d);
-		fmt_percentage(e, sizeof e, cum, r->total);
-		fprintf(body, "%10s %s %s %10s %s                | %s\n", a, b, c, d, e, name);
-		print_edges(body, r, g, out_ids + out_off[n], out_off[n + 1] - out_off[n], false, cum);
+		report_tree_node *row = &t->nodes[t->nnodes++];
+		row->name = copy_str(name);
+		row->flat = graph_flat_value(g, n);
+		row->cum = graph_cum_value(g, n);
+		flat_sum += row->flat;
+		row->sum = flat_sum;
+		rctx_value(r, row->flat, row->flat_s, sizeof row->flat_s);
+		fmt_percentage(row->flat_pct, sizeof row->flat_pct, row->flat, r->total);
+		fmt_percentage(row->sum_pct, sizeof row->sum_pct, flat_sum, r->total);
+		rctx_value(r, row->cum, row->cum_s, sizeof row->cum_s);
+		fmt_percentage(row->cum_pct, sizeof row->cum_pct, row->cum, r->total);
+		row->ncallers = el.in_off[n + 1] - el.in_off[n];
+		row->callers = edge_rows(r, g, el.in_ids + el.in_off[n], (uint32_t)row->ncallers, true, row->cum);
+		row->ncallees = el.out_off[n + 1] - el.out_off[n];
+		row->callees = edge_rows(r, g, el.out_ids + el.out_off[n], (uint32_t)row->ncallees, false, row->cum);
 	}
-	if (g->nnodes > 0)
-		fprintf(body, "%s\n", separator);
-	fclose(body);
-	bool ok = true;
-	if (peek && matched == 0) {
-		/* pprof prints nothing but the error then. */
-		ok = prof_errf(r->err, "no matches found for regexp: %s", peek);
-	} else {
-		fwrite(buf, 1, len, out);
-	}
-	free(buf);
-	free(in_off);
-	free(out_off);
-	free(in_ids);
-	free(out_ids);
-	free(in_fill);
-	free(out_fill);
+	t->shown_any = g->nnodes > 0;
+	edge_lists_free(&el);
 	graph_free(g);
 	prof_re_free(&rx);
-	return ok;
+	/* pprof prints nothing but the error then. */
+	if (peek && t->nnodes == 0) {
+		report_tree_free(t);
+		return prof_errf(r->err, "no matches found for regexp: %s", peek);
+	}
+	return true;
+}
+
+void report_tree_free(report_tree *t)
+{
+	for (size_t i = 0; i < t->nlabels; i++)
+		free(t->labels[i]);
+	free(t->labels);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		report_tree_node *n = &t->nodes[i];
+		free(n->name);
+		for (size_t k = 0; k < n->ncallers; k++)
+			free(n->callers[k].name);
+		for (size_t k = 0; k < n->ncallees; k++)
+			free(n->callees[k].name);
+		free(n->callers);
+		free(n->callees);
+	}
+	free(t->nodes);
+	memset(t, 0, sizeof *t);
+}
+
+static void print_edges(FILE *out, const report_tree_edge *rows, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		fprintf(out, "%50s %s |   %s%s\n", rows[k].value_s, rows[k].pct, rows[k].name, rows[k].inl ? " (inline)" : "");
+}
+
+bool report_tree_rctx(FILE *out, rctx *r, const char *peek)
+{
+	static const char separator[] = "----------------------------------------------------------+-------------";
+	static const char legend[] = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
+	report_tree t;
+	if (!report_tree_nodes(r, peek, &t))
+		return false;
+	for (size_t i = 0; i < t.nlabels; i++)
+		fprintf(out, "%s\n", t.labels[i]);
+	fprintf(out, "%s\n%s\n", separator, legend);
+	for (size_t i = 0; i < t.nnodes; i++) {
+		const report_tree_node *n = &t.nodes[i];
+		fprintf(out, "%s\n", separator);
+		print_edges(out, n->callers, n->ncallers);
+		fprintf(out, "%10s %s %s %10s %s                | %s\n", n->flat_s, n->flat_pct, n->sum_pct, n->cum_s,
+		        n->cum_pct, n->name);
+		print_edges(out, n->callees, n->ncallees);
+	}
+	if (t.shown_any)
+		fprintf(out, "%s\n", separator);
+	report_tree_free(&t);
+	return true;
 }

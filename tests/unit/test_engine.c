@@ -173,11 +173,64 @@ static void prepare_equals_in_place(void **state)
 	prof_profile_free(q);
 }
 
+/* tree's and peek's data, printed as the report prints it, equal its text. */
+static void tree_data_is_the_report(void **state)
+{
+	(void)state;
+	prof_profile *p = load_fixture("leaky/normal/t3/heap.pb.gz");
+	prof_engine *e = engine_new(p, false);
+	const char *peeks[] = {NULL, "main", "runtime\\.m"};
+	for (size_t k = 0; k < 3; k++) {
+		report_opts o;
+		report_opts_init(&o);
+		o.filters.hide = k == 2 ? "Sprintf" : NULL;
+		char *want = engine_text(e, peeks[k] ? "peek" : "tree", peeks[k], &o);
+		report_tree t;
+		prof_err err = {0};
+		assert_true(engine_tree(e, &o, peeks[k], NULL, &t, &err));
+		assert_true(t.nnodes > 0);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *m = open_memstream(&got, &n);
+		const char *sep = "----------------------------------------------------------+-------------";
+		for (size_t i = 0; i < t.nlabels; i++)
+			fprintf(m, "%s\n", t.labels[i]);
+		fprintf(m, "%s\n      flat  flat%%   sum%%        cum   cum%%   calls calls%% + context \t \t \n", sep);
+		for (size_t i = 0; i < t.nnodes; i++) {
+			const report_tree_node *nd = &t.nodes[i];
+			fprintf(m, "%s\n", sep);
+			for (size_t c = 0; c < nd->ncallers; c++)
+				fprintf(m, "%50s %s |   %s%s\n", nd->callers[c].value_s, nd->callers[c].pct, nd->callers[c].name,
+				        nd->callers[c].inl ? " (inline)" : "");
+			fprintf(m, "%10s %s %s %10s %s                | %s\n", nd->flat_s, nd->flat_pct, nd->sum_pct, nd->cum_s,
+			        nd->cum_pct, nd->name);
+			for (size_t c = 0; c < nd->ncallees; c++)
+				fprintf(m, "%50s %s |   %s%s\n", nd->callees[c].value_s, nd->callees[c].pct, nd->callees[c].name,
+				        nd->callees[c].inl ? " (inline)" : "");
+		}
+		fprintf(m, "%s\n", sep);
+		fclose(m);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		report_tree_free(&t);
+	}
+	report_opts o;
+	report_opts_init(&o);
+	report_tree t;
+	prof_err err = {0};
+	assert_false(engine_tree(e, &o, "nomatchatall", NULL, &t, &err));
+	assert_string_equal(err.msg, "no matches found for regexp: nomatchatall");
+	engine_free(e);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(never_changes_the_profile),
 		cmocka_unit_test(prepare_equals_in_place),
+		cmocka_unit_test(tree_data_is_the_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
