@@ -626,6 +626,16 @@ bool engine_tree(prof_engine *e, const report_opts *o, const char *peek, FILE *w
 	return ok;
 }
 
+bool engine_traces(prof_engine *e, const report_opts *o, FILE *warn, report_trace_fn fn, void *ctx, prof_err *err)
+{
+	rctx r;
+	if (!engine_prepare(e, "traces", o, warn, &r, err))
+		return false;
+	bool ok = report_traces_each(&r, fn, ctx);
+	engine_release(e, &r);
+	return ok;
+}
+
 /* On failure nothing is left to release. */
 bool engine_prepare(prof_engine *e, const char *report, const report_opts *o, FILE *warn, rctx *r, prof_err *err)
 {

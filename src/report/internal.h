@@ -55,6 +55,8 @@ bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
 /* tree's (peek: the matching nodes') data from a prepared rctx. False with r->err set. */
 bool report_tree_nodes(rctx *r, const char *peek, report_tree *t);
 bool report_traces_rctx(FILE *out, rctx *r);
+/* Calls fn for each trace of a prepared rctx, in sample order. */
+bool report_traces_each(rctx *r, report_trace_fn fn, void *ctx);
 bool report_tags_rctx(FILE *out, rctx *r);
 bool report_list_rctx(FILE *out, rctx *r, const char *regex); /* list.c */
 bool report_raw_rctx(FILE *out, rctx *r);                     /* raw.c */

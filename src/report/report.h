@@ -105,6 +105,30 @@ typedef struct report_tree {
 
 void report_tree_free(report_tree *t);
 
+/*
+ * traces as data, one sample at a time (a million of them are not held at
+ * once): its label lines as pprof prints them, its value, and its frames
+ * leaf first. Everything is borrowed for the callback's duration; setting
+ * stop ends the walk.
+ */
+typedef struct report_trace_frame {
+	const char *name;
+	bool inl; /* an inlined line (not the location's outermost) */
+} report_trace_frame;
+
+typedef struct report_trace {
+	size_t sample; /* its index in the filtered profile */
+	const char *const *labels;
+	size_t nlabels;
+	int64_t value;
+	char value_s[64];
+	report_trace_frame *frames;
+	size_t nframes;
+	bool stop;
+} report_trace;
+
+typedef void (*report_trace_fn)(void *ctx, report_trace *t);
+
 /* top of p (filtered in place, as report_run does) into *top. False with *err set. */
 bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
 void report_top_free(report_top *top);

@@ -225,12 +225,61 @@ static void tree_data_is_the_report(void **state)
 	prof_profile_free(p);
 }
 
+static void print_trace(void *ctx, report_trace *t)
+{
+	FILE *m = ctx;
+	fprintf(m, "-----------+-------------------------------------------------------\n");
+	for (size_t i = 0; i < t->nlabels; i++)
+		fprintf(m, "%s\n", t->labels[i]);
+	for (size_t k = 0; k < t->nframes; k++)
+		fprintf(m, "%10s   %s%s\n", k ? "" : t->value_s, t->frames[k].name, t->frames[k].inl ? " (inline)" : "");
+}
+
+static void count_trace(void *ctx, report_trace *t)
+{
+	size_t *n = ctx;
+	t->stop = ++*n == 3;
+}
+
+/* traces' data, streamed and printed as the report prints it, equal its text; stop ends the walk. */
+static void traces_data_is_the_report(void **state)
+{
+	(void)state;
+	prof_profile *p = load_fixture("edge/labels.pb.gz");
+	prof_engine *e = engine_new(p, false);
+	report_opts o;
+	report_opts_init(&o);
+	o.filters.tagfocus = "region=eu.*";
+	char *want = engine_text(e, "traces", NULL, &o);
+	char *got = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&got, &n);
+	prof_err err = {0};
+	rctx r;
+	assert_true(engine_prepare(e, "traces", &o, NULL, &r, &err));
+	rctx_profile_labels(m, &r);
+	engine_release(e, &r);
+	assert_true(engine_traces(e, &o, NULL, print_trace, m, &err));
+	fprintf(m, "-----------+-------------------------------------------------------\n");
+	fclose(m);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	size_t count = 0;
+	report_opts_init(&o);
+	assert_true(engine_traces(e, &o, NULL, count_trace, &count, &err));
+	assert_int_equal(count, 3);
+	engine_free(e);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(never_changes_the_profile),
 		cmocka_unit_test(prepare_equals_in_place),
 		cmocka_unit_test(tree_data_is_the_report),
+		cmocka_unit_test(traces_data_is_the_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
