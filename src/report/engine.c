@@ -636,6 +636,17 @@ bool engine_traces(prof_engine *e, const report_opts *o, FILE *warn, report_trac
 	return ok;
 }
 
+bool engine_goroutines(prof_engine *e, const report_opts *o, FILE *warn, report_goroutines *gs, prof_err *err)
+{
+	memset(gs, 0, sizeof *gs);
+	rctx r;
+	if (!engine_prepare(e, "goroutines", o, warn, &r, err))
+		return false;
+	bool ok = report_goroutine_groups(&r, gs);
+	engine_release(e, &r);
+	return ok;
+}
+
 /* On failure nothing is left to release. */
 bool engine_prepare(prof_engine *e, const char *report, const report_opts *o, FILE *warn, rctx *r, prof_err *err)
 {

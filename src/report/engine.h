@@ -44,6 +44,8 @@ bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, co
 bool engine_top(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
 bool engine_tree(prof_engine *e, const report_opts *o, const char *peek, FILE *warn, report_tree *tree,
                  prof_err *err);
+/* goroutines' groups. */
+bool engine_goroutines(prof_engine *e, const report_opts *o, FILE *warn, report_goroutines *gs, prof_err *err);
 /* traces, one sample at a time, to fn. */
 bool engine_traces(prof_engine *e, const report_opts *o, FILE *warn, report_trace_fn fn, void *ctx, prof_err *err);
 

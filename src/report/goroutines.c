@@ -281,10 +281,11 @@ typedef struct alt_lines {
 
 #define ALT_MAX 8 /* lines listed for one frame before "..." */
 
-/* Prints frame fi's line, or all its members' distinct lines ("31,35") under -similar. */
-static void print_line(FILE *out, int64_t line, size_t fi, const alt_lines *alt)
+/* Frame fi's line (":31"), or all its members' distinct lines (":31,35") under -similar, into buf. */
+static void line_text(char *buf, size_t bn, int64_t line, size_t fi, const alt_lines *alt)
 {
-	size_t n = 0;
+	size_t n = 0, w = 0;
+	buf[0] = '\0';
 	if (alt && fi < alt->nframe) {
 		for (size_t d = 0; d < alt->nstack; d++)
 			alt->tmp[n++] = alt->lines[d * alt->nframe + fi];
@@ -292,32 +293,39 @@ static void print_line(FILE *out, int64_t line, size_t fi, const alt_lines *alt)
 	}
 	if (n < 2 || alt->tmp[0] == alt->tmp[n - 1]) {
 		if (line > 0)
-			fprintf(out, ":%" PRId64, line);
+			snprintf(buf, bn, ":%" PRId64, line);
 		return;
 	}
 	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && w < bn; i++) {
 		if (i > 0 && alt->tmp[i] == alt->tmp[i - 1])
 			continue;
 		if (shown == ALT_MAX) {
-			fputs(",...", out);
+			snprintf(buf + w, bn - w, ",...");
 			break;
 		}
-		fprintf(out, "%s%" PRId64, shown ? "," : ":", alt->tmp[i]);
+		w += (size_t)snprintf(buf + w, bn - w, "%s%" PRId64, shown ? "," : ":", alt->tmp[i]);
 		shown++;
 	}
 }
 
-/* Prints the group's stack, leaf first. */
-static void print_stack(FILE *out, const prof_profile *p, uint32_t stack, const alt_lines *alt, bool color)
+static char *copy_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+/* The group's stack as frames, leaf first, and the width of its name column. */
+static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines *alt, report_goroutine_group *gr)
 {
 	const prof_stack *st = &p->stacks[stack];
-	char addr[32];
+	char addr[32], lines[160];
 	const char *name;
-	size_t width = 0;
+	size_t width = 0, n = 0;
 	for (uint32_t k = 0; k < st->len; k++) {
 		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
 		uint32_t nl = l->nline ? l->nline : 1;
+		n += nl;
 		for (uint32_t j = 0; j < nl; j++) {
 			frame_name(p, l, j, addr, sizeof addr, &name);
 			size_t w = clean_width(name) + (j + 1 < nl ? strlen(" (inline)") : 0);
@@ -325,34 +333,30 @@ static void print_stack(FILE *out, const prof_profile *p, uint32_t stack, const 
 				width = w;
 		}
 	}
-	if (width > NAME_COL_MAX)
-		width = NAME_COL_MAX;
+	gr->width = width > NAME_COL_MAX ? NAME_COL_MAX : width;
+	gr->frames = xcalloc(n + 1, sizeof *gr->frames);
 	size_t fi = 0; /* frame number, leaf first */
 	for (uint32_t k = 0; k < st->len; k++) {
 		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
 		uint32_t nl = l->nline ? l->nline : 1;
 		for (uint32_t j = 0; j < nl; j++, fi++) {
 			frame_name(p, l, j, addr, sizeof addr, &name);
-			fputs("    ", out);
-			if (color)
-				fputs(l->nline == 0 || is_std(name) ? C_STD : C_APP, out);
-			size_t w = put_clean(out, name);
-			if (j + 1 < nl) {
-				fputs(" (inline)", out);
-				w += strlen(" (inline)");
-			}
+			report_goroutine_frame *f = &gr->frames[gr->nframes++];
+			f->name = copy_str(name);
+			f->inl = j + 1 < nl;
+			f->std = l->nline == 0 || is_std(name);
+			const char *file = "";
+			lines[0] = '\0';
 			if (l->nline > 0) {
 				const prof_line *ln = &p->lines[l->line_off + j];
-				const char *file = prof_str(p, p->functions[ln->function].filename);
-				if (*file || ln->line > 0) {
-					put_spaces(out, w < width ? width - w + 2 : 2);
-					put_clean(out, *file ? file : "?");
-					print_line(out, ln->line, fi, alt);
+				const char *fn_file = prof_str(p, p->functions[ln->function].filename);
+				if (*fn_file || ln->line > 0) {
+					file = *fn_file ? fn_file : "?";
+					line_text(lines, sizeof lines, ln->line, fi, alt);
 				}
 			}
-			if (color)
-				fputs(C_OFF, out);
-			fputc('\n', out);
+			f->file = copy_str(file);
+			f->lines = copy_str(lines);
 		}
 	}
 }
@@ -389,7 +393,7 @@ static int wait_bucket(int64_t minutes)
 	return 3;
 }
 
-static void print_header(FILE *out, const group *gr, const char *created, bool color)
+static void print_header(FILE *out, const report_goroutine_group *gr, bool color)
 {
 	fprintf(out, "%" PRId64 " goroutine%s", gr->count, gr->count == 1 ? "" : "s");
 	if (*gr->state) {
@@ -417,11 +421,42 @@ static void print_header(FILE *out, const group *gr, const char *created, bool c
 			fprintf(out, "%s %s %" PRId64, b ? "," : "", names[b], gr->hist[b]);
 		fputc('\n', out);
 	}
-	if (*created) {
+	if (*gr->created) {
 		fputs("    created by ", out);
 		if (color)
-			fputs(is_std(created) ? C_STD : C_APP, out);
-		put_clean(out, created);
+			fputs(is_std(gr->created) ? C_STD : C_APP, out);
+		put_clean(out, gr->created);
+		if (color)
+			fputs(C_OFF, out);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < gr->nlabels; i++) {
+		fputs(i ? ", " : "    labels: ", out);
+		put_clean(out, gr->labels[i].key);
+		fputc('=', out);
+		put_clean(out, gr->labels[i].value ? gr->labels[i].value : "(mixed)");
+	}
+	if (gr->nlabels)
+		fputc('\n', out);
+}
+
+static void print_frames(FILE *out, const report_goroutine_group *gr, bool color)
+{
+	for (size_t i = 0; i < gr->nframes; i++) {
+		const report_goroutine_frame *f = &gr->frames[i];
+		fputs("    ", out);
+		if (color)
+			fputs(f->std ? C_STD : C_APP, out);
+		size_t w = put_clean(out, f->name);
+		if (f->inl) {
+			fputs(" (inline)", out);
+			w += strlen(" (inline)");
+		}
+		if (*f->file) {
+			put_spaces(out, w < gr->width ? gr->width - w + 2 : 2);
+			put_clean(out, f->file);
+			fputs(f->lines, out);
+		}
 		if (color)
 			fputs(C_OFF, out);
 		fputc('\n', out);
@@ -444,16 +479,16 @@ static prof_strid sample_label(const prof_profile *p, uint32_t i, prof_strid key
 }
 
 /*
- * "    labels: handler=/api/v1, tenant=(3 values)": the goroutines' own labels
+ * "    labels: handler=/api/v1, tenant=(mixed)": the goroutines' own labels
  * (pprof.Do; in dumps under GODEBUG=tracebacklabels=1), those of the group's
  * first member, with the value when every member has it alike.
  */
-static void print_labels(FILE *out, const gctx *g, const group *gr)
+static void group_labels(const gctx *g, const group *gr, report_goroutine_group *out)
 {
 	const prof_profile *p = g->p;
 	uint32_t first = g->gs[gr->first].sample;
 	const prof_sample *s = &p->samples[first];
-	bool any = false;
+	out->labels = xcalloc((size_t)s->nlabel + 1, sizeof *out->labels);
 	for (uint32_t j = 0; j < s->nlabel; j++) {
 		const prof_label *l = &p->labels[s->label_off + j];
 		if (!l->str || key_is(p, l->key, "state") || key_is(p, l->key, "created_by") ||
@@ -462,21 +497,37 @@ static void print_labels(FILE *out, const gctx *g, const group *gr)
 		size_t other = 0;
 		for (size_t m = 1; m < gr->n; m++)
 			other += sample_label(p, g->gs[gr->first + m].sample, l->key) != l->str;
-		fputs(any ? ", " : "    labels: ", out);
-		any = true;
-		put_clean(out, prof_str(p, l->key));
-		fputc('=', out);
-		if (other)
-			fputs("(mixed)", out);
-		else
-			put_clean(out, prof_str(p, l->str));
+		report_goroutine_label *lb = &out->labels[out->nlabels++];
+		lb->key = copy_str(prof_str(p, l->key));
+		lb->value = other ? NULL : copy_str(prof_str(p, l->str));
 	}
-	if (any)
-		fputc('\n', out);
 }
 
-bool report_goroutines_rctx(FILE *out, rctx *r)
+void report_goroutines_free(report_goroutines *gs)
 {
+	for (size_t k = 0; k < gs->ngroups; k++) {
+		report_goroutine_group *gr = &gs->groups[k];
+		free(gr->state);
+		free(gr->created);
+		for (size_t i = 0; i < gr->nlabels; i++) {
+			free(gr->labels[i].key);
+			free(gr->labels[i].value);
+		}
+		free(gr->labels);
+		for (size_t i = 0; i < gr->nframes; i++) {
+			free(gr->frames[i].name);
+			free(gr->frames[i].file);
+			free(gr->frames[i].lines);
+		}
+		free(gr->frames);
+	}
+	free(gs->groups);
+	memset(gs, 0, sizeof *gs);
+}
+
+bool report_goroutine_groups(rctx *r, report_goroutines *out)
+{
+	memset(out, 0, sizeof *out);
 	prof_profile *p = r->p;
 	const report_opts *o = r->o;
 	const char *type = prof_str(p, p->sample_types[r->si].type);
@@ -572,16 +623,16 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	}
 	sort_r(groups, ngroup, sizeof *groups, group_cmp, &g);
 
-	int64_t shown = 0, stuck = 0, leaked = 0, hidden = 0;
-	size_t nshown = 0, nhidden = 0;
+	out->groups = xcalloc(ngroup + 1, sizeof *out->groups);
+	out->min = o->min;
 	int64_t *lines = NULL, *alines = NULL, *atmp = NULL;
 	uint32_t *dstacks = NULL;
 	size_t lcap = 0, acap = 0, tcap = 0, dcap = 0;
 	for (size_t k = 0; k < ngroup; k++) {
 		const group *gr = &groups[k];
 		if (o->min > 0 && gr->count < o->min) {
-			hidden += gr->count;
-			nhidden++;
+			out->hidden += gr->count;
+			out->nhidden++;
 			continue;
 		}
 		const gsample *rep = &g.gs[gr->first]; /* the member first in the dump */
@@ -608,31 +659,20 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 			GROW(atmp, tcap, u + 1);
 			alt = (alt_lines){.lines = alines, .nstack = u, .nframe = nf, .tmp = atmp};
 		}
-		if (nshown > 0)
-			fputc('\n', out);
-		print_header(out, gr, prof_str(p, rep->created), o->color);
-		print_labels(out, &g, gr);
-		print_stack(out, p, stack, o->similar ? &alt : NULL, o->color);
-		shown += gr->count;
-		nshown++;
+		report_goroutine_group *og = &out->groups[out->ngroups++];
+		*og = (report_goroutine_group){.count = gr->count, .state = copy_str(gr->state),
+		                               .created = copy_str(prof_str(p, rep->created)), .any_wait = gr->any_wait,
+		                               .min_wait = gr->min_wait, .max_wait = gr->max_wait, .leaked = gr->leaked,
+		                               .stuck = gr->stuck, .members = gr->n};
+		memcpy(og->hist, gr->hist, sizeof og->hist);
+		group_labels(&g, gr, og);
+		stack_frames(p, stack, o->similar ? &alt : NULL, og);
+		out->shown += gr->count;
 		if (gr->stuck)
-			stuck += gr->count;
+			out->stuck += gr->count;
 		if (gr->leaked)
-			leaked += gr->count;
+			out->leaked += gr->count;
 	}
-	if (nshown > 0)
-		fputc('\n', out);
-	fprintf(out, "%" PRId64 " goroutine%s in %zu group%s", shown, shown == 1 ? "" : "s", nshown,
-	        nshown == 1 ? "" : "s");
-	if (leaked > 0)
-		fprintf(out, ", %s%" PRId64 " leaked%s", o->color ? C_LEAK : "", leaked, o->color ? C_OFF : "");
-	if (stuck > 0)
-		fprintf(out, ", %s%" PRId64 " stuck forever%s", o->color ? C_STUCK : "", stuck, o->color ? C_OFF : "");
-	if (nhidden > 0)
-		fprintf(out, " (%" PRId64 " more in %zu group%s under -min=%d)", hidden, nhidden,
-		        nhidden == 1 ? "" : "s", o->min);
-	fputc('\n', out);
-
 	free(lines);
 	free(alines);
 	free(atmp);
@@ -644,5 +684,33 @@ bool report_goroutines_rctx(FILE *out, rctx *r)
 	free(g.key_off);
 	free(g.key_len);
 	free(g.gs);
+	return true;
+}
+
+bool report_goroutines_rctx(FILE *out, rctx *r)
+{
+	report_goroutines gs;
+	if (!report_goroutine_groups(r, &gs))
+		return false;
+	bool color = r->o->color;
+	for (size_t k = 0; k < gs.ngroups; k++) {
+		if (k > 0)
+			fputc('\n', out);
+		print_header(out, &gs.groups[k], color);
+		print_frames(out, &gs.groups[k], color);
+	}
+	if (gs.ngroups > 0)
+		fputc('\n', out);
+	fprintf(out, "%" PRId64 " goroutine%s in %zu group%s", gs.shown, gs.shown == 1 ? "" : "s", gs.ngroups,
+	        gs.ngroups == 1 ? "" : "s");
+	if (gs.leaked > 0)
+		fprintf(out, ", %s%" PRId64 " leaked%s", color ? C_LEAK : "", gs.leaked, color ? C_OFF : "");
+	if (gs.stuck > 0)
+		fprintf(out, ", %s%" PRId64 " stuck forever%s", color ? C_STUCK : "", gs.stuck, color ? C_OFF : "");
+	if (gs.nhidden > 0)
+		fprintf(out, " (%" PRId64 " more in %zu group%s under -min=%d)", gs.hidden, gs.nhidden,
+		        gs.nhidden == 1 ? "" : "s", gs.min);
+	fputc('\n', out);
+	report_goroutines_free(&gs);
 	return true;
 }

@@ -71,6 +71,8 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o);
 bool report_flame_rctx(FILE *out, rctx *r);                   /* flame.c */
 bool report_folded_rctx(FILE *out, rctx *r);                  /* flame.c */
 bool report_goroutines_rctx(FILE *out, rctx *r);              /* goroutines.c */
+/* goroutines' groups from a prepared rctx. False with r->err set. */
+bool report_goroutine_groups(rctx *r, report_goroutines *out);
 /* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */

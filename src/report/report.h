@@ -129,6 +129,49 @@ typedef struct report_trace {
 
 typedef void (*report_trace_fn)(void *ctx, report_trace *t);
 
+/*
+ * goroutines as data: the groups in report order (leaked first, then the
+ * largest), each with its count, state, waits, flags, creator, labels and
+ * stack (leaf first), as `prof goroutines` prints them. Strings are shown
+ * under the name policy. Free with report_goroutines_free.
+ */
+typedef struct report_goroutine_frame {
+	char *name;  /* "pkg.F", or the bare address */
+	bool inl;    /* an inlined line */
+	bool std;    /* the runtime's or the standard library's */
+	char *file;  /* "" when none is printed */
+	char *lines; /* ":31", ":31,35" (members' lines, -similar), or "" */
+} report_goroutine_frame;
+
+typedef struct report_goroutine_label {
+	char *key, *value; /* value NULL: the members differ ("(mixed)") */
+} report_goroutine_label;
+
+typedef struct report_goroutine_group {
+	int64_t count;
+	char *state, *created; /* "" when unknown */
+	bool any_wait;
+	int64_t min_wait, max_wait; /* minutes */
+	int64_t hist[4];            /* goroutines waiting <1m, 1-5m, 5-60m, >60m */
+	bool leaked, stuck;         /* the runtime's verdict; a state nothing can wake */
+	size_t members;             /* samples in the group */
+	report_goroutine_label *labels;
+	size_t nlabels;
+	report_goroutine_frame *frames;
+	size_t nframes;
+	size_t width; /* the name column's width, as printed */
+} report_goroutine_group;
+
+typedef struct report_goroutines {
+	report_goroutine_group *groups;
+	size_t ngroups;
+	int64_t shown, leaked, stuck, hidden; /* hidden: in groups under -min */
+	size_t nhidden;
+	int min;
+} report_goroutines;
+
+void report_goroutines_free(report_goroutines *g);
+
 /* top of p (filtered in place, as report_run does) into *top. False with *err set. */
 bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_top *top, prof_err *err);
 void report_top_free(report_top *top);

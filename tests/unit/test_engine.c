@@ -273,6 +273,44 @@ static void traces_data_is_the_report(void **state)
 	prof_profile_free(p);
 }
 
+/* goroutines' groups: the seeded leaks of a debug=2 dump, each a group with its state and frames. */
+static void goroutine_groups(void **state)
+{
+	(void)state;
+	prof_profile *p = load_fixture("leaky/normal/t3/goroutine.debug2.txt");
+	prof_engine *e = engine_new(p, false);
+	report_opts o;
+	report_opts_init(&o);
+	report_goroutines gs;
+	prof_err err = {0};
+	assert_true(engine_goroutines(e, &o, NULL, &gs, &err));
+	assert_true(gs.ngroups > 5);
+	int64_t sum = 0;
+	bool send = false, nilchan = false;
+	for (size_t k = 0; k < gs.ngroups; k++) {
+		const report_goroutine_group *g = &gs.groups[k];
+		sum += g->count;
+		assert_true(g->nframes > 0);
+		for (size_t f = 0; f < g->nframes; f++) {
+			if (strcmp(g->frames[f].name, "main.leakSendNoReceiver") == 0 && strcmp(g->state, "chan send") == 0)
+				send = true;
+			if (strstr(g->frames[f].name, "leakNilChanRecv") && strstr(g->state, "nil chan"))
+				nilchan = g->stuck;
+		}
+	}
+	assert_int_equal(sum, gs.shown);
+	assert_true(send);
+	assert_true(nilchan);
+	report_goroutines_free(&gs);
+	o.min = 1000000;
+	assert_true(engine_goroutines(e, &o, NULL, &gs, &err));
+	assert_int_equal(gs.ngroups, 0);
+	assert_true(gs.nhidden > 5);
+	report_goroutines_free(&gs);
+	engine_free(e);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +318,7 @@ int main(void)
 		cmocka_unit_test(prepare_equals_in_place),
 		cmocka_unit_test(tree_data_is_the_report),
 		cmocka_unit_test(traces_data_is_the_report),
+		cmocka_unit_test(goroutine_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
