@@ -158,49 +158,33 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
 	if (s->ended || n == 0)
 		return 0;
-	if (!s->zinit) {
-		if (inflateInit2(&s->zs, 15 + 16) != Z_OK) {
-			prof_errf(err, "gzip: cannot initialize zlib");
-			return SIZE_MAX;
-		}
-		s->zinit = true;
+	if (!s->zs && !(s->zs = gz_open(s->in, s->inlen))) {
+		prof_errf(err, "gzip: cannot initialize the inflater");
+		return SIZE_MAX;
 	}
-	size_t produced = 0;
-	while (produced < n) {
-		size_t in_left = s->inlen - s->inpos;
-		/* zlib counts in uInt: feed and drain at most 1 GiB at a time. */
-		s->zs.next_in = (Bytef *)(s->in + s->inpos);
-		s->zs.avail_in = (uInt)(in_left > (1u << 30) ? (1u << 30) : in_left);
-		size_t room = n - produced;
-		s->zs.next_out = buf + produced;
-		s->zs.avail_out = (uInt)(room > (1u << 30) ? (1u << 30) : room);
-		uInt before_in = s->zs.avail_in, before_out = s->zs.avail_out;
-		int rc = inflate(&s->zs, Z_NO_FLUSH);
-		s->inpos += before_in - s->zs.avail_in;
-		produced += before_out - s->zs.avail_out;
-		s->inflated += before_out - s->zs.avail_out;
-		if (s->inflated > s->limit)
-			return too_big(s, err);
-		if (rc == Z_STREAM_END) {
-			/* Another gzip member may follow, as Go's reader allows. */
-			if (s->inpos < s->inlen && s->in[s->inpos] == 0x1f) {
-				inflateReset(&s->zs);
-				continue;
-			}
-			s->ended = true;
-			break;
-		}
-		if (rc == Z_BUF_ERROR && s->inpos == s->inlen && s->zs.avail_out != 0) {
-			prof_errf(err, "gzip data is truncated (ends after %zu compressed bytes)", s->inlen);
-			return SIZE_MAX;
-		}
-		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			prof_errf(err, "gzip data is corrupt: %s (at compressed byte %zu)",
-			          s->zs.msg ? s->zs.msg : "bad data", s->inpos);
-			return SIZE_MAX;
-		}
+	size_t got;
+	gz_status st = gz_read(s->zs, buf, n, &got);
+	s->inpos = gz_inpos(s->zs);
+	s->inflated += got;
+	if (s->inflated > s->limit)
+		return too_big(s, err);
+	switch (st) {
+	case GZ_OK:
+		return got;
+	case GZ_END:
+		s->ended = true;
+		return got;
+	case GZ_TRUNCATED:
+		prof_errf(err, "gzip data is truncated (ends after %zu compressed bytes)", s->inlen);
+		return SIZE_MAX;
+	case GZ_CORRUPT:
+		prof_errf(err, "gzip data is corrupt: %s (at compressed byte %zu)", gz_msg(s->zs), s->inpos);
+		return SIZE_MAX;
+	case GZ_NOMEM:
+		break;
 	}
-	return produced;
+	prof_errf(err, "gzip: cannot initialize zlib");
+	return SIZE_MAX;
 }
 
 void pb_source_close(pb_source *s)
@@ -214,7 +198,6 @@ void pb_source_close(pb_source *s)
 		pthread_join(r->thread, NULL);
 		ring_free(s);
 	}
-	if (s->zinit)
-		inflateEnd(&s->zs);
-	s->zinit = false;
+	gz_close(s->zs);
+	s->zs = NULL;
 }

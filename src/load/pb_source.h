@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <zlib.h>
 
 #include "util/err.h"
+#include "util/inflate.h"
 
 /*
  * With two cores, gzip data is inflated on a helper thread into a ring of
@@ -39,8 +39,8 @@ typedef struct pb_ring {
 typedef struct pb_source {
 	const uint8_t *in;
 	size_t inlen, inpos;
-	bool gz, zinit, ended, failed;
-	z_stream zs;
+	bool gz, ended, failed;
+	gz_stream *zs;    /* the inflater, opened on first use */
 	uint8_t head[64]; /* the first bytes produced, to tell text from damage */
 	size_t nhead;
 	size_t total;     /* bytes produced so far */
