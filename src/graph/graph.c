@@ -261,8 +261,9 @@ static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 	return g->nedges++;
 }
 
-graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
-                   graph_edges edges)
+/* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
+static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                    graph_edges edges, bool with_edges)
 {
 	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
 	const prof_profile *p = ix->p;
@@ -300,7 +301,7 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 					g->cum[n] += w;
 					g->cum_div[n] += dw;
 				}
-				if (parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
+				if (with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
 					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
 					graph_edge *e = &g->edges[ei];
@@ -332,6 +333,12 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 			g->nodes[g->nnodes++] = n;
 	}
 	return g;
+}
+
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                   graph_edges edges)
+{
+	return build(ix, gw, kept, drop_negative, edges, true);
 }
 
 void graph_free(graph *g)
@@ -411,10 +418,19 @@ static int trim_edges(graph *g, int64_t cutoff)
 	return dropped;
 }
 
+/*
+ * The graphs built only to choose nodes (by node_fraction, then node_count)
+ * are built without edges: their edges were never read but cost most of the
+ * build. The graph returned is built once more, with edges, from the final
+ * choice; it equals the one the choice would have kept.
+ */
 graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o)
 {
 	graph_trim_result r = {0};
-	graph *g = graph_build(ix, gw, NULL, o->drop_negative, o->edges);
+	bool selects = o->node_fraction != 0 || o->node_count > 0;
+	graph *g = build(ix, gw, NULL, o->drop_negative, o->edges, !selects);
+	bool has_edges = !selects;
+	const uint8_t *sel = NULL; /* the nodes g was built from; NULL: all */
 	int64_t total_flat = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++)
 		total_flat += g->flat[g->nodes[k]];
@@ -431,23 +447,38 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 		if (nkept != g->nnodes) {
 			r.dropped_nodes = (int)(g->nnodes - nkept);
 			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
+			g = build(ix, gw, kept, o->drop_negative, o->edges, false);
+			has_edges = false;
+			sel = kept;
 		}
 	}
 	r.orig_count = (int)g->nnodes;
 	graph_sort(g, o->cum_sort);
+	/*
+	 * pprof trims edges before selecting by count too: when no node is left
+	 * out by count, those edges are dropped already and the count reported
+	 * below is 0.
+	 */
+	bool trimmed_before = false;
 	if (o->node_count > 0) {
-		trim_edges(g, edge_cutoff);
 		if ((uint32_t)o->node_count < g->nnodes) {
 			memset(kept, 0, ix->ninfo + 1);
 			for (int k = 0; k < o->node_count; k++)
 				kept[g->nodes[k]] = 1;
+			sel = kept;
 			graph_free(g);
-			g = graph_build(ix, gw, kept, o->drop_negative, o->edges);
-			graph_sort(g, o->cum_sort);
+			g = NULL;
+		} else {
+			trimmed_before = true;
 		}
 	}
-	r.dropped_edges = trim_edges(g, edge_cutoff);
+	if (!g || !has_edges) {
+		graph_free(g);
+		g = build(ix, gw, sel, o->drop_negative, o->edges, true);
+		graph_sort(g, o->cum_sort);
+	}
+	int dropped = trim_edges(g, edge_cutoff);
+	r.dropped_edges = trimmed_before ? 0 : dropped;
 	free(kept);
 	r.g = g;
 	return r;
