@@ -72,10 +72,14 @@ typedef struct idmap {
  */
 #define BIG_KEY 0x80000000u
 
-/* A hash slot holds what a lookup compares, so a probe touches one cache line. */
+/*
+ * A hash slot holds the stack and its full hash: a probe reads the stack's
+ * extent only when the hashes agree. Eight bytes a slot: on a profile where
+ * every sample has its own stack, the slots are a large part of the memory.
+ */
 typedef struct raw_slot {
 	uint32_t stack; /* stack + 1, 0 empty */
-	uint32_t hash, off, len;
+	uint32_t hash;
 } raw_slot;
 
 typedef struct raw_stacks {
@@ -398,8 +402,10 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash == h && sl->len == n &&
-		    (n == 0 || memcmp(rs->ids + sl->off, ids, n * sizeof *ids) == 0))
+		if (sl->hash != h)
+			continue;
+		const prof_stack *st = &rs->st[sl->stack - 1];
+		if (st->len == n && (n == 0 || memcmp(rs->ids + st->off, ids, n * sizeof *ids) == 0))
 			return sl->stack - 1;
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
@@ -411,7 +417,7 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 		memcpy(rs->ids + rs->nids, ids, n * sizeof *ids);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
 	rs->first[rs->n] = sample;
-	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h, (uint32_t)rs->nids, (uint32_t)n};
+	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
 	rs->nids += n;
 	return (uint32_t)rs->n++;
 }
@@ -906,6 +912,10 @@ static bool resolve_stacks(decoder *dc)
 		rs->ids[i] = li;
 	}
 	/* Distinct id sequences are distinct location sequences: no re-interning. */
+	if (rs->idcap > rs->nids + 1024) {
+		rs->ids = xrealloc(rs->ids, (rs->nids + 1) * sizeof *rs->ids);
+		rs->idcap = rs->nids + 1;
+	}
 	p->stack_locs = rs->ids;
 	p->stacks = rs->st;
 	p->nstack = rs->n;
@@ -989,6 +999,10 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.budget = prof_model_budget(src->inlen);
 
 	bool ok = stream(&dc, src);
+	/* Every stack is interned: the index goes before the rest is resolved. */
+	free(dc.rs.slots);
+	dc.rs.slots = NULL;
+	dc.rs.nslots = 0;
 	if (ok && src->total == 0)
 		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
 	if (!ok && err->set && !pb_source_failed(src) && !dc.over_budget &&
