@@ -211,7 +211,7 @@ void graph_index_free(graph_index *ix)
 void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_index, bool mean)
 {
 	gw->w = xcalloc(p->nstack + 1, sizeof *gw->w);
-	gw->dw = xcalloc(p->nstack + 1, sizeof *gw->dw);
+	gw->dw = mean ? xcalloc(p->nstack + 1, sizeof *gw->dw) : NULL; /* all 0 otherwise */
 	gw->any = xcalloc(p->nstack + 1, 1);
 	int64_t total = 0, div = 0;
 	size_t nt = p->nsample_type;
@@ -220,7 +220,8 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 		int64_t w = v[sample_index], dw = mean ? v[0] : 0;
 		uint32_t st = p->samples[s].stack;
 		gw->w[st] += w;
-		gw->dw[st] += dw;
+		if (mean)
+			gw->dw[st] += dw;
 		if (w || dw)
 			gw->any[st] = 1;
 		total += w < 0 ? -w : w;
@@ -279,7 +280,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	for (size_t s = 0; s < p->nstack; s++) {
 		if (!gw->any[s])
 			continue;
-		int64_t w = gw->w[s], dw = gw->dw[s];
+		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
 		const uint32_t *locs = p->stack_locs + st->off;

@@ -58,7 +58,7 @@ void graph_index_free(graph_index *ix);
 
 /* Per distinct stack: summed value, summed mean divisor, and whether any sample counted. */
 typedef struct graph_weights {
-	int64_t *w, *dw;
+	int64_t *w, *dw; /* per stack; dw (the divisors of -mean) NULL without -mean */
 	uint8_t *any;
 	int64_t total; /* pprof's report total: sum of |value|, divided when mean */
 } graph_weights;

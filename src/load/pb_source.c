@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/limits.h"
@@ -13,6 +15,19 @@ void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
 	s->in = data;
 	s->inlen = len;
 	s->limit = prof_max_size();
+}
+
+/* Hands back the whole pages of input before inpos, 8 MiB at a time. */
+static void drop_read_input(pb_source *s)
+{
+	if (!s->drop_input || s->inpos < s->dropped + (8u << 20))
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)s->in + s->dropped + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)s->in + s->inpos) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	s->dropped = s->inpos;
 }
 
 static void note_head(pb_source *s, const uint8_t *buf, size_t n)
@@ -132,6 +147,7 @@ size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 			k = n;
 		memcpy(buf, s->in + s->inpos, k);
 		s->inpos += k;
+		drop_read_input(s);
 		note_head(s, buf, k);
 		return k;
 	}
@@ -165,6 +181,7 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	size_t got;
 	gz_status st = gz_read(s->zs, buf, n, &got);
 	s->inpos = gz_inpos(s->zs);
+	drop_read_input(s);
 	s->inflated += got;
 	if (s->inflated > s->limit)
 		return too_big(s, err);

@@ -48,6 +48,14 @@ typedef struct pb_source {
 	uint64_t inflated; /* bytes inflated so far (on the helper thread, if any) */
 	bool over_limit;  /* inflating stopped at limit (set by the inflating thread) */
 	pb_ring *ring;    /* set when inflating on a helper thread */
+	/*
+	 * The input is a private read-only file mapping (set by the caller after
+	 * init): the pages read are handed back to the kernel on the way, so a
+	 * big file's pages do not add to the peak memory. A re-read (zlib's
+	 * second look at damage) maps them in again from the file.
+	 */
+	bool drop_input;
+	size_t dropped;   /* input bytes handed back so far */
 } pb_source;
 
 void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len);
