@@ -60,7 +60,7 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 	return buf;
 }
 
-static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, prof_err *err);
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err);
 
 prof_profile *prof_load_file(const char *path, prof_err *err)
 {
@@ -91,7 +91,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		if (m != MAP_FAILED) {
 			madvise(m, len, MADV_SEQUENTIAL);
 			close(fd);
-			prof_profile *p = load_bytes(m, len, true, err);
+			prof_profile *p = load_bytes(m, len, true, path, err);
 			munmap(m, len);
 			return p;
 		}
@@ -102,7 +102,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		close(fd);
 	if (!data)
 		return NULL;
-	prof_profile *p = prof_load_bytes(data, len, err);
+	prof_profile *p = load_bytes(data, len, false, path, err);
 	free(data);
 	return p;
 }
@@ -186,7 +186,9 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
  * contentionz or heap profile for Go's and stop at its memory map.
  */
 /* mapped: data is a private read-only file mapping, whose read pages may be dropped. */
-static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, bool *folded, prof_err *err)
+/* name: shown in the progress line of a long load (NULL: none). */
+static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const char *name, bool *folded,
+                            prof_err *err)
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
@@ -214,6 +216,7 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, bool *
 	else
 		pb_source_init_mem(&src, data, len);
 	src.drop_input = mapped;
+	pb_source_progress(&src, name);
 	p = prof_decode_pb_stream(&src, err);
 	pb_source_close(&src);
 	return p;
@@ -225,10 +228,10 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, bool *
  * read, keep the names their tool wrote: pprof's simplification would blank
  * py-spy's "<module> (app.py:3)".
  */
-static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, prof_err *err)
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err)
 {
 	bool folded = false;
-	prof_profile *p = decode(data, len, mapped, &folded, err);
+	prof_profile *p = decode(data, len, mapped, name, &folded, err);
 	if (p && !folded)
 		prof_demangle(p);
 	if (p)
@@ -238,5 +241,5 @@ static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, pr
 
 prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err)
 {
-	return load_bytes(data, len, false, err);
+	return load_bytes(data, len, false, NULL, err);
 }

@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/arena.h"
@@ -137,7 +139,62 @@ static size_t ring_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	return copied;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void pb_source_progress(pb_source *s, const char *name)
+{
+	if (!name || !isatty(2))
+		return;
+	s->name = name;
+	s->t0 = now_s();
+	s->next_check = 1u << 20;
+	/* A single gzip member ends with its size mod 2^32: a good guess below 4 GiB. */
+	if (s->gz && s->inlen >= 18) {
+		const uint8_t *t = s->in + s->inlen - 4;
+		s->expect = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	} else if (!s->gz) {
+		s->expect = s->inlen;
+	}
+}
+
+static void progress_tick(pb_source *s)
+{
+	s->next_check = s->total + (1u << 20);
+	double t = now_s();
+	if (t - s->t0 < 0.5 || (s->shown && t - s->shown_at < 0.1))
+		return;
+	char name[64];
+	size_t k = 0;
+	for (const char *c = s->name; *c && k + 1 < sizeof name; c++)
+		name[k++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+	name[k] = 0;
+	double mib = (double)s->total / (1 << 20);
+	if (s->expect >= s->total && s->expect > 0)
+		fprintf(stderr, "\rprof: loading %s: %.1f of %.1f MiB (%d%%)\033[K", name, mib,
+		        (double)s->expect / (1 << 20), (int)((double)s->total * 100 / (double)s->expect));
+	else
+		fprintf(stderr, "\rprof: loading %s: %.1f MiB\033[K", name, mib);
+	fflush(stderr);
+	s->shown = true;
+	s->shown_at = t;
+}
+
+static size_t read_bytes(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
+
 size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
+{
+	size_t got = read_bytes(s, buf, n, err);
+	if (s->name && got != SIZE_MAX && s->total >= s->next_check)
+		progress_tick(s);
+	return got;
+}
+
+static size_t read_bytes(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
 	if (s->ring)
 		return ring_read(s, buf, n, err);
@@ -206,6 +263,11 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 
 void pb_source_close(pb_source *s)
 {
+	if (s->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		s->shown = false;
+	}
 	pb_ring *r = s->ring;
 	if (r) {
 		pthread_mutex_lock(&r->mu);

@@ -56,6 +56,12 @@ typedef struct pb_source {
 	 */
 	bool drop_input;
 	size_t dropped;   /* input bytes handed back so far */
+	/* The progress line (pb_source_progress): all on the reading thread. */
+	const char *name;
+	double t0, shown_at;
+	bool shown;
+	uint64_t expect;  /* the uncompressed size, when the gzip trailer tells it; else 0 */
+	size_t next_check;
 } pb_source;
 
 void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len);
@@ -68,6 +74,12 @@ static inline bool pb_source_failed(const pb_source *s)
 {
 	return s->failed;
 }
+/*
+ * A load that takes more than half a second shows a progress line on
+ * stderr when stderr is a terminal (bytes read of the total), cleared by
+ * pb_source_close; nothing otherwise.
+ */
+void pb_source_progress(pb_source *s, const char *name);
 void pb_source_close(pb_source *s);
 
 #endif
