@@ -189,6 +189,11 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 	for (size_t l = 0; l < p->nlocation; l++)
 		for (uint32_t k = 0; k + 1 < ix->loc_n[l]; k++)
 			ix->inline_target[ix->loc_nodes[ix->loc_off[l] + k]] = 1;
+	ix->loc_span = xmalloc((p->nlocation + 1) * sizeof *ix->loc_span);
+	for (size_t l = 0; l < p->nlocation; l++) {
+		uint64_t n = ix->loc_n[l];
+		ix->loc_span[l] = n << 32 | (n == 1 ? ix->loc_nodes[ix->loc_off[l]] : ix->loc_off[l]);
+	}
 	free(clean);
 	hashtab_free(&t);
 	return ix;
@@ -204,6 +209,7 @@ void graph_index_free(graph_index *ix)
 	free(ix->loc_n);
 	free(ix->loc_nodes);
 	free(ix->inline_target);
+	free(ix->loc_span);
 	arena_free(&ix->mem);
 	free(ix);
 }
@@ -262,6 +268,11 @@ static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 	return g->nedges++;
 }
 
+typedef struct node_acc {
+	int64_t cum;
+	uint32_t gen;
+} node_acc;
+
 /* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
 static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
                     graph_edges edges, bool with_edges)
@@ -275,7 +286,8 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
 	g->cum = xcalloc(nn + 1, sizeof *g->cum);
 	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
-	g->gen = xcalloc(nn + 1, sizeof *g->gen);
+	/* A node's cum and the stack that last counted it, side by side: one cache line a visit. */
+	node_acc *acc = xcalloc(nn + 1, sizeof *acc);
 	uint32_t gen = 0;
 	for (size_t s = 0; s < p->nstack; s++) {
 		if (!gw->any[s])
@@ -288,19 +300,20 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			uint32_t k = ix->loc_n[l];
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t n = ln[ni];
 				if (kept && !kept[n]) {
 					residual = true;
 					continue;
 				}
-				if (g->gen[n] != gen) {
-					g->gen[n] = gen;
-					g->cum[n] += w;
-					g->cum_div[n] += dw;
+				if (acc[n].gen != gen) {
+					acc[n].gen = gen;
+					acc[n].cum += w;
+					if (dw)
+						g->cum_div[n] += dw;
 				}
 				if (with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
@@ -328,6 +341,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 			g->flat_div[parent] += dw;
 		}
 	}
+	for (uint32_t n = 0; n < nn; n++)
+		g->cum[n] = acc[n].cum;
+	free(acc);
 	g->nodes = xmalloc((nn + 1) * sizeof *g->nodes);
 	for (uint32_t n = 0; n < nn; n++) {
 		if (graph_node_shown(g->flat[n], g->cum[n], drop_negative))

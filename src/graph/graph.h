@@ -45,6 +45,11 @@ typedef struct graph_index {
 	uint32_t *loc_n;     /* per location: number of nodes (lines) */
 	uint32_t *loc_nodes; /* node ids, innermost line first */
 	uint8_t *inline_target; /* per node: is an inlined (not outermost) line somewhere */
+	/*
+	 * per location, what graph_build reads in one load: loc_n << 32 | the
+	 * node when loc_n is 1 (most locations), loc_n << 32 | loc_off otherwise
+	 */
+	uint64_t *loc_span;
 	arena mem;
 } graph_index;
 
@@ -77,7 +82,7 @@ typedef struct graph_edge {
 typedef struct graph {
 	const graph_index *ix;
 	int64_t *flat, *flat_div, *cum, *cum_div; /* per node id */
-	uint32_t *gen;
+	uint32_t *gen;   /* graph_build's scratch: NULL once built */
 	uint32_t *nodes; /* selected node ids, in report order after graph_sort */
 	uint32_t nnodes;
 	graph_edge *edges;
