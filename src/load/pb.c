@@ -105,9 +105,6 @@ typedef struct decoder {
 	int64_t bad_label_index;
 	const char *bad_label_field;
 	size_t bad_label;
-	uint64_t *ids, *vals; /* one sample's location ids and values */
-	uint32_t *keys;
-	size_t idcap, valcap, keycap;
 	idmap bigids;         /* large location id -> ordinal */
 	uint64_t *bigid_list; /* ordinal -> id */
 	size_t nbigid, bigidcap;
@@ -380,8 +377,11 @@ static uint32_t hash_ids(const uint32_t *ids, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* Interns ids[0..n) as a raw stack; sample is the 1-based number of its user. */
-static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32_t sample)
+/*
+ * Interns the n ids the decoder wrote past the stored ones (rs->ids +
+ * rs->nids): a new stack keeps them where they are, a known one drops them.
+ */
+static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
@@ -398,6 +398,7 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 		rs->slots = slots;
 		rs->nslots = nslots;
 	}
+	const uint32_t *ids = rs->ids + rs->nids;
 	uint32_t h = hash_ids(ids, n);
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
@@ -412,9 +413,6 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 		prof_oom();
 	GROW(rs->st, rs->cap, rs->n + 1);
 	GROW(rs->first, rs->fcap, rs->n + 1);
-	GROW(rs->ids, rs->idcap, rs->nids + n);
-	if (n)
-		memcpy(rs->ids + rs->nids, ids, n * sizeof *ids);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
 	rs->first[rs->n] = sample;
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
@@ -515,6 +513,51 @@ static uint32_t id_key(decoder *dc, uint64_t id)
 	return BIG_KEY + ord;
 }
 
+/*
+ * Location ids, packed or not: their keys are appended past the stored
+ * stack ids (*n of them there so far), where raw_intern_tail finds them.
+ */
+static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
+{
+	raw_stacks *rs = &dc->rs;
+	if (f->wt == WT_VARINT) {
+		uint32_t key = id_key(dc, f->v);
+		GROW(rs->ids, rs->idcap, rs->nids + *n + 1);
+		rs->ids[rs->nids + (*n)++] = key;
+		return true;
+	}
+	if (f->wt != WT_LEN)
+		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
+		                 "location_id", wire_names[f->wt]);
+	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n);
+	uint32_t *out = rs->ids + rs->nids;
+	size_t k = *n, pos = 0;
+	const uint8_t *d = f->d;
+	while (pos < f->n) {
+		/* Fast paths: one- and two-byte varints (ids below 16384). */
+		if (!(d[pos] & 0x80)) {
+			out[k++] = d[pos++];
+			continue;
+		}
+		if (pos + 1 < f->n && !(d[pos + 1] & 0x80)) {
+			out[k++] = (uint32_t)(d[pos] & 0x7f) | (uint32_t)d[pos + 1] << 7;
+			pos += 2;
+			continue;
+		}
+		uint64_t v;
+		int r = get_varint(dc, d, f->n, f->d_at, &pos, &v);
+		if (r < 0)
+			return false;
+		if (r == 0)
+			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
+			                 si, "location_id");
+		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
+		out[k++] = key;
+	}
+	*n = k;
+	return true;
+}
+
 static bool decode_sample(decoder *dc, const field *sf)
 {
 	prof_profile *p = dc->p;
@@ -528,13 +571,20 @@ static bool decode_sample(decoder *dc, const field *sf)
 			return false;
 		switch (f.num) {
 		case 1:
-			if (!repeated_varints(dc, &f, si, "location_id", &dc->ids, &nids, &dc->idcap))
+			if (!repeated_ids(dc, &f, si, &nids))
 				return false;
 			break;
-		case 2:
-			if (!repeated_varints(dc, &f, si, "value", &dc->vals, &nvals, &dc->valcap))
+		case 2: {
+			/* Straight into the profile's values, after the stored ones. */
+			size_t end = dc->nvalues + nvals;
+			uint64_t *vals = (uint64_t *)p->values;
+			bool ok = repeated_varints(dc, &f, si, "value", &vals, &end, &dc->pvaluecap);
+			p->values = (int64_t *)vals;
+			if (!ok)
 				return false;
+			nvals = end - dc->nvalues;
 			break;
+		}
 		case 3:
 			if (!decode_label(dc, &f, (uint32_t)si))
 				return false;
@@ -549,16 +599,10 @@ static bool decode_sample(decoder *dc, const field *sf)
 	}
 	if (si >= UINT32_MAX)
 		return prof_errf(dc->err, "too many samples");
-	GROW(p->values, dc->pvaluecap, dc->nvalues + nvals);
-	for (size_t i = 0; i < nvals; i++)
-		p->values[dc->nvalues + i] = (int64_t)dc->vals[i];
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
-	GROW(dc->keys, dc->keycap, nids);
-	for (size_t i = 0; i < nids; i++)
-		dc->keys[i] = id_key(dc, dc->ids[i]);
-	s->stack = raw_intern(&dc->rs, dc->keys, nids, (uint32_t)si);
+	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si);
 	s->label_off = (uint32_t)label_off;
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
 	return true;
@@ -1026,11 +1070,8 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	free(dc.rs.st);
 	free(dc.rs.first);
 	free(dc.rs.slots);
-	free(dc.keys);
 	free(dc.bigid_list);
 	idmap_free(&dc.bigids);
-	free(dc.ids);
-	free(dc.vals);
 	free(dc.saved);
 	free(dc.strs);
 	idmap_free(&dc.mappings);
