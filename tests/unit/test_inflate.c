@@ -23,6 +23,8 @@ typedef struct buf {
 
 static void put(buf *b, const void *d, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->n + n > b->cap) {
 		b->cap = (b->n + n) * 2;
 		b->d = realloc(b->d, b->cap);
