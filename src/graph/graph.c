@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/path.h"
 #include "util/sort.h"
@@ -273,23 +275,36 @@ typedef struct node_acc {
 	uint32_t gen;
 } node_acc;
 
-/* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
-static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
-                    graph_edges edges, bool with_edges)
+/*
+ * A build walks every stack; with two cores, two jobs walk one half of the
+ * stacks each, into arrays and an edge table of their own, and the second
+ * job's sums are added to the first's. Its edges that the first has not
+ * seen go after the first's, in the order it found them: the order one walk
+ * over all stacks creates them in, so the graph is the one a single walk
+ * builds.
+ */
+typedef struct build_job {
+	const graph_index *ix;
+	const graph_weights *gw;
+	const uint8_t *kept, *want_edge;
+	bool with_edges;
+	size_t s0, s1;     /* the stacks this job walks */
+	node_acc *acc;
+	int64_t *flat, *flat_div, *cum_div;
+	graph e;           /* this job's edges */
+} build_job;
+
+static void *build_run(void *arg)
 {
-	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
+	build_job *j = arg;
+	const graph_index *ix = j->ix;
 	const prof_profile *p = ix->p;
-	uint32_t nn = ix->ninfo;
-	graph *g = xcalloc(1, sizeof *g);
-	g->ix = ix;
-	g->flat = xcalloc(nn + 1, sizeof *g->flat);
-	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
-	g->cum = xcalloc(nn + 1, sizeof *g->cum);
-	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
-	/* A node's cum and the stack that last counted it, side by side: one cache line a visit. */
-	node_acc *acc = xcalloc(nn + 1, sizeof *acc);
+	const graph_weights *gw = j->gw;
+	const uint8_t *kept = j->kept, *want_edge = j->want_edge;
+	node_acc *acc = j->acc;
+	graph *eg = &j->e;
 	uint32_t gen = 0;
-	for (size_t s = 0; s < p->nstack; s++) {
+	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
@@ -313,12 +328,12 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 					acc[n].gen = gen;
 					acc[n].cum += w;
 					if (dw)
-						g->cum_div[n] += dw;
+						j->cum_div[n] += dw;
 				}
-				if (with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
+				if (j->with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
-					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
-					graph_edge *e = &g->edges[ei];
+					uint32_t ei = edge_find(eg, parent, n, &created); /* may move eg->edges */
+					graph_edge *e = &eg->edges[ei];
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
@@ -337,13 +352,106 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 			}
 		}
 		if (parent != PROF_NONE && !residual) {
-			g->flat[parent] += w;
-			g->flat_div[parent] += dw;
+			j->flat[parent] += w;
+			if (dw)
+				j->flat_div[parent] += dw;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * Two jobs when there are two cores and enough frames to pay for a thread;
+ * only for the graphs without edges (the second job's edge table would
+ * hold again many of the first's: more memory than the time it saves).
+ */
+static int build_jobs(const prof_profile *p)
+{
+	static int ncpu;
+	if (p->nstack_loc < (1u << 20))
+		return 1;
+	if (!ncpu) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		ncpu = n > 1 ? 2 : 1;
+	}
+	return ncpu;
+}
+
+/* Adds job b's sums and edges to job a's. */
+static void build_merge(build_job *a, const build_job *b, uint32_t nn)
+{
+	for (uint32_t n = 0; n < nn; n++) {
+		a->acc[n].cum += b->acc[n].cum;
+		a->flat[n] += b->flat[n];
+		a->flat_div[n] += b->flat_div[n];
+		a->cum_div[n] += b->cum_div[n];
+	}
+	for (uint32_t k = 0; k < b->e.nedges; k++) {
+		const graph_edge *be = &b->e.edges[k];
+		bool created;
+		uint32_t ei = edge_find(&a->e, be->src, be->dst, &created);
+		graph_edge *e = &a->e.edges[ei];
+		e->weight += be->weight;
+		e->weight_div += be->weight_div;
+		e->residual = e->residual || be->residual;
+		e->inl = created ? be->inl : e->inl && be->inl;
+	}
+}
+
+/* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
+static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                    graph_edges edges, bool with_edges)
+{
+	const prof_profile *p = ix->p;
+	uint32_t nn = ix->ninfo;
+	graph *g = xcalloc(1, sizeof *g);
+	g->ix = ix;
+	g->flat = xcalloc(nn + 1, sizeof *g->flat);
+	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
+	g->cum = xcalloc(nn + 1, sizeof *g->cum);
+	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
+	build_job job[2];
+	int nj = with_edges ? 1 : build_jobs(p);
+	/* The halves hold about as many frames each. */
+	size_t mid = p->nstack, half = 0;
+	if (nj == 2) {
+		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
+			half += p->stacks[mid].len;
+	}
+	for (int i = 0; i < nj; i++) {
+		job[i] = (build_job){.ix = ix, .gw = gw, .kept = kept,
+		                     .want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target,
+		                     .with_edges = with_edges,
+		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid};
+		/* A node's cum and the stack that last counted it, side by side: one cache line a visit. */
+		job[i].acc = xcalloc(nn + 1, sizeof *job[i].acc);
+		job[i].flat = i == 0 ? g->flat : xcalloc(nn + 1, sizeof *g->flat);
+		job[i].flat_div = i == 0 ? g->flat_div : xcalloc(nn + 1, sizeof *g->flat_div);
+		job[i].cum_div = i == 0 ? g->cum_div : xcalloc(nn + 1, sizeof *g->cum_div);
+	}
+	pthread_t helper;
+	bool threaded = nj == 2 && pthread_create(&helper, NULL, build_run, &job[1]) == 0;
+	build_run(&job[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else if (nj == 2)
+		build_run(&job[1]); /* no thread: in turn */
+	if (nj == 2) {
+		build_merge(&job[0], &job[1], nn);
+		free(job[1].acc);
+		free(job[1].flat);
+		free(job[1].flat_div);
+		free(job[1].cum_div);
+		free(job[1].e.edges);
+		hashtab_free(&job[1].e.etab);
+	}
+	hashtab_free(&job[0].e.etab);
+	g->edges = job[0].e.edges;
+	g->nedges = job[0].e.nedges;
+	g->edgecap = job[0].e.edgecap;
 	for (uint32_t n = 0; n < nn; n++)
-		g->cum[n] = acc[n].cum;
-	free(acc);
+		g->cum[n] = job[0].acc[n].cum;
+	free(job[0].acc);
 	g->nodes = xmalloc((nn + 1) * sizeof *g->nodes);
 	for (uint32_t n = 0; n < nn; n++) {
 		if (graph_node_shown(g->flat[n], g->cum[n], drop_negative))
