@@ -381,7 +381,7 @@ static uint32_t hash_ids(const uint32_t *ids, size_t n)
  * Interns the n ids the decoder wrote past the stored ones (rs->ids +
  * rs->nids): a new stack keeps them where they are, a known one drops them.
  */
-static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample)
+static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint32_t h)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
@@ -399,7 +399,6 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample)
 		rs->nslots = nslots;
 	}
 	const uint32_t *ids = rs->ids + rs->nids;
-	uint32_t h = hash_ids(ids, n);
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
@@ -566,13 +565,28 @@ static bool decode_sample(decoder *dc, const field *sf)
 	size_t pos = 0;
 	field f;
 	size_t label_off = p->nlabel;
+	/*
+	 * The stack's hash slot is a cache miss on a big profile: it is hashed
+	 * and its slot fetched as soon as the ids are read (Go writes them
+	 * first), and looked at once the values and labels are decoded.
+	 */
+	uint32_t h = 0;
+	bool hashed = false;
 	while (pos < sf->n) {
 		if (!next_field(dc, sf->d, sf->n, sf->d_at, &pos, &f))
 			return false;
+		if (f.num != 1 && !hashed && nids) {
+			raw_stacks *rs = &dc->rs;
+			h = hash_ids(rs->ids + rs->nids, nids);
+			hashed = true;
+			if (rs->nslots)
+				__builtin_prefetch(&rs->slots[h & (rs->nslots - 1)]);
+		}
 		switch (f.num) {
 		case 1:
 			if (!repeated_ids(dc, &f, si, &nids))
 				return false;
+			hashed = false;
 			break;
 		case 2: {
 			/* Straight into the profile's values, after the stored ones. */
@@ -602,7 +616,9 @@ static bool decode_sample(decoder *dc, const field *sf)
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
-	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si);
+	if (!hashed)
+		h = hash_ids(dc->rs.ids + dc->rs.nids, nids);
+	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
 	s->label_off = (uint32_t)label_off;
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
 	return true;
