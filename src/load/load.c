@@ -212,11 +212,13 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const 
 		return p;
 	pb_source src;
 	if (gz)
-		pb_source_init_gzip(&src, data, len, len > (1u << 20)); /* a thread pays off on big files */
+		pb_source_init_gzip(&src, data, len, false);
 	else
 		pb_source_init_mem(&src, data, len);
 	src.drop_input = mapped;
 	pb_source_progress(&src, name);
+	if (gz && len > (1u << 20))
+		pb_source_thread(&src); /* a thread pays off on big files */
 	p = prof_decode_pb_stream(&src, err);
 	pb_source_close(&src);
 	return p;

@@ -91,7 +91,13 @@ void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool thr
 {
 	pb_source_init_mem(s, data, len);
 	s->gz = true;
-	if (!threaded)
+	if (threaded)
+		pb_source_thread(s);
+}
+
+void pb_source_thread(pb_source *s)
+{
+	if (!s->gz || s->ring)
 		return;
 	pb_ring *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; i < PB_RING; i++)

@@ -67,6 +67,8 @@ typedef struct pb_source {
 void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len);
 /* data starts with the gzip magic bytes; threaded inflates on a helper thread. */
 void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool threaded);
+/* Starts inflating on the helper thread (after the fields the caller sets: drop_input, progress). */
+void pb_source_thread(pb_source *s);
 /* Fills up to n bytes; returns the count, 0 at the end, SIZE_MAX with *err set on bad input. */
 size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
 /* Whether the last error came from the source (gzip) rather than the decoder. */
