@@ -1279,9 +1279,10 @@ static void emit_tail(Out *o, int64_t st[4][2], int64_t period_type[2], uint64_t
 
 static void usage(void)
 {
-	fputs("usage: profgen -samples N [-locations L] [-stacks D] [-seed S] [-o FILE] [-v]\n"
+	fputs("usage: profgen -samples N [-locations L] [-functions F] [-stacks D] [-seed S] [-o FILE] [-v]\n"
 	      "  Writes a deterministic gzip'd pprof heap profile with N samples over\n"
-	      "  L locations (default 20000) and D distinct stacks (default N/8).\n",
+	      "  L locations (default 20000) in F functions (default 2L/5) and D\n"
+	      "  distinct stacks (default N/8).\n",
 	      stderr);
 	exit(2);
 }
@@ -1298,7 +1299,7 @@ static uint64_t parse_u64(const char *opt, const char *s)
 
 int main(int argc, char **argv)
 {
-	uint64_t N = 0, L = 20000, D = 0, seed = 1;
+	uint64_t N = 0, L = 20000, D = 0, F = 0, seed = 1;
 	int have_n = 0, verbose = 0;
 	const char *outpath = NULL;
 
@@ -1320,6 +1321,8 @@ int main(int argc, char **argv)
 			have_n = 1;
 		} else if (strcmp(a, "-locations") == 0)
 			L = parse_u64(a, v);
+		else if (strcmp(a, "-functions") == 0)
+			F = parse_u64(a, v);
 		else if (strcmp(a, "-stacks") == 0)
 			D = parse_u64(a, v);
 		else if (strcmp(a, "-seed") == 0)
@@ -1356,7 +1359,9 @@ int main(int argc, char **argv)
 	int64_t k_bytes = intern("bytes");
 
 	make_known_funcs();
-	size_t nf = (size_t)(L * 2 / 5);
+	size_t nf = (size_t)(F ? F : L * 2 / 5);
+	if (nf > L)
+		nf = (size_t)L;
 	if (nf < NELEM(known_defs) + 50)
 		nf = NELEM(known_defs) + 50;
 	make_generated_funcs(nf);

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark `prof -top` on large generated heap profiles against gunzip
-# (and, if Go is installed, `go tool pprof -top`).  Not a test: it always
-# goes on, and prints PASS/MISS against the targets
-#     prof wall time     <= 2x  `gzip -dc FILE > /dev/null`
-#     prof peak RSS      <= 4x  the uncompressed profile size
+# Benchmark prof on large generated profiles against decompression alone
+# (gzip -dc; igzip -dc when installed) and, when Go is installed, against
+# `go tool pprof`. Not a test: it always goes on, and prints PASS/MISS
+# against the targets of the load issue, one row per work, from one run:
+#     prof -top, 1M samples (dup and unique shapes)   <= 1.0x gzip -dc, peak RSS <= 2x raw
+#     prof -top, 100k samples                          >= 100x faster than go tool pprof -top
+#     -traces, -tree, -dot, flame, diff of two 1M      <= 2x gzip -dc (of the input(s))
+#     wide profile (200k functions, 1M locations)      <= 1.5x gzip -dc
+#     prof goroutines, 1M-goroutine debug=2 dump       <= 3x cat of the file
 #
 # usage: bench/run.sh [BUILD_DIR]            (default: <repo>/build)
 #
@@ -13,10 +17,12 @@
 #   PROF_BENCH_SAMPLES  sample counts to generate (default "100000 1000000")
 #   PROF_BENCH_SHAPES   "dup" (N/8 distinct stacks, many samples share one) and/or
 #                       "unique" (nearly every sample its own stack); default both
+#   PROF_BENCH_REPORTS  0 skips the other reports, the wide profile and goroutines
 #   PROF_BENCH_SHELL    0 skips the shell's recompute row (a filter or sample
 #                       index change, then top, on the largest unique profile)
-#   PROF_BENCH_RUNS     timed runs of gunzip and prof, best taken (default 3)
-#   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~1 min, >2 GB on 1M)
+#   PROF_BENCH_RUNS     timed runs of each command, median taken (default 3)
+#   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~5 s on 100k)
+#   PROF_BENCH_GO_BIG   1 also runs go tool pprof on the 1M profiles (~1.5 min, >3 GB each)
 #   PROF_BENCH_TIMEOUT  seconds before a prof run is killed (default 600)
 set -u
 export LC_ALL=C
@@ -45,6 +51,11 @@ if [ -x /usr/bin/time ] && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; 
 else
 	warn "GNU time not found (apt-get install time): peak RSS will be n/a"
 fi
+igzip=
+command -v igzip >/dev/null 2>&1 && igzip=igzip
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+	PATH=$PATH:/usr/local/go/bin
+fi
 timeout_bin=
 command -v timeout >/dev/null 2>&1 && timeout_bin=timeout
 
@@ -57,13 +68,13 @@ now() {
 }
 
 # measure RUNS TIMEOUT CMD...: runs CMD with stdout to /dev/null.
-# Sets M_TIME (best wall seconds), M_RSS (max peak RSS in KB, or empty),
+# Sets M_TIME (median wall seconds), M_RSS (max peak RSS in KB, or empty),
 # M_RC (0, or the exit status of the first failing run) and leaves the
 # stderr of the last run in $scratch/err.
 measure() {
 	local n=$1 tmo=$2 i t0 t1 rc rss
 	shift 2
-	M_TIME= M_RSS= M_RC=0
+	M_TIME= M_RSS= M_RC=0 M_ALL=
 	local pre=()
 	[ -n "$timeout_bin" ] && [ "$tmo" != 0 ] && pre=("$timeout_bin" "$tmo")
 	for ((i = 0; i < n; i++)); do
@@ -80,8 +91,8 @@ measure() {
 			M_RC=$rc
 			return
 		fi
-		M_TIME=$(awk -v a="$t0" -v b="$t1" -v best="$M_TIME" \
-			'BEGIN { d = b - a; if (best == "" || d < best + 0) best = d; printf "%.3f", best }')
+		M_ALL="$M_ALL $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+		M_TIME=$(printf '%s\n' $M_ALL | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 		if [ -s "$scratch/time.out" ]; then
 			rss=$(tail -n 1 "$scratch/time.out")
 			if [ -z "$M_RSS" ] || [ "$rss" -gt "$M_RSS" ]; then M_RSS=$rss; fi
@@ -192,9 +203,9 @@ else
 	say "  prof:    NOT BUILT ($prof missing) - only gunzip/go numbers below"
 fi
 say "  data:    $datadir $datanote"
-say "  runs:    best of $runs (time), max over runs (RSS)"
+say "  runs:    median of $runs (time), max over runs (RSS); go tool pprof: 1 run"
 
-declare -a L_LABEL L_N L_FILE L_GZ L_RAW L_GUNZIP L_PROF L_PROFRSS L_PROFERR
+declare -a L_LABEL L_N L_FILE L_GZ L_RAW L_GUNZIP L_IGZ L_PROF L_PROFRSS L_PROFERR
 i=0
 for shape in ${PROF_BENCH_SHAPES:-dup unique}; do
 for n in $samples_list; do
@@ -225,6 +236,11 @@ for n in $samples_list; do
 
 	measure "$runs" 0 gzip -dc "$f"
 	L_GUNZIP[i]=$M_TIME
+	L_IGZ[i]=
+	if [ -n "$igzip" ]; then
+		measure "$runs" 0 igzip -dc "$f"
+		L_IGZ[i]=$M_TIME
+	fi
 
 	L_PROF[i]= L_PROFRSS[i]= L_PROFERR[i]=
 	if [ "$prof_ok" = 1 ]; then
@@ -247,27 +263,165 @@ done
 count=$i
 
 # ---------------------------------------------------------------- report
-say ""
-printf '%-7s %8s %7s %7s %8s | %7s %6s %-4s | %7s %6s %-4s\n' \
-	profile samples gz_MiB raw_MiB gunzip_s prof_s xgunz "<=2x" rss_MiB xraw "<=4x"
+# fail_note RC: why a run failed
+fail_note() {
+	case $1 in
+	124) printf 'TIMEOUT after %ss' "$prof_timeout" ;;
+	13[0-9] | 1[4-9][0-9]) printf 'killed by signal %s' "$(($1 - 128))" ;;
+	*) printf 'exit status %s' "$1" ;;
+	esac
+	printf ': %s' "$(head -c 300 "$scratch/err" | tr '\n' ' ')"
+}
 overall=PASS
+# row NAME PROF_S GZIP_S IGZIP_S TIME_LIMIT RSS_KB RAW_BYTES RSS_LIMIT [NOTE]: one line of the table
+row() {
+	local x v rx rv
+	x=$(fmt_div "$2" "$3")
+	v=$(if [ "$5" = - ]; then echo -; else verdict "$x" "$5"; fi)
+	rx=$(fmt_div "${6:+$(($6 * 1024))}" "$7")
+	rv=$(if [ "$8" = - ]; then echo -; else verdict "$rx" "$8"; fi)
+	case "$v$rv" in *MISS* | *n/a*) overall=MISS ;; esac
+	printf '%-26s %8s %8s %8s | %6s %6s %-4s | %8s %6s %5s %-4s\n' "$1" "${2:--}" "${3:--}" "${4:--}" \
+		"$x" "$( [ "$5" = - ] && echo - || echo "<=$5")" "$v" "$(mb "$6" 1024)" "$rx" \
+		"$( [ "$8" = - ] && echo - || echo "<=$8")" "$rv"
+	[ -n "${9:-}" ] && say "        ${9}"
+}
+table_head() {
+	say ""
+	printf '%-26s %8s %8s %8s | %6s %6s %-4s | %8s %6s %5s %-4s\n' \
+		"$1" prof_s gzip_s igzip_s xgzip target "" rss_MiB xraw target ""
+}
+
+say ""
+printf '%-7s %8s %7s %7s\n' profile samples gz_MiB raw_MiB
 for ((i = 0; i < count; i++)); do
-	tr_=$(fmt_div "${L_PROF[i]}" "${L_GUNZIP[i]}")
-	rr_=$(fmt_div "${L_PROFRSS[i]:+$((L_PROFRSS[i] * 1024))}" "${L_RAW[i]}")
-	tv=$(verdict "$tr_" 2)
-	rv=$(verdict "$rr_" 4)
-	[ "$tv" = PASS ] && [ "$rv" = PASS ] || overall=MISS
-	printf '%-7s %8s %7s %7s %8s | %7s %6s %-4s | %7s %6s %-4s\n' \
-		"${L_LABEL[i]}" "${L_N[i]}" "$(mb "${L_GZ[i]}")" "$(mb "${L_RAW[i]}")" "${L_GUNZIP[i]:--}" \
-		"${L_PROF[i]:--}" "$tr_" "$tv" "$(mb "${L_PROFRSS[i]}" 1024)" "$rr_" "$rv"
-	if [ -n "${L_PROFERR[i]}" ]; then
-		say "        prof FAILED: ${L_PROFERR[i]}"
-	fi
+	printf '%-7s %8s %7s %7s\n' "${L_LABEL[i]}" "${L_N[i]}" "$(mb "${L_GZ[i]}")" "$(mb "${L_RAW[i]}")"
 done
+table_head "prof -top"
+for ((i = 0; i < count; i++)); do
+	tl=- rl=-
+	if [ "${L_N[i]}" -ge 1000000 ]; then tl=1.0 rl=2; fi
+	row "-top ${L_LABEL[i]}" "${L_PROF[i]}" "${L_GUNZIP[i]}" "${L_IGZ[i]}" "$tl" "${L_PROFRSS[i]}" \
+		"${L_RAW[i]}" "$rl" "${L_PROFERR[i]:+prof FAILED: ${L_PROFERR[i]}}"
+done
+
+# ---------------------------------------------------------------- go
+# prof against go tool pprof -top: the speedup, >= 100x on the 100k rows.
+if [ "${PROF_BENCH_GO:-1}" != 0 ] && command -v go >/dev/null 2>&1; then
+	gopprof=("go" "tool" "pprof")
+	tooldir=$(go env GOTOOLDIR 2>/dev/null)
+	[ -n "$tooldir" ] && [ -x "$tooldir/pprof" ] && gopprof=("$tooldir/pprof")
+	say ""
+	say "go tool pprof -top ($(go env GOVERSION 2>/dev/null), 1 run)"
+	printf '%-26s %8s %8s | %8s %6s | %8s %8s %-4s\n' profile go_s prof_s go_rss rss_x speedup target ""
+	for ((i = 0; i < count; i++)); do
+		if [ "${L_N[i]}" -ge 1000000 ] && [ "${PROF_BENCH_GO_BIG:-0}" != 1 ]; then
+			continue
+		fi
+		measure 1 0 "${gopprof[@]}" -top "${L_FILE[i]}"
+		if [ "$M_RC" != 0 ]; then
+			say "${L_LABEL[i]}: go tool pprof failed (exit $M_RC): $(head -c 200 "$scratch/err")"
+			continue
+		fi
+		sp=$(fmt_div "$M_TIME" "${L_PROF[i]}" 1)
+		tg=- v=-
+		if [ "${L_N[i]}" -lt 1000000 ]; then
+			tg='>=100'
+			v=$(awk -v r="$sp" 'BEGIN { if (r == "-") print "n/a"; else if (r + 0 >= 100) print "PASS"; else print "MISS" }')
+			[ "$v" = PASS ] || overall=MISS
+		fi
+		printf '%-26s %8s %8s | %8s %6s | %8s %8s %-4s\n' "-top ${L_LABEL[i]}" "$M_TIME" "${L_PROF[i]:--}" \
+			"$(mb "$M_RSS" 1024)" "$(fmt_div "${M_RSS:+$((M_RSS * 1024))}" "${L_RAW[i]}" 1)" "$sp" "$tg" "$v"
+	done
+fi
+
+# ---------------------------------------------------------------- reports
+# The other reports on the largest unique profile (and diff against a
+# second snapshot of it), the wide profile, and goroutines.
+if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_REPORTS:-1}" != 0 ] && [ "$count" -gt 0 ]; then
+	big=$((count - 1))
+	fa=${L_FILE[big]} lbl=${L_LABEL[big]}
+	fb=$datadir/prof-$lbl-seed2.pb.gz
+	gen_if_missing() { # FILE ARGS...
+		local f=$1
+		shift
+		if [ ! -s "$f" ] || [ "$profgen" -nt "$f" ]; then
+			say "  generating $(basename "$f") ..."
+			"$profgen" "$@" -o "$f.tmp" && mv "$f.tmp" "$f" || { rm -f "$f.tmp"; return 1; }
+		fi
+	}
+	stk=()
+	case $lbl in *-u) stk=(-stacks "${L_N[big]}") ;; esac
+	gen_if_missing "$fb" -samples "${L_N[big]}" "${stk[@]}" -seed 2 || fb=
+	fw=$datadir/prof-wide.pb.gz
+	gen_if_missing "$fw" -samples 1000000 -stacks 1000000 -locations 1000000 -functions 200000 || fw=
+	fg=$datadir/goroutines-1M.txt
+	if [ ! -s "$fg" ]; then
+		say "  generating goroutines-1M.txt ..."
+		awk 'BEGIN {
+			split("chan send|chan receive|chan receive (nil chan)|select (no cases)|sync.Mutex.Lock", st, "|")
+			for (g = 1; g <= 1000000; g++) {
+				k = g % 1000; s = st[k % 5 + 1]
+				printf "goroutine %d [%s, %d minutes]:\n", g + 100, s, k % 60 + 1
+				printf "main.leak%d(0xc000012345)\n\t/app/leak.go:%d +0x1d\n", k, k + 10
+				for (d = 0; d < k % 20; d++)
+					printf "main.layer%d(...)\n\t/app/layer.go:%d +0x%x\n", d, d + 5, d * 16 + 8
+				printf "created by main.start%d in goroutine 1\n\t/app/main.go:%d +0x45\n\n", k % 7, k % 7 + 30
+			}
+		}' > "$fg.tmp" && mv "$fg.tmp" "$fg"
+	fi
+
+	table_head "reports on $lbl"
+	for rep in -traces -tree -dot flame; do
+		measure "$runs" "$prof_timeout" "$prof" $rep "$fa"
+		note=
+		[ "$M_RC" = 0 ] || { note="prof FAILED: $(fail_note "$M_RC")"; M_TIME= M_RSS=; }
+		row "$rep $lbl" "$M_TIME" "${L_GUNZIP[big]}" "${L_IGZ[big]}" 2 "$M_RSS" "${L_RAW[big]}" - "$note"
+	done
+	if [ -n "$fb" ]; then
+		measure "$runs" 0 gzip -dc "$fa" "$fb"
+		gz2=$M_TIME ig2=
+		[ -n "$igzip" ] && { measure "$runs" 0 igzip -dc "$fa" "$fb"; ig2=$M_TIME; }
+		raw2=$(gzip -dc "$fa" "$fb" | wc -c)
+		measure "$runs" "$prof_timeout" "$prof" diff "$fa" "$fb"
+		note=
+		[ "$M_RC" = 0 ] || [ "$M_RC" = 3 ] || { note="prof FAILED: $(fail_note "$M_RC")"; M_TIME= M_RSS=; }
+		row "diff $lbl $lbl-seed2" "$M_TIME" "$gz2" "$ig2" 2 "$M_RSS" "$raw2" - "$note"
+	fi
+	if [ -n "$fw" ]; then
+		measure "$runs" 0 gzip -dc "$fw"
+		gzw=$M_TIME igw=
+		[ -n "$igzip" ] && { measure "$runs" 0 igzip -dc "$fw"; igw=$M_TIME; }
+		raww=$(gzip -dc "$fw" | wc -c)
+		measure "$runs" "$prof_timeout" "$prof" -top "$fw"
+		note=
+		[ "$M_RC" = 0 ] || { note="prof FAILED: $(fail_note "$M_RC")"; M_TIME= M_RSS=; }
+		say ""
+		say "wide: 1M samples, 1M locations, 200k functions ($(mb "$(stat -c %s "$fw")") MiB gz, $(mb "$raww") MiB raw)"
+		row "-top wide" "$M_TIME" "$gzw" "$igw" 1.5 "$M_RSS" "$raww" - "$note"
+	fi
+	if [ -s "$fg" ]; then
+		measure "$runs" 0 cat "$fg"
+		catt=$M_TIME
+		measure "$runs" "$prof_timeout" "$prof" goroutines "$fg"
+		note=
+		[ "$M_RC" = 0 ] || { note="prof FAILED: $(fail_note "$M_RC")"; M_TIME= M_RSS=; }
+		say ""
+		say "goroutines: a debug=2 dump of 1M goroutines ($(mb "$(stat -c %s "$fg")") MiB); the comparison is cat FILE > /dev/null"
+		printf '%-26s %8s %8s | %6s %6s %-4s | %8s\n' work prof_s cat_s xcat target "" rss_MiB
+		x=$(fmt_div "$M_TIME" "$catt")
+		v=$(verdict "$x" 3)
+		[ "$v" = PASS ] || overall=MISS
+		printf '%-26s %8s %8s | %6s %6s %-4s | %8s\n' "goroutines 1M" "${M_TIME:--}" "$catt" "$x" "<=3" "$v" "$(mb "$M_RSS" 1024)"
+		[ -n "$note" ] && say "        $note"
+	fi
+fi
+
+say ""
 if [ "$prof_ok" != 1 ]; then
 	say "prof: not built, no verdict"
 else
-	say "overall: $overall  (targets: prof time <= 2x gunzip, prof peak RSS <= 4x uncompressed size)"
+	say "overall: $overall"
 fi
 
 # ---------------------------------------------------------------- shell
@@ -288,23 +442,4 @@ if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_SHELL:-1}" != 0 ] && [ "$count" -gt 0 ]
 	say "  per change (target <= 0.100 s): $(awk -v a="${t_twelve:-0}" -v b="${t_six:-0}" 'BEGIN { printf "%.3f s", (a - b) / 6 }')"
 fi
 
-# ---------------------------------------------------------------- go
-if [ "${PROF_BENCH_GO:-1}" != 0 ] && command -v go >/dev/null 2>&1; then
-	gopprof=("go" "tool" "pprof")
-	tooldir=$(go env GOTOOLDIR 2>/dev/null)
-	[ -n "$tooldir" ] && [ -x "$tooldir/pprof" ] && gopprof=("$tooldir/pprof")
-	say ""
-	say "go tool pprof -top ($(go env GOVERSION 2>/dev/null), 1 run)"
-	printf '%-7s %8s %7s | %8s %6s\n' profile time_s xgunz rss_MiB xraw
-	for ((i = 0; i < count; i++)); do
-		measure 1 0 "${gopprof[@]}" -top "${L_FILE[i]}"
-		if [ "$M_RC" != 0 ]; then
-			say "${L_LABEL[i]}: go tool pprof failed (exit $M_RC): $(head -c 200 "$scratch/err")"
-			continue
-		fi
-		printf '%-7s %8s %7s | %8s %6s\n' "${L_LABEL[i]}" "$M_TIME" \
-			"$(fmt_div "$M_TIME" "${L_GUNZIP[i]}" 1)" "$(mb "$M_RSS" 1024)" \
-			"$(fmt_div "${M_RSS:+$((M_RSS * 1024))}" "${L_RAW[i]}" 1)"
-	done
-fi
 exit 0

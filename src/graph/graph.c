@@ -3,9 +3,10 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/path.h"
 #include "util/sort.h"
@@ -190,6 +191,11 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 	for (size_t l = 0; l < p->nlocation; l++)
 		for (uint32_t k = 0; k + 1 < ix->loc_n[l]; k++)
 			ix->inline_target[ix->loc_nodes[ix->loc_off[l] + k]] = 1;
+	ix->loc_span = xmalloc((p->nlocation + 1) * sizeof *ix->loc_span);
+	for (size_t l = 0; l < p->nlocation; l++) {
+		uint64_t n = ix->loc_n[l];
+		ix->loc_span[l] = n << 32 | (n == 1 ? ix->loc_nodes[ix->loc_off[l]] : ix->loc_off[l]);
+	}
 	free(clean);
 	hashtab_free(&t);
 	return ix;
@@ -205,6 +211,7 @@ void graph_index_free(graph_index *ix)
 	free(ix->loc_n);
 	free(ix->loc_nodes);
 	free(ix->inline_target);
+	free(ix->loc_span);
 	arena_free(&ix->mem);
 	free(ix);
 }
@@ -212,7 +219,7 @@ void graph_index_free(graph_index *ix)
 void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_index, bool mean)
 {
 	gw->w = xcalloc(p->nstack + 1, sizeof *gw->w);
-	gw->dw = xcalloc(p->nstack + 1, sizeof *gw->dw);
+	gw->dw = mean ? xcalloc(p->nstack + 1, sizeof *gw->dw) : NULL; /* all 0 otherwise */
 	gw->any = xcalloc(p->nstack + 1, 1);
 	int64_t total = 0, div = 0;
 	size_t nt = p->nsample_type;
@@ -221,7 +228,8 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 		int64_t w = v[sample_index], dw = mean ? v[0] : 0;
 		uint32_t st = p->samples[s].stack;
 		gw->w[st] += w;
-		gw->dw[st] += dw;
+		if (mean)
+			gw->dw[st] += dw;
 		if (w || dw)
 			gw->any[st] = 1;
 		total += w < 0 ? -w : w;
@@ -262,134 +270,96 @@ static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 	return g->nedges++;
 }
 
-/* flat and cum of every node over stacks [lo, hi): all of graph_build that needs no edges. */
-typedef struct node_pass {
-	const graph_index *ix;
-	const graph_weights *gw;
-	const uint8_t *kept;
-	size_t lo, hi;
-	int64_t *flat, *flat_div, *cum, *cum_div;
-	uint32_t *gen;
-} node_pass;
-
-static void node_pass_alloc(node_pass *np, uint32_t nn)
-{
-	np->flat = xcalloc(nn + 1, sizeof *np->flat);
-	np->flat_div = xcalloc(nn + 1, sizeof *np->flat_div);
-	np->cum = xcalloc(nn + 1, sizeof *np->cum);
-	np->cum_div = xcalloc(nn + 1, sizeof *np->cum_div);
-	np->gen = xcalloc(nn + 1, sizeof *np->gen);
-}
+typedef struct node_acc {
+	int64_t cum;
+	uint32_t gen;
+} node_acc;
 
 /*
- * Leaf to root, in memory order: cum counts each node once per stack, in
- * any order; flat goes to the innermost node of the leaf when it is kept
- * (when it is not, graph_build's walk ends on a dropped node: residual).
+ * A build walks every stack; with two cores, two jobs walk one half of the
+ * stacks each, into arrays and an edge table of their own, and the second
+ * job's sums are added to the first's. Its edges that the first has not
+ * seen go after the first's, in the order it found them: the order one walk
+ * over all stacks creates them in, so the graph is the one a single walk
+ * builds.
  */
-static void *node_pass_run(void *arg)
+typedef struct build_job {
+	const graph_index *ix;
+	const graph_weights *gw;
+	const uint8_t *kept, *want_edge;
+	bool with_edges;
+	size_t s0, s1;     /* the stacks this job walks */
+	node_acc *acc;
+	int64_t *flat, *flat_div, *cum_div;
+	graph e;           /* this job's edges */
+} build_job;
+
+/*
+ * A job of a graph without edges: leaf to root, in memory order. cum counts
+ * each node once per stack, in any order; flat goes to the innermost node
+ * of the leaf when it is kept (when it is not, the walk with edges ends on
+ * a dropped node: residual, no flat).
+ */
+static void nodes_run(build_job *j)
 {
-	node_pass *np = arg;
-	const graph_index *ix = np->ix;
+	const graph_index *ix = j->ix;
 	const prof_profile *p = ix->p;
-	const uint8_t *kept = np->kept;
-	const uint32_t *loc_off = ix->loc_off, *loc_n = ix->loc_n, *loc_nodes = ix->loc_nodes;
-	uint32_t *gens = np->gen;
-	int64_t *cum = np->cum, *cum_div = np->cum_div;
+	const graph_weights *gw = j->gw;
+	const uint8_t *kept = j->kept;
+	const uint64_t *span = ix->loc_span;
+	node_acc *acc = j->acc;
 	uint32_t gen = 0;
-	for (size_t s = np->lo; s < np->hi; s++) {
-		if (!np->gw->any[s])
+	for (size_t s = j->s0; s < j->s1; s++) {
+		if (!gw->any[s])
 			continue;
-		int64_t w = np->gw->w[s], dw = np->gw->dw[s];
+		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
 		const uint32_t *locs = p->stack_locs + st->off;
 		for (uint32_t i = 0; i < st->len; i++) {
-			const uint32_t *ln = loc_nodes + loc_off[locs[i]];
-			uint32_t k = loc_n[locs[i]];
+			uint64_t sp = span[locs[i]];
+			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			for (uint32_t ni = 0; ni < k; ni++) {
 				uint32_t n = ln[ni];
-				if ((kept && !kept[n]) || gens[n] == gen)
+				if ((kept && !kept[n]) || acc[n].gen == gen)
 					continue;
-				gens[n] = gen;
-				cum[n] += w;
-				cum_div[n] += dw;
+				acc[n].gen = gen;
+				acc[n].cum += w;
+				if (dw)
+					j->cum_div[n] += dw;
 			}
 		}
 		if (st->len) {
-			uint32_t leaf = loc_nodes[loc_off[locs[0]]];
+			uint64_t sp = span[locs[0]];
+			uint32_t leaf = (uint32_t)(sp >> 32) == 1 ? (uint32_t)sp : ix->loc_nodes[(uint32_t)sp];
 			if (!kept || kept[leaf]) {
-				np->flat[leaf] += w;
-				np->flat_div[leaf] += dw;
+				j->flat[leaf] += w;
+				if (dw)
+					j->flat_div[leaf] += dw;
 			}
 		}
 	}
-	return NULL;
 }
 
-/*
- * The edge-free pass over a big profile runs on two threads, each over
- * half of the stack entries; integer sums, so the result is the same.
- */
-static void node_values(graph *g, const graph_index *ix, const graph_weights *gw, const uint8_t *kept)
+static void *build_run(void *arg)
 {
+	build_job *j = arg;
+	if (!j->with_edges) {
+		nodes_run(j);
+		return NULL;
+	}
+	const graph_index *ix = j->ix;
 	const prof_profile *p = ix->p;
-	uint32_t nn = ix->ninfo;
-	node_pass a = {ix, gw, kept, 0, p->nstack, g->flat, g->flat_div, g->cum, g->cum_div, g->gen};
-	pthread_t t;
-	node_pass b = a;
-	bool two = p->nstack_loc >= (1u << 20);
-	if (two) {
-		size_t half = 0, mid = 0;
-		while (mid < p->nstack && half < p->nstack_loc / 2)
-			half += p->stacks[mid++].len;
-		a.hi = b.lo = mid;
-		node_pass_alloc(&b, nn);
-		two = pthread_create(&t, NULL, node_pass_run, &b) == 0;
-		if (!two) {
-			/* No second thread: this one does both halves. */
-			a.hi = p->nstack;
-		}
-	}
-	node_pass_run(&a);
-	if (two) {
-		pthread_join(t, NULL);
-		for (uint32_t n = 0; n < nn; n++) {
-			g->flat[n] += b.flat[n];
-			g->flat_div[n] += b.flat_div[n];
-			g->cum[n] += b.cum[n];
-			g->cum_div[n] += b.cum_div[n];
-		}
-	}
-	if (b.flat != a.flat) {
-		free(b.flat);
-		free(b.flat_div);
-		free(b.cum);
-		free(b.cum_div);
-		free(b.gen);
-	}
-}
-
-graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
-                   graph_edges edges)
-{
-	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
-	bool no_edges = edges == GRAPH_EDGES_NONE;
-	const prof_profile *p = ix->p;
-	uint32_t nn = ix->ninfo;
-	graph *g = xcalloc(1, sizeof *g);
-	g->ix = ix;
-	g->flat = xcalloc(nn + 1, sizeof *g->flat);
-	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
-	g->cum = xcalloc(nn + 1, sizeof *g->cum);
-	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
-	g->gen = xcalloc(nn + 1, sizeof *g->gen);
+	const graph_weights *gw = j->gw;
+	const uint8_t *kept = j->kept, *want_edge = j->want_edge;
+	node_acc *acc = j->acc;
+	graph *eg = &j->e;
 	uint32_t gen = 0;
-	if (no_edges)
-		node_values(g, ix, gw, kept);
-	for (size_t s = 0; s < p->nstack && !no_edges; s++) {
+	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
-		int64_t w = gw->w[s], dw = gw->dw[s];
+		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
 		const uint32_t *locs = p->stack_locs + st->off;
@@ -397,24 +367,25 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			uint32_t k = ix->loc_n[l];
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t n = ln[ni];
 				if (kept && !kept[n]) {
 					residual = true;
 					continue;
 				}
-				if (g->gen[n] != gen) {
-					g->gen[n] = gen;
-					g->cum[n] += w;
-					g->cum_div[n] += dw;
+				if (acc[n].gen != gen) {
+					acc[n].gen = gen;
+					acc[n].cum += w;
+					if (dw)
+						j->cum_div[n] += dw;
 				}
-				if (parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
+				if (j->with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
-					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
-					graph_edge *e = &g->edges[ei];
+					uint32_t ei = edge_find(eg, parent, n, &created); /* may move eg->edges */
+					graph_edge *e = &eg->edges[ei];
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
@@ -433,16 +404,118 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
 			}
 		}
 		if (parent != PROF_NONE && !residual) {
-			g->flat[parent] += w;
-			g->flat_div[parent] += dw;
+			j->flat[parent] += w;
+			if (dw)
+				j->flat_div[parent] += dw;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * Two jobs when there are two cores and enough frames to pay for a thread;
+ * only for the graphs without edges (the second job's edge table would
+ * hold again many of the first's: more memory than the time it saves).
+ */
+static int build_jobs(const prof_profile *p)
+{
+	static int ncpu;
+	if (p->nstack_loc < (1u << 20))
+		return 1;
+	if (!ncpu) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		ncpu = n > 1 ? 2 : 1;
+	}
+	return ncpu;
+}
+
+/* Adds job b's sums and edges to job a's. */
+static void build_merge(build_job *a, const build_job *b, uint32_t nn)
+{
+	for (uint32_t n = 0; n < nn; n++) {
+		a->acc[n].cum += b->acc[n].cum;
+		a->flat[n] += b->flat[n];
+		a->flat_div[n] += b->flat_div[n];
+		a->cum_div[n] += b->cum_div[n];
+	}
+	for (uint32_t k = 0; k < b->e.nedges; k++) {
+		const graph_edge *be = &b->e.edges[k];
+		bool created;
+		uint32_t ei = edge_find(&a->e, be->src, be->dst, &created);
+		graph_edge *e = &a->e.edges[ei];
+		e->weight += be->weight;
+		e->weight_div += be->weight_div;
+		e->residual = e->residual || be->residual;
+		e->inl = created ? be->inl : e->inl && be->inl;
+	}
+}
+
+/* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
+static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                    graph_edges edges, bool with_edges)
+{
+	const prof_profile *p = ix->p;
+	uint32_t nn = ix->ninfo;
+	graph *g = xcalloc(1, sizeof *g);
+	g->ix = ix;
+	g->flat = xcalloc(nn + 1, sizeof *g->flat);
+	g->flat_div = xcalloc(nn + 1, sizeof *g->flat_div);
+	g->cum = xcalloc(nn + 1, sizeof *g->cum);
+	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
+	build_job job[2];
+	int nj = with_edges ? 1 : build_jobs(p);
+	/* The halves hold about as many frames each. */
+	size_t mid = p->nstack, half = 0;
+	if (nj == 2) {
+		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
+			half += p->stacks[mid].len;
+	}
+	for (int i = 0; i < nj; i++) {
+		job[i] = (build_job){.ix = ix, .gw = gw, .kept = kept,
+		                     .want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target,
+		                     .with_edges = with_edges,
+		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid};
+		/* A node's cum and the stack that last counted it, side by side: one cache line a visit. */
+		job[i].acc = xcalloc(nn + 1, sizeof *job[i].acc);
+		job[i].flat = i == 0 ? g->flat : xcalloc(nn + 1, sizeof *g->flat);
+		job[i].flat_div = i == 0 ? g->flat_div : xcalloc(nn + 1, sizeof *g->flat_div);
+		job[i].cum_div = i == 0 ? g->cum_div : xcalloc(nn + 1, sizeof *g->cum_div);
+	}
+	pthread_t helper;
+	bool threaded = nj == 2 && pthread_create(&helper, NULL, build_run, &job[1]) == 0;
+	build_run(&job[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else if (nj == 2)
+		build_run(&job[1]); /* no thread: in turn */
+	if (nj == 2) {
+		build_merge(&job[0], &job[1], nn);
+		free(job[1].acc);
+		free(job[1].flat);
+		free(job[1].flat_div);
+		free(job[1].cum_div);
+		free(job[1].e.edges);
+		hashtab_free(&job[1].e.etab);
+	}
+	hashtab_free(&job[0].e.etab);
+	g->edges = job[0].e.edges;
+	g->nedges = job[0].e.nedges;
+	g->edgecap = job[0].e.edgecap;
+	for (uint32_t n = 0; n < nn; n++)
+		g->cum[n] = job[0].acc[n].cum;
+	free(job[0].acc);
 	g->nodes = xmalloc((nn + 1) * sizeof *g->nodes);
 	for (uint32_t n = 0; n < nn; n++) {
 		if (graph_node_shown(g->flat[n], g->cum[n], drop_negative))
 			g->nodes[g->nnodes++] = n;
 	}
 	return g;
+}
+
+graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
+                   graph_edges edges)
+{
+	return build(ix, gw, kept, drop_negative, edges, true);
 }
 
 void graph_free(graph *g)
@@ -522,34 +595,36 @@ static int trim_edges(graph *g, int64_t cutoff)
 	return dropped;
 }
 
-/* Whether a node of g that the last graph keeps is inlined somewhere (and so may get edges). */
-static bool any_inline_target(const graph_index *ix, const graph *g, const uint8_t *kept)
+/* Whether a node of g that sel keeps (NULL: all) is inlined somewhere, and so may get edges. */
+static bool any_inline_target(const graph_index *ix, const graph *g, const uint8_t *sel)
 {
 	for (uint32_t k = 0; k < g->nnodes; k++) {
 		uint32_t n = g->nodes[k];
-		if ((!kept || kept[n]) && ix->inline_target[n])
+		if ((!sel || sel[n]) && ix->inline_target[n])
 			return true;
 	}
 	return false;
 }
 
 /*
- * Nodes are chosen on graphs without edges (their flat and cum do not
- * depend on them), and the edges recorded once, in the graph of the nodes
- * kept: on a profile of a million distinct stacks the edges of the whole
- * graph were most of a report's time.
+ * The graphs built only to choose nodes (by node_fraction, then node_count)
+ * are built without edges: their edges were never read but cost most of the
+ * build. The graph returned is built once more, with edges, from the final
+ * choice; it equals the one the choice would have kept.
  */
 graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, const graph_trim_opts *o)
 {
 	graph_trim_result r = {0};
-	graph *g = graph_build(ix, gw, NULL, o->drop_negative, GRAPH_EDGES_NONE);
+	bool selects = o->node_fraction != 0 || o->node_count > 0;
+	graph *g = build(ix, gw, NULL, o->drop_negative, o->edges, !selects);
+	bool has_edges = !selects;
+	const uint8_t *sel = NULL; /* the nodes g was built from; NULL: all */
 	int64_t total_flat = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++)
 		total_flat += g->flat[g->nodes[k]];
 	int64_t node_cutoff = abs64((int64_t)((double)total_flat * o->node_fraction));
 	int64_t edge_cutoff = abs64((int64_t)((double)total_flat * o->edge_fraction));
 	uint8_t *kept = xcalloc(ix->ninfo + 1, 1);
-	bool keep_some = false;
 	if (node_cutoff > 0) {
 		uint32_t nkept = 0;
 		for (uint32_t k = 0; k < g->nnodes; k++)
@@ -559,46 +634,54 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			}
 		if (nkept != g->nnodes) {
 			r.dropped_nodes = (int)(g->nnodes - nkept);
-			keep_some = true;
 			/*
 			 * Dropping nodes changes no kept node's cum, nor its flat (a
 			 * stack whose leaf goes gives flat to no one, with or without
 			 * the others): the graph of the kept nodes is this one's
-			 * nodes, filtered, and needs no second pass.
+			 * nodes, filtered, and needs no second walk.
 			 */
 			uint32_t w = 0;
 			for (uint32_t k = 0; k < g->nnodes; k++)
 				if (kept[g->nodes[k]])
 					g->nodes[w++] = g->nodes[k];
 			g->nnodes = w;
+			if (has_edges) {
+				graph_free(g);
+				g = build(ix, gw, kept, o->drop_negative, o->edges, true);
+			}
+			sel = kept;
 		}
 	}
 	r.orig_count = (int)g->nnodes;
-	/* pprof trims edges before it cuts to the node count; when it does not cut, it trims them twice. */
-	bool trimmed_twice = false;
+	graph_sort(g, o->cum_sort);
+	/*
+	 * pprof trims edges before selecting by count too: when no node is left
+	 * out by count, those edges are dropped already and the count reported
+	 * below is 0.
+	 */
+	bool trimmed_before = false, cut = false;
 	if (o->node_count > 0) {
 		if ((uint32_t)o->node_count < g->nnodes) {
-			graph_sort(g, o->cum_sort);
 			memset(kept, 0, ix->ninfo + 1);
 			for (int k = 0; k < o->node_count; k++)
 				kept[g->nodes[k]] = 1;
-			keep_some = true;
+			sel = kept;
+			cut = true;
 		} else {
-			trimmed_twice = true;
+			trimmed_before = true;
 		}
 	}
-	if (o->edges == GRAPH_EDGES_INLINE_TARGETS && !any_inline_target(ix, g, keep_some ? kept : NULL)) {
-		/* No edge to record: the nodes chosen, with the values they have here, are the graph. */
-		if (o->node_count > 0 && (uint32_t)o->node_count < g->nnodes)
+	if (o->edges == GRAPH_EDGES_INLINE_TARGETS && !has_edges && !any_inline_target(ix, g, sel)) {
+		/* No kept node is inlined anywhere: no edge to record, the nodes chosen are the graph. */
+		if (cut)
 			g->nnodes = (uint32_t)o->node_count;
-	} else {
+	} else if (cut || !has_edges) {
 		graph_free(g);
-		g = graph_build(ix, gw, keep_some ? kept : NULL, o->drop_negative, o->edges);
+		g = build(ix, gw, sel, o->drop_negative, o->edges, true);
+		graph_sort(g, o->cum_sort);
 	}
-	graph_sort(g, o->cum_sort);
-	if (trimmed_twice)
-		trim_edges(g, edge_cutoff);
-	r.dropped_edges = trim_edges(g, edge_cutoff);
+	int dropped = trim_edges(g, edge_cutoff);
+	r.dropped_edges = trimmed_before ? 0 : dropped;
 	free(kept);
 	r.g = g;
 	return r;

@@ -45,6 +45,11 @@ typedef struct graph_index {
 	uint32_t *loc_n;     /* per location: number of nodes (lines) */
 	uint32_t *loc_nodes; /* node ids, innermost line first */
 	uint8_t *inline_target; /* per node: is an inlined (not outermost) line somewhere */
+	/*
+	 * per location, what graph_build reads in one load: loc_n << 32 | the
+	 * node when loc_n is 1 (most locations), loc_n << 32 | loc_off otherwise
+	 */
+	uint64_t *loc_span;
 	arena mem;
 } graph_index;
 
@@ -58,7 +63,7 @@ void graph_index_free(graph_index *ix);
 
 /* Per distinct stack: summed value, summed mean divisor, and whether any sample counted. */
 typedef struct graph_weights {
-	int64_t *w, *dw;
+	int64_t *w, *dw; /* per stack; dw (the divisors of -mean) NULL without -mean */
 	uint8_t *any;
 	int64_t total; /* pprof's report total: sum of |value|, divided when mean */
 } graph_weights;
@@ -77,7 +82,7 @@ typedef struct graph_edge {
 typedef struct graph {
 	const graph_index *ix;
 	int64_t *flat, *flat_div, *cum, *cum_div; /* per node id */
-	uint32_t *gen;
+	uint32_t *gen;   /* graph_build's scratch: NULL once built */
 	uint32_t *nodes; /* selected node ids, in report order after graph_sort */
 	uint32_t nnodes;
 	graph_edge *edges;
@@ -91,7 +96,7 @@ typedef struct graph {
  * recording only those skips most of the edge work on big profiles. Choosing
  * nodes needs no edges at all: graph_trimmed records them in its last graph only.
  */
-typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS, GRAPH_EDGES_NONE } graph_edges;
+typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS } graph_edges;
 
 /* kept: per node id, nonzero to keep; NULL keeps all. */
 graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,

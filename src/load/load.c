@@ -60,6 +60,8 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 	return buf;
 }
 
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err);
+
 prof_profile *prof_load_file(const char *path, prof_err *err)
 {
 	int fd = 0;
@@ -89,7 +91,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		if (m != MAP_FAILED) {
 			madvise(m, len, MADV_SEQUENTIAL);
 			close(fd);
-			prof_profile *p = prof_load_bytes(m, len, err);
+			prof_profile *p = load_bytes(m, len, true, path, err);
 			munmap(m, len);
 			return p;
 		}
@@ -100,7 +102,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		close(fd);
 	if (!data)
 		return NULL;
-	prof_profile *p = prof_load_bytes(data, len, err);
+	prof_profile *p = load_bytes(data, len, false, path, err);
 	free(data);
 	return p;
 }
@@ -183,7 +185,10 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
  * gunzip; legacy first, as the runtime's text parser would take a C++
  * contentionz or heap profile for Go's and stop at its memory map.
  */
-static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_err *err)
+/* mapped: data is a private read-only file mapping, whose read pages may be dropped. */
+/* name: shown in the progress line of a long load (NULL: none). */
+static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const char *name, bool *folded,
+                            prof_err *err)
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
@@ -207,9 +212,13 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_
 		return p;
 	pb_source src;
 	if (gz)
-		pb_source_init_gzip(&src, data, len, len > (1u << 20)); /* a thread pays off on big files */
+		pb_source_init_gzip(&src, data, len, false);
 	else
 		pb_source_init_mem(&src, data, len);
+	src.drop_input = mapped;
+	pb_source_progress(&src, name);
+	if (gz && len > (1u << 20))
+		pb_source_thread(&src); /* a thread pays off on big files */
 	p = prof_decode_pb_stream(&src, err);
 	pb_source_close(&src);
 	return p;
@@ -221,13 +230,18 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool *folded, prof_
  * read, keep the names their tool wrote: pprof's simplification would blank
  * py-spy's "<module> (app.py:3)".
  */
-prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err)
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err)
 {
 	bool folded = false;
-	prof_profile *p = decode(data, len, &folded, err);
+	prof_profile *p = decode(data, len, mapped, name, &folded, err);
 	if (p && !folded)
 		prof_demangle(p);
 	if (p)
 		prof_remove_uninteresting(p);
 	return p;
+}
+
+prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err)
+{
+	return load_bytes(data, len, false, NULL, err);
 }

@@ -72,10 +72,14 @@ typedef struct idmap {
  */
 #define BIG_KEY 0x80000000u
 
-/* A hash slot holds what a lookup compares, so a probe touches one cache line. */
+/*
+ * A hash slot holds the stack and its full hash: a probe reads the stack's
+ * extent only when the hashes agree. Eight bytes a slot: on a profile where
+ * every sample has its own stack, the slots are a large part of the memory.
+ */
 typedef struct raw_slot {
 	uint32_t stack; /* stack + 1, 0 empty */
-	uint32_t hash, off, len;
+	uint32_t hash;
 } raw_slot;
 
 typedef struct raw_stacks {
@@ -101,9 +105,6 @@ typedef struct decoder {
 	int64_t bad_label_index;
 	const char *bad_label_field;
 	size_t bad_label;
-	uint64_t *ids, *vals; /* one sample's location ids and values */
-	uint32_t *keys;
-	size_t idcap, valcap, keycap;
 	idmap bigids;         /* large location id -> ordinal */
 	uint64_t *bigid_list; /* ordinal -> id */
 	size_t nbigid, bigidcap;
@@ -376,8 +377,11 @@ static uint32_t hash_ids(const uint32_t *ids, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* Interns ids[0..n) as a raw stack; sample is the 1-based number of its user. */
-static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32_t sample)
+/*
+ * Interns the n ids the decoder wrote past the stored ones (rs->ids +
+ * rs->nids): a new stack keeps them where they are, a known one drops them.
+ */
+static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint32_t h)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
@@ -394,24 +398,23 @@ static uint32_t raw_intern(raw_stacks *rs, const uint32_t *ids, size_t n, uint32
 		rs->slots = slots;
 		rs->nslots = nslots;
 	}
-	uint32_t h = hash_ids(ids, n);
+	const uint32_t *ids = rs->ids + rs->nids;
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash == h && sl->len == n &&
-		    (n == 0 || memcmp(rs->ids + sl->off, ids, n * sizeof *ids) == 0))
+		if (sl->hash != h)
+			continue;
+		const prof_stack *st = &rs->st[sl->stack - 1];
+		if (st->len == n && (n == 0 || memcmp(rs->ids + st->off, ids, n * sizeof *ids) == 0))
 			return sl->stack - 1;
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
 	GROW(rs->st, rs->cap, rs->n + 1);
 	GROW(rs->first, rs->fcap, rs->n + 1);
-	GROW(rs->ids, rs->idcap, rs->nids + n);
-	if (n)
-		memcpy(rs->ids + rs->nids, ids, n * sizeof *ids);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
 	rs->first[rs->n] = sample;
-	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h, (uint32_t)rs->nids, (uint32_t)n};
+	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
 	rs->nids += n;
 	return (uint32_t)rs->n++;
 }
@@ -509,6 +512,51 @@ static uint32_t id_key(decoder *dc, uint64_t id)
 	return BIG_KEY + ord;
 }
 
+/*
+ * Location ids, packed or not: their keys are appended past the stored
+ * stack ids (*n of them there so far), where raw_intern_tail finds them.
+ */
+static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
+{
+	raw_stacks *rs = &dc->rs;
+	if (f->wt == WT_VARINT) {
+		uint32_t key = id_key(dc, f->v);
+		GROW(rs->ids, rs->idcap, rs->nids + *n + 1);
+		rs->ids[rs->nids + (*n)++] = key;
+		return true;
+	}
+	if (f->wt != WT_LEN)
+		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
+		                 "location_id", wire_names[f->wt]);
+	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n);
+	uint32_t *out = rs->ids + rs->nids;
+	size_t k = *n, pos = 0;
+	const uint8_t *d = f->d;
+	while (pos < f->n) {
+		/* Fast paths: one- and two-byte varints (ids below 16384). */
+		if (!(d[pos] & 0x80)) {
+			out[k++] = d[pos++];
+			continue;
+		}
+		if (pos + 1 < f->n && !(d[pos + 1] & 0x80)) {
+			out[k++] = (uint32_t)(d[pos] & 0x7f) | (uint32_t)d[pos + 1] << 7;
+			pos += 2;
+			continue;
+		}
+		uint64_t v;
+		int r = get_varint(dc, d, f->n, f->d_at, &pos, &v);
+		if (r < 0)
+			return false;
+		if (r == 0)
+			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
+			                 si, "location_id");
+		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
+		out[k++] = key;
+	}
+	*n = k;
+	return true;
+}
+
 static bool decode_sample(decoder *dc, const field *sf)
 {
 	prof_profile *p = dc->p;
@@ -517,18 +565,40 @@ static bool decode_sample(decoder *dc, const field *sf)
 	size_t pos = 0;
 	field f;
 	size_t label_off = p->nlabel;
+	/*
+	 * The stack's hash slot is a cache miss on a big profile: it is hashed
+	 * and its slot fetched as soon as the ids are read (Go writes them
+	 * first), and looked at once the values and labels are decoded.
+	 */
+	uint32_t h = 0;
+	bool hashed = false;
 	while (pos < sf->n) {
 		if (!next_field(dc, sf->d, sf->n, sf->d_at, &pos, &f))
 			return false;
+		if (f.num != 1 && !hashed && nids) {
+			raw_stacks *rs = &dc->rs;
+			h = hash_ids(rs->ids + rs->nids, nids);
+			hashed = true;
+			if (rs->nslots)
+				__builtin_prefetch(&rs->slots[h & (rs->nslots - 1)]);
+		}
 		switch (f.num) {
 		case 1:
-			if (!repeated_varints(dc, &f, si, "location_id", &dc->ids, &nids, &dc->idcap))
+			if (!repeated_ids(dc, &f, si, &nids))
 				return false;
+			hashed = false;
 			break;
-		case 2:
-			if (!repeated_varints(dc, &f, si, "value", &dc->vals, &nvals, &dc->valcap))
+		case 2: {
+			/* Straight into the profile's values, after the stored ones. */
+			size_t end = dc->nvalues + nvals;
+			uint64_t *vals = (uint64_t *)p->values;
+			bool ok = repeated_varints(dc, &f, si, "value", &vals, &end, &dc->pvaluecap);
+			p->values = (int64_t *)vals;
+			if (!ok)
 				return false;
+			nvals = end - dc->nvalues;
 			break;
+		}
 		case 3:
 			if (!decode_label(dc, &f, (uint32_t)si))
 				return false;
@@ -543,16 +613,12 @@ static bool decode_sample(decoder *dc, const field *sf)
 	}
 	if (si >= UINT32_MAX)
 		return prof_errf(dc->err, "too many samples");
-	GROW(p->values, dc->pvaluecap, dc->nvalues + nvals);
-	for (size_t i = 0; i < nvals; i++)
-		p->values[dc->nvalues + i] = (int64_t)dc->vals[i];
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
-	GROW(dc->keys, dc->keycap, nids);
-	for (size_t i = 0; i < nids; i++)
-		dc->keys[i] = id_key(dc, dc->ids[i]);
-	s->stack = raw_intern(&dc->rs, dc->keys, nids, (uint32_t)si);
+	if (!hashed)
+		h = hash_ids(dc->rs.ids + dc->rs.nids, nids);
+	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
 	s->label_off = (uint32_t)label_off;
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
 	return true;
@@ -906,6 +972,10 @@ static bool resolve_stacks(decoder *dc)
 		rs->ids[i] = li;
 	}
 	/* Distinct id sequences are distinct location sequences: no re-interning. */
+	if (rs->idcap > rs->nids + 1024) {
+		rs->ids = xrealloc(rs->ids, (rs->nids + 1) * sizeof *rs->ids);
+		rs->idcap = rs->nids + 1;
+	}
 	p->stack_locs = rs->ids;
 	p->stacks = rs->st;
 	p->nstack = rs->n;
@@ -989,6 +1059,10 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.budget = prof_model_budget(src->inlen);
 
 	bool ok = stream(&dc, src);
+	/* Every stack is interned: the index goes before the rest is resolved. */
+	free(dc.rs.slots);
+	dc.rs.slots = NULL;
+	dc.rs.nslots = 0;
 	if (ok && src->total == 0)
 		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
 	if (!ok && err->set && !pb_source_failed(src) && !dc.over_budget &&
@@ -1012,11 +1086,8 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	free(dc.rs.st);
 	free(dc.rs.first);
 	free(dc.rs.slots);
-	free(dc.keys);
 	free(dc.bigid_list);
 	idmap_free(&dc.bigids);
-	free(dc.ids);
-	free(dc.vals);
 	free(dc.saved);
 	free(dc.strs);
 	idmap_free(&dc.mappings);

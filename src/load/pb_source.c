@@ -3,6 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/limits.h"
@@ -13,6 +17,19 @@ void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
 	s->in = data;
 	s->inlen = len;
 	s->limit = prof_max_size();
+}
+
+/* Hands back the whole pages of input before inpos, 8 MiB at a time. */
+static void drop_read_input(pb_source *s)
+{
+	if (!s->drop_input || s->inpos < s->dropped + (8u << 20))
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)s->in + s->dropped + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)s->in + s->inpos) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	s->dropped = s->inpos;
 }
 
 static void note_head(pb_source *s, const uint8_t *buf, size_t n)
@@ -74,7 +91,13 @@ void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool thr
 {
 	pb_source_init_mem(s, data, len);
 	s->gz = true;
-	if (!threaded)
+	if (threaded)
+		pb_source_thread(s);
+}
+
+void pb_source_thread(pb_source *s)
+{
+	if (!s->gz || s->ring)
 		return;
 	pb_ring *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; i < PB_RING; i++)
@@ -122,7 +145,62 @@ static size_t ring_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 	return copied;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void pb_source_progress(pb_source *s, const char *name)
+{
+	if (!name || !isatty(2))
+		return;
+	s->name = name;
+	s->t0 = now_s();
+	s->next_check = 1u << 20;
+	/* A single gzip member ends with its size mod 2^32: a good guess below 4 GiB. */
+	if (s->gz && s->inlen >= 18) {
+		const uint8_t *t = s->in + s->inlen - 4;
+		s->expect = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	} else if (!s->gz) {
+		s->expect = s->inlen;
+	}
+}
+
+static void progress_tick(pb_source *s)
+{
+	s->next_check = s->total + (1u << 20);
+	double t = now_s();
+	if (t - s->t0 < 0.5 || (s->shown && t - s->shown_at < 0.1))
+		return;
+	char name[64];
+	size_t k = 0;
+	for (const char *c = s->name; *c && k + 1 < sizeof name; c++)
+		name[k++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+	name[k] = 0;
+	double mib = (double)s->total / (1 << 20);
+	if (s->expect >= s->total && s->expect > 0)
+		fprintf(stderr, "\rprof: loading %s: %.1f of %.1f MiB (%d%%)\033[K", name, mib,
+		        (double)s->expect / (1 << 20), (int)((double)s->total * 100 / (double)s->expect));
+	else
+		fprintf(stderr, "\rprof: loading %s: %.1f MiB\033[K", name, mib);
+	fflush(stderr);
+	s->shown = true;
+	s->shown_at = t;
+}
+
+static size_t read_bytes(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
+
 size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
+{
+	size_t got = read_bytes(s, buf, n, err);
+	if (s->name && got != SIZE_MAX && s->total >= s->next_check)
+		progress_tick(s);
+	return got;
+}
+
+static size_t read_bytes(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
 	if (s->ring)
 		return ring_read(s, buf, n, err);
@@ -132,6 +210,7 @@ size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 			k = n;
 		memcpy(buf, s->in + s->inpos, k);
 		s->inpos += k;
+		drop_read_input(s);
 		note_head(s, buf, k);
 		return k;
 	}
@@ -158,53 +237,43 @@ static size_t inflate_some(pb_source *s, uint8_t *buf, size_t n, prof_err *err)
 {
 	if (s->ended || n == 0)
 		return 0;
-	if (!s->zinit) {
-		if (inflateInit2(&s->zs, 15 + 16) != Z_OK) {
-			prof_errf(err, "gzip: cannot initialize zlib");
-			return SIZE_MAX;
-		}
-		s->zinit = true;
+	if (!s->zs && !(s->zs = gz_open(s->in, s->inlen))) {
+		prof_errf(err, "gzip: cannot initialize the inflater");
+		return SIZE_MAX;
 	}
-	size_t produced = 0;
-	while (produced < n) {
-		size_t in_left = s->inlen - s->inpos;
-		/* zlib counts in uInt: feed and drain at most 1 GiB at a time. */
-		s->zs.next_in = (Bytef *)(s->in + s->inpos);
-		s->zs.avail_in = (uInt)(in_left > (1u << 30) ? (1u << 30) : in_left);
-		size_t room = n - produced;
-		s->zs.next_out = buf + produced;
-		s->zs.avail_out = (uInt)(room > (1u << 30) ? (1u << 30) : room);
-		uInt before_in = s->zs.avail_in, before_out = s->zs.avail_out;
-		int rc = inflate(&s->zs, Z_NO_FLUSH);
-		s->inpos += before_in - s->zs.avail_in;
-		produced += before_out - s->zs.avail_out;
-		s->inflated += before_out - s->zs.avail_out;
-		if (s->inflated > s->limit)
-			return too_big(s, err);
-		if (rc == Z_STREAM_END) {
-			/* Another gzip member may follow, as Go's reader allows. */
-			if (s->inpos < s->inlen && s->in[s->inpos] == 0x1f) {
-				inflateReset(&s->zs);
-				continue;
-			}
-			s->ended = true;
-			break;
-		}
-		if (rc == Z_BUF_ERROR && s->inpos == s->inlen && s->zs.avail_out != 0) {
-			prof_errf(err, "gzip data is truncated (ends after %zu compressed bytes)", s->inlen);
-			return SIZE_MAX;
-		}
-		if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			prof_errf(err, "gzip data is corrupt: %s (at compressed byte %zu)",
-			          s->zs.msg ? s->zs.msg : "bad data", s->inpos);
-			return SIZE_MAX;
-		}
+	size_t got;
+	gz_status st = gz_read(s->zs, buf, n, &got);
+	s->inpos = gz_inpos(s->zs);
+	drop_read_input(s);
+	s->inflated += got;
+	if (s->inflated > s->limit)
+		return too_big(s, err);
+	switch (st) {
+	case GZ_OK:
+		return got;
+	case GZ_END:
+		s->ended = true;
+		return got;
+	case GZ_TRUNCATED:
+		prof_errf(err, "gzip data is truncated (ends after %zu compressed bytes)", s->inlen);
+		return SIZE_MAX;
+	case GZ_CORRUPT:
+		prof_errf(err, "gzip data is corrupt: %s (at compressed byte %zu)", gz_msg(s->zs), s->inpos);
+		return SIZE_MAX;
+	case GZ_NOMEM:
+		break;
 	}
-	return produced;
+	prof_errf(err, "gzip: cannot initialize zlib");
+	return SIZE_MAX;
 }
 
 void pb_source_close(pb_source *s)
 {
+	if (s->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		s->shown = false;
+	}
 	pb_ring *r = s->ring;
 	if (r) {
 		pthread_mutex_lock(&r->mu);
@@ -214,7 +283,6 @@ void pb_source_close(pb_source *s)
 		pthread_join(r->thread, NULL);
 		ring_free(s);
 	}
-	if (s->zinit)
-		inflateEnd(&s->zs);
-	s->zinit = false;
+	gz_close(s->zs);
+	s->zs = NULL;
 }

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <zlib.h>
 
 #include "util/err.h"
+#include "util/inflate.h"
 
 /*
  * With two cores, gzip data is inflated on a helper thread into a ring of
@@ -39,8 +39,8 @@ typedef struct pb_ring {
 typedef struct pb_source {
 	const uint8_t *in;
 	size_t inlen, inpos;
-	bool gz, zinit, ended, failed;
-	z_stream zs;
+	bool gz, ended, failed;
+	gz_stream *zs;    /* the inflater, opened on first use */
 	uint8_t head[64]; /* the first bytes produced, to tell text from damage */
 	size_t nhead;
 	size_t total;     /* bytes produced so far */
@@ -48,11 +48,27 @@ typedef struct pb_source {
 	uint64_t inflated; /* bytes inflated so far (on the helper thread, if any) */
 	bool over_limit;  /* inflating stopped at limit (set by the inflating thread) */
 	pb_ring *ring;    /* set when inflating on a helper thread */
+	/*
+	 * The input is a private read-only file mapping (set by the caller after
+	 * init): the pages read are handed back to the kernel on the way, so a
+	 * big file's pages do not add to the peak memory. A re-read (zlib's
+	 * second look at damage) maps them in again from the file.
+	 */
+	bool drop_input;
+	size_t dropped;   /* input bytes handed back so far */
+	/* The progress line (pb_source_progress): all on the reading thread. */
+	const char *name;
+	double t0, shown_at;
+	bool shown;
+	uint64_t expect;  /* the uncompressed size, when the gzip trailer tells it; else 0 */
+	size_t next_check;
 } pb_source;
 
 void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len);
 /* data starts with the gzip magic bytes; threaded inflates on a helper thread. */
 void pb_source_init_gzip(pb_source *s, const uint8_t *data, size_t len, bool threaded);
+/* Starts inflating on the helper thread (after the fields the caller sets: drop_input, progress). */
+void pb_source_thread(pb_source *s);
 /* Fills up to n bytes; returns the count, 0 at the end, SIZE_MAX with *err set on bad input. */
 size_t pb_source_read(pb_source *s, uint8_t *buf, size_t n, prof_err *err);
 /* Whether the last error came from the source (gzip) rather than the decoder. */
@@ -60,6 +76,12 @@ static inline bool pb_source_failed(const pb_source *s)
 {
 	return s->failed;
 }
+/*
+ * A load that takes more than half a second shows a progress line on
+ * stderr when stderr is a terminal (bytes read of the total), cleared by
+ * pb_source_close; nothing otherwise.
+ */
+void pb_source_progress(pb_source *s, const char *name);
 void pb_source_close(pb_source *s);
 
 #endif

@@ -74,14 +74,35 @@ prof_profile *prof_profile_copy(const prof_profile *src)
 	return p;
 }
 
-/* FNV-1a: short strings, few of them compared with samples; simple wins. */
+/*
+ * Eight bytes a step (a byte a step was a third of reading a 1M-goroutine
+ * dump): each word folded in with a multiply; util/hashtab mixes the
+ * result again with its seed.
+ */
 static uint64_t hash_bytes(const void *s, size_t n, uint64_t h)
 {
-	const unsigned char *b = s;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
+	const unsigned char *b = s, *end = b + n;
+	h ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+	uint64_t w;
+	if (n >= 8) {
+		for (; end - b > 8; b += 8) {
+			memcpy(&w, b, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+		memcpy(&w, end - 8, 8); /* the last 8 bytes, overlapping the words before */
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, b, 4);
+		memcpy(&hi, end - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else if (n) {
+		w = (uint64_t)b[0] | (uint64_t)b[n / 2] << 8 | (uint64_t)b[n - 1] << 16;
+	} else {
+		return h;
 	}
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
 	return h;
 }
 

@@ -431,13 +431,14 @@ static void view_weights(prof_engine *e, const stack_weights *sw, graph_weights 
 	const prof_profile *v = &e->view;
 	size_t n = v->nstack + 1;
 	gw->w = xcalloc(n, sizeof *gw->w);
-	gw->dw = xcalloc(n, sizeof *gw->dw);
+	gw->dw = sw->mean ? xcalloc(n, sizeof *gw->dw) : NULL; /* graph_weights: no divisors without -mean */
 	gw->any = xcalloc(n, 1);
 	int64_t total = 0, div = 0, btotal = 0, bdiv = 0;
 	for (size_t j = 0; j < v->nsample; j++) {
 		uint32_t o = v->samples[j].label_off, st = v->samples[j].stack;
 		gw->w[st] += sw->w[o];
-		gw->dw[st] += sw->dw[o];
+		if (gw->dw)
+			gw->dw[st] += sw->dw[o];
 		gw->any[st] |= sw->any[o];
 		total += sw->aw[o];
 		div += sw->dw[o];
