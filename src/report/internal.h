@@ -45,6 +45,14 @@ const char *rctx_mapping_file(const prof_profile *p);
 void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes);
 const char *rctx_trim_space(char *s);
 
+/*
+ * report_prepare for report (a CMD_REPORT name) on p, filtered in place:
+ * what views.c computes its data from. Release with report_release_view.
+ */
+bool report_prepare_view(rctx *r, prof_profile *p, const char *report, const report_opts *o, FILE *warn,
+                         prof_err *err);
+void report_release_view(rctx *r);
+
 bool report_top_rctx(FILE *out, rctx *r);
 /* top's rows from a prepared rctx (report_top_data's work). */
 void report_top_rows(rctx *r, report_top *top);

@@ -212,3 +212,14 @@ bool report_top_data(prof_profile *p, const report_opts *o, FILE *warn, report_t
 	rctx_release(&r, ro);
 	return true;
 }
+
+bool report_prepare_view(rctx *r, prof_profile *p, const char *report, const report_opts *o, FILE *warn, prof_err *err)
+{
+	raw_order *ro;
+	return report_prepare(r, p, prof_command_find(report), o, warn, &ro, err);
+}
+
+void report_release_view(rctx *r)
+{
+	rctx_release(r, NULL);
+}
