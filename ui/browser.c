@@ -228,6 +228,22 @@ static void say_working(browser *b)
 	refresh();
 }
 
+/* After a refinement: the selection stays if it survived, else the first row's; cursors follow it. */
+static void after_refine(browser *b)
+{
+	say_working(b);
+	if (!data_top(b))
+		return;
+	bool found = false;
+	for (size_t i = 0; b->sel && i < b->d.top.nrows && !found; i++)
+		found = strcmp(b->d.top.rows[i].name, b->sel) == 0;
+	if (!found && b->d.top.nrows)
+		set_sel(b, b->d.top.rows[0].name);
+	view_follow_sel(b, V_TOP);
+	if (b->view == V_FLAME)
+		b->flame_sel_sync = true;
+}
+
 static const char *key_label(int ch, char *buf, size_t n)
 {
 	const char *k = keyname(ch);
@@ -274,9 +290,12 @@ int browser_run(const browser_input *in)
 		if (ch == ERR)
 			continue;
 		double t0 = now_ms();
+		unsigned gen = b.gen;
 		bool more = handle_key(&b, ch);
 		if (!more)
 			break;
+		if (gen != b.gen)
+			after_refine(&b);
 		say_working(&b);
 		views_draw(&b);
 		if (b.timing) {

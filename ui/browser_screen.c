@@ -205,16 +205,26 @@ void put_text(const browser *b, int y, int x, int w, const char *s, int attr)
 	(void)b;
 	if (w <= 0)
 		return;
-	/* Tabs (which the policy keeps) as spaces: a tab would jump past the view's columns. */
+	/*
+	 * The name policy keeps tab and newline, which would move the cursor:
+	 * a tab becomes spaces, a newline "\n". Any other control byte left
+	 * (none should be) becomes '?', so nothing drives the terminal.
+	 */
 	char buf[2048];
 	size_t o = 0;
-	for (size_t i = 0; s[i] && o + 8 < sizeof buf; i++)
-		if (s[i] == '\t')
+	for (size_t i = 0; s[i] && o + 8 < sizeof buf; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t') {
 			do
 				buf[o++] = ' ';
 			while (o % 8 && o + 1 < sizeof buf);
-		else
-			buf[o++] = s[i];
+		} else if (c == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else {
+			buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+	}
 	buf[o] = '\0';
 	attron(attr);
 	mvaddnstr(y, x, buf, (int)prefix_bytes(buf, (size_t)w));

@@ -571,15 +571,20 @@ static void draw_status(browser *b)
 		pct_of(pct, sizeof pct, b->d.match, b->d.match_total);
 		snprintf(match, sizeof match, "  /%s match: %s of total", b->search, pct);
 	}
-	snprintf(line, sizeof line, " %s  %s  total %s%s%s%s%s%s", b->in->files[0], type, total, *crumbs ? "  " : "",
-	         crumbs, ba, match, b->diff ? "  (diff)" : "");
+	snprintf(line, sizeof line, " %s  %s%s  total %s%s%s", b->in->files[0], type, b->diff ? " (diff)" : "", total,
+	         *crumbs ? "  " : "", crumbs);
 	put_text(b, y, 0, COLS, line, role_attr(b, R_STATUS));
-	/* The full selected name on the line above the status, right-aligned when it fits. */
-	if (b->sel && b->view != V_FLAME) {
-		move(y - 1, 0);
-		clrtoeol();
-		put_name(b, y - 1, 0, COLS, b->sel, A_BOLD);
-	}
+	/* Above the status: the full selected name, a diff's before -> after and the search's share. */
+	move(y - 1, 0);
+	clrtoeol();
+	char facts[512];
+	snprintf(facts, sizeof facts, "%s%s", ba, match);
+	int fw = (int)strlen(facts);
+	if (fw > COLS / 2)
+		fw = COLS / 2;
+	if (b->sel && b->view != V_FLAME)
+		put_name(b, y - 1, 0, COLS - fw - 1, b->sel, A_BOLD);
+	put_text(b, y - 1, COLS - fw, fw, facts, A_BOLD);
 }
 
 static const char *const hints[V_COUNT] = {
