@@ -102,6 +102,11 @@ bool screen_start(browser *b)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/* Home and End as tmux and the VT220 send them, which xterm's terminfo names find and select. */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	curs_set(0);
 	timeout(100); /* getch wakes up to see a caught signal */
 	if (b->color && has_colors())

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ui/browser_int.h"
+#include "util/term.h"
 #include "util/units.h"
 
 static const char *const names[V_COUNT] = {"Top", "Callers/callees", "Flame", "Source", "Traces", "Tags",
@@ -571,8 +572,18 @@ static void draw_status(browser *b)
 		pct_of(pct, sizeof pct, b->d.match, b->d.match_total);
 		snprintf(match, sizeof match, "  /%s match: %s of total", b->search, pct);
 	}
-	snprintf(line, sizeof line, " %s  %s%s  total %s%s%s", b->in->files[0], type, b->diff ? " (diff)" : "", total,
-	         *crumbs ? "  " : "", crumbs);
+	int head = snprintf(line, sizeof line, " %s  %s%s  total %s  ", b->in->files[0], type, b->diff ? " (diff)" : "",
+	                    total);
+	/* Breadcrumbs too long for the line keep their newest steps: "...> sort=cum". */
+	int room = COLS - head, cl = (int)utf8_columns(crumbs);
+	const char *c = crumbs;
+	if (cl > room && room > 4) {
+		while ((int)utf8_columns(c) > room - 3)
+			c++;
+		snprintf(line + head, sizeof line - (size_t)head, "...%s", c);
+	} else {
+		snprintf(line + head, sizeof line - (size_t)head, "%s", crumbs);
+	}
 	put_text(b, y, 0, COLS, line, role_attr(b, R_STATUS));
 	/* Above the status: the full selected name, a diff's before -> after and the search's share. */
 	move(y - 1, 0);
