@@ -103,17 +103,22 @@ static void live_search(browser *b, const char *re)
 static void prompt(browser *b, int ch)
 {
 	char buf[1024] = "";
+	/* The time spent typing is no redraw: the timing starts again when the line is entered. */
 	if (ch == '/') {
 		char *old = b->search ? strdup(b->search) : NULL;
-		if (screen_prompt(b, "/", buf, sizeof buf, live_search))
+		if (screen_prompt(b, "/", buf, sizeof buf, live_search)) {
+			b->key_t0 = now_ms();
 			search_step(b, 1);
+		}
 		else
 			search_set(b, old);
 		free(old);
 		return;
 	}
-	if (screen_prompt(b, ":", buf, sizeof buf, NULL))
+	if (screen_prompt(b, ":", buf, sizeof buf, NULL)) {
+		b->key_t0 = now_ms();
 		refine_command(b, buf);
+	}
 	if (b->view == V_FLAME)
 		b->flame_sel_sync = true;
 }
@@ -289,7 +294,7 @@ int browser_run(const browser_input *in)
 			break;
 		if (ch == ERR)
 			continue;
-		double t0 = now_ms();
+		b.key_t0 = now_ms();
 		unsigned gen = b.gen;
 		bool more = handle_key(&b, ch);
 		if (!more)
@@ -300,7 +305,7 @@ int browser_run(const browser_input *in)
 		views_draw(&b);
 		if (b.timing) {
 			char k[32];
-			fprintf(b.timing, "%s %s %.3f\n", view_name(b.view), key_label(ch, k, sizeof k), now_ms() - t0);
+			fprintf(b.timing, "%s %s %.3f\n", view_name(b.view), key_label(ch, k, sizeof k), now_ms() - b.key_t0);
 			fflush(b.timing);
 		}
 	}

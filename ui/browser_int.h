@@ -92,6 +92,7 @@ typedef struct browser {
 	int body_rows;
 	/* timing */
 	FILE *timing;
+	double key_t0; /* when the key being handled was read (a prompt restarts it on Enter) */
 } browser;
 
 /* browser_screen.c */

@@ -306,7 +306,7 @@ void refine_command(browser *b, const char *text)
 		return;
 	}
 	if (!view_word(b, t))
-		snprintf(b->msg, sizeof b->msg, "unknown command: %s (try focus=RE, nodecount=N, peek RE, top)", t);
+		snprintf(b->msg, sizeof b->msg, "unknown command: %.200s (try focus=RE, nodecount=N, peek RE, top)", t);
 }
 
 static void sb_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
