@@ -77,8 +77,8 @@ bool data_neighbors(browser *b)
 bool data_flame(browser *b)
 {
 	bdata *d = &b->d;
-	if (d->gen_fl == b->gen && d->fl_inverted == b->inverted && d->fl.n)
-		return true;
+	if (d->gen_fl == b->gen && d->fl_inverted == b->inverted)
+		return d->fl_ok;
 	report_flame_free(&d->fl);
 	prof_profile *p = fresh(b);
 	prof_err err = {0};
@@ -87,6 +87,7 @@ bool data_flame(browser *b)
 	snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", ok ? "" : err.msg);
 	d->gen_fl = b->gen;
 	d->fl_inverted = b->inverted;
+	d->fl_ok = ok;
 	b->fsel = b->fzoom = 0;
 	b->flame_sel_sync = true;
 	return ok;

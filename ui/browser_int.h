@@ -41,7 +41,7 @@ typedef struct bdata {
 	report_neighbors nb;
 	char *nb_name;
 	report_flame fl;
-	bool fl_inverted;
+	bool fl_inverted, fl_ok;
 	report_lines lines[V_COUNT];
 	char *lines_name[V_COUNT]; /* source: whose list */
 	char err[V_COUNT][512];    /* why a view has no data */

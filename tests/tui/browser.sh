@@ -286,6 +286,15 @@ pane=$(tmux -S "$sock" display-message -p -t t '#{pane_pid}')
 pid=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
 [ -n "$pid" ] && kill -TERM "$pid"
 done_ui sigterm 143
+# SIGHUP (the terminal went away) and SIGINT from outside: the same.
+for sig in HUP:129 INT:130; do
+	ui "$heap"
+	check "start-${sig%%:*}" " 1 Top "
+	pane=$(tmux -S "$sock" display-message -p -t t '#{pane_pid}')
+	pid=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
+	[ -n "$pid" ] && kill -"${sig%%:*}" "$pid"
+	done_ui "sig${sig%%:*}" "${sig#*:}"
+done
 
 # NO_COLOR: attributes only.
 rm -f "$tmp/stty.before" "$tmp/stty.after"
