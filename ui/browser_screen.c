@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/goname.h"
 #include "ui/browser_int.h"
 #include "util/term.h"
 
@@ -178,6 +177,26 @@ static size_t suffix_start(const char *s, size_t k)
 	return prefix_bytes(s, cols > k ? cols - k : 0);
 }
 
+/*
+ * The package of a Go name (the import path's last element: "store" in
+ * "github.com/acme/store.(*Cache).Get"), or NULL when name has none. Only
+ * the text before any '(' or '[' counts, so generic arguments with paths of
+ * their own do not confuse it.
+ */
+static const char *go_package(const char *name, size_t *len)
+{
+	size_t stop = strcspn(name, "([ ");
+	const char *start = name;
+	for (size_t i = 0; i < stop; i++)
+		if (name[i] == '/')
+			start = name + i + 1;
+	const char *dot = memchr(start, '.', stop - (size_t)(start - name));
+	if (!dot || dot == start)
+		return NULL;
+	*len = (size_t)(dot - start);
+	return start;
+}
+
 void cut_name(const browser *b, const char *name, int w, char *out, size_t n)
 {
 	size_t cols = utf8_columns(name);
@@ -190,15 +209,24 @@ void cut_name(const browser *b, const char *name, int w, char *out, size_t n)
 		return;
 	}
 	const char *ell = b->utf8 ? "\xe2\x80\xa6" : "~";
-	/* Keep the tail from the package on ("store.(*Cache).Get"), cut the import path's middle. */
-	goname g;
-	size_t tail = (size_t)w / 2;
-	if (goname_parse(name, &g) && g.pkg) {
-		size_t from_pkg = utf8_columns(g.pkg);
-		if (from_pkg + 4 <= (size_t)w)
+	size_t tail = (size_t)w / 2, head;
+	size_t pkg;
+	const char *pk = go_package(name, &pkg);
+	if (pk) {
+		/* The function: after the last dot (generic arguments may hold spaces and dots of their own). */
+		const char *fn = strrchr(name, '.');
+		size_t from_pkg = utf8_columns(pk), from_func = fn ? utf8_columns(fn + 1) : (size_t)w;
+		if (from_pkg + 4 <= (size_t)w) {
+			/* The import path's middle goes: "github.com/…store.(*Cache).Get". */
 			tail = from_pkg;
+		} else if (fn > pk + pkg && pkg + 2 + from_func <= (size_t)w) {
+			/* The package, then as much of the receiver as fits, then the function: "store.…Cache).Get". */
+			size_t tb = suffix_start(name, (size_t)w - pkg - 2);
+			snprintf(out, n, "%.*s.%s%s", (int)pkg, pk, ell, name + tb);
+			return;
+		}
 	}
-	size_t head = (size_t)w - 1 - tail;
+	head = (size_t)w - 1 - tail;
 	if ((size_t)w < 2)
 		head = 0, tail = (size_t)w - 1;
 	size_t hb = prefix_bytes(name, head), tb = suffix_start(name, tail);
