@@ -103,6 +103,8 @@ ui() {
 
 # done NAME RC: after quitting, the exit status is RC and the terminal's settings are back.
 done_ui() {
+	# Typed before prof is gone, the line would be read as keys: wait for the bare prompt.
+	wait_for '^\$ *$' > /dev/null
 	line "echo rc=\$?; stty -a > $tmp/stty.after"
 	check "$1" "rc=$2"
 	i=0
