@@ -130,6 +130,26 @@ static void show_commands(browser *b)
 	screen_copy_osc52(b->overlay);
 }
 
+static bool handle_key(browser *b, int ch);
+
+/* The wheel scrolls by three rows (moves up and down in the flame); a click selects, a double click opens. */
+static void mouse(browser *b)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		bool up = ev.bstate & BUTTON4_PRESSED;
+		if (b->view == V_FLAME)
+			view_flame_move(b, up ? 'k' : 'j');
+		else
+			move_rows(b, up ? -3 : 3);
+		return;
+	}
+	if (view_click(b, ev.y, ev.x) && (ev.bstate & BUTTON1_DOUBLE_CLICKED))
+		handle_key(b, '\r');
+}
+
 /* Moves: arrows, hjkl, pages, first and last. True when ch was one. */
 static bool move_key(browser *b, int ch)
 {
@@ -212,6 +232,7 @@ static bool handle_key(browser *b, int ch)
 	case 'y': show_commands(b); break;
 	case 'e': view_open_editor(b); break;
 	case 26: screen_suspend(); break;
+	case KEY_MOUSE: mouse(b); break;
 	case KEY_RESIZE: break;
 	default: break;
 	}

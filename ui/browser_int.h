@@ -152,6 +152,8 @@ void view_flame_move(browser *b, int key);
 void view_flame_zoom(browser *b, bool in);
 void view_diff_step(browser *b, int dir);
 void view_open_editor(browser *b);
+/* A click at screen (y, x): moves the cursor (or the flame's selection) there; false when nothing is. */
+bool view_click(browser *b, int y, int x);
 const char *view_name(bview v);
 
 #endif

@@ -107,6 +107,9 @@ bool screen_start(browser *b)
 	define_key("\033[H", KEY_HOME);
 	define_key("\033[F", KEY_END);
 	curs_set(0);
+	/* Optional mouse: a click selects, a double click opens, the wheel scrolls. */
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(300);
 	timeout(100); /* getch wakes up to see a caught signal */
 	if (b->color && has_colors())
 		init_colours();

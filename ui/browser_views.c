@@ -420,6 +420,34 @@ void view_follow_sel(browser *b, bview v)
 	}
 }
 
+bool view_click(browser *b, int y, int x)
+{
+	if (b->view == V_FLAME) {
+		const report_flame *fl = &b->d.fl;
+		if (!fl->n || y < 2)
+			return false;
+		int depth = (int)fl->nodes[b->fzoom].depth + (y - 2);
+		for (size_t i = 0; i < b->ncells; i++) {
+			const bcell *c = &b->cells[i];
+			if (c->depth == depth && x >= c->x && x < c->x + c->w) {
+				b->fsel = c->node;
+				set_sel(b, b->fsel ? fl->nodes[b->fsel].name : b->sel);
+				return true;
+			}
+		}
+		return false;
+	}
+	/* Top and callers/callees have a column header above their rows. */
+	int first = b->view == V_TOP || b->view == V_PEERS ? 2 : 1;
+	int row = b->top[b->view] + (y - first);
+	if (y < first || y >= first + b->body_rows || row >= view_rows(b))
+		return false;
+	b->cur[b->view] = row;
+	if (b->view == V_TOP)
+		set_sel(b, view_row_name(b, row));
+	return true;
+}
+
 /* ]/[: the row with the next larger (smaller) change than the cursor's, by |flat|. */
 void view_diff_step(browser *b, int dir)
 {
@@ -630,6 +658,7 @@ static const char *const help_common[] = {
 	"  / n N         search (regex, incremental), next / previous match",
 	"  y             the prof and go tool pprof command lines of this view (copied by OSC 52)",
 	"  ] [           diff: next / previous largest change",
+	"  mouse         click selects, double click opens, the wheel scrolls",
 	"  ^Z            suspend (fg resumes)",
 	"  q             close this overlay, or quit;  Q ^C  quit at once",
 	NULL,

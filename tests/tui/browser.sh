@@ -250,6 +250,15 @@ check help "Keys (all views)"
 keys q
 check_gone help-closed "Keys (all views)"
 check still-running " 1 Top "
+# The mouse (SGR reports, as xterm sends them): a click selects, the wheel scrolls, a double click opens.
+keys g
+tmux -S "$sock" send-keys -t t -l "$(printf '\033[<0;20;5M\033[<0;20;5m')"
+check mouse-click "^fmt.Sprintf"
+tmux -S "$sock" send-keys -t t -l "$(printf '\033[<65;20;5M')"
+check mouse-wheel "^runtime.main"
+tmux -S "$sock" send-keys -t t -l "$(printf '\033[<0;20;4M\033[<0;20;4m\033[<0;20;4M\033[<0;20;4m')"
+check mouse-double "caller | main.growHeap"
+keys 1
 # Colours: the selected row and the bars carry colour codes.
 if colours | grep -q "$(printf '\033')\[[0-9;]*m"; then passed=$((passed + 1)); else fail "colours: no SGR in capture-pane -e"; fi
 # A resize: the screen is laid out again at the new size.
