@@ -297,6 +297,17 @@ pane=$(tmux -S "$sock" display-message -p -t t '#{pane_pid}')
 pid=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
 [ -n "$pid" ] && kill -TERM "$pid"
 done_ui sigterm 143
+# SIGTSTP from outside (kill -TSTP, not ^Z): stopped with the terminal back, redrawn on fg.
+ui "$heap"
+check start-tstp " 1 Top "
+pane=$(tmux -S "$sock" display-message -p -t t '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
+[ -n "$pid" ] && kill -TSTP "$pid"
+check tstp-stopped "Stopped"
+line fg
+check tstp-resumed "flat  flat%   sum%"
+keys q
+done_ui tstp-quit 0
 # SIGHUP (the terminal went away) and SIGINT from outside: the same.
 for sig in HUP:129 INT:130; do
 	ui "$heap"
