@@ -448,11 +448,50 @@ bool view_click(browser *b, int y, int x)
 	return true;
 }
 
+/* Whether (v, k) comes after (here, cur) going dir: by |change| descending, then position. */
+static bool ranks_after(int64_t v, int k, int64_t here, int cur, int dir)
+{
+	return dir > 0 ? (v < here || (v == here && k > cur)) : (v > here || (v == here && k < cur));
+}
+
+/* ]/[ in the flame: the frame with the next smaller (larger) change, zoomed out when it is outside. */
+static void flame_diff_step(browser *b, int dir)
+{
+	const report_flame *fl = &b->d.fl;
+	int64_t here = b->fsel ? abs64(fl->nodes[b->fsel].value) : INT64_MAX;
+	int cur = (int)b->fsel, best = -1;
+	int64_t bv = 0;
+	for (size_t i = 1; i < fl->n; i++) {
+		int64_t v = abs64(fl->nodes[i].value);
+		if ((int)i == cur || !ranks_after(v, (int)i, here, cur, dir))
+			continue;
+		if (best < 0 || (dir > 0 ? v > bv || (v == bv && (int)i < best) : v < bv || (v == bv && (int)i > best))) {
+			best = (int)i;
+			bv = v;
+		}
+	}
+	if (best < 0) {
+		snprintf(b->msg, sizeof b->msg, dir > 0 ? "no smaller change" : "no larger change");
+		return;
+	}
+	set_sel(b, fl->nodes[best].name);
+	b->fsel = (uint32_t)best;
+	for (uint32_t a = b->fsel; a != b->fzoom; a = fl->nodes[a].parent)
+		if (a == 0 || a == REPORT_FLAME_NONE) {
+			b->fzoom = 0;
+			break;
+		}
+}
+
 /* ]/[: the row with the next larger (smaller) change than the cursor's, by |flat|. */
 void view_diff_step(browser *b, int dir)
 {
+	if (b->diff && b->view == V_FLAME && b->d.fl.n) {
+		flame_diff_step(b, dir);
+		return;
+	}
 	if (!b->diff || b->view != V_TOP || !data_top(b)) {
-		snprintf(b->msg, sizeof b->msg, "] and [ step through a diff's changes in top (-base or -diff_base)");
+		snprintf(b->msg, sizeof b->msg, "] and [ step through a diff's changes in top and flame (-base or -diff_base)");
 		return;
 	}
 	int n = top_count(b), cur = b->cur[V_TOP];
@@ -462,8 +501,7 @@ void view_diff_step(browser *b, int dir)
 	for (int k = 0; k < n; k++) {
 		int64_t v = abs64(b->d.top.rows[top_row(b, k)].flat);
 		/* Next: the largest change below the current one (ties by position). */
-		bool after = dir > 0 ? (v < here || (v == here && k > cur)) : (v > here || (v == here && k < cur));
-		if (!after || k == cur)
+		if (!ranks_after(v, k, here, cur, dir) || k == cur)
 			continue;
 		if (best < 0 || (dir > 0 ? v > bv || (v == bv && k < best) : v < bv || (v == bv && k > best))) {
 			best = k;

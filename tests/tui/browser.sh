@@ -365,6 +365,10 @@ keys '['
 check diff-prev "^main.retainBuffers"
 keys f
 check diff-flame "+main.retainBuffers"
+keys ']'
+check diff-flame-next "main.indexUsers: 2MB"
+keys '['
+check diff-flame-prev "main.retainBuffers: 3.19MB"
 keys q
 done_ui diff-quit 0
 ui "-diff_base=$F/t3/heap.pb.gz $F/t1/heap.pb.gz"
