@@ -82,6 +82,27 @@ static void walk_back(browser *b)
 	view_follow_sel(b, V_PEERS);
 }
 
+/*
+ * Enter on a line of traces or goroutines: the first word of it that names
+ * a function of top becomes the selection, shown with its callers and callees.
+ */
+static void open_line(browser *b)
+{
+	const char *line = view_row_name(b, b->cur[b->view]);
+	if (!line || !data_top(b))
+		return;
+	char buf[2048];
+	snprintf(buf, sizeof buf, "%s", line);
+	for (char *w = strtok(buf, " \t"); w; w = strtok(NULL, " \t"))
+		for (size_t i = 0; i < b->d.top.nrows; i++)
+			if (strcmp(b->d.top.rows[i].name, w) == 0) {
+				set_sel(b, w);
+				switch_view(b, V_PEERS);
+				return;
+			}
+	snprintf(b->msg, sizeof b->msg, "no function of top on this line");
+}
+
 /* F, I, H, S: the selection, quoted, as focus/ignore/hide/show. */
 static void refine_sel(browser *b, const char *key)
 {
@@ -206,6 +227,8 @@ static bool handle_key(browser *b, int ch)
 			walk(b);
 		else if (b->view == V_FLAME)
 			view_flame_zoom(b, true);
+		else if (b->view == V_TRACES || b->view == V_GOROUTINES)
+			open_line(b);
 		break;
 	case 27: case KEY_BACKSPACE: case 127: case 8: case 'h': walk_back(b); break;
 	case 'i':

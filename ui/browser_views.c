@@ -669,9 +669,9 @@ static const char *const hints[V_COUNT] = {
 	"Enter walk  Esc/Bksp back  F/I/H/S refine  Tab next view  / search  ? help  q quit",
 	"arrows/hjkl move  Enter zoom  Esc out  i invert  F/I/H/S refine  / search  ? help  q quit",
 	"e $EDITOR at the line  arrows scroll  Tab next view  ? help  q quit",
-	"arrows scroll  / search  n/N next/prev  Tab next view  ? help  q quit",
+	"Enter callers/callees of the line's function  arrows scroll  / search  n/N  ? help  q quit",
 	"arrows scroll  : tagfocus=...  Tab next view  ? help  q quit",
-	"arrows scroll  : tagfocus=state=...  Tab next view  ? help  q quit",
+	"Enter callers/callees of the line's function  : tagfocus=state=...  ? help  q quit",
 };
 
 static void draw_hint(browser *b)
@@ -707,9 +707,9 @@ static const char *const help_view[V_COUNT] = {
 	"Callers/callees: callers above the selection, callees below. Enter walks, Esc/Backspace goes back.",
 	"Flame: icicle, root on top (i inverts: leaves on top). Enter zooms, Esc zooms out. ... merges narrow frames.",
 	"Source: the list of the selection, flat and cum per line. e opens $EDITOR at the line.",
-	"Traces: every sample with its labels and stack, leaf first.",
+	"Traces: every sample with its labels and stack, leaf first. Enter: callers/callees of the line's function.",
 	"Tags: label keys and values with their share.",
-	"Goroutines: groups by stack and state, count, wait, created by; LEAKED and stuck flagged.",
+	"Goroutines: groups by stack and state, count, wait, created by; LEAKED and stuck flagged. Enter: its function.",
 };
 
 static void draw_box(browser *b, const char *const *lines, size_t n)

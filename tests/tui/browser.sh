@@ -337,6 +337,10 @@ check dump-top "main.leakWaitGroup"
 keys 7
 check dump-groups "12 goroutines  \[chan receive (nil chan)\]  LEAKED"
 check dump-created "created by main.leakMoment"
+keys j j j Enter
+check dump-open-line "cum .*| main.leakHandlerWorker"
+keys 7 G
+check dump-last-group "goroutines"
 keys 6
 check dump-tags "state: Total"
 keys f
@@ -393,6 +397,11 @@ check shell-ui " 1 Top "
 keys q
 check shell-back '^(prof) *$'
 line quit
+
+# ---- stdout piped: refused in one line, exit 2 ----
+line "$prof ui $heap > $tmp/piped.out; echo pipe-rc=\$?"
+check stdout-not-tty "^prof: ui needs a terminal (stdout is not one)$"
+check stdout-not-tty-rc "pipe-rc=2"
 
 # ---- no terminal: one line, exit 2 ----
 rc=0
