@@ -397,10 +397,11 @@ check shell-ui " 1 Top "
 keys q
 check shell-back '^(prof) *$'
 line quit
+wait_for '^\$ *$' > /dev/null
 
 # ---- stdout piped: refused in one line, exit 2 ----
 line "$prof ui $heap > $tmp/piped.out; echo pipe-rc=\$?"
-check stdout-not-tty "^prof: ui needs a terminal (stdout is not one)$"
+check stdout-not-tty "prof: ui needs a terminal (stdout is not one)$"
 check stdout-not-tty-rc "pipe-rc=2"
 
 # ---- no terminal: one line, exit 2 ----
