@@ -30,6 +30,9 @@ int screen_signal(void)
 	return caught;
 }
 
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction before[3]; /* what the shell (or the CLI) had, put back at the end */
+
 /* No SA_RESTART: the signal interrupts getch, and the loop sees it at once. */
 static void catch_signals(void)
 {
@@ -37,9 +40,15 @@ static void catch_signals(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	caught = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(caught_signals[i], &sa, &before[i]);
+}
+
+static void restore_signals(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(caught_signals[i], &before[i], NULL);
 }
 
 bool browser_can_start(char *why, size_t n)
@@ -122,6 +131,7 @@ void screen_end(void)
 {
 	if (!isendwin())
 		endwin();
+	restore_signals();
 }
 
 /* ^Z: the terminal as it was while stopped; refresh restores ours on resume (fg). */
