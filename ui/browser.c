@@ -325,8 +325,9 @@ int browser_run(const browser_input *in)
 	refine_init(&b);
 	if (!screen_start(&b)) {
 		browser_free(&b);
-		fprintf(stderr, "prof: ui: cannot start the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
-		return 1;
+		const char *term = getenv("TERM");
+		fprintf(stderr, "prof: ui needs a terminal ncurses knows (TERM=%s has no terminfo entry)\n", term ? term : "");
+		return 2;
 	}
 	say_working(&b);
 	if (data_top(&b) && b.d.top.nrows)

@@ -19,6 +19,7 @@
 #include "util/term.h"
 
 static volatile sig_atomic_t caught;
+static SCREEN *screen; /* the one terminal the browser runs on, while it runs */
 
 static void on_signal(int sig)
 {
@@ -102,8 +103,11 @@ bool screen_start(browser *b)
 	b->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	const char *nc = getenv("NO_COLOR");
 	b->color = !(nc && *nc);
-	if (!initscr())
+	/* newterm, not initscr: an unknown TERM is an error to report, not an exit inside ncurses. */
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
 		return false;
+	set_term(screen);
 	catch_signals();
 	raw(); /* ^C and ^Z come as keys: quit and suspend cleanly */
 	noecho();
@@ -129,8 +133,12 @@ bool screen_start(browser *b)
 
 void screen_end(void)
 {
+	if (!screen)
+		return;
 	if (!isendwin())
 		endwin();
+	delscreen(screen);
+	screen = NULL;
 	restore_signals();
 }
 

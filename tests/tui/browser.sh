@@ -396,6 +396,12 @@ line ui
 check shell-ui " 1 Top "
 keys q
 check shell-back '^(prof) *$'
+line ui
+check shell-ui-again " 1 Top "
+keys f
+check shell-ui-flame "icicle (root on top)"
+keys q
+check shell-back-again '^(prof) *$'
 line quit
 wait_for '^\$ *$' > /dev/null
 
@@ -403,6 +409,11 @@ wait_for '^\$ *$' > /dev/null
 line "$prof ui $heap > $tmp/piped.out; echo pipe-rc=\$?"
 check stdout-not-tty "prof: ui needs a terminal (stdout is not one)$"
 check stdout-not-tty-rc "pipe-rc=2"
+
+# ---- a TERM ncurses does not know: one line, exit 2 ----
+line "TERM=nosuchterm $prof ui $heap; echo term-rc=\$?"
+check unknown-term "prof: ui needs a terminal ncurses knows (TERM=nosuchterm has no terminfo entry)"
+check unknown-term-rc "term-rc=2"
 
 # ---- no terminal: one line, exit 2 ----
 rc=0
