@@ -248,6 +248,14 @@ static bool handle_key(browser *b, int ch)
 		break;
 	case 'r': refine_reset(b); break;
 	case ':': case '/': prompt(b, ch); break;
+	case '#':
+		/* The selection as the search: its frames light up everywhere, with their share. */
+		if (b->sel) {
+			char re[2048];
+			regex_quote(b->sel, re, sizeof re);
+			search_set(b, re);
+		}
+		break;
 	case 'n': search_step(b, 1); break;
 	case 'N': search_step(b, -1); break;
 	case ']': view_diff_step(b, 1); break;

@@ -693,7 +693,7 @@ static const char *const help_common[] = {
 	"  s a c         cycle sample index / granularity, toggle cum sort",
 	"  u r           undo the last refinement / reset them all",
 	"  :             a shell command: nodecount=20, tagfocus=..., peek RE, list RE, top",
-	"  / n N         search (regex, incremental), next / previous match",
+	"  / n N #       search (regex, incremental), next / previous match, search the selection",
 	"  y             the prof and go tool pprof command lines of this view (copied by OSC 52)",
 	"  ] [           diff: next / previous largest change",
 	"  mouse         click selects, double click opens, the wheel scrolls",

@@ -240,6 +240,8 @@ keys / 'Sprintf' Enter
 check search-next "^fmt.Sprintf"
 keys N
 check search-prev "^fmt.Sprintf"
+keys g '#'
+check search-selection "/main.*retainBuffers match: 74.55% of total"
 keys y
 check copy-prof "prof top fixtures/leaky/normal/t3/heap.pb.gz"
 check copy-pprof "go tool pprof -top fixtures/leaky/normal/t3/heap.pb.gz"
