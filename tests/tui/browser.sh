@@ -39,8 +39,10 @@ chmod +x "$tmp/editor.sh"
 session() {
 	n=$((n + 1))
 	sock="$tmp/tmux$n.sock"
+	# A clean environment, but the sanitizers' options (tests/run.sh's) pass through.
+	san="ASAN_OPTIONS=${ASAN_OPTIONS:-} LSAN_OPTIONS=${LSAN_OPTIONS:-} UBSAN_OPTIONS=${UBSAN_OPTIONS:-}"
 	tmux -S "$sock" new-session -d -x 120 -y 40 -s t \
-		"env -i PATH=$PATH HOME=$tmp TZ=UTC TERM=xterm-256color LANG=C.UTF-8 EDITOR=$tmp/editor.sh $* PS1='$ ' sh -i"
+		"env -i PATH=$PATH HOME=$tmp TZ=UTC TERM=xterm-256color LANG=C.UTF-8 EDITOR=$tmp/editor.sh $san $* PS1='$ ' sh -i"
 	tmux -S "$sock" set-option -g status off > /dev/null
 	wait_for '^\$' || echo "no shell prompt"
 }
