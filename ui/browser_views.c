@@ -638,8 +638,12 @@ static void draw_status(browser *b)
 		pct_of(pct, sizeof pct, b->d.match, b->d.match_total);
 		snprintf(match, sizeof match, "  /%s match: %s of total", b->search, pct);
 	}
-	int head = snprintf(line, sizeof line, " %s  %s%s  total %s  ", b->in->files[0], type, b->diff ? " (diff)" : "",
-	                    total);
+	char diff[64] = "";
+	if (b->diff) {
+		int hidden = (int)b->d.top.nrows - top_count(b);
+		snprintf(diff, sizeof diff, hidden ? " (diff; %d under the 0.1%% floor)" : " (diff)", hidden);
+	}
+	int head = snprintf(line, sizeof line, " %s  %s%s  total %s  ", b->in->files[0], type, diff, total);
 	/* Breadcrumbs too long for the line keep their newest steps: "...> sort=cum". */
 	int room = COLS - head, cl = (int)utf8_columns(crumbs);
 	const char *c = crumbs;
