@@ -99,6 +99,9 @@ suites() {
 	# hang; against go tool pprof once, the sanitized build only the former.
 	tests/realworld.sh "$b/prof" ${tag:+--no-go} > "$log" 2>&1
 	count "${tag}realworld"
+	# prof ui driven by tmux through every view and key (waits poll, so the sanitized build passes too).
+	tests/tui/browser.sh "$b/prof" > "$log" 2>&1
+	count "${tag}browser (prof ui in tmux)"
 }
 
 build() {

@@ -11,6 +11,7 @@
  * Output goes to stdout, messages to stderr, as pprof does.
  */
 #include "ui/shell.h"
+#include "ui/browser.h"
 
 #include <errno.h>
 #include <math.h>
@@ -492,6 +493,21 @@ static void run_into(shell *s, const prof_command *cmd, const char *arg, char **
 		fprintf(stderr, "%s\n", err.msg);
 }
 
+/* ui: the browser on the loaded profile, starting from the shell's options. */
+static void run_browser(shell *s)
+{
+	char why[128];
+	if (!browser_can_start(why, sizeof why)) {
+		fprintf(stderr, "%s\n", why);
+		return;
+	}
+	report_opts o;
+	options_from(s, &o);
+	const char *files[] = {s->name};
+	browser_input in = {.p = s->orig, .files = files, .nfiles = 1, .o = &o};
+	browser_run(&in);
+}
+
 static void run_command(shell *s, char **tok, size_t ntok)
 {
 	char name[64];
@@ -499,6 +515,10 @@ static void run_command(shell *s, char **tok, size_t ntok)
 	const prof_command *cmd = command_of(tok, ntok, name, sizeof name, &count);
 	if (!cmd)
 		return;
+	if (cmd->kind == CMD_UI) {
+		run_browser(s);
+		return;
+	}
 	size_t a = 1;
 	const char *arg = NULL;
 	if (cmd->kind == CMD_REPORT && cmd->arg) {

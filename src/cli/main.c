@@ -16,6 +16,7 @@
 #include "load/fetch.h"
 #include "load/load.h"
 #include "report/report.h"
+#include "ui/browser.h"
 #include "ui/shell.h"
 #include "util/outfile.h"
 #include "xform/merge.h"
@@ -379,6 +380,19 @@ static bool make_report(FILE *out, void *ctx, prof_err *err)
 	return engine_run(j->e, out, j->c->report, j->c->report_arg, &j->c->ro, stderr, err);
 }
 
+/* prof ui: the browser on p (its base, if any, loaded again alone for before -> after). */
+static int run_ui(cli *c, prof_profile *p)
+{
+	prof_profile *base = c->nbases ? load_all(c->bases, c->nbases) : NULL;
+	if (c->nbases && !base)
+		return PROF_EXIT_BAD_INPUT;
+	browser_input in = {.p = p, .base = base, .files = c->files, .nfiles = (size_t)c->nfiles, .bases = c->bases,
+	                    .nbases = (size_t)c->nbases, .diff_base = c->diff_base, .o = &c->ro};
+	int rc = browser_run(&in);
+	prof_profile_free(base);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	if (c->help)
@@ -389,12 +403,18 @@ static int run(cli *c)
 	}
 	if (c->nfiles == 0)
 		return usage_error("no profile given");
-	if (c->command && (c->count || c->interval_ms >= 0)) {
+	bool ui = c->command && strcmp(c->command, "ui") == 0;
+	char why[128];
+	if (ui && !browser_can_start(why, sizeof why)) {
+		fprintf(stderr, "prof: %s\n", why);
+		return PROF_EXIT_USAGE;
+	}
+	if (c->command && !ui && (c->count || c->interval_ms >= 0)) {
 		int rc = live_capture(c);
 		if (rc != PROF_EXIT_OK)
 			return rc;
 	}
-	if (c->command)
+	if (c->command && !ui)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
 	prof_profile *p = load_all(c->files, c->nfiles);
 	if (!p)
@@ -402,6 +422,12 @@ static int run(cli *c)
 	if (c->nbases && !subtract_base(p, c)) {
 		prof_profile_free(p);
 		return PROF_EXIT_BAD_INPUT;
+	}
+	if (ui) {
+		flush_notes(true);
+		int rc = run_ui(c, p);
+		prof_profile_free(p);
+		return rc;
 	}
 	if (!c->report) {
 		flush_notes(true);

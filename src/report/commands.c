@@ -173,6 +173,19 @@ static const prof_command table[] = {
 	         "Live: prof trend -count=N -interval=D URL... captures N snapshots D apart\n"
 	         "(default 3, 10s), each saved; several URLs (replicas) are merged per moment.\n"
 	         "Ctrl-C after two or more snapshots shows the trend so far.\n"},
+	{.name = "ui", .kind = CMD_UI, .files = "FILE...", .summary = "full-screen browser: top, callers, flame, source, goroutines",
+	 .help = "ui: a full-screen terminal browser over the reports, with pprof's refinements.\n"
+	         "\n"
+	         "usage: prof ui [flags] FILE...     in the shell: ui\n"
+	         "\n"
+	         "Views (Tab cycles, digits pick): 1 top, 2 callers/callees (Enter on a row),\n"
+	         "3 flame (f; icicle, Enter zooms, Esc zooms out, i inverts), 4 source (l;\n"
+	         "e opens $EDITOR), 5 traces, 6 tags, 7 goroutines. On the selection: F focus,\n"
+	         "I ignore, H hide, S show; s sample index, a granularity, c cum sort, u undo,\n"
+	         "r reset; : takes a shell command (nodecount=20); / searches (n, N); y shows\n"
+	         "the command line of the view; ] and [ step through a diff's changes\n"
+	         "(-base, -diff_base); ? lists the keys; q quits. Needs a terminal on stdin\n"
+	         "and stdout (exit 2 otherwise). NO_COLOR is honoured.\n"},
 };
 
 enum { NTABLE = sizeof table / sizeof table[0] };

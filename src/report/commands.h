@@ -20,6 +20,7 @@ typedef enum prof_command_kind {
 	CMD_REPORT, /* report_run on the loaded profile */
 	CMD_DIFF,   /* report_diff: the loaded profile against a base */
 	CMD_TREND,  /* report_trends: several snapshots */
+	CMD_UI,     /* the full-screen browser (ui/browser) on the loaded profile */
 } prof_command_kind;
 
 /* Which report function report_run calls (CMD_REPORT entries). */

@@ -48,6 +48,14 @@ const char *rctx_trim_space(char *s);
 void rctx_report_label_lines(const rctx *r, const graph *g, int orig_count, int dropped_nodes, char ***lines,
                              size_t *n);
 
+/*
+ * report_prepare for report (a CMD_REPORT name) on p, filtered in place:
+ * what views.c computes its data from. Release with report_release_view.
+ */
+bool report_prepare_view(rctx *r, prof_profile *p, const char *report, const report_opts *o, FILE *warn,
+                         prof_err *err);
+void report_release_view(rctx *r);
+
 bool report_top_rctx(FILE *out, rctx *r);
 /* top's rows from a prepared rctx (report_top_data's work). */
 void report_top_rows(rctx *r, report_top *top);
@@ -76,14 +84,6 @@ bool report_goroutine_groups(rctx *r, report_goroutines *out);
 /* The filtered profile as gzip'd pprof protobuf, values times r->ratio; needs no graph. */
 bool report_proto_rctx(FILE *out, rctx *r);                   /* proto_out.c */
 bool report_dot_rctx(FILE *out, rctx *r);                     /* dot.c */
-
-/*
- * report_prepare for report (a CMD_REPORT name) on p, filtered in place:
- * what views.c computes its data from. Release with report_release_view.
- */
-bool report_prepare_view(rctx *r, prof_profile *p, const char *report, const report_opts *o, FILE *warn,
-                         prof_err *err);
-void report_release_view(rctx *r);
 
 /*
  * The same through the engine (engine.c): a graph report (top, tree, peek,

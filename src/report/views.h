@@ -1,0 +1,90 @@
+/*
+ * views: the report data a full-screen browser draws (ui/browser*), computed
+ * by the engine so that the browser only draws.
+ *
+ * Owns: the callers and callees of one node, the flame (icicle) tree, the
+ * share of the total that a regex matches (each sample once), and any text
+ * report split into lines (source, traces, tags, goroutines), each as
+ * pprof's reports compute them. Every function takes a profile it filters in
+ * place (pass a copy, as the shell does) and returns data the caller owns;
+ * the profile may be freed as soon as the call returns.
+ */
+#ifndef PROF_REPORT_VIEWS_H
+#define PROF_REPORT_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/report.h"
+
+/* A text report, line by line (no newlines, names already under the name policy). */
+typedef struct report_lines {
+	char **line;
+	size_t n;
+} report_lines;
+
+/* Runs report (a CMD_REPORT name; arg: list's regex) into lines. False with *err set. */
+bool report_lines_data(prof_profile *p, const char *report, const char *arg, const report_opts *o, FILE *warn,
+                       report_lines *out, prof_err *err);
+void report_lines_free(report_lines *l);
+
+/* One caller or callee edge of a node: the other end, the edge's value and share of the node's cum. */
+typedef struct report_edge_row {
+	char *name;
+	int64_t value;
+	char value_s[32], pct[16];
+	bool inl;
+} report_edge_row;
+
+typedef struct report_neighbors {
+	bool found;               /* the node is in the (untrimmed) graph */
+	int64_t flat, cum, total;
+	char flat_s[32], cum_s[32], flat_pct[16], cum_pct[16];
+	report_edge_row *callers, *callees; /* heaviest first, as tree's edge lists */
+	size_t ncallers, ncallees;
+} report_neighbors;
+
+/* The callers and callees of the node printed as name (untrimmed, as peek). */
+bool report_neighbors_data(prof_profile *p, const report_opts *o, const char *name, FILE *warn,
+                           report_neighbors *nb, prof_err *err);
+void report_neighbors_free(report_neighbors *nb);
+
+#define REPORT_FLAME_NONE UINT32_MAX
+
+/* A frame of the flame tree: node 0 is the root ("root", the whole total). */
+typedef struct report_flame_node {
+	const char *name;         /* borrowed from the tree's names */
+	int64_t value, self;      /* signed (a diff's frames shrink) */
+	uint32_t parent, child, next; /* first child, next sibling; children largest |value| first */
+	uint32_t depth;
+	char value_s[32];
+} report_flame_node;
+
+typedef struct report_flame {
+	report_flame_node *nodes;
+	size_t n;
+	uint32_t max_depth;
+	int64_t total;            /* pprof's total (the percentages' base) */
+	char **names;             /* owned copies of the printable names */
+	size_t nnames;
+} report_flame;
+
+/*
+ * The flame tree of p: root on top, each stack from its root down;
+ * inverted: from its leaf down (callers below their callees).
+ */
+bool report_flame_data(prof_profile *p, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
+                       prof_err *err);
+void report_flame_free(report_flame *fl);
+
+/*
+ * The share of the total in stacks with a frame whose printable name
+ * matches regex, each stack (so each sample) counted once: *matched and
+ * *total in the sample unit, *nnodes the matching names.
+ */
+bool report_match_data(prof_profile *p, const report_opts *o, const char *regex, FILE *warn, int64_t *matched,
+                       int64_t *total, size_t *nnodes, prof_err *err);
+
+#endif

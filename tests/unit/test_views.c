@@ -1,0 +1,142 @@
+/*
+ * views: the data the browser draws (src/report/views.h), checked against
+ * what the text reports print for the same fixture: the flame tree sums
+ * like the profile, callers and callees are tree's edges, the match share
+ * counts a sample once, and text reports come back line by line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "report/views.h"
+
+static const char heap[] = "leaky/normal/t3/heap.pb.gz";
+
+/* Loads the heap fixture and default options. */
+static prof_profile *setup(report_opts *o)
+{
+	report_opts_init(o);
+	return load_fixture(heap);
+}
+
+static void test_flame_sums(void **state)
+{
+	(void)state;
+	report_opts o;
+	prof_profile *p = setup(&o);
+	report_flame fl;
+	prof_err err = {0};
+	assert_true(report_flame_data(p, &o, false, NULL, &fl, &err));
+	assert_true(fl.n > 1);
+	assert_int_equal(fl.nodes[0].value, fl.total);
+	/* Every frame holds its children and its own value, and children come largest first. */
+	for (size_t v = 0; v < fl.n; v++) {
+		int64_t sum = fl.nodes[v].self, prev = INT64_MAX;
+		for (uint32_t c = fl.nodes[v].child; c != REPORT_FLAME_NONE; c = fl.nodes[c].next) {
+			assert_int_equal(fl.nodes[c].parent, v);
+			assert_int_equal(fl.nodes[c].depth, fl.nodes[v].depth + 1);
+			assert_true(fl.nodes[c].value <= prev);
+			prev = fl.nodes[c].value;
+			sum += fl.nodes[c].value;
+		}
+		assert_int_equal(sum, fl.nodes[v].value);
+	}
+	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "runtime.main");
+	report_flame_free(&fl);
+	prof_profile_free(p);
+}
+
+static void test_flame_inverted(void **state)
+{
+	(void)state;
+	report_opts o;
+	prof_profile *p = setup(&o);
+	report_flame fl;
+	prof_err err = {0};
+	assert_true(report_flame_data(p, &o, true, NULL, &fl, &err));
+	/* Leaves on top: the root's largest child is the largest flat function. */
+	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "main.retainBuffers");
+	assert_string_equal(fl.nodes[fl.nodes[0].child].value_s, "6018.26kB");
+	report_flame_free(&fl);
+	prof_profile_free(p);
+}
+
+static void test_neighbors(void **state)
+{
+	(void)state;
+	report_opts o;
+	prof_profile *p = setup(&o);
+	report_neighbors nb;
+	prof_err err = {0};
+	assert_true(report_neighbors_data(p, &o, "main.indexUsers", NULL, &nb, &err));
+	assert_true(nb.found);
+	assert_string_equal(nb.cum_s, "1541.52kB");
+	assert_int_equal(nb.ncallers, 1);
+	assert_string_equal(nb.callers[0].name, "main.growHeap");
+	assert_string_equal(nb.callers[0].pct, "  100%");
+	assert_int_equal(nb.ncallees, 1);
+	assert_string_equal(nb.callees[0].name, "fmt.Sprintf");
+	report_neighbors_free(&nb);
+	prof_profile_free(p);
+
+	p = setup(&o);
+	assert_true(report_neighbors_data(p, &o, "no.such", NULL, &nb, &err));
+	assert_false(nb.found);
+	report_neighbors_free(&nb);
+	prof_profile_free(p);
+}
+
+static void test_match(void **state)
+{
+	(void)state;
+	report_opts o;
+	prof_profile *p = setup(&o);
+	int64_t m, t;
+	size_t n;
+	prof_err err = {0};
+	/* runtime.main is on nearly every stack, main.main under it: each sample counts once. */
+	assert_true(report_match_data(p, &o, "main\\.main|runtime\\.main", NULL, &m, &t, &n, &err));
+	assert_int_equal(n, 2);
+	assert_true(m <= t);
+	prof_profile_free(p);
+	p = setup(&o);
+	int64_t m1;
+	assert_true(report_match_data(p, &o, "runtime\\.main", NULL, &m1, &t, &n, &err));
+	assert_int_equal(m, m1);
+	prof_profile_free(p);
+	p = setup(&o);
+	assert_false(report_match_data(p, &o, "(", NULL, &m, &t, &n, &err));
+	prof_profile_free(p);
+}
+
+static void test_lines(void **state)
+{
+	(void)state;
+	report_opts o;
+	prof_profile *p = setup(&o);
+	report_lines l;
+	prof_err err = {0};
+	assert_true(report_lines_data(p, "tags", NULL, &o, NULL, &l, &err));
+	assert_true(l.n > 2);
+	assert_non_null(strstr(l.line[0], "bytes: Total"));
+	report_lines_free(&l);
+	prof_profile_free(p);
+	p = setup(&o);
+	assert_false(report_lines_data(p, "goroutines", NULL, &o, NULL, &l, &err));
+	assert_non_null(strstr(err.msg, "goroutines needs a goroutine dump"));
+	report_lines_free(&l);
+	prof_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flame_sums), cmocka_unit_test(test_flame_inverted), cmocka_unit_test(test_neighbors),
+		cmocka_unit_test(test_match), cmocka_unit_test(test_lines),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

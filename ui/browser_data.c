@@ -1,0 +1,181 @@
+/*
+ * browser_data: every computation the browser asks for, in one place. Each
+ * runs a report data function of src/report/views.h (or report_top_data)
+ * on a fresh copy of the profile with the current options, as the shell
+ * does, and keeps the result until the options (b->gen) or its subject
+ * change. An engine cache can replace the copies here without the views
+ * noticing. Notes the filters print (pprof's warnings) are dropped: the
+ * screen shows errors instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/browser_int.h"
+
+/* A copy to filter, and a stream for pprof's notes that nobody reads. */
+static prof_profile *fresh(const browser *b)
+{
+	return prof_profile_copy(b->in->p);
+}
+
+static FILE *quiet(void)
+{
+	static FILE *null;
+	if (!null)
+		null = fopen("/dev/null", "w");
+	return null;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static void set_name(char **dst, const char *name)
+{
+	free(*dst);
+	*dst = name ? strdup(name) : NULL;
+}
+
+bool data_top(browser *b)
+{
+	bdata *d = &b->d;
+	if (d->gen_top == b->gen)
+		return d->top_ok;
+	report_top_free(&d->top);
+	prof_profile *p = fresh(b);
+	prof_err err = {0};
+	d->top_ok = report_top_data(p, &b->o, quiet(), &d->top, &err);
+	prof_profile_free(p);
+	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->top_ok ? "" : err.msg);
+	d->gen_top = b->gen;
+	return d->top_ok;
+}
+
+bool data_neighbors(browser *b)
+{
+	bdata *d = &b->d;
+	if (d->gen_nb == b->gen && same_name(d->nb_name, b->sel))
+		return d->nb.found;
+	report_neighbors_free(&d->nb);
+	set_name(&d->nb_name, b->sel);
+	d->gen_nb = b->gen;
+	if (!b->sel) {
+		snprintf(d->err[V_PEERS], sizeof d->err[V_PEERS], "nothing selected: pick a row in top first");
+		return false;
+	}
+	prof_profile *p = fresh(b);
+	prof_err err = {0};
+	bool ok = report_neighbors_data(p, &b->o, b->sel, quiet(), &d->nb, &err);
+	prof_profile_free(p);
+	snprintf(d->err[V_PEERS], sizeof d->err[V_PEERS], "%s",
+	         !ok ? err.msg : d->nb.found ? "" : "the selection is not in the refined profile");
+	return ok && d->nb.found;
+}
+
+bool data_flame(browser *b)
+{
+	bdata *d = &b->d;
+	if (d->gen_fl == b->gen && d->fl_inverted == b->inverted)
+		return d->fl_ok;
+	report_flame_free(&d->fl);
+	prof_profile *p = fresh(b);
+	prof_err err = {0};
+	bool ok = report_flame_data(p, &b->o, b->inverted, quiet(), &d->fl, &err);
+	prof_profile_free(p);
+	snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", ok ? "" : err.msg);
+	d->gen_fl = b->gen;
+	d->fl_inverted = b->inverted;
+	d->fl_ok = ok;
+	b->fsel = b->fzoom = 0;
+	b->flame_sel_sync = true;
+	return ok;
+}
+
+/* The report behind a text view, and its argument. */
+static const char *lines_report(const browser *b, bview v, char *arg, size_t n)
+{
+	switch (v) {
+	case V_SOURCE:
+		regex_quote(b->sel ? b->sel : "", arg, n);
+		return "list";
+	case V_TRACES: return "traces";
+	case V_TAGS: return "tags";
+	case V_GOROUTINES: return "goroutines";
+	default: return NULL;
+	}
+}
+
+bool data_lines(browser *b, bview v)
+{
+	bdata *d = &b->d;
+	bool by_name = v == V_SOURCE;
+	if (d->gen_lines[v] == b->gen && (!by_name || same_name(d->lines_name[v], b->sel)))
+		return d->err[v][0] == '\0';
+	report_lines_free(&d->lines[v]);
+	set_name(&d->lines_name[v], b->sel);
+	d->gen_lines[v] = b->gen;
+	if (by_name && !b->sel) {
+		snprintf(d->err[v], sizeof d->err[v], "nothing selected: pick a row in top first");
+		return false;
+	}
+	char arg[2048];
+	const char *report = lines_report(b, v, arg, sizeof arg);
+	report_opts o = b->o;
+	o.color = false;
+	prof_profile *p = fresh(b);
+	prof_err err = {0};
+	bool ok = report_lines_data(p, report, by_name ? arg : NULL, &o, quiet(), &d->lines[v], &err);
+	prof_profile_free(p);
+	snprintf(d->err[v], sizeof d->err[v], "%s", ok ? "" : err.msg);
+	return ok;
+}
+
+bool data_match(browser *b)
+{
+	bdata *d = &b->d;
+	if (!b->rx_ok)
+		return false;
+	if (d->gen_match == b->gen)
+		return d->match_ok;
+	prof_profile *p = fresh(b);
+	prof_err err = {0};
+	d->match_ok = report_match_data(p, &b->o, b->search, quiet(), &d->match, &d->match_total, &d->match_nodes, &err);
+	prof_profile_free(p);
+	d->gen_match = b->gen;
+	return d->match_ok;
+}
+
+/* The base's own top with the same refinements: the "before" of before -> after. */
+bool data_base(browser *b)
+{
+	bdata *d = &b->d;
+	if (!b->in->base)
+		return false;
+	if (d->gen_base == b->gen)
+		return d->base_ok;
+	report_top_free(&d->base_top);
+	prof_profile *p = prof_profile_copy(b->in->base);
+	prof_err err = {0};
+	report_opts o = b->o;
+	o.node_count = 0;
+	o.trim = false;
+	d->base_ok = report_top_data(p, &o, quiet(), &d->base_top, &err);
+	prof_profile_free(p);
+	d->gen_base = b->gen;
+	return d->base_ok;
+}
+
+void data_free(bdata *d)
+{
+	report_top_free(&d->top);
+	report_top_free(&d->base_top);
+	report_neighbors_free(&d->nb);
+	report_flame_free(&d->fl);
+	free(d->nb_name);
+	for (int v = 0; v < V_COUNT; v++) {
+		report_lines_free(&d->lines[v]);
+		free(d->lines_name[v]);
+	}
+}
