@@ -311,6 +311,9 @@ static const char *key_label(int ch, char *buf, size_t n)
 static void browser_free(browser *b)
 {
 	data_free(&b->d);
+	if (b->own_eng)
+		engine_free(b->eng);
+	engine_free(b->base_eng);
 	refine_free(b);
 	search_set(b, NULL);
 	free(b->sel);
@@ -327,6 +330,10 @@ int browser_run(const browser_input *in)
 {
 	browser b = {.in = in, .noise = 0.001};
 	b.diff = in->nbases > 0;
+	/* The engine never changes the profiles: the casts only drop the const its API does not have. */
+	b.own_eng = !in->engine;
+	b.eng = in->engine ? in->engine : engine_new((prof_profile *)in->p, false);
+	b.base_eng = in->base ? engine_new((prof_profile *)in->base, false) : NULL;
 	const char *tf = getenv("PROF_UI_TIMING");
 	if (tf && *tf)
 		b.timing = fopen(tf, "a");

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "model/profile.h"
+#include "report/engine.h"
 #include "report/report.h"
 
 typedef struct browser_input {
@@ -24,6 +25,7 @@ typedef struct browser_input {
 	size_t nbases;
 	bool diff_base;           /* -diff_base rather than -base */
 	const report_opts *o;     /* the command line's options: the refinements start here */
+	prof_engine *engine;      /* p's engine when the caller has one (the shell), else NULL */
 } browser_input;
 
 /*

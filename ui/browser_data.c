@@ -1,11 +1,10 @@
 /*
  * browser_data: every computation the browser asks for, in one place. Each
- * runs a report data function of src/report/views.h (or report_top_data)
- * on a fresh copy of the profile with the current options, as the shell
- * does, and keeps the result until the options (b->gen) or its subject
- * change. An engine cache can replace the copies here without the views
- * noticing. Notes the filters print (pprof's warnings) are dropped: the
- * screen shows errors instead.
+ * runs a report data function of src/report/views.h (or engine_top) through
+ * the engine with the current options, as the shell does, and keeps the
+ * result until the options (b->gen) or its subject change. Notes the
+ * filters print (pprof's warnings) are dropped: the screen shows errors
+ * instead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +12,7 @@
 
 #include "ui/browser_int.h"
 
-/* A copy to filter, and a stream for pprof's notes that nobody reads. */
-static prof_profile *fresh(const browser *b)
-{
-	return prof_profile_copy(b->in->p);
-}
-
+/* A stream for pprof's notes that nobody reads. */
 static FILE *quiet(void)
 {
 	static FILE *null;
@@ -44,10 +38,8 @@ bool data_top(browser *b)
 	if (d->gen_top == b->gen)
 		return d->top_ok;
 	report_top_free(&d->top);
-	prof_profile *p = fresh(b);
 	prof_err err = {0};
-	d->top_ok = report_top_data(p, &b->o, quiet(), &d->top, &err);
-	prof_profile_free(p);
+	d->top_ok = engine_top(b->eng, &b->o, quiet(), &d->top, &err);
 	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->top_ok ? "" : err.msg);
 	d->gen_top = b->gen;
 	return d->top_ok;
@@ -65,10 +57,8 @@ bool data_neighbors(browser *b)
 		snprintf(d->err[V_PEERS], sizeof d->err[V_PEERS], "nothing selected: pick a row in top first");
 		return false;
 	}
-	prof_profile *p = fresh(b);
 	prof_err err = {0};
-	bool ok = report_neighbors_data(p, &b->o, b->sel, quiet(), &d->nb, &err);
-	prof_profile_free(p);
+	bool ok = report_neighbors_data(b->eng, &b->o, b->sel, quiet(), &d->nb, &err);
 	snprintf(d->err[V_PEERS], sizeof d->err[V_PEERS], "%s",
 	         !ok ? err.msg : d->nb.found ? "" : "the selection is not in the refined profile");
 	return ok && d->nb.found;
@@ -80,10 +70,8 @@ bool data_flame(browser *b)
 	if (d->gen_fl == b->gen && d->fl_inverted == b->inverted)
 		return d->fl_ok;
 	report_flame_free(&d->fl);
-	prof_profile *p = fresh(b);
 	prof_err err = {0};
-	bool ok = report_flame_data(p, &b->o, b->inverted, quiet(), &d->fl, &err);
-	prof_profile_free(p);
+	bool ok = report_flame_data(b->eng, &b->o, b->inverted, quiet(), &d->fl, &err);
 	snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", ok ? "" : err.msg);
 	d->gen_fl = b->gen;
 	d->fl_inverted = b->inverted;
@@ -124,10 +112,8 @@ bool data_lines(browser *b, bview v)
 	const char *report = lines_report(b, v, arg, sizeof arg);
 	report_opts o = b->o;
 	o.color = false;
-	prof_profile *p = fresh(b);
 	prof_err err = {0};
-	bool ok = report_lines_data(p, report, by_name ? arg : NULL, &o, quiet(), &d->lines[v], &err);
-	prof_profile_free(p);
+	bool ok = report_lines_data(b->eng, report, by_name ? arg : NULL, &o, quiet(), &d->lines[v], &err);
 	snprintf(d->err[v], sizeof d->err[v], "%s", ok ? "" : err.msg);
 	return ok;
 }
@@ -139,10 +125,9 @@ bool data_match(browser *b)
 		return false;
 	if (d->gen_match == b->gen)
 		return d->match_ok;
-	prof_profile *p = fresh(b);
 	prof_err err = {0};
-	d->match_ok = report_match_data(p, &b->o, b->search, quiet(), &d->match, &d->match_total, &d->match_nodes, &err);
-	prof_profile_free(p);
+	d->match_ok =
+		report_match_data(b->eng, &b->o, b->search, quiet(), &d->match, &d->match_total, &d->match_nodes, &err);
 	d->gen_match = b->gen;
 	return d->match_ok;
 }
@@ -156,13 +141,11 @@ bool data_base(browser *b)
 	if (d->gen_base == b->gen)
 		return d->base_ok;
 	report_top_free(&d->base_top);
-	prof_profile *p = prof_profile_copy(b->in->base);
 	prof_err err = {0};
 	report_opts o = b->o;
 	o.node_count = 0;
 	o.trim = false;
-	d->base_ok = report_top_data(p, &o, quiet(), &d->base_top, &err);
-	prof_profile_free(p);
+	d->base_ok = engine_top(b->base_eng, &o, quiet(), &d->base_top, &err);
 	d->gen_base = b->gen;
 	return d->base_ok;
 }

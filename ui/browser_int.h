@@ -60,6 +60,8 @@ typedef struct bcell {
 
 typedef struct browser {
 	const browser_input *in;
+	prof_engine *eng, *base_eng; /* the profile's (in->engine, or the browser's own) and the base's */
+	bool own_eng;
 	/* refinements */
 	brefine *ref;
 	size_t nref, refcap;

@@ -504,7 +504,7 @@ static void run_browser(shell *s)
 	report_opts o;
 	options_from(s, &o);
 	const char *files[] = {s->name};
-	browser_input in = {.p = s->orig, .files = files, .nfiles = 1, .o = &o};
+	browser_input in = {.p = s->orig, .files = files, .nfiles = 1, .o = &o, .engine = s->engine};
 	browser_run(&in);
 }
 

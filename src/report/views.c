@@ -1,13 +1,15 @@
 /*
- * views: see views.h. Each function prepares the report context as the text
- * reports do (value, total, filters, graph index and weights), computes its
- * data from it and releases it, as report_top_data does.
+ * views: see views.h. Each function has the engine prepare the report
+ * context as the text reports have it (value, total, filters, graph index
+ * and weights, from the engine's caches), computes its data from it and
+ * releases it.
  */
 #include "report/views.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/engine.h"
 #include "report/internal.h"
 #include "util/re.h"
 #include "util/sort.h"
@@ -22,7 +24,7 @@ static char *dup_str(const char *s)
 
 /* ---- text reports as lines ---- */
 
-bool report_lines_data(prof_profile *p, const char *report, const char *arg, const report_opts *o, FILE *warn,
+bool report_lines_data(prof_engine *e, const char *report, const char *arg, const report_opts *o, FILE *warn,
                        report_lines *out, prof_err *err)
 {
 	memset(out, 0, sizeof *out);
@@ -31,7 +33,7 @@ bool report_lines_data(prof_profile *p, const char *report, const char *arg, con
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		prof_oom();
-	bool ok = report_run(mem, p, report, arg, o, warn, err);
+	bool ok = engine_run(e, mem, report, arg, o, warn, err);
 	fclose(mem);
 	for (char *line = buf, *nl; ok && line < buf + len; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(buf + len - line));
@@ -96,12 +98,12 @@ static report_edge_row *edge_rows(const rctx *r, const graph *g, uint32_t n, boo
 	return rows;
 }
 
-bool report_neighbors_data(prof_profile *p, const report_opts *o, const char *name, FILE *warn,
+bool report_neighbors_data(prof_engine *e, const report_opts *o, const char *name, FILE *warn,
                            report_neighbors *nb, prof_err *err)
 {
 	memset(nb, 0, sizeof *nb);
 	rctx r;
-	if (!report_prepare_view(&r, p, "peek", o, warn, err))
+	if (!engine_prepare(e, "peek", o, warn, &r, err))
 		return false;
 	graph_trim_result tr = graph_trimmed(r.ix, &r.gw, &r.trim);
 	graph *g = tr.g;
@@ -120,7 +122,7 @@ bool report_neighbors_data(prof_profile *p, const report_opts *o, const char *na
 		nb->callees = edge_rows(&r, g, n, false, nb->cum, &nb->ncallees);
 	}
 	graph_free(g);
-	report_release_view(&r);
+	engine_release(e, &r);
 	return true;
 }
 
@@ -270,13 +272,14 @@ static void flame_values(report_flame *fl, rctx *r)
 		rctx_value(r, fl->nodes[v].value, fl->nodes[v].value_s, sizeof fl->nodes[v].value_s);
 }
 
-bool report_flame_data(prof_profile *p, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
+bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
                        prof_err *err)
 {
 	memset(fl, 0, sizeof *fl);
 	rctx r;
-	if (!report_prepare_view(&r, p, "flame", o, warn, err))
+	if (!engine_prepare(e, "flame", o, warn, &r, err))
 		return false;
+	const prof_profile *p = r.p;
 	flame_build b = {.fl = fl, .ix = r.ix};
 	b.name_of = xcalloc((size_t)r.ix->ninfo + 1, sizeof *b.name_of);
 	fl->names = xcalloc((size_t)r.ix->ninfo + 1, sizeof *fl->names);
@@ -306,7 +309,7 @@ bool report_flame_data(prof_profile *p, const report_opts *o, bool inverted, FIL
 	free(b.name_of);
 	free(b.map.keys);
 	free(b.map.vals);
-	report_release_view(&r);
+	engine_release(e, &r);
 	return true;
 }
 
@@ -321,20 +324,21 @@ void report_flame_free(report_flame *fl)
 
 /* ---- search share ---- */
 
-bool report_match_data(prof_profile *p, const report_opts *o, const char *regex, FILE *warn, int64_t *matched,
+bool report_match_data(prof_engine *e, const report_opts *o, const char *regex, FILE *warn, int64_t *matched,
                        int64_t *total, size_t *nnodes, prof_err *err)
 {
 	*matched = *total = 0;
 	*nnodes = 0;
 	prof_re rx = {0};
-	prof_err e = {0};
-	if (!prof_re_compile(&rx, regex, false, &e))
-		return prof_errf(err, "%s", e.msg);
+	prof_err rerr = {0};
+	if (!prof_re_compile(&rx, regex, false, &rerr))
+		return prof_errf(err, "%s", rerr.msg);
 	rctx r;
-	if (!report_prepare_view(&r, p, "top", o, warn, err)) {
+	if (!engine_prepare(e, "top", o, warn, &r, err)) {
 		prof_re_free(&rx);
 		return false;
 	}
+	const prof_profile *p = r.p;
 	uint8_t *hit = xcalloc((size_t)r.ix->ninfo + 1, 1);
 	for (uint32_t n = 0; n < r.ix->ninfo; n++)
 		if (prof_re_match(&rx, r.ix->printable[n])) {
@@ -355,7 +359,7 @@ bool report_match_data(prof_profile *p, const report_opts *o, const char *regex,
 	}
 	*total = r.total;
 	free(hit);
-	report_release_view(&r);
+	engine_release(e, &r);
 	prof_re_free(&rx);
 	return true;
 }

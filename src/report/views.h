@@ -5,9 +5,10 @@
  * Owns: the callers and callees of one node, the flame (icicle) tree, the
  * share of the total that a regex matches (each sample once), and any text
  * report split into lines (source, traces, tags, goroutines), each as
- * pprof's reports compute them. Every function takes a profile it filters in
- * place (pass a copy, as the shell does) and returns data the caller owns;
- * the profile may be freed as soon as the call returns.
+ * pprof's reports compute them. Every function works through an engine
+ * (report/engine.h: the loaded profile, never changed, and the caches that
+ * make a refinement cost work over unique stacks) and returns data the
+ * caller owns.
  */
 #ifndef PROF_REPORT_VIEWS_H
 #define PROF_REPORT_VIEWS_H
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/engine.h"
 #include "report/report.h"
 
 /* A text report, line by line (no newlines, names already under the name policy). */
@@ -26,7 +28,7 @@ typedef struct report_lines {
 } report_lines;
 
 /* Runs report (a CMD_REPORT name; arg: list's regex) into lines. False with *err set. */
-bool report_lines_data(prof_profile *p, const char *report, const char *arg, const report_opts *o, FILE *warn,
+bool report_lines_data(prof_engine *e, const char *report, const char *arg, const report_opts *o, FILE *warn,
                        report_lines *out, prof_err *err);
 void report_lines_free(report_lines *l);
 
@@ -47,7 +49,7 @@ typedef struct report_neighbors {
 } report_neighbors;
 
 /* The callers and callees of the node printed as name (untrimmed, as peek). */
-bool report_neighbors_data(prof_profile *p, const report_opts *o, const char *name, FILE *warn,
+bool report_neighbors_data(prof_engine *e, const report_opts *o, const char *name, FILE *warn,
                            report_neighbors *nb, prof_err *err);
 void report_neighbors_free(report_neighbors *nb);
 
@@ -75,7 +77,7 @@ typedef struct report_flame {
  * The flame tree of p: root on top, each stack from its root down;
  * inverted: from its leaf down (callers below their callees).
  */
-bool report_flame_data(prof_profile *p, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
+bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
                        prof_err *err);
 void report_flame_free(report_flame *fl);
 
@@ -84,7 +86,7 @@ void report_flame_free(report_flame *fl);
  * matches regex, each stack (so each sample) counted once: *matched and
  * *total in the sample unit, *nnodes the matching names.
  */
-bool report_match_data(prof_profile *p, const report_opts *o, const char *regex, FILE *warn, int64_t *matched,
+bool report_match_data(prof_engine *e, const report_opts *o, const char *regex, FILE *warn, int64_t *matched,
                        int64_t *total, size_t *nnodes, prof_err *err);
 
 #endif

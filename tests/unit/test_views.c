@@ -16,11 +16,22 @@
 
 static const char heap[] = "leaky/normal/t3/heap.pb.gz";
 
-/* Loads the heap fixture and default options. */
+/* The heap fixture, its engine and default options. */
+static prof_engine *e;
+
 static prof_profile *setup(report_opts *o)
 {
 	report_opts_init(o);
-	return load_fixture(heap);
+	prof_profile *p = load_fixture(heap);
+	e = engine_new(p, false);
+	return p;
+}
+
+static void done(prof_profile *p)
+{
+	engine_free(e);
+	e = NULL;
+	prof_profile_free(p);
 }
 
 static void test_flame_sums(void **state)
@@ -30,7 +41,7 @@ static void test_flame_sums(void **state)
 	prof_profile *p = setup(&o);
 	report_flame fl;
 	prof_err err = {0};
-	assert_true(report_flame_data(p, &o, false, NULL, &fl, &err));
+	assert_true(report_flame_data(e, &o, false, NULL, &fl, &err));
 	assert_true(fl.n > 1);
 	assert_int_equal(fl.nodes[0].value, fl.total);
 	/* Every frame holds its children and its own value, and children come largest first. */
@@ -47,7 +58,7 @@ static void test_flame_sums(void **state)
 	}
 	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "runtime.main");
 	report_flame_free(&fl);
-	prof_profile_free(p);
+	done(p);
 }
 
 static void test_flame_inverted(void **state)
@@ -57,12 +68,12 @@ static void test_flame_inverted(void **state)
 	prof_profile *p = setup(&o);
 	report_flame fl;
 	prof_err err = {0};
-	assert_true(report_flame_data(p, &o, true, NULL, &fl, &err));
+	assert_true(report_flame_data(e, &o, true, NULL, &fl, &err));
 	/* Leaves on top: the root's largest child is the largest flat function. */
 	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "main.retainBuffers");
 	assert_string_equal(fl.nodes[fl.nodes[0].child].value_s, "6018.26kB");
 	report_flame_free(&fl);
-	prof_profile_free(p);
+	done(p);
 }
 
 static void test_neighbors(void **state)
@@ -72,7 +83,7 @@ static void test_neighbors(void **state)
 	prof_profile *p = setup(&o);
 	report_neighbors nb;
 	prof_err err = {0};
-	assert_true(report_neighbors_data(p, &o, "main.indexUsers", NULL, &nb, &err));
+	assert_true(report_neighbors_data(e, &o, "main.indexUsers", NULL, &nb, &err));
 	assert_true(nb.found);
 	assert_string_equal(nb.cum_s, "1541.52kB");
 	assert_int_equal(nb.ncallers, 1);
@@ -81,13 +92,13 @@ static void test_neighbors(void **state)
 	assert_int_equal(nb.ncallees, 1);
 	assert_string_equal(nb.callees[0].name, "fmt.Sprintf");
 	report_neighbors_free(&nb);
-	prof_profile_free(p);
+	done(p);
 
 	p = setup(&o);
-	assert_true(report_neighbors_data(p, &o, "no.such", NULL, &nb, &err));
+	assert_true(report_neighbors_data(e, &o, "no.such", NULL, &nb, &err));
 	assert_false(nb.found);
 	report_neighbors_free(&nb);
-	prof_profile_free(p);
+	done(p);
 }
 
 static void test_match(void **state)
@@ -99,18 +110,18 @@ static void test_match(void **state)
 	size_t n;
 	prof_err err = {0};
 	/* runtime.main is on nearly every stack, main.main under it: each sample counts once. */
-	assert_true(report_match_data(p, &o, "main\\.main|runtime\\.main", NULL, &m, &t, &n, &err));
+	assert_true(report_match_data(e, &o, "main\\.main|runtime\\.main", NULL, &m, &t, &n, &err));
 	assert_int_equal(n, 2);
 	assert_true(m <= t);
-	prof_profile_free(p);
+	done(p);
 	p = setup(&o);
 	int64_t m1;
-	assert_true(report_match_data(p, &o, "runtime\\.main", NULL, &m1, &t, &n, &err));
+	assert_true(report_match_data(e, &o, "runtime\\.main", NULL, &m1, &t, &n, &err));
 	assert_int_equal(m, m1);
-	prof_profile_free(p);
+	done(p);
 	p = setup(&o);
-	assert_false(report_match_data(p, &o, "(", NULL, &m, &t, &n, &err));
-	prof_profile_free(p);
+	assert_false(report_match_data(e, &o, "(", NULL, &m, &t, &n, &err));
+	done(p);
 }
 
 static void test_lines(void **state)
@@ -120,16 +131,16 @@ static void test_lines(void **state)
 	prof_profile *p = setup(&o);
 	report_lines l;
 	prof_err err = {0};
-	assert_true(report_lines_data(p, "tags", NULL, &o, NULL, &l, &err));
+	assert_true(report_lines_data(e, "tags", NULL, &o, NULL, &l, &err));
 	assert_true(l.n > 2);
 	assert_non_null(strstr(l.line[0], "bytes: Total"));
 	report_lines_free(&l);
-	prof_profile_free(p);
+	done(p);
 	p = setup(&o);
-	assert_false(report_lines_data(p, "goroutines", NULL, &o, NULL, &l, &err));
+	assert_false(report_lines_data(e, "goroutines", NULL, &o, NULL, &l, &err));
 	assert_non_null(strstr(err.msg, "goroutines needs a goroutine dump"));
 	report_lines_free(&l);
-	prof_profile_free(p);
+	done(p);
 }
 
 int main(void)
