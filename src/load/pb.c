@@ -63,6 +63,12 @@ typedef struct idmap {
 	uint64_t *keys;
 	uint32_t *vals; /* index + 1, 0 empty */
 	size_t nslots;
+	/*
+	 * Until sparse, the ids put are 1..ndense in order, id k at index k - 1
+	 * (as Go writes them): no table at all, until an id breaks the run.
+	 */
+	size_t ndense;
+	bool sparse;
 } idmap;
 
 /*
@@ -130,8 +136,24 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* Adds key -> idx; returns false when the key is already present. */
+static bool table_put(idmap *m, uint64_t key, uint32_t idx, size_t count);
+
+/* Adds key -> idx (count entries so far); returns false when the key is already present. */
 static bool idmap_put(idmap *m, uint64_t key, uint32_t idx, size_t count)
+{
+	if (!m->sparse) {
+		if (idx == count && count == m->ndense && key == (uint64_t)count + 1) {
+			m->ndense++;
+			return true;
+		}
+		m->sparse = true;
+		for (size_t i = 0; i < m->ndense; i++)
+			table_put(m, i + 1, (uint32_t)i, i);
+	}
+	return table_put(m, key, idx, count);
+}
+
+static bool table_put(idmap *m, uint64_t key, uint32_t idx, size_t count)
 {
 	if ((count + 1) * 2 > m->nslots) {
 		size_t nslots = m->nslots ? m->nslots * 2 : 256;
@@ -165,6 +187,8 @@ static bool idmap_put(idmap *m, uint64_t key, uint32_t idx, size_t count)
 
 static uint32_t idmap_get(const idmap *m, uint64_t key)
 {
+	if (!m->sparse)
+		return key >= 1 && key <= m->ndense ? (uint32_t)(key - 1) : PROF_NONE;
 	if (!m->nslots)
 		return PROF_NONE;
 	size_t j = mix64(key) & (m->nslots - 1);
