@@ -59,6 +59,9 @@ mean=true|-mean
 sample_index=0|-sample_index=0
 sort=cum|-cum
 noinlines=true;hide=main|-noinlines -hide=main
+hide=runtime;show_from=main|-hide=runtime -show_from=main
+show=main;prune_from=runtime|-show=main -prune_from=runtime
+hide=Sprintf;focus=main;relative_percentages=true|-hide=Sprintf -focus=main -relative_percentages
 drop_negative=true|-drop_negative
 tagroot=handler;focus=main|-tagroot=handler -focus=main
 noinlines=true;tagshow=byt|-noinlines -tagshow=byt

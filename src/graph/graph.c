@@ -112,6 +112,12 @@ static uint32_t intern_info(graph_index *ix, hashtab *t, const graph_info *info)
 
 graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns)
 {
+	return graph_index_new_masked(p, gran, noinlines, showcolumns, NULL);
+}
+
+graph_index *graph_index_new_masked(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns,
+                                    const uint8_t *hidden)
+{
 	graph_index *ix = xcalloc(1, sizeof *ix);
 	ix->p = p;
 	arena_init(&ix->mem, 64 * 1024);
@@ -163,6 +169,10 @@ graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinl
 			n = 1;
 		}
 		ix->loc_off[l] = (uint32_t)used;
+		if (hidden && hidden[l]) {
+			ix->loc_n[l] = 0;
+			continue;
+		}
 		ix->loc_n[l] = n ? n : 1;
 		GROW(ix->loc_nodes, cap, used + (n ? n : 1));
 		if (n == 0) {
@@ -330,14 +340,19 @@ static void nodes_run(build_job *j)
 					j->cum_div[n] += dw;
 			}
 		}
-		if (st->len) {
-			uint64_t sp = span[locs[0]];
-			uint32_t leaf = (uint32_t)(sp >> 32) == 1 ? (uint32_t)sp : ix->loc_nodes[(uint32_t)sp];
+		/* The leaf: the first location with nodes (a masked one has none). */
+		for (uint32_t i = 0; i < st->len; i++) {
+			uint64_t sp = span[locs[i]];
+			uint32_t k = (uint32_t)(sp >> 32);
+			if (!k)
+				continue;
+			uint32_t leaf = k == 1 ? (uint32_t)sp : ix->loc_nodes[(uint32_t)sp];
 			if (!kept || kept[leaf]) {
 				j->flat[leaf] += w;
 				if (dw)
 					j->flat_div[leaf] += dw;
 			}
+			break;
 		}
 	}
 }
@@ -451,8 +466,12 @@ static void build_merge(build_job *a, const build_job *b, uint32_t nn)
 }
 
 /* with_edges false: nodes only (flat, cum), for a graph that only selects nodes for the next. */
+/*
+ * few_kept: kept holds few nodes (a node count's), so the jobs' edge tables
+ * stay small and a build with edges splits in two as well.
+ */
 static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
-                    graph_edges edges, bool with_edges)
+                    graph_edges edges, bool with_edges, bool few_kept)
 {
 	const prof_profile *p = ix->p;
 	uint32_t nn = ix->ninfo;
@@ -463,7 +482,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	g->cum = xcalloc(nn + 1, sizeof *g->cum);
 	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
 	build_job job[2];
-	int nj = with_edges ? 1 : build_jobs(p);
+	int nj = with_edges && !few_kept ? 1 : build_jobs(p);
 	/* The halves hold about as many frames each. */
 	size_t mid = p->nstack, half = 0;
 	if (nj == 2) {
@@ -515,7 +534,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
                    graph_edges edges)
 {
-	return build(ix, gw, kept, drop_negative, edges, true);
+	return build(ix, gw, kept, drop_negative, edges, true, false);
 }
 
 void graph_free(graph *g)
@@ -616,7 +635,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 {
 	graph_trim_result r = {0};
 	bool selects = o->node_fraction != 0 || o->node_count > 0;
-	graph *g = build(ix, gw, NULL, o->drop_negative, o->edges, !selects);
+	graph *g = build(ix, gw, NULL, o->drop_negative, o->edges, !selects, false);
 	bool has_edges = !selects;
 	const uint8_t *sel = NULL; /* the nodes g was built from; NULL: all */
 	int64_t total_flat = 0;
@@ -647,7 +666,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			g->nnodes = w;
 			if (has_edges) {
 				graph_free(g);
-				g = build(ix, gw, kept, o->drop_negative, o->edges, true);
+				g = build(ix, gw, kept, o->drop_negative, o->edges, true, false);
 			}
 			sel = kept;
 		}
@@ -677,7 +696,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			g->nnodes = (uint32_t)o->node_count;
 	} else if (cut || !has_edges) {
 		graph_free(g);
-		g = build(ix, gw, sel, o->drop_negative, o->edges, true);
+		g = build(ix, gw, sel, o->drop_negative, o->edges, true, cut && o->node_count <= 1000);
 		graph_sort(g, o->cum_sort);
 	}
 	int dropped = trim_edges(g, edge_cutoff);

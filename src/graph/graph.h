@@ -59,6 +59,9 @@ typedef struct graph_index {
  * the profile as it is.
  */
 graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns);
+/* The same with the locations hidden[l] given no nodes (prof_apply_filters_hiding's). */
+graph_index *graph_index_new_masked(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns,
+                                    const uint8_t *hidden);
 void graph_index_free(graph_index *ix);
 
 /* Per distinct stack: summed value, summed mean divisor, and whether any sample counted. */

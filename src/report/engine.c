@@ -46,6 +46,7 @@ typedef struct filtered_view {
 	prof_location *locations;
 	prof_line *lines;
 	graph_index *ix[NGRAN][2][2]; /* over these locations, when they are its own */
+	uint8_t *hidden;              /* per location: emptied by hide or show, so no nodes */
 	char *notes;                  /* the filters' notes, written again with each report */
 } filtered_view;
 
@@ -306,6 +307,7 @@ static void filtered_clear(filtered_view *fv)
 					graph_index_free(fv->ix[g][n][c]);
 	}
 	free(fv->notes);
+	free(fv->hidden);
 	memset(fv, 0, sizeof *fv);
 }
 
@@ -346,7 +348,8 @@ static bool filtered_build(prof_engine *e, const prof_filters *f, prof_err *err)
 	FILE *notes = open_memstream(&fv->notes, &len);
 	if (!notes)
 		prof_oom();
-	bool ok = prof_apply_filters(v, &names, notes, err);
+	/* hide and show leave the locations they empty in place: no stack is rewritten for them. */
+	bool ok = prof_apply_filters_hiding(v, &names, notes, err, &fv->hidden);
 	fclose(notes);
 	fv->samples = v->samples;
 	fv->nsample = v->nsample;
@@ -461,7 +464,8 @@ static graph_index *cached_index(prof_engine *e, const report_opts *o)
 	graph_index *(*ix)[2][2] = e->fv.own_locations ? e->fv.ix : e->ix;
 	graph_index **slot = &ix[o->granularity][o->noinlines][o->showcolumns];
 	if (!*slot)
-		*slot = graph_index_new(&e->view, o->granularity, o->noinlines, o->showcolumns);
+		*slot = graph_index_new_masked(&e->view, o->granularity, o->noinlines, o->showcolumns,
+		                               e->fv.own_locations ? e->fv.hidden : NULL);
 	return *slot;
 }
 
@@ -491,6 +495,7 @@ static bool stack_prepare(prof_engine *e, rctx *r, const prof_command *cmd, cons
 	if (o->relative_percentages)
 		r->total = rel_total;
 	r->ix = cached_index(e, o);
+	r->hidden = e->fv.own_locations ? e->fv.hidden : NULL;
 	return true;
 }
 

@@ -22,6 +22,12 @@ typedef struct rctx {
 	graph_index *ix;
 	graph_trim_opts trim;    /* after the report's overrides */
 	bool dot_escape_all;     /* dot: escape what pprof leaves raw (for Graphviz) */
+	/*
+	 * Per location, NULL for none: emptied by hide or show but left in the
+	 * stacks (the engine's view, prof_apply_filters_hiding); a report that
+	 * maps locations to nodes itself gives these none, as r->ix does.
+	 */
+	const uint8_t *hidden;
 	prof_err *err;
 } rctx;
 

@@ -452,6 +452,10 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 			nl = 1;
 		}
 		loc_off[l] = (uint32_t)used;
+		if (r->hidden && r->hidden[l]) {
+			loc_n[l] = 0;
+			continue;
+		}
 		loc_n[l] = nl ? nl : 1;
 		GROW(loc_nodes, cap, used + loc_n[l]);
 		if (nl == 0) {

@@ -354,6 +354,8 @@ static int64_t name_stack(const prof_profile *p, const uint32_t *locs, uint32_t 
  * focus and ignore alone keep a stack whole or drop it: the samples on
  * dropped stacks go and the stacks stay as they are (in order, so every
  * report sees what a renumbering would give it), without rewriting any.
+ * With hidden locations left in place (prof_apply_filters_hiding), a stack
+ * with nothing else goes too, as it does when they are taken out.
  */
 static void drop_stacks(prof_profile *p, const name_pass *np)
 {
@@ -362,12 +364,13 @@ static void drop_stacks(prof_profile *p, const name_pass *np)
 	for (size_t s = 0; s < p->nstack; s++) {
 		const prof_stack *st = &p->stacks[s];
 		const uint32_t *locs = st->len ? p->stack_locs + st->off : NULL;
-		bool focused = false, ignored = false;
+		bool focused = false, ignored = false, shown = false;
 		for (uint32_t i = 0; i < st->len && !ignored; i++) {
 			ignored = np->fi[locs[i]] == LOC_IGNORE;
 			focused = focused || np->fi[locs[i]] == LOC_FOCUS;
+			shown = shown || !np->hidden[locs[i]];
 		}
-		keep_stack[s] = st->len && focused && !ignored;
+		keep_stack[s] = focused && !ignored && shown;
 		dropped = dropped || !keep_stack[s];
 	}
 	if (dropped) {
@@ -525,7 +528,7 @@ void prof_label_key_matches(const prof_profile *p, const prof_filters *f, const 
 
 /* pprof's FilterSamplesByName: focus/ignore decide samples, hide/show edit locations. */
 static void name_filter(prof_profile *p, const prof_re *focus, const prof_re *ignore, const prof_re *hide,
-                        const prof_re *show, bool *fm, bool *im, bool *hm, bool *hnm)
+                        const prof_re *show, bool *fm, bool *im, bool *hm, bool *hnm, uint8_t **hidden_out)
 {
 	uint8_t *fi = xcalloc(p->nlocation + 1, 1), *hidden = xcalloc(p->nlocation + 1, 1);
 	for (size_t i = 0; i < p->nlocation; i++) {
@@ -556,12 +559,15 @@ static void name_filter(prof_profile *p, const prof_re *focus, const prof_re *ig
 		}
 	}
 	name_pass np = {fi, hidden};
-	if (hide->ok || show->ok)
+	if ((hide->ok || show->ok) && !hidden_out)
 		prof_rewrite_stacks(p, name_stack, &np);
 	else
 		drop_stacks(p, &np);
 	free(fi);
-	free(hidden);
+	if (hidden_out)
+		*hidden_out = hidden;
+	else
+		free(hidden);
 }
 
 /* Every filter compiled, in pprof's order (notes on ranges to warn as it goes). */
@@ -615,7 +621,21 @@ void prof_tag_warnings(FILE *warn, const prof_filters *f, bool tfm, bool tim, bo
 	warn_no_match(warn, !hide || tnh, "TagHide");
 }
 
+static bool apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err, uint8_t **hidden_out);
+
 bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err)
+{
+	return apply_filters(p, f, warn, err, NULL);
+}
+
+bool prof_apply_filters_hiding(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err,
+                               uint8_t **hidden)
+{
+	*hidden = NULL;
+	return apply_filters(p, f, warn, err, hidden);
+}
+
+static bool apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err, uint8_t **hidden_out)
 {
 	compiled c;
 	if (!compile_all(&c, f, warn, err))
@@ -627,7 +647,11 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 	bool fm = false, im = false, hm = false, hnm = false;
 	/* None of the four: pprof keeps every sample, those without a location too. */
 	if (focus->ok || ignore->ok || hide->ok || show->ok)
-		name_filter(p, focus, ignore, hide, show, &fm, &im, &hm, &hnm);
+		name_filter(p, focus, ignore, hide, show, &fm, &im, &hm, &hnm, hidden_out);
+	/* No name filter: nothing hidden, but the caller still gets its array. */
+	if (hidden_out && !*hidden_out)
+		*hidden_out = xcalloc(p->nlocation + 1, 1);
+	const uint8_t *hidden = hidden_out ? *hidden_out : NULL;
 	warn_no_match(warn, !focus->ok || fm, "Focus");
 	warn_no_match(warn, !ignore->ok || im, "Ignore");
 	warn_no_match(warn, !hide->ok || hm, "Hide");
@@ -639,6 +663,9 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
 		bool sfm = false;
 		for (size_t i = 0; i < p->nlocation; i++) {
 			prof_location *l = &p->locations[i];
+			/* A hidden location left in its stacks is not there: it cannot be the frame shown from. */
+			if (hidden && hidden[i])
+				continue;
 			if (mapping_matches(p, l, &c.show_from)) {
 				from[i] = sfm = true;
 				continue;

@@ -38,6 +38,16 @@ bool prof_apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, prof
  * unique stacks instead of samples (report/engine.c). Each does what
  * prof_apply_filters does at that step, with the same messages.
  */
+/*
+ * prof_apply_filters, but hide and show leave the locations they empty in
+ * the stacks (stacks left with nothing else are dropped) and say which
+ * they are: *hidden (malloc'd, per location) for a node index that gives
+ * them no nodes (graph_index_new_masked). Reports that sum weights per
+ * node see what prof_apply_filters would give them, without a stack
+ * rewritten.
+ */
+bool prof_apply_filters_hiding(prof_profile *p, const prof_filters *f, FILE *warn, prof_err *err,
+                               uint8_t **hidden);
 /* Compiles every filter in pprof's order, writing its notes on tag ranges to warn: the step's errors and notes. */
 bool prof_filters_compile_notes(const prof_filters *f, FILE *warn, prof_err *err);
 /* Per sample: what tagfocus and tagignore say of it (filters checked before). */
