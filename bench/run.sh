@@ -18,8 +18,8 @@
 #   PROF_BENCH_SHAPES   "dup" (N/8 distinct stacks, many samples share one) and/or
 #                       "unique" (nearly every sample its own stack); default both
 #   PROF_BENCH_REPORTS  0 skips the other reports, the wide profile and goroutines
-#   PROF_BENCH_SHELL    0 skips the shell's recompute row (a filter or sample
-#                       index change, then top, on the largest unique profile)
+#   PROF_BENCH_SHELL    0 skips the shell's recompute rows (bench/shell.sh: each
+#                       kind of change, then a report, on the 1M unique profile)
 #   PROF_BENCH_RUNS     timed runs of each command, median taken (default 3)
 #   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~5 s on 100k)
 #   PROF_BENCH_GO_BIG   1 also runs go tool pprof on the 1M profiles (~1.5 min, >3 GB each)
@@ -425,21 +425,12 @@ else
 fi
 
 # ---------------------------------------------------------------- shell
-# A change of filter or sample index in the shell, then top, at steady
-# state: the shell's time with twelve such changes less its time with six
-# (the first copy of the profile touches fresh pages), per change.
-if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_SHELL:-1}" != 0 ] && [ "$count" -gt 0 ]; then
-	big=$((count - 1))
-	changes='focus=Sprintf\ntop\nignore=rawstring\ntop\nhide=runtime\ntop\ntagfocus=handler=items\ntop\nsample_index=alloc_space\ntop\ngranularity=lines\ntop\n'
-	measure "$runs" "$prof_timeout" bash -c "printf '' | \"\$0\" \"\$1\"" "$prof" "${L_FILE[big]}"
-	t_load=$M_TIME
-	measure "$runs" "$prof_timeout" bash -c "printf '$changes' | \"\$0\" \"\$1\"" "$prof" "${L_FILE[big]}"
-	t_six=$M_TIME
-	measure "$runs" "$prof_timeout" bash -c "printf '$changes$changes' | \"\$0\" \"\$1\"" "$prof" "${L_FILE[big]}"
-	t_twelve=$M_TIME
+# A change of filter, sample index or granularity in the shell, then a
+# report, on the 1M unique-stack profile: bench/shell.sh, which takes each
+# line's time from the shell itself (PROF_SHELL_TIMING).
+if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_SHELL:-1}" != 0 ]; then
 	say ""
-	say "shell on ${L_LABEL[big]}: load ${t_load:-?} s; 6 changes, each then top: ${t_six:-?} s; 12: ${t_twelve:-?} s"
-	say "  per change (target <= 0.100 s): $(awk -v a="${t_twelve:-0}" -v b="${t_six:-0}" 'BEGIN { printf "%.3f s", (a - b) / 6 }')"
+	PROF_BENCH_DIR=$datadir PROF_BENCH_RUNS=$runs "$here/shell.sh" "$build"
 fi
 
 exit 0
