@@ -696,7 +696,7 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 			g->nnodes = (uint32_t)o->node_count;
 	} else if (cut || !has_edges) {
 		graph_free(g);
-		g = build(ix, gw, sel, o->drop_negative, o->edges, true, cut && o->node_count <= 1000);
+		g = build(ix, gw, sel, o->drop_negative, o->edges, true, o->two_edge_jobs || (cut && o->node_count <= 1000));
 		graph_sort(g, o->cum_sort);
 	}
 	int dropped = trim_edges(g, edge_cutoff);

@@ -129,6 +129,13 @@ typedef struct graph_trim_opts {
 	int node_count; /* 0: no limit */
 	bool cum_sort, drop_negative;
 	graph_edges edges;
+	/*
+	 * The last build, with edges, in two jobs even for many nodes: faster
+	 * (0.35 -> 0.2 s for top's every node on 1M distinct stacks) for about
+	 * 20 MB more, which a shell or browser repeating it affords and a
+	 * single report does not need.
+	 */
+	bool two_edge_jobs;
 } graph_trim_opts;
 
 typedef struct graph_trim_result {

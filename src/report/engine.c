@@ -481,6 +481,7 @@ static bool stack_prepare(prof_engine *e, rctx *r, const prof_command *cmd, cons
 	if (!rctx_start(r, &e->view, o, err))
 		return false;
 	rctx_trim_setup(r, cmd, o);
+	r->trim.two_edge_jobs = true;
 	if (!prof_filters_compile_notes(f, warn, err))
 		return false;
 	if (!o->relative_percentages)
