@@ -552,7 +552,7 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 	if (f->wt != WT_LEN)
 		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
 		                 "location_id", wire_names[f->wt]);
-	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n);
+	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
 	uint32_t *out = rs->ids + rs->nids;
 	size_t k = *n, pos = 0;
 	const uint8_t *d = f->d;
@@ -640,6 +640,8 @@ static bool decode_sample(decoder *dc, const field *sf)
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
+	/* A sample with no location before any had one: the store gets room, no offset into NULL. */
+	GROW(dc->rs.ids, dc->rs.idcap, dc->rs.nids + 1);
 	if (!hashed)
 		h = hash_ids(dc->rs.ids + dc->rs.nids, nids);
 	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);

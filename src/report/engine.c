@@ -90,6 +90,29 @@ static bool is_set(const char *s)
 	return s && *s;
 }
 
+/*
+ * What an empty array of the loaded profile (NULL there) is in the view:
+ * reports take offsets into the arrays they read, which into NULL is
+ * undefined even when zero; copies made by dup_array are never NULL either.
+ */
+static union {
+	prof_label label;
+	prof_location location;
+	prof_line line;
+	prof_mapping mapping;
+	prof_function function;
+	prof_stack stack;
+	prof_sample sample;
+	int64_t value;
+	uint32_t id;
+} no_items[1];
+
+#define NOT_NULL(a) \
+	do { \
+		if (!(a)) \
+			(a) = (void *)no_items; \
+	} while (0)
+
 /* The view over orig's arrays again, keeping the view's strings. */
 static void view_reset(prof_engine *e)
 {
@@ -100,6 +123,16 @@ static void view_reset(prof_engine *e)
 	e->view.mem = mem;
 	e->view.stacks_borrowed = true;
 	e->view.stacks_may_repeat = true;
+	prof_profile *v = &e->view;
+	NOT_NULL(v->labels);
+	NOT_NULL(v->samples);
+	NOT_NULL(v->values);
+	NOT_NULL(v->stacks);
+	NOT_NULL(v->stack_locs);
+	NOT_NULL(v->locations);
+	NOT_NULL(v->lines);
+	NOT_NULL(v->mappings);
+	NOT_NULL(v->functions);
 }
 
 prof_engine *engine_new(prof_profile *p, bool consume)

@@ -139,8 +139,9 @@ static char *translate(const char *pat, bool anchored)
 
 /* What the scan knows of an open group, or of the atom just read. */
 typedef struct re_cost {
-	long count; /* the largest product of counts inside */
-	int stars;  /* the deepest nesting of repetition operators inside */
+	long count;  /* the largest product of counts inside */
+	int stars;   /* the deepest nesting of repetition operators inside */
+	bool anchor; /* holds a '^' or '$' */
 } re_cost;
 
 /* Applies a repetition (count 1 for * + ?) to atom a inside group g; NULL or why it is refused. */
@@ -152,8 +153,12 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 	/* glibc's time is exponential in the count over a repeated repetition: "((a*)*){30}" */
 	if (counted && a->stars >= 2 && product > RE_MAX_NESTED_REPEAT)
 		return "a count over nested repetitions is too costly (more than 10)";
+	/* ... and over a repetition beside an anchor: "(^(.b|)*){30}", "((a|^)*){30}" take minutes */
+	if (counted && a->stars >= 1 && a->anchor && product > RE_MAX_NESTED_REPEAT)
+		return "a count over a repetition with an anchor is too costly (more than 10)";
 	if (product > g->count)
 		g->count = product;
+	g->anchor = g->anchor || a->anchor;
 	if (a->stars + 1 > g->stars)
 		g->stars = a->stars + 1;
 	return NULL;
@@ -164,8 +169,8 @@ static const char *too_costly(const char *pat)
 {
 	re_cost *group = xmalloc((strlen(pat) + 2) * sizeof *group); /* per open group */
 	size_t depth = 0;
-	group[0] = (re_cost){1, 0};
-	re_cost last = {1, 0}; /* the atom just read */
+	group[0] = (re_cost){1, 0, false};
+	re_cost last = {1, 0, false}; /* the atom just read */
 	int repeated = 0;      /* the atom just read has a repetition operator (1), and its lazy '?' (2) */
 	const char *why = NULL;
 	for (size_t i = 0; pat[i] && !why; i++) {
@@ -190,7 +195,9 @@ static const char *too_costly(const char *pat)
 			continue;
 		}
 		repeated = 0;
-		last = (re_cost){1, 0};
+		last = (re_cost){1, 0, c == '^' || c == '$'};
+		if (last.anchor)
+			group[depth].anchor = true;
 		if (c == '\\' && pat[i + 1]) {
 			i++;
 		} else if (c == '[') {
@@ -199,13 +206,14 @@ static const char *too_costly(const char *pat)
 			if (++depth > RE_MAX_DEPTH)
 				why = "expression nests too deeply";
 			else
-				group[depth] = (re_cost){1, 0};
+				group[depth] = (re_cost){1, 0, false};
 		} else if (c == ')' && depth > 0) {
 			last = group[depth--];
 			if (last.count > group[depth].count)
 				group[depth].count = last.count;
 			if (last.stars > group[depth].stars)
 				group[depth].stars = last.stars;
+			group[depth].anchor = group[depth].anchor || last.anchor;
 		}
 		if (!pat[i])
 			break;

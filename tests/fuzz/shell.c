@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!p)
 		abort();
-	shell s = {.orig = p};
+	shell s = {.orig = p, .engine = engine_new(p, false)};
 	for (int i = 0; i < NFIELDS; i++)
 		set_val(&s, i, fields[i].deflt);
 	char *copy = malloc(size + 1);
@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int i = 0; i < NFIELDS; i++)
 		free(s.val[i]);
+	engine_free(s.engine);
 	free(copy);
 	return 0;
 }
