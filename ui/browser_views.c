@@ -159,7 +159,7 @@ static void draw_peers(browser *b, int y0, int rows)
 		} else if (r == (int)nb->ncallers) {
 			int attr = (cur ? role_attr(b, R_SELECT) : (int)A_NORMAL) | A_BOLD;
 			mvhline(y, 0, ' ' | attr, COLS);
-			char line[160];
+			char line[256];
 			snprintf(line, sizeof line, "flat %s %s  cum %s %s   |", nb->flat_s, nb->flat_pct, nb->cum_s,
 			         nb->cum_pct);
 			put_text(b, y, 0, COLS, line, attr);

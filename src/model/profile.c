@@ -41,14 +41,6 @@ void prof_profile_free(prof_profile *p)
 	free(p);
 }
 
-static void *dup_array(const void *a, size_t n, size_t item)
-{
-	void *d = xmalloc(n * item + 1);
-	if (n)
-		memcpy(d, a, n * item);
-	return d;
-}
-
 prof_profile *prof_profile_copy(const prof_profile *src)
 {
 	prof_profile *p = prof_profile_new();
@@ -60,17 +52,17 @@ prof_profile *prof_profile_copy(const prof_profile *src)
 	*p = *src;
 	p->strs = strs;
 	p->mem = mem;
-	p->sample_types = dup_array(src->sample_types, src->nsample_type, sizeof *src->sample_types);
-	p->comments = dup_array(src->comments, src->ncomment, sizeof *src->comments);
-	p->mappings = dup_array(src->mappings, src->nmapping, sizeof *src->mappings);
-	p->functions = dup_array(src->functions, src->nfunction, sizeof *src->functions);
-	p->locations = dup_array(src->locations, src->nlocation, sizeof *src->locations);
-	p->lines = dup_array(src->lines, src->nline, sizeof *src->lines);
-	p->stack_locs = dup_array(src->stack_locs, src->nstack_loc, sizeof *src->stack_locs);
-	p->stacks = dup_array(src->stacks, src->nstack, sizeof *src->stacks);
-	p->samples = dup_array(src->samples, src->nsample, sizeof *src->samples);
-	p->values = dup_array(src->values, src->nsample * src->nsample_type, sizeof *src->values);
-	p->labels = dup_array(src->labels, src->nlabel, sizeof *src->labels);
+	p->sample_types = xdup_array(src->sample_types, src->nsample_type, sizeof *src->sample_types);
+	p->comments = xdup_array(src->comments, src->ncomment, sizeof *src->comments);
+	p->mappings = xdup_array(src->mappings, src->nmapping, sizeof *src->mappings);
+	p->functions = xdup_array(src->functions, src->nfunction, sizeof *src->functions);
+	p->locations = xdup_array(src->locations, src->nlocation, sizeof *src->locations);
+	p->lines = xdup_array(src->lines, src->nline, sizeof *src->lines);
+	p->stack_locs = xdup_array(src->stack_locs, src->nstack_loc, sizeof *src->stack_locs);
+	p->stacks = xdup_array(src->stacks, src->nstack, sizeof *src->stacks);
+	p->samples = xdup_array(src->samples, src->nsample, sizeof *src->samples);
+	p->values = xdup_array(src->values, src->nsample * src->nsample_type, sizeof *src->values);
+	p->labels = xdup_array(src->labels, src->nlabel, sizeof *src->labels);
 	return p;
 }
 

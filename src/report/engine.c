@@ -70,16 +70,6 @@ struct prof_engine {
 	prof_profile *scratch; /* engine_prepare's copy, for a report off the stack path */
 };
 
-static char *dup_or_empty(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	char *d = xmalloc(n + 1);
-	if (n)
-		memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
@@ -233,8 +223,8 @@ static const uint8_t *tag_bits(prof_engine *e, const prof_filters *f)
 	view_reset(e);
 	t->bits = xmalloc(e->orig->nsample + 1);
 	prof_tag_bits(&e->view, f, t->bits);
-	t->focus = dup_or_empty(f->tagfocus);
-	t->ignore = dup_or_empty(f->tagignore);
+	t->focus = xstrdup(f->tagfocus);
+	t->ignore = xstrdup(f->tagignore);
 	t->valid = true;
 	return t->bits;
 }
@@ -289,19 +279,11 @@ static const stack_weights *weights_of(prof_engine *e, int si, bool mean, const 
 	weights_clear(sw);
 	sw->si = si;
 	sw->mean = mean;
-	sw->focus = dup_or_empty(f->tagfocus);
-	sw->ignore = dup_or_empty(f->tagignore);
+	sw->focus = xstrdup(f->tagfocus);
+	sw->ignore = xstrdup(f->tagignore);
 	weights_fill(e, sw, bits);
 	sw->valid = true;
 	return sw;
-}
-
-static void *dup_array(const void *a, size_t n, size_t item)
-{
-	void *d = xmalloc(n * item + 1);
-	if (n)
-		memcpy(d, a, n * item);
-	return d;
 }
 
 /* Filters that edit locations' lines: the view then needs its own locations and lines. */
@@ -367,8 +349,8 @@ static bool filtered_build(prof_engine *e, const prof_filters *f, prof_err *err)
 	v->nlabel = 0;
 	fv->own_locations = edits_locations(f);
 	if (fv->own_locations) {
-		v->locations = dup_array(v->locations, v->nlocation, sizeof *v->locations);
-		v->lines = dup_array(v->lines, v->nline, sizeof *v->lines);
+		v->locations = xdup_array(v->locations, v->nlocation, sizeof *v->locations);
+		v->lines = xdup_array(v->lines, v->nline, sizeof *v->lines);
 	}
 	prof_filters names = {0};
 	names.focus = f->focus;
@@ -396,7 +378,7 @@ static bool filtered_build(prof_engine *e, const prof_filters *f, prof_err *err)
 	const char *k[NKEYS];
 	name_keys(f, k);
 	for (int i = 0; i < NKEYS; i++)
-		fv->key[i] = dup_or_empty(k[i]);
+		fv->key[i] = xstrdup(k[i]);
 	fv->valid = ok;
 	return ok;
 }
@@ -591,16 +573,16 @@ static bool run_on_samples(prof_engine *e, FILE *out, const prof_command *cmd, c
 	/* These reports see stacks as the in-place path leaves them: equal ones merged. */
 	v->stacks_may_repeat = false;
 	sample_copies c = copies_for(cmd, o);
-	v->samples = dup_array(v->samples, v->nsample, sizeof *v->samples);
-	v->values = dup_array(v->values, v->nsample * v->nsample_type, sizeof *v->values);
+	v->samples = xdup_array(v->samples, v->nsample, sizeof *v->samples);
+	v->values = xdup_array(v->values, v->nsample * v->nsample_type, sizeof *v->values);
 	if (c.labels)
-		v->labels = dup_array(v->labels, v->nlabel, sizeof *v->labels);
+		v->labels = xdup_array(v->labels, v->nlabel, sizeof *v->labels);
 	if (c.locations) {
-		v->locations = dup_array(v->locations, v->nlocation, sizeof *v->locations);
-		v->lines = dup_array(v->lines, v->nline, sizeof *v->lines);
+		v->locations = xdup_array(v->locations, v->nlocation, sizeof *v->locations);
+		v->lines = xdup_array(v->lines, v->nline, sizeof *v->lines);
 	}
 	if (c.mappings)
-		v->mappings = dup_array(v->mappings, v->nmapping, sizeof *v->mappings);
+		v->mappings = xdup_array(v->mappings, v->nmapping, sizeof *v->mappings);
 	bool ok = report_run(out, v, cmd->name, arg, o, warn, err);
 	free(v->samples);
 	free(v->values);
@@ -661,7 +643,7 @@ bool engine_tree(prof_engine *e, const report_opts *o, const char *peek, FILE *w
 	rctx r;
 	if (!engine_prepare(e, peek ? "peek" : "tree", o, warn, &r, err))
 		return false;
-	bool ok = report_tree_nodes(&r, peek, tree);
+	bool ok = report_tree_nodes(&r, peek, NULL, tree);
 	engine_release(e, &r);
 	return ok;
 }

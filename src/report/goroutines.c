@@ -309,12 +309,6 @@ static void line_text(char *buf, size_t bn, int64_t line, size_t fi, const alt_l
 	}
 }
 
-static char *copy_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 /* The group's stack as frames, leaf first, and the width of its name column. */
 static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines *alt, report_goroutine_group *gr)
 {
@@ -342,7 +336,7 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 		for (uint32_t j = 0; j < nl; j++, fi++) {
 			frame_name(p, l, j, addr, sizeof addr, &name);
 			report_goroutine_frame *f = &gr->frames[gr->nframes++];
-			f->name = copy_str(name);
+			f->name = xstrdup(name);
 			f->inl = j + 1 < nl;
 			f->std = l->nline == 0 || is_std(name);
 			const char *file = "";
@@ -355,8 +349,8 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 					line_text(lines, sizeof lines, ln->line, fi, alt);
 				}
 			}
-			f->file = copy_str(file);
-			f->lines = copy_str(lines);
+			f->file = xstrdup(file);
+			f->lines = xstrdup(lines);
 		}
 	}
 }
@@ -498,8 +492,8 @@ static void group_labels(const gctx *g, const group *gr, report_goroutine_group 
 		for (size_t m = 1; m < gr->n; m++)
 			other += sample_label(p, g->gs[gr->first + m].sample, l->key) != l->str;
 		report_goroutine_label *lb = &out->labels[out->nlabels++];
-		lb->key = copy_str(prof_str(p, l->key));
-		lb->value = other ? NULL : copy_str(prof_str(p, l->str));
+		lb->key = xstrdup(prof_str(p, l->key));
+		lb->value = other ? NULL : xstrdup(prof_str(p, l->str));
 	}
 }
 
@@ -660,8 +654,8 @@ bool report_goroutine_groups(rctx *r, report_goroutines *out)
 			alt = (alt_lines){.lines = alines, .nstack = u, .nframe = nf, .tmp = atmp};
 		}
 		report_goroutine_group *og = &out->groups[out->ngroups++];
-		*og = (report_goroutine_group){.count = gr->count, .state = copy_str(gr->state),
-		                               .created = copy_str(prof_str(p, rep->created)), .any_wait = gr->any_wait,
+		*og = (report_goroutine_group){.count = gr->count, .state = xstrdup(gr->state),
+		                               .created = xstrdup(prof_str(p, rep->created)), .any_wait = gr->any_wait,
 		                               .min_wait = gr->min_wait, .max_wait = gr->max_wait, .leaked = gr->leaked,
 		                               .stuck = gr->stuck, .members = gr->n};
 		memcpy(og->hist, gr->hist, sizeof og->hist);

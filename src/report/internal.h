@@ -50,6 +50,9 @@ const char *rctx_mapping_file(const prof_profile *p);
 /* pprof's reportLabels for text reports: profile labels, active filters, Showing/Dropped lines. */
 void rctx_report_labels(FILE *out, const rctx *r, const graph *g, int orig_count, int dropped_nodes);
 const char *rctx_trim_space(char *s);
+/* A node's cells as top and tree print them: flat, flat%, sum% (of the running flat sum), cum, cum%. */
+void rctx_row_cells(const rctx *r, int64_t flat, int64_t sum, int64_t cum, char flat_s[64], char flat_pct[16],
+                    char sum_pct[16], char cum_s[64], char cum_pct[16]);
 /* rctx_report_labels as lines (malloc'd, no newlines) in *lines[0..*n), for reports as data. */
 void rctx_report_label_lines(const rctx *r, const graph *g, int orig_count, int dropped_nodes, char ***lines,
                              size_t *n);
@@ -66,8 +69,12 @@ bool report_top_rctx(FILE *out, rctx *r);
 /* top's rows from a prepared rctx (report_top_data's work). */
 void report_top_rows(rctx *r, report_top *top);
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
-/* tree's (peek: the matching nodes') data from a prepared rctx. False with r->err set. */
-bool report_tree_nodes(rctx *r, const char *peek, report_tree *t);
+/*
+ * tree's data from a prepared rctx: peek's, the nodes matching its regex;
+ * with exact, the node printed as exact alone (none: no error). False with
+ * r->err set.
+ */
+bool report_tree_nodes(rctx *r, const char *peek, const char *exact, report_tree *t);
 bool report_traces_rctx(FILE *out, rctx *r);
 /* Calls fn for each trace of a prepared rctx, in sample order. */
 bool report_traces_each(rctx *r, report_trace_fn fn, void *ctx);

@@ -240,3 +240,13 @@ void rctx_report_label_lines(const rctx *r, const graph *g, int orig_count, int 
 	}
 	free(buf);
 }
+
+void rctx_row_cells(const rctx *r, int64_t flat, int64_t sum, int64_t cum, char flat_s[64], char flat_pct[16],
+                    char sum_pct[16], char cum_s[64], char cum_pct[16])
+{
+	rctx_value(r, flat, flat_s, 64);
+	fmt_percentage(flat_pct, 16, flat, r->total);
+	fmt_percentage(sum_pct, 16, sum, r->total);
+	rctx_value(r, cum, cum_s, 64);
+	fmt_percentage(cum_pct, 16, cum, r->total);
+}

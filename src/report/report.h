@@ -63,7 +63,7 @@ typedef struct report_top_row {
 	char *name;               /* pprof's printable name, shown under the name policy */
 	const char *inline_label; /* "", "(inline)" or "(partial-inline)" */
 	int64_t flat, cum, sum;   /* in the sample unit; sum: running total of flat */
-	char flat_s[32], flat_pct[16], sum_pct[16], cum_s[32], cum_pct[16];
+	char flat_s[64], flat_pct[16], sum_pct[16], cum_s[64], cum_pct[16];
 } report_top_row;
 
 typedef struct report_top {

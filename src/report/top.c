@@ -9,12 +9,6 @@
 #include "report/internal.h"
 #include "util/units.h"
 
-static char *copy_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 void report_top_rows(rctx *r, report_top *top)
 {
 	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
@@ -33,12 +27,9 @@ void report_top_rows(rctx *r, report_top *top)
 		row->cum = graph_cum_value(g, n);
 		running += row->flat;
 		row->sum = running;
-		rctx_value(r, row->flat, row->flat_s, sizeof row->flat_s);
-		fmt_percentage(row->flat_pct, sizeof row->flat_pct, row->flat, r->total);
-		fmt_percentage(row->sum_pct, sizeof row->sum_pct, running, r->total);
-		rctx_value(r, row->cum, row->cum_s, sizeof row->cum_s);
-		fmt_percentage(row->cum_pct, sizeof row->cum_pct, row->cum, r->total);
-		row->name = copy_str(r->ix->printable[n]);
+		rctx_row_cells(r, row->flat, running, row->cum, row->flat_s, row->flat_pct, row->sum_pct, row->cum_s,
+		               row->cum_pct);
+		row->name = xstrdup(r->ix->printable[n]);
 		row->inline_label = graph_inline_label(inl[n]);
 	}
 	free(inl);

@@ -26,12 +26,6 @@ static int edge_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(ix->printable[l->dst], ix->printable[r->dst]);
 }
 
-static char *copy_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 /* A node's edges (ids[0..n)) in pprof's order, as rows; pct of the node's cum. */
 static report_tree_edge *edge_rows(const rctx *r, const graph *g, uint32_t *ids, uint32_t n, bool incoming,
                                    int64_t cum)
@@ -41,7 +35,7 @@ static report_tree_edge *edge_rows(const rctx *r, const graph *g, uint32_t *ids,
 	for (uint32_t k = 0; k < n; k++) {
 		const graph_edge *e = &g->edges[ids[k]];
 		report_tree_edge *row = &rows[k];
-		row->name = copy_str(g->ix->printable[incoming ? e->src : e->dst]);
+		row->name = xstrdup(g->ix->printable[incoming ? e->src : e->dst]);
 		row->value = e->weight;
 		row->inl = e->inl;
 		rctx_value(r, e->weight, row->value_s, sizeof row->value_s);
@@ -92,7 +86,7 @@ static void edge_lists_free(edge_lists *l)
 	free(l->out_ids);
 }
 
-bool report_tree_nodes(rctx *r, const char *peek, report_tree *t)
+bool report_tree_nodes(rctx *r, const char *peek, const char *exact, report_tree *t)
 {
 	memset(t, 0, sizeof *t);
 	prof_re rx = {0};
@@ -110,19 +104,16 @@ bool report_tree_nodes(rctx *r, const char *peek, report_tree *t)
 	for (uint32_t k = 0; k < g->nnodes; k++) {
 		uint32_t n = g->nodes[k];
 		const char *name = r->ix->printable[n];
-		if (peek && !prof_re_match(&rx, name))
+		if ((peek && !prof_re_match(&rx, name)) || (exact && strcmp(name, exact) != 0))
 			continue;
 		report_tree_node *row = &t->nodes[t->nnodes++];
-		row->name = copy_str(name);
+		row->name = xstrdup(name);
 		row->flat = graph_flat_value(g, n);
 		row->cum = graph_cum_value(g, n);
 		flat_sum += row->flat;
 		row->sum = flat_sum;
-		rctx_value(r, row->flat, row->flat_s, sizeof row->flat_s);
-		fmt_percentage(row->flat_pct, sizeof row->flat_pct, row->flat, r->total);
-		fmt_percentage(row->sum_pct, sizeof row->sum_pct, flat_sum, r->total);
-		rctx_value(r, row->cum, row->cum_s, sizeof row->cum_s);
-		fmt_percentage(row->cum_pct, sizeof row->cum_pct, row->cum, r->total);
+		rctx_row_cells(r, row->flat, flat_sum, row->cum, row->flat_s, row->flat_pct, row->sum_pct, row->cum_s,
+		               row->cum_pct);
 		row->ncallers = el.in_off[n + 1] - el.in_off[n];
 		row->callers = edge_rows(r, g, el.in_ids + el.in_off[n], (uint32_t)row->ncallers, true, row->cum);
 		row->ncallees = el.out_off[n + 1] - el.out_off[n];
@@ -170,7 +161,7 @@ bool report_tree_rctx(FILE *out, rctx *r, const char *peek)
 	static const char separator[] = "----------------------------------------------------------+-------------";
 	static const char legend[] = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
 	report_tree t;
-	if (!report_tree_nodes(r, peek, &t))
+	if (!report_tree_nodes(r, peek, NULL, &t))
 		return false;
 	for (size_t i = 0; i < t.nlabels; i++)
 		fprintf(out, "%s\n", t.labels[i]);

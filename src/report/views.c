@@ -16,12 +16,6 @@
 #include "util/term.h"
 #include "util/units.h"
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 /* ---- text reports as lines ---- */
 
 bool report_lines_data(prof_engine *e, const char *report, const char *arg, const report_opts *o, FILE *warn,
@@ -60,44 +54,7 @@ void report_lines_free(report_lines *l)
 
 /* ---- callers and callees ---- */
 
-static int edge_row_cmp(const void *a, const void *b)
-{
-	const report_edge_row *l = a, *r = b;
-	if (abs64(l->value) != abs64(r->value))
-		return abs64(l->value) > abs64(r->value) ? -1 : 1;
-	return strcmp(l->name, r->name);
-}
-
-static uint32_t node_named(const graph *g, const char *name)
-{
-	for (uint32_t k = 0; k < g->nnodes; k++)
-		if (strcmp(g->ix->printable[g->nodes[k]], name) == 0)
-			return g->nodes[k];
-	return UINT32_MAX;
-}
-
-/* The edges into (incoming) or out of node n, formatted against its cum. */
-static report_edge_row *edge_rows(const rctx *r, const graph *g, uint32_t n, bool incoming, int64_t cum,
-                                  size_t *count)
-{
-	report_edge_row *rows = xcalloc((size_t)g->nedges + 1, sizeof *rows);
-	size_t k = 0;
-	for (uint32_t e = 0; e < g->nedges; e++) {
-		const graph_edge *ed = &g->edges[e];
-		if (ed->dropped || (incoming ? ed->dst : ed->src) != n)
-			continue;
-		report_edge_row *row = &rows[k++];
-		row->name = dup_str(g->ix->printable[incoming ? ed->src : ed->dst]);
-		row->value = ed->weight;
-		row->inl = ed->inl;
-		rctx_value(r, ed->weight, row->value_s, sizeof row->value_s);
-		fmt_percentage(row->pct, sizeof row->pct, ed->weight, cum);
-	}
-	qsort(rows, k, sizeof *rows, edge_row_cmp);
-	*count = k;
-	return rows;
-}
-
+/* peek's data for the one node printed as name: tree's rows, taken over. */
 bool report_neighbors_data(prof_engine *e, const report_opts *o, const char *name, FILE *warn,
                            report_neighbors *nb, prof_err *err)
 {
@@ -105,24 +62,29 @@ bool report_neighbors_data(prof_engine *e, const report_opts *o, const char *nam
 	rctx r;
 	if (!engine_prepare(e, "peek", o, warn, &r, err))
 		return false;
-	graph_trim_result tr = graph_trimmed(r.ix, &r.gw, &r.trim);
-	graph *g = tr.g;
-	rctx_select_unit(&r, g);
-	nb->total = r.total;
-	uint32_t n = node_named(g, name);
-	if (n != UINT32_MAX) {
-		nb->found = true;
-		nb->flat = graph_flat_value(g, n);
-		nb->cum = graph_cum_value(g, n);
-		rctx_value(&r, nb->flat, nb->flat_s, sizeof nb->flat_s);
-		rctx_value(&r, nb->cum, nb->cum_s, sizeof nb->cum_s);
-		fmt_percentage(nb->flat_pct, sizeof nb->flat_pct, nb->flat, r.total);
-		fmt_percentage(nb->cum_pct, sizeof nb->cum_pct, nb->cum, r.total);
-		nb->callers = edge_rows(&r, g, n, true, nb->cum, &nb->ncallers);
-		nb->callees = edge_rows(&r, g, n, false, nb->cum, &nb->ncallees);
-	}
-	graph_free(g);
+	report_tree t;
+	bool ok = report_tree_nodes(&r, NULL, name, &t);
 	engine_release(e, &r);
+	if (!ok)
+		return false;
+	nb->total = t.total;
+	if (t.nnodes > 0) {
+		report_tree_node *n = &t.nodes[0];
+		nb->found = true;
+		nb->flat = n->flat;
+		nb->cum = n->cum;
+		memcpy(nb->flat_s, n->flat_s, sizeof nb->flat_s);
+		memcpy(nb->cum_s, n->cum_s, sizeof nb->cum_s);
+		memcpy(nb->flat_pct, n->flat_pct, sizeof nb->flat_pct);
+		memcpy(nb->cum_pct, n->cum_pct, sizeof nb->cum_pct);
+		nb->callers = n->callers;
+		nb->ncallers = n->ncallers;
+		nb->callees = n->callees;
+		nb->ncallees = n->ncallees;
+		n->callers = n->callees = NULL;
+		n->ncallers = n->ncallees = 0;
+	}
+	report_tree_free(&t);
 	return true;
 }
 
@@ -191,7 +153,7 @@ static uint32_t flame_child(flame_build *b, uint32_t parent, uint32_t ixnode)
 		return b->map.vals[s];
 	report_flame *fl = b->fl;
 	if (!b->name_of[ixnode]) {
-		fl->names[fl->nnames++] = dup_str(b->ix->printable[ixnode]);
+		fl->names[fl->nnames++] = xstrdup(b->ix->printable[ixnode]);
 		b->name_of[ixnode] = (uint32_t)fl->nnames;
 	}
 	GROW(fl->nodes, b->cap, fl->n + 1);

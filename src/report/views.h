@@ -33,17 +33,12 @@ bool report_lines_data(prof_engine *e, const char *report, const char *arg, cons
 void report_lines_free(report_lines *l);
 
 /* One caller or callee edge of a node: the other end, the edge's value and share of the node's cum. */
-typedef struct report_edge_row {
-	char *name;
-	int64_t value;
-	char value_s[32], pct[16];
-	bool inl;
-} report_edge_row;
+typedef report_tree_edge report_edge_row;
 
 typedef struct report_neighbors {
 	bool found;               /* the node is in the (untrimmed) graph */
 	int64_t flat, cum, total;
-	char flat_s[32], cum_s[32], flat_pct[16], cum_pct[16];
+	char flat_s[64], cum_s[64], flat_pct[16], cum_pct[16];
 	report_edge_row *callers, *callees; /* heaviest first, as tree's edge lists */
 	size_t ncallers, ncallees;
 } report_neighbors;

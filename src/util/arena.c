@@ -171,3 +171,21 @@ void arena_free(arena *a)
 	a->head = NULL;
 	a->total = 0;
 }
+
+char *xstrdup(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char *d = xmalloc(n + 1);
+	if (n)
+		memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+void *xdup_array(const void *a, size_t n, size_t item)
+{
+	void *d = xmalloc(n * item + 1);
+	if (n)
+		memcpy(d, a, n * item);
+	return d;
+}

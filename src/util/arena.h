@@ -31,6 +31,10 @@ void arena_free(arena *a);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* A malloc'd copy of s; NULL copies as "". */
+char *xstrdup(const char *s);
+/* A malloc'd copy of n items of item bytes at a; never NULL, even for none. */
+void *xdup_array(const void *a, size_t n, size_t item);
 /* Grows *p (holding *cap items of item bytes) so that it holds at least need items. */
 void grow_array(void **p, size_t *cap, size_t need, size_t item);
 #define GROW(arr, cap, need) \
