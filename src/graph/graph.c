@@ -297,6 +297,7 @@ typedef struct build_job {
 	const graph_index *ix;
 	const graph_weights *gw;
 	const uint8_t *kept, *want_edge;
+	const uint8_t *loc_kept; /* with kept: per location, LOC_* below */
 	bool with_edges;
 	size_t s0, s1;     /* the stacks this job walks */
 	node_acc *acc;
@@ -357,6 +358,29 @@ static void nodes_run(build_job *j)
 	}
 }
 
+/*
+ * What a location holds for a build that keeps some nodes: a build with
+ * edges for a node count's few nodes skips most frames on one byte (the
+ * table stays in the first cache) instead of looking up their nodes.
+ */
+enum { LOC_EMPTY, LOC_NONE_KEPT, LOC_SOME_KEPT };
+
+static uint8_t *loc_kept_new(const graph_index *ix, const uint8_t *kept)
+{
+	size_t nl = ix->p->nlocation;
+	uint8_t *t = xmalloc(nl + 1);
+	for (size_t l = 0; l < nl; l++) {
+		uint64_t sp = ix->loc_span[l];
+		uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
+		const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
+		t[l] = k ? LOC_NONE_KEPT : LOC_EMPTY;
+		for (uint32_t ni = 0; ni < k; ni++)
+			if (kept[ln[ni]])
+				t[l] = LOC_SOME_KEPT;
+	}
+	return t;
+}
+
 static void *build_run(void *arg)
 {
 	build_job *j = arg;
@@ -382,6 +406,11 @@ static void *build_run(void *arg)
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
 		for (uint32_t i = st->len; i-- > 0;) {
+			if (j->loc_kept && j->loc_kept[locs[i]] != LOC_SOME_KEPT) {
+				/* The nodes of the location are all dropped, or it has none. */
+				residual = residual || j->loc_kept[locs[i]] == LOC_NONE_KEPT;
+				continue;
+			}
 			uint64_t span = ix->loc_span[locs[i]];
 			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
 			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
@@ -500,6 +529,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		job[i].flat_div = i == 0 ? g->flat_div : xcalloc(nn + 1, sizeof *g->flat_div);
 		job[i].cum_div = i == 0 ? g->cum_div : xcalloc(nn + 1, sizeof *g->cum_div);
 	}
+	uint8_t *loc_kept = with_edges && kept ? loc_kept_new(ix, kept) : NULL;
+	for (int i = 0; i < nj; i++)
+		job[i].loc_kept = loc_kept;
 	pthread_t helper;
 	bool threaded = nj == 2 && pthread_create(&helper, NULL, build_run, &job[1]) == 0;
 	build_run(&job[0]);
@@ -507,6 +539,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		pthread_join(helper, NULL);
 	else if (nj == 2)
 		build_run(&job[1]); /* no thread: in turn */
+	free(loc_kept);
 	if (nj == 2) {
 		build_merge(&job[0], &job[1], nn);
 		free(job[1].acc);

@@ -291,10 +291,28 @@ bool prof_filters_check(const prof_filters *f, prof_err *err)
 
 /* ---- name filters ---- */
 
-static bool fn_matches(const prof_profile *p, const prof_line *ln, const prof_re *re)
+/*
+ * An expression's verdict on each function, found once: a profile has many
+ * times more lines than functions, and each verdict is two regex searches.
+ */
+typedef struct fn_memo {
+	const prof_re *re;
+	uint8_t *v; /* per function: 0 not asked yet, 1 no, 2 yes */
+} fn_memo;
+
+static fn_memo fn_memo_new(const prof_profile *p, const prof_re *re)
 {
-	const prof_function *fn = &p->functions[ln->function];
-	return prof_re_match(re, prof_str(p, fn->name)) || prof_re_match(re, prof_str(p, fn->filename));
+	return (fn_memo){re, xcalloc(p->nfunction + 1, 1)};
+}
+
+static bool fn_matches(const prof_profile *p, const prof_line *ln, fn_memo *m)
+{
+	uint8_t *v = &m->v[ln->function];
+	if (!*v) {
+		const prof_function *fn = &p->functions[ln->function];
+		*v = prof_re_match(m->re, prof_str(p, fn->name)) || prof_re_match(m->re, prof_str(p, fn->filename)) ? 2 : 1;
+	}
+	return *v == 2;
 }
 
 static bool mapping_matches(const prof_profile *p, const prof_location *l, const prof_re *re)
@@ -302,21 +320,21 @@ static bool mapping_matches(const prof_profile *p, const prof_location *l, const
 	return l->mapping != PROF_NONE && prof_re_match(re, prof_str(p, p->mappings[l->mapping].file));
 }
 
-static bool loc_matches(const prof_profile *p, const prof_location *l, const prof_re *re)
+static bool loc_matches(const prof_profile *p, const prof_location *l, fn_memo *m)
 {
 	for (uint32_t k = 0; k < l->nline; k++)
-		if (fn_matches(p, &p->lines[l->line_off + k], re))
+		if (fn_matches(p, &p->lines[l->line_off + k], m))
 			return true;
-	return mapping_matches(p, l, re);
+	return mapping_matches(p, l, m->re);
 }
 
 /* Keeps, in place, the lines of l that match re (keep_matching) or do not. */
-static void keep_lines(prof_profile *p, prof_location *l, const prof_re *re, bool keep_matching)
+static void keep_lines(prof_profile *p, prof_location *l, fn_memo *m, bool keep_matching)
 {
 	uint32_t w = 0;
 	for (uint32_t k = 0; k < l->nline; k++) {
 		const prof_line ln = p->lines[l->line_off + k];
-		if (fn_matches(p, &ln, re) == keep_matching)
+		if (fn_matches(p, &ln, m) == keep_matching)
 			p->lines[l->line_off + w++] = ln;
 	}
 	l->nline = w;
@@ -327,6 +345,7 @@ enum { LOC_NONE, LOC_FOCUS, LOC_IGNORE };
 typedef struct name_pass {
 	const uint8_t *fi;     /* per location: LOC_* */
 	const uint8_t *hidden; /* per location */
+	bool can_ignore;       /* an ignore expression matched a location */
 } name_pass;
 
 /* pprof's focusedAndNotIgnored, then the hidden locations taken out. */
@@ -369,6 +388,9 @@ static void drop_stacks(prof_profile *p, const name_pass *np)
 			ignored = np->fi[locs[i]] == LOC_IGNORE;
 			focused = focused || np->fi[locs[i]] == LOC_FOCUS;
 			shown = shown || !np->hidden[locs[i]];
+			/* Without an ignored location the verdict is known: stop reading the stack (hide on 1M stacks). */
+			if (focused && shown && !np->can_ignore)
+				break;
 		}
 		keep_stack[s] = focused && !ignored && shown;
 		dropped = dropped || !keep_stack[s];
@@ -531,34 +553,40 @@ static void name_filter(prof_profile *p, const prof_re *focus, const prof_re *ig
                         const prof_re *show, bool *fm, bool *im, bool *hm, bool *hnm, uint8_t **hidden_out)
 {
 	uint8_t *fi = xcalloc(p->nlocation + 1, 1), *hidden = xcalloc(p->nlocation + 1, 1);
+	fn_memo mf = fn_memo_new(p, focus), mi = fn_memo_new(p, ignore), mh = fn_memo_new(p, hide),
+	        ms = fn_memo_new(p, show);
 	for (size_t i = 0; i < p->nlocation; i++) {
 		prof_location *l = &p->locations[i];
-		if (ignore->ok && loc_matches(p, l, ignore)) {
+		if (ignore->ok && loc_matches(p, l, &mi)) {
 			*im = true;
 			fi[i] = LOC_IGNORE;
-		} else if (!focus->ok || loc_matches(p, l, focus)) {
+		} else if (!focus->ok || loc_matches(p, l, &mf)) {
 			*fm = true;
 			fi[i] = LOC_FOCUS;
 		}
-		if (hide->ok && loc_matches(p, l, hide)) {
+		if (hide->ok && loc_matches(p, l, &mh)) {
 			*hm = true;
 			if (mapping_matches(p, l, hide))
 				l->nline = 0;
 			else
-				keep_lines(p, l, hide, false);
+				keep_lines(p, l, &mh, false);
 			if (l->nline == 0)
 				hidden[i] = 1;
 		}
 		if (show->ok) {
 			if (!mapping_matches(p, l, show))
-				keep_lines(p, l, show, true);
+				keep_lines(p, l, &ms, true);
 			if (l->nline == 0)
 				hidden[i] = 1;
 			else
 				*hnm = true;
 		}
 	}
-	name_pass np = {fi, hidden};
+	free(mf.v);
+	free(mi.v);
+	free(mh.v);
+	free(ms.v);
+	name_pass np = {fi, hidden, *im};
 	if ((hide->ok || show->ok) && !hidden_out)
 		prof_rewrite_stacks(p, name_stack, &np);
 	else
@@ -660,6 +688,7 @@ static bool apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, pr
 	/* show_from: lines above the outermost match go, and frames above it */
 	if (c.show_from.ok) {
 		uint8_t *from = xcalloc(p->nlocation + 1, 1);
+		fn_memo m = fn_memo_new(p, &c.show_from);
 		bool sfm = false;
 		for (size_t i = 0; i < p->nlocation; i++) {
 			prof_location *l = &p->locations[i];
@@ -671,12 +700,13 @@ static bool apply_filters(prof_profile *p, const prof_filters *f, FILE *warn, pr
 				continue;
 			}
 			for (uint32_t k = l->nline; k-- > 0;)
-				if (fn_matches(p, &p->lines[l->line_off + k], &c.show_from)) {
+				if (fn_matches(p, &p->lines[l->line_off + k], &m)) {
 					l->nline = k + 1;
 					from[i] = sfm = true;
 					break;
 				}
 		}
+		free(m.v);
 		prof_rewrite_stacks(p, show_from_stack, from);
 		free(from);
 		warn_no_match(warn, sfm, "ShowFrom");
