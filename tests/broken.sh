@@ -131,5 +131,15 @@ else
 	generated wrapping-mapping wrapping-mapping.pb
 	generated members members.pb.gz
 fi
+
+# The shell's diff loads its base under the same -max_size as the command line's files.
+head -c 13631488 /dev/zero > "$tmp/13-mib"
+if printf 'diff %s\n' "$tmp/13-mib" | "$prof" -max_size=12mb "$repo/fixtures/leaky/normal/t3/goroutine.pb.gz" 2>&1 |
+	grep -q "13-mib: is larger than 12 MiB"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL the shell's diff ignores -max_size"
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -90,6 +90,7 @@ typedef struct shell {
 	const prof_profile *orig;
 	prof_engine *engine; /* every report runs through it: orig is never changed */
 	const char *name;   /* its file, for diff and trend */
+	uint64_t max_size;  /* -max_size, for the files diff and trend load */
 	char *val[NFIELDS]; /* every option as text, like pprof's config */
 	char **fnames;      /* function names, for completion */
 	size_t nfnames;
@@ -401,6 +402,7 @@ static bool run_compare(shell *s, const prof_command *cmd, char **files, size_t 
 		/* A URL is captured (and saved) as on the command line, with pprof's defaults. */
 		fetch_opts fo;
 		fetch_opts_init(&fo);
+		fo.max_size = s->max_size;
 		ps[i] = prof_load_source(files[i], &fo, &lerr);
 		fetch_opts_free(&fo);
 		if (!ps[i])
@@ -728,9 +730,9 @@ static void keep_freed_memory(void)
 #endif
 }
 
-int shell_run(prof_profile *p, const char *name)
+int shell_run(prof_profile *p, const char *name, uint64_t max_size)
 {
-	shell s = {.orig = p, .engine = engine_new(p, false), .name = name};
+	shell s = {.orig = p, .engine = engine_new(p, false), .name = name, .max_size = max_size};
 	keep_freed_memory();
 	the_shell = &s;
 	for (int i = 0; i < NFIELDS; i++)

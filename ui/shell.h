@@ -8,6 +8,6 @@
 #include "model/profile.h"
 
 /* name: the profile's file, for diff and trend headers. */
-int shell_run(prof_profile *p, const char *name);
+int shell_run(prof_profile *p, const char *name, uint64_t max_size);
 
 #endif

@@ -149,58 +149,48 @@ static int usage_error(const char *msg)
 }
 
 /*
- * Loads files; several (of one kind) are merged, as pprof merges them:
- * equal samples summed, zero ones dropped. One file stays as recorded
- * (pprof skips the merge for a single profile). NULL after a message.
- */
-/*
  * Loaders' notes (lines skipped in a folded file) wait until the command has
  * worked: a refused file gets its one error line and nothing else.
  */
-static char *notes;
-static size_t notes_len;
-
-static void note(const char *file, const char *msg)
+static void note(cli *c, const char *file, const char *msg)
 {
 	char line[1200];
 	int w = snprintf(line, sizeof line, "prof: %s: %s\n", file, msg);
-	if (w <= 0)
-		return;
-	size_t n = (size_t)w < sizeof line ? (size_t)w : sizeof line - 1;
-	notes = xrealloc(notes, notes_len + n + 1);
-	memcpy(notes + notes_len, line, n);
-	notes_len += n;
-	notes[notes_len] = '\0';
+	if (w > 0)
+		sb_addn(&c->load_notes, line, (size_t)w < sizeof line ? (size_t)w : sizeof line - 1);
 }
 
 /* Prints the notes held so far (when the command worked) and forgets them. */
-static void flush_notes(bool print)
+static void flush_notes(cli *c, bool print)
 {
-	if (print && notes_len)
-		fputs(notes, stderr);
-	free(notes);
-	notes = NULL;
-	notes_len = 0;
+	if (print && c->load_notes.n)
+		fputs(c->load_notes.s, stderr);
+	free(c->load_notes.s);
+	c->load_notes = (sbuf){0};
 }
 
-/* The capture options (-seconds, -timeout, -tls_*) every profile source is read with. */
-static const fetch_opts *fetching;
-
-static prof_profile *load_all(const char **files, int n)
+/*
+ * Loads files; several (of one kind) are merged, as pprof merges them:
+ * equal samples summed, zero ones dropped. One file stays as recorded
+ * (pprof skips the merge for a single profile). NULL after a message.
+ * Every source is read with the capture options (-seconds, -timeout,
+ * -tls_*) and -max_size.
+ */
+static prof_profile *load_all(cli *c, const char **files, int n)
 {
 	prof_err err = {0};
-	prof_profile *p = prof_load_source(files[0], fetching, &err);
+	prof_profile *p = prof_load_source(files[0], &c->fetch, &err);
 	if (!p) {
 		fprintf(stderr, "prof: %s: %s\n", files[0], err.msg);
 		return NULL;
 	}
 	if (err.note[0])
-		note(files[0], err.note);
+		note(c, files[0], err.note);
 	for (int i = 1; i < n; i++) {
 		err.note[0] = '\0';
-		prof_profile *q = prof_load_source(files[i], fetching, &err);
+		prof_profile *q = prof_load_source(files[i], &c->fetch, &err);
 		if (q && err.note[0])
-			note(files[i], err.note);
+			note(c, files[i], err.note);
 		bool ok = q && prof_merge(p, q, &err);
 		prof_profile_free(q);
 		if (!ok) {
@@ -219,9 +209,9 @@ static prof_profile *load_all(const char **files, int n)
  * pprof::base=true for -diff_base, scaled to p with -normalize, negated and
  * merged into p.
  */
-static bool subtract_base(prof_profile *p, const cli *c)
+static bool subtract_base(prof_profile *p, cli *c)
 {
-	prof_profile *b = load_all(c->bases, c->nbases);
+	prof_profile *b = load_all(c, c->bases, c->nbases);
 	if (!b)
 		return false;
 	prof_err err = {0};
@@ -302,8 +292,8 @@ static int run_diff(cli *c)
 	int k = c->per_moment > 1 ? c->per_moment : 1; /* live: replicas of a moment merged */
 	if (c->nfiles != 2 * k)
 		return usage_error("diff needs two profiles: prof diff [flags] BASE NEW");
-	prof_profile *base = load_all(c->files, k);
-	prof_profile *cur = base ? load_all(c->files + k, k) : NULL;
+	prof_profile *base = load_all(c, c->files, k);
+	prof_profile *cur = base ? load_all(c, c->files + k, k) : NULL;
 	if (!cur) {
 		prof_profile_free(base);
 		return PROF_EXIT_BAD_INPUT;
@@ -347,7 +337,7 @@ static int run_trend(cli *c)
 	int n = c->nfiles / k;
 	prof_profile **ps = xcalloc((size_t)n, sizeof *ps);
 	for (int i = 0; i < n; i++)
-		if (!(ps[i] = load_all(c->files + i * k, k))) {
+		if (!(ps[i] = load_all(c, c->files + i * k, k))) {
 			for (int j = 0; j < i; j++)
 				prof_profile_free(ps[j]);
 			free(ps);
@@ -383,7 +373,7 @@ static bool make_report(FILE *out, void *ctx, prof_err *err)
 /* prof ui: the browser on p (its base, if any, loaded again alone for before -> after). */
 static int run_ui(cli *c, prof_profile *p)
 {
-	prof_profile *base = c->nbases ? load_all(c->bases, c->nbases) : NULL;
+	prof_profile *base = c->nbases ? load_all(c, c->bases, c->nbases) : NULL;
 	if (c->nbases && !base)
 		return PROF_EXIT_BAD_INPUT;
 	browser_input in = {.p = p, .base = base, .files = c->files, .nfiles = (size_t)c->nfiles, .bases = c->bases,
@@ -416,7 +406,7 @@ static int run(cli *c)
 	}
 	if (c->command && !ui)
 		return strcmp(c->command, "trend") == 0 ? run_trend(c) : run_diff(c);
-	prof_profile *p = load_all(c->files, c->nfiles);
+	prof_profile *p = load_all(c, c->files, c->nfiles);
 	if (!p)
 		return PROF_EXIT_BAD_INPUT;
 	if (c->nbases && !subtract_base(p, c)) {
@@ -424,14 +414,14 @@ static int run(cli *c)
 		return PROF_EXIT_BAD_INPUT;
 	}
 	if (ui) {
-		flush_notes(true);
+		flush_notes(c, true);
 		int rc = run_ui(c, p);
 		prof_profile_free(p);
 		return rc;
 	}
 	if (!c->report) {
-		flush_notes(true);
-		int rc = shell_run(p, c->files[0]);
+		flush_notes(c, true);
+		int rc = shell_run(p, c->files[0], c->max_size);
 		prof_profile_free(p);
 		return rc;
 	}
@@ -450,13 +440,12 @@ int main(int argc, char **argv)
 	cli c;
 	prof_err err = {0};
 	int rc;
-	fetching = &c.fetch;
 	outfile_stdout_init();
 	if (!cli_parse(&c, argc, argv, &err))
 		rc = usage_error(err.msg);
 	else
 		rc = run(&c);
-	flush_notes(rc == PROF_EXIT_OK || rc == PROF_EXIT_GREW);
+	flush_notes(&c, rc == PROF_EXIT_OK || rc == PROF_EXIT_GREW);
 	cli_free(&c);
 	prof_err werr = {0};
 	if (!outfile_stdout_done(&werr)) {

@@ -348,7 +348,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 	c->interval_ms = -1;
 	fetch_opts_init(&c->fetch);
 	c->fetch.log = stderr;
-	c->max_size = prof_max_size();
+	c->max_size = PROF_MAX_SIZE_DEFAULT;
 	const char *env = getenv("PROF_MAX_SIZE");
 	if (env && *env && !prof_parse_size(env, &c->max_size))
 		return prof_errf(err, "invalid PROF_MAX_SIZE \"%s\": not a size (like 4gb or 512mb)", env);
@@ -412,7 +412,7 @@ bool cli_parse(cli *c, int argc, char **argv, prof_err *err)
 		c->bases[k] = fetch_take_credentials(&c->fetch, c->bases[k]);
 	if ((c->count || c->interval_ms >= 0) && !c->command)
 		return prof_errf(err, "-count and -interval are for live diff and trend: prof trend -count=N -interval=D URL");
-	prof_set_max_size(c->max_size); /* the flag wins over the environment */
+	c->fetch.max_size = c->max_size; /* the flag wins over the environment; every load gets it */
 	return prof_filters_check(&c->ro.filters, err);
 }
 

@@ -13,6 +13,7 @@
 #include "load/fetch.h"
 #include "report/report.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 typedef struct cli {
 	const char *report; /* a report name (report_known), or NULL */
@@ -27,7 +28,7 @@ typedef struct cli {
 	const char *command;    /* "diff" (two profiles), or NULL */
 	bool verbose, all;
 	int64_t fail_if_grew;   /* -1: not set */
-	uint64_t max_size;      /* -max_size, else PROF_MAX_SIZE, else 2 GiB (set in util/limits) */
+	uint64_t max_size;      /* -max_size, else PROF_MAX_SIZE, else 2 GiB (passed on in fetch.max_size) */
 	bool help, version;
 	const char *help_topic;
 	/* Capture: pprof's -seconds, -timeout, -tls_*, and live diff/trend's -count, -interval. */
@@ -37,6 +38,7 @@ typedef struct cli {
 	int per_moment;     /* files per moment: several replicas merged (0 or 1: one) */
 	char **captured;    /* live captures' saved paths, owned (files points at them) */
 	int ncaptured;
+	sbuf load_notes;    /* the loaders' notes, held until the command has worked (main.c) */
 } cli;
 
 /* Parses argv; false with *err set on a usage error. cli->files points into argv. */

@@ -463,14 +463,9 @@ static void *build_run(void *arg)
  */
 static int build_jobs(const prof_profile *p)
 {
-	static int ncpu;
 	if (p->nstack_loc < (1u << 20))
 		return 1;
-	if (!ncpu) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		ncpu = n > 1 ? 2 : 1;
-	}
-	return ncpu;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1; /* asked each time: no state, and cheap beside a walk of 1M frames */
 }
 
 /* Adds job b's sums and edges to job a's. */

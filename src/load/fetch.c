@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -187,10 +188,10 @@ char *fetch_url(const char *src, const fetch_opts *o, int64_t *timeout_ms)
 	return url;
 }
 
-uint64_t fetch_max_size(void)
+uint64_t fetch_max_size(const fetch_opts *o)
 {
-	/* One cap for files, inflating and responses: util/limits (-max_size, PROF_MAX_SIZE). */
-	return prof_max_size();
+	/* One cap for files, inflating and responses (-max_size, PROF_MAX_SIZE). */
+	return o && o->max_size ? o->max_size : PROF_MAX_SIZE_DEFAULT;
 }
 
 /* What a transfer collects: the body (capped), the last response's status line and headers of note. */
@@ -327,14 +328,17 @@ static bool transfer_error(CURL *h, CURLcode rc, const response *r, int64_t time
 	}
 }
 
+static void curl_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	atexit(curl_global_cleanup);
+}
+
+/* libcurl's global setup, once per process, safe from any thread. */
 static void curl_once(void)
 {
-	static bool done;
-	if (!done) {
-		done = true;
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		atexit(curl_global_cleanup);
-	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, curl_init);
 }
 
 /* The stored user:pass for a source given with them, or NULL. */
@@ -525,11 +529,11 @@ prof_profile *fetch_capture(const char *src, const fetch_opts *o, char *saved, s
 		if (o->seconds > 0)
 			fprintf(o->log, "Please wait... (%s)\n", go_duration(o->seconds, (char[32]){0}, 32));
 	}
-	response r = {.max = fetch_max_size(), .cancel = o ? o->cancel : NULL};
+	response r = {.max = fetch_max_size(o), .cancel = o ? o->cancel : NULL};
 	prof_profile *p = NULL;
 	if (transfer(src, url, timeout_ms, o, &r, err)) {
 		prof_err lerr = {0};
-		p = prof_load_bytes(r.data, r.len, &lerr);
+		p = prof_load_bytes_max(r.data, r.len, r.max, &lerr);
 		if (!p)
 			prof_errf(err, "not a profile: %s", lerr.msg);
 		else if (lerr.note[0])
@@ -553,5 +557,5 @@ prof_profile *prof_load_source(const char *src, const fetch_opts *o, prof_err *e
 {
 	if (fetch_is_url(src))
 		return fetch_capture(src, o, NULL, 0, err);
-	return prof_load_file(src, err);
+	return prof_load_file_max(src, fetch_max_size(o), err);
 }

@@ -37,6 +37,7 @@ typedef struct fetch_opts {
 	FILE *log; /* where "Fetching ..." and "Saved profile in ..." go; NULL: nowhere */
 	/* Set (by a signal handler, say) to abandon a transfer in progress. */
 	volatile sig_atomic_t *cancel;
+	uint64_t max_size; /* the most bytes a file or response may hold or inflate to; 0: the default */
 	fetch_cred *creds; /* owned */
 	size_t ncreds;
 } fetch_opts;
@@ -73,9 +74,9 @@ prof_profile *fetch_capture(const char *src, const fetch_opts *o, char *saved, s
 prof_profile *prof_load_source(const char *src, const fetch_opts *o, prof_err *err);
 
 /*
- * The largest response body accepted, in bytes: the cap of util/limits
- * (-max_size, else PROF_MAX_SIZE, else 2 GiB), the same as a file's.
+ * The largest response body accepted, in bytes: o's max_size (-max_size,
+ * else PROF_MAX_SIZE), else util/limits' 2 GiB; the same cap as a file's.
  */
-uint64_t fetch_max_size(void);
+uint64_t fetch_max_size(const fetch_opts *o);
 
 #endif

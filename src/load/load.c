@@ -20,15 +20,15 @@
 #include "xform/prune.h"
 
 /* A file (or stdin) that holds more than the user allows is refused before it is decoded. */
-static bool too_large(prof_err *err)
+static bool too_large(uint64_t max_size, prof_err *err)
 {
 	char lim[32];
-	prof_size_str(lim, sizeof lim, prof_max_size());
+	prof_size_str(lim, sizeof lim, max_size);
 	return prof_errf(err, "is larger than %s " PROF_LIMIT_HINT, lim);
 }
 
-/* Reads all of fd into a malloc'd buffer, at most prof_max_size() bytes of it. */
-static uint8_t *read_all(int fd, size_t *len, prof_err *err)
+/* Reads all of fd into a malloc'd buffer, at most max_size bytes of it. */
+static uint8_t *read_all(int fd, uint64_t max_size, size_t *len, prof_err *err)
 {
 	struct stat st;
 	size_t cap = 1 << 16;
@@ -50,8 +50,8 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 		if (r == 0)
 			break;
 		n += (size_t)r;
-		if (n > prof_max_size()) {
-			too_large(err);
+		if (n > max_size) {
+			too_large(max_size, err);
 			free(buf);
 			return NULL;
 		}
@@ -60,9 +60,15 @@ static uint8_t *read_all(int fd, size_t *len, prof_err *err)
 	return buf;
 }
 
-static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err);
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, uint64_t max_size,
+                                prof_err *err);
 
 prof_profile *prof_load_file(const char *path, prof_err *err)
+{
+	return prof_load_file_max(path, PROF_MAX_SIZE_DEFAULT, err);
+}
+
+prof_profile *prof_load_file_max(const char *path, uint64_t max_size, prof_err *err)
 {
 	int fd = 0;
 	if (strcmp(path, "-") != 0) {
@@ -78,10 +84,10 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		prof_errf(err, "is a directory");
 		return NULL;
 	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > prof_max_size()) {
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_size) {
 		if (fd != 0)
 			close(fd);
-		too_large(err);
+		too_large(max_size, err);
 		return NULL;
 	}
 	/* A regular file is mapped, not copied: one pass over the page cache. */
@@ -91,18 +97,18 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 		if (m != MAP_FAILED) {
 			madvise(m, len, MADV_SEQUENTIAL);
 			close(fd);
-			prof_profile *p = load_bytes(m, len, true, path, err);
+			prof_profile *p = load_bytes(m, len, true, path, max_size, err);
 			munmap(m, len);
 			return p;
 		}
 	}
 	size_t len = 0;
-	uint8_t *data = read_all(fd, &len, err);
+	uint8_t *data = read_all(fd, max_size, &len, err);
 	if (fd != 0)
 		close(fd);
 	if (!data)
 		return NULL;
-	prof_profile *p = load_bytes(data, len, false, path, err);
+	prof_profile *p = load_bytes(data, len, false, path, max_size, err);
 	free(data);
 	return p;
 }
@@ -116,7 +122,7 @@ prof_profile *prof_load_file(const char *path, prof_err *err)
 static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len, prof_err *err, bool *limit)
 {
 	size_t cap = n > 4096 ? n : 4096;
-	uint64_t most = prof_model_budget(src->inlen);
+	uint64_t most = prof_model_budget(src->limit, src->inlen);
 	buf = xrealloc(buf, cap);
 	for (;;) {
 		if (n == cap)
@@ -149,10 +155,11 @@ static uint8_t *read_source(pb_source *src, uint8_t *buf, size_t n, size_t *len,
  * not (or the gzip data is bad, which the protobuf path then reports);
  * otherwise the decoder's result in *out.
  */
-static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_err *err)
+static bool gzip_text(const uint8_t *data, size_t len, uint64_t max_size, prof_profile **out, prof_err *err)
 {
 	pb_source src;
 	pb_source_init_gzip(&src, data, len, false);
+	src.limit = max_size;
 	prof_err gzerr = {0};
 	uint8_t *buf = xmalloc(512);
 	size_t n = 0, got;
@@ -187,15 +194,15 @@ static bool gzip_text(const uint8_t *data, size_t len, prof_profile **out, prof_
  */
 /* mapped: data is a private read-only file mapping, whose read pages may be dropped. */
 /* name: shown in the progress line of a long load (NULL: none). */
-static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const char *name, bool *folded,
-                            prof_err *err)
+static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const char *name, uint64_t max_size,
+                            bool *folded, prof_err *err)
 {
 	if (len == 0) {
 		prof_errf(err, "empty input");
 		return NULL;
 	}
-	if (len > prof_max_size()) {
-		too_large(err);
+	if (len > max_size) {
+		too_large(max_size, err);
 		return NULL;
 	}
 	bool gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
@@ -208,13 +215,14 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const 
 		return prof_decode_folded(data, len, err);
 	}
 	prof_profile *p = NULL;
-	if (gz && gzip_text(data, len, &p, err))
+	if (gz && gzip_text(data, len, max_size, &p, err))
 		return p;
 	pb_source src;
 	if (gz)
 		pb_source_init_gzip(&src, data, len, false);
 	else
 		pb_source_init_mem(&src, data, len);
+	src.limit = max_size;
 	src.drop_input = mapped;
 	pb_source_progress(&src, name);
 	if (gz && len > (1u << 20))
@@ -230,10 +238,11 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const 
  * read, keep the names their tool wrote: pprof's simplification would blank
  * py-spy's "<module> (app.py:3)".
  */
-static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, prof_err *err)
+static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, const char *name, uint64_t max_size,
+                                prof_err *err)
 {
 	bool folded = false;
-	prof_profile *p = decode(data, len, mapped, name, &folded, err);
+	prof_profile *p = decode(data, len, mapped, name, max_size, &folded, err);
 	if (p && !folded)
 		prof_demangle(p);
 	if (p)
@@ -243,5 +252,10 @@ static prof_profile *load_bytes(const uint8_t *data, size_t len, bool mapped, co
 
 prof_profile *prof_load_bytes(const uint8_t *data, size_t len, prof_err *err)
 {
-	return load_bytes(data, len, false, NULL, err);
+	return load_bytes(data, len, false, NULL, PROF_MAX_SIZE_DEFAULT, err);
+}
+
+prof_profile *prof_load_bytes_max(const uint8_t *data, size_t len, uint64_t max_size, prof_err *err)
+{
+	return load_bytes(data, len, false, NULL, max_size, err);
 }

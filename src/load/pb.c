@@ -1082,7 +1082,7 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	arena_init(&dc.scratch, 64 * 1024);
 	dc.alloc = (ProtobufCAllocator){pb_alloc, pb_free, &dc.scratch};
 	dc.insize = src->inlen;
-	dc.budget = prof_model_budget(src->inlen);
+	dc.budget = prof_model_budget(src->limit, src->inlen);
 
 	bool ok = stream(&dc, src);
 	/* Every stack is interned: the index goes before the rest is resolved. */

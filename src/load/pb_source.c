@@ -16,7 +16,7 @@ void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
 	memset(s, 0, sizeof *s);
 	s->in = data;
 	s->inlen = len;
-	s->limit = prof_max_size();
+	s->limit = PROF_MAX_SIZE_DEFAULT; /* the caller sets its own after init */
 }
 
 /* Hands back the whole pages of input before inpos, 8 MiB at a time. */

@@ -44,7 +44,7 @@ typedef struct pb_source {
 	uint8_t head[64]; /* the first bytes produced, to tell text from damage */
 	size_t nhead;
 	size_t total;     /* bytes produced so far */
-	uint64_t limit;   /* the most bytes gzip data may inflate to (prof_max_size) */
+	uint64_t limit;   /* the most bytes gzip data may inflate to (-max_size; set after init) */
 	uint64_t inflated; /* bytes inflated so far (on the helper thread, if any) */
 	bool over_limit;  /* inflating stopped at limit (set by the inflating thread) */
 	pb_ring *ring;    /* set when inflating on a helper thread */

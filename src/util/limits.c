@@ -8,25 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* Written once by the front end before any profile is read; only read after. */
-static uint64_t max_size = PROF_MAX_SIZE_DEFAULT;
-
-uint64_t prof_max_size(void)
-{
-	return max_size;
-}
-
-void prof_set_max_size(uint64_t bytes)
-{
-	max_size = bytes;
-}
-
 /*
  * A real profile's model takes a few times its uncompressed size, and gzip
  * rarely shrinks a profile more than 20x; 64 bytes per file byte leaves room
  * for both, and max_size/8 lets small, very repetitive files through.
  */
-uint64_t prof_model_budget(uint64_t insize)
+uint64_t prof_model_budget(uint64_t max_size, uint64_t insize)
 {
 	uint64_t floor = max_size / 8;
 	if (insize > (UINT64_MAX - floor) / 64)

@@ -6,7 +6,8 @@
  * every refusal ends with. Profiles come from strangers: a file may hold or
  * inflate to at most max_size bytes, and a protobuf's model may take at most
  * max_size/8 plus 64 bytes per byte of the file, so a small file cannot
- * expand into a huge model. Set once by the front end before loading.
+ * expand into a huge model. The front end passes its limit to each load
+ * (prof_load_file_max, fetch_opts.max_size): no state here.
  */
 #ifndef PROF_LIMITS_H
 #define PROF_LIMITS_H
@@ -20,10 +21,8 @@
 /* What a refusal message ends with: names the limit and how to raise it. */
 #define PROF_LIMIT_HINT "(the -max_size limit; raise it with -max_size= or PROF_MAX_SIZE)"
 
-uint64_t prof_max_size(void);
-void prof_set_max_size(uint64_t bytes);
-/* The most bytes a model decoded from insize bytes of file may take. */
-uint64_t prof_model_budget(uint64_t insize);
+/* The most bytes a model decoded from insize bytes of file may take under max_size. */
+uint64_t prof_model_budget(uint64_t max_size, uint64_t insize);
 
 /* "512mb", "2GiB", "1k", "1048576" (units are 1024-based, case-insensitive) -> bytes; false if not a size > 0. */
 bool prof_parse_size(const char *s, uint64_t *out);

@@ -22,11 +22,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* 64 MiB: far above any input libFuzzer makes (-max_len), far below its 2 GiB RSS limit. */
-static inline void fuzz_limits(void)
-{
-	prof_set_max_size((uint64_t)64 << 20);
-}
+/* The loads' -max_size, 64 MiB: far above any input libFuzzer makes (-max_len), far below its 2 GiB RSS limit. */
+#define FUZZ_MAX_SIZE ((uint64_t)64 << 20)
 
 /* What prof_load_bytes does after decoding, then a few reports into /dev/null; frees p. */
 static inline void fuzz_reports(prof_profile *p, int demangle)

@@ -19,13 +19,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_limits();
 	prof_err err = {0};
 	prof_profile *p = NULL;
 	int demangle = 1;
 	switch (FUZZ_LOADER) {
 	case 1:
-		p = prof_load_bytes(data, size, &err);
+		p = prof_load_bytes_max(data, size, FUZZ_MAX_SIZE, &err);
 		if (p) {
 			fuzz_reports(p, 0); /* prof_load_bytes has demangled and pruned */
 			p = NULL;

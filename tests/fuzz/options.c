@@ -25,7 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prof_err err = {0};
 	cli_parse(&c, argc, argv, &err);
 	cli_free(&c);
-	fuzz_limits(); /* -max_size may have changed it */
 	free(copy);
 	return 0;
 }

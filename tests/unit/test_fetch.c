@@ -99,12 +99,14 @@ static void credentials_taken_out(void **state)
 static void size_cap(void **state)
 {
 	(void)state;
-	/* A response is held to the one cap of util/limits, which the front end sets. */
-	assert_int_equal(fetch_max_size(), prof_max_size());
-	prof_set_max_size((uint64_t)3 << 20);
-	assert_int_equal(fetch_max_size(), (uint64_t)3 << 20);
-	prof_set_max_size(PROF_MAX_SIZE_DEFAULT);
-	assert_int_equal(fetch_max_size(), (uint64_t)2 << 30);
+	/* A response is held to the front end's cap, the one files get; unset, util/limits' default. */
+	fetch_opts o;
+	fetch_opts_init(&o);
+	assert_int_equal(fetch_max_size(&o), PROF_MAX_SIZE_DEFAULT);
+	assert_int_equal(fetch_max_size(NULL), (uint64_t)2 << 30);
+	o.max_size = (uint64_t)3 << 20;
+	assert_int_equal(fetch_max_size(&o), (uint64_t)3 << 20);
+	fetch_opts_free(&o);
 }
 
 int main(void)

@@ -55,10 +55,10 @@ static void sizes_print(void **state)
 static void budget(void **state)
 {
 	(void)state;
-	prof_set_max_size(PROF_MAX_SIZE_DEFAULT);
-	assert_int_equal(prof_model_budget(0), 256ull << 20);
-	assert_int_equal(prof_model_budget(1 << 20), (256ull << 20) + (64ull << 20));
-	assert_int_equal(prof_model_budget(UINT64_MAX / 2), UINT64_MAX); /* saturates */
+	assert_int_equal(prof_model_budget(PROF_MAX_SIZE_DEFAULT, 0), 256ull << 20);
+	assert_int_equal(prof_model_budget(PROF_MAX_SIZE_DEFAULT, 1 << 20), (256ull << 20) + (64ull << 20));
+	assert_int_equal(prof_model_budget(PROF_MAX_SIZE_DEFAULT, UINT64_MAX / 2), UINT64_MAX); /* saturates */
+	assert_int_equal(prof_model_budget(8ull << 20, 0), 1ull << 20); /* the user's limit, not a global */
 }
 
 /* in[0..n) as one gzip member, malloc'd; its size in *outn. */
@@ -97,29 +97,26 @@ static uint8_t *bomb(uint8_t a, uint8_t b, size_t n, size_t *outn)
 static void model_budget_refuses_bomb(void **state)
 {
 	(void)state;
-	prof_set_max_size(64ull << 20); /* a budget of 8 MiB + 64 x the ~32 KiB file */
+	/* -max_size=64mb: a budget of 8 MiB + 64 x the ~32 KiB file */
 	size_t n;
 	uint8_t *z = bomb(0x68, 0x00, 32u << 20, &n); /* comment = string 0 */
 	prof_err err = {0};
-	assert_null(prof_load_bytes(z, n, &err));
+	assert_null(prof_load_bytes_max(z, n, 64ull << 20, &err));
 	assert_non_null(strstr(err.msg, "would take more than"));
 	assert_non_null(strstr(err.msg, "-max_size"));
 	free(z);
-	prof_set_max_size(PROF_MAX_SIZE_DEFAULT);
 }
 
 /* Fields protobuf says to skip cost no model: the inflate limit stops them. */
 static void inflate_limit(void **state)
 {
 	(void)state;
-	prof_set_max_size(16ull << 20);
 	size_t n;
 	uint8_t *z = bomb(0x80, 0x01, 32u << 20, &n); /* field 16 (unknown) = 128, as tag and value by turns */
 	prof_err err = {0};
-	assert_null(prof_load_bytes(z, n, &err));
+	assert_null(prof_load_bytes_max(z, n, 16ull << 20, &err));
 	assert_non_null(strstr(err.msg, "inflates past 16 MiB"));
 	free(z);
-	prof_set_max_size(PROF_MAX_SIZE_DEFAULT);
 }
 
 static void costly_regexes(void **state)
