@@ -245,6 +245,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 		add_to(&nd->flat, &nd->flat_div, w, dw);
 	else
 		add_to(&nd->cum, &nd->cum_div, w, dw);
+	if (g->sums_only)
+		return;
 	uint32_t grp = in->group[s];
 	if (grp) {
 		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
@@ -265,14 +267,17 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 /*
  * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
  * newTree. Both walk each sample from the root, callers before the lines
- * inlined into them.
+ * inlined into them. sums_only (not for the call tree) leaves out edges and
+ * tags: a graph that only picks which nodes to keep needs their flat and cum
+ * alone, and on a profile of unique stacks its edges are most of the memory.
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o)
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
 {
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
 	vgraph *g = xcalloc(1, sizeof *g);
 	g->in = in;
+	g->sums_only = sums_only;
 	uint32_t *node_of = NULL;
 	if (!o->call_tree) {
 		node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
@@ -312,7 +317,7 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 						g->nodes[n].gen = gen;
 						add_sample(g, n, s, false);
 					}
-					if (parent != PROF_NONE && n != parent)
+					if (parent != PROF_NONE && n != parent && !sums_only)
 						add_edge(g, parent, n, w, dw, residual, inl, gen);
 					residual = false;
 				}
@@ -625,7 +630,8 @@ static uint32_t select_top(const vgraph *g, int max)
 vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 {
 	vgraph_result r = {0};
-	vgraph *g = build(in, NULL, o);
+	/* pprof builds the whole graph first; its nodes' sums are all that is read of it here. */
+	vgraph *g = build(in, NULL, o, !o->call_tree);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -649,10 +655,14 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				trim_tree(g, keep);
 			} else {
 				vgraph_free(g);
-				g = build(in, kept_info, o);
+				g = build(in, kept_info, o, false);
 			}
 		}
 		free(keep);
+	}
+	if (g->sums_only) {
+		vgraph_free(g);
+		g = build(in, NULL, o, false);
 	}
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
@@ -672,7 +682,7 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
 				vgraph_free(g);
-				g = build(in, kept_info, o);
+				g = build(in, kept_info, o, false);
 			}
 			sort_entropy(g);
 		}

@@ -89,6 +89,7 @@ typedef struct vgraph {
 	hashtab edge_tab; /* (src, dst) -> edge */
 	hashtab tag_tab;  /* (node, group, name, numeric) -> tag */
 	uint32_t seen_gen;
+	bool sums_only; /* built without edges and tags: see build() */
 } vgraph;
 
 /* Go's abs of an int64: the minimum stays itself (no C overflow). */

@@ -86,49 +86,103 @@ static void edge_lists_free(edge_lists *l)
 	free(l->out_ids);
 }
 
-bool report_tree_nodes(rctx *r, const char *peek, const char *exact, report_tree *t)
+/* One node's row with its callers and callees: the caller frees it with node_row_free. */
+static void node_row(const rctx *r, const graph *g, const edge_lists *el, uint32_t n, int64_t *flat_sum,
+                     report_tree_node *row)
 {
-	memset(t, 0, sizeof *t);
+	memset(row, 0, sizeof *row);
+	row->name = xstrdup(r->ix->printable[n]);
+	row->flat = graph_flat_value(g, n);
+	row->cum = graph_cum_value(g, n);
+	*flat_sum += row->flat;
+	row->sum = *flat_sum;
+	rctx_row_cells(r, row->flat, *flat_sum, row->cum, row->flat_s, row->flat_pct, row->sum_pct, row->cum_s,
+	               row->cum_pct);
+	row->ncallers = el->in_off[n + 1] - el->in_off[n];
+	row->callers = edge_rows(r, g, el->in_ids + el->in_off[n], (uint32_t)row->ncallers, true, row->cum);
+	row->ncallees = el->out_off[n + 1] - el->out_off[n];
+	row->callees = edge_rows(r, g, el->out_ids + el->out_off[n], (uint32_t)row->ncallees, false, row->cum);
+}
+
+static void node_row_free(report_tree_node *n)
+{
+	free(n->name);
+	for (size_t k = 0; k < n->ncallers; k++)
+		free(n->callers[k].name);
+	for (size_t k = 0; k < n->ncallees; k++)
+		free(n->callees[k].name);
+	free(n->callers);
+	free(n->callees);
+}
+
+/* Receives the header (once, before any node) and then each node's row, which it keeps or frees. */
+typedef void (*tree_emit)(void *ctx, report_tree *head, report_tree_node *row);
+
+/*
+ * The graph, its header and the shown nodes one at a time to emit: the data
+ * function keeps every row, the text report prints and drops each, so peek
+ * of every node never holds all the edges' rows at once. Nothing is emitted
+ * when peek matches nothing (pprof prints the error alone).
+ */
+static bool tree_walk(rctx *r, const char *peek, const char *exact, report_tree *head, tree_emit emit, void *ctx)
+{
+	memset(head, 0, sizeof *head);
 	prof_re rx = {0};
 	prof_err e = {0};
 	if (peek && !prof_re_compile(&rx, peek, false, &e))
 		return prof_errf(r->err, "parsing argument regexp %s: %s", peek, e.msg);
 	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
 	graph *g = tr.g;
-	rctx_select_unit(r, g);
-	rctx_report_label_lines(r, g, tr.orig_count, tr.dropped_nodes, &t->labels, &t->nlabels);
-	t->total = r->total;
-	edge_lists el = edge_lists_of(g, r->ix->ninfo);
-	t->nodes = xcalloc((size_t)g->nnodes + 1, sizeof *t->nodes);
-	int64_t flat_sum = 0;
+	uint8_t *shown = xcalloc((size_t)g->nnodes + 1, 1);
+	size_t nshown = 0;
 	for (uint32_t k = 0; k < g->nnodes; k++) {
-		uint32_t n = g->nodes[k];
-		const char *name = r->ix->printable[n];
-		if ((peek && !prof_re_match(&rx, name)) || (exact && strcmp(name, exact) != 0))
-			continue;
-		report_tree_node *row = &t->nodes[t->nnodes++];
-		row->name = xstrdup(name);
-		row->flat = graph_flat_value(g, n);
-		row->cum = graph_cum_value(g, n);
-		flat_sum += row->flat;
-		row->sum = flat_sum;
-		rctx_row_cells(r, row->flat, flat_sum, row->cum, row->flat_s, row->flat_pct, row->sum_pct, row->cum_s,
-		               row->cum_pct);
-		row->ncallers = el.in_off[n + 1] - el.in_off[n];
-		row->callers = edge_rows(r, g, el.in_ids + el.in_off[n], (uint32_t)row->ncallers, true, row->cum);
-		row->ncallees = el.out_off[n + 1] - el.out_off[n];
-		row->callees = edge_rows(r, g, el.out_ids + el.out_off[n], (uint32_t)row->ncallees, false, row->cum);
+		const char *name = r->ix->printable[g->nodes[k]];
+		shown[k] = !(peek && !prof_re_match(&rx, name)) && !(exact && strcmp(name, exact) != 0);
+		nshown += shown[k];
 	}
-	t->shown_any = g->nnodes > 0;
-	edge_lists_free(&el);
-	graph_free(g);
 	prof_re_free(&rx);
-	/* pprof prints nothing but the error then. */
-	if (peek && t->nnodes == 0) {
-		report_tree_free(t);
+	if (peek && nshown == 0) {
+		free(shown);
+		graph_free(g);
 		return prof_errf(r->err, "no matches found for regexp: %s", peek);
 	}
+	rctx_select_unit(r, g);
+	rctx_report_label_lines(r, g, tr.orig_count, tr.dropped_nodes, &head->labels, &head->nlabels);
+	head->total = r->total;
+	head->shown_any = g->nnodes > 0;
+	emit(ctx, head, NULL);
+	edge_lists el = edge_lists_of(g, r->ix->ninfo);
+	int64_t flat_sum = 0;
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		if (!shown[k])
+			continue;
+		report_tree_node row;
+		node_row(r, g, &el, g->nodes[k], &flat_sum, &row);
+		emit(ctx, head, &row);
+	}
+	free(shown);
+	edge_lists_free(&el);
+	graph_free(g);
 	return true;
+}
+
+typedef struct keep_ctx {
+	size_t cap;
+} keep_ctx;
+
+static void keep_row(void *ctx, report_tree *t, report_tree_node *row)
+{
+	keep_ctx *k = ctx;
+	if (!row)
+		return;
+	GROW(t->nodes, k->cap, t->nnodes + 1);
+	t->nodes[t->nnodes++] = *row;
+}
+
+bool report_tree_nodes(rctx *r, const char *peek, const char *exact, report_tree *t)
+{
+	keep_ctx k = {0};
+	return tree_walk(r, peek, exact, t, keep_row, &k);
 }
 
 void report_tree_free(report_tree *t)
@@ -136,16 +190,8 @@ void report_tree_free(report_tree *t)
 	for (size_t i = 0; i < t->nlabels; i++)
 		free(t->labels[i]);
 	free(t->labels);
-	for (size_t i = 0; i < t->nnodes; i++) {
-		report_tree_node *n = &t->nodes[i];
-		free(n->name);
-		for (size_t k = 0; k < n->ncallers; k++)
-			free(n->callers[k].name);
-		for (size_t k = 0; k < n->ncallees; k++)
-			free(n->callees[k].name);
-		free(n->callers);
-		free(n->callees);
-	}
+	for (size_t i = 0; i < t->nnodes; i++)
+		node_row_free(&t->nodes[i]);
 	free(t->nodes);
 	memset(t, 0, sizeof *t);
 }
@@ -156,24 +202,31 @@ static void print_edges(FILE *out, const report_tree_edge *rows, size_t n)
 		fprintf(out, "%50s %s |   %s%s\n", rows[k].value_s, rows[k].pct, rows[k].name, rows[k].inl ? " (inline)" : "");
 }
 
+static const char separator[] = "----------------------------------------------------------+-------------";
+
+static void print_row(void *ctx, report_tree *t, report_tree_node *n)
+{
+	static const char legend[] = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
+	FILE *out = ctx;
+	if (!n) {
+		for (size_t i = 0; i < t->nlabels; i++)
+			fprintf(out, "%s\n", t->labels[i]);
+		fprintf(out, "%s\n%s\n", separator, legend);
+		return;
+	}
+	fprintf(out, "%s\n", separator);
+	print_edges(out, n->callers, n->ncallers);
+	fprintf(out, "%10s %s %s %10s %s                | %s\n", n->flat_s, n->flat_pct, n->sum_pct, n->cum_s,
+	        n->cum_pct, n->name);
+	print_edges(out, n->callees, n->ncallees);
+	node_row_free(n);
+}
+
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek)
 {
-	static const char separator[] = "----------------------------------------------------------+-------------";
-	static const char legend[] = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
 	report_tree t;
-	if (!report_tree_nodes(r, peek, NULL, &t))
+	if (!tree_walk(r, peek, NULL, &t, print_row, out))
 		return false;
-	for (size_t i = 0; i < t.nlabels; i++)
-		fprintf(out, "%s\n", t.labels[i]);
-	fprintf(out, "%s\n%s\n", separator, legend);
-	for (size_t i = 0; i < t.nnodes; i++) {
-		const report_tree_node *n = &t.nodes[i];
-		fprintf(out, "%s\n", separator);
-		print_edges(out, n->callers, n->ncallers);
-		fprintf(out, "%10s %s %s %10s %s                | %s\n", n->flat_s, n->flat_pct, n->sum_pct, n->cum_s,
-		        n->cum_pct, n->name);
-		print_edges(out, n->callees, n->ncallees);
-	}
 	if (t.shown_any)
 		fprintf(out, "%s\n", separator);
 	report_tree_free(&t);
