@@ -21,25 +21,42 @@
 #include "util/sort.h"
 
 typedef struct group {
-	uint32_t stack;     /* a representative stack (in the merged profile) */
-	uint32_t created;   /* created_by string id, 0 when unknown */
-	uint32_t state;     /* goroutine state string id (dumps), 0 when unknown */
-	uint32_t id;        /* row of its values in differ.vals */
-	int64_t base, cur;  /* the first and last snapshot's values */
-	int64_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
-	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
+	uint32_t snap, stack; /* a representative: a stack of snapshot snap */
+	uint32_t created;     /* created_by, in differ.names; 0 when unknown */
+	uint32_t state;       /* goroutine state (dumps), in differ.names; 0 when unknown */
+	uint32_t id;          /* row of its values in differ.vals; groups are made in sample order */
+	uint64_t order;       /* the last tie-break: snapshot (the last first), then stack */
+	int64_t base, cur;    /* the first and last snapshot's values */
+	int64_t wait_max;     /* longest wait in minutes (dumps), 0 when unknown */
+	bool leaked;          /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
 
-typedef struct differ {
-	prof_profile *p; /* all snapshots merged, each sample labelled prof::snap */
+/* One snapshot, filtered in place, with its nodes named in differ.names. */
+typedef struct snap {
+	prof_profile *p;
 	graph_index *ix;
+	uint32_t *gid;       /* per node of ix: its printable name's id in differ.names */
+	uint64_t *hash;      /* per stack: its nodes' hash (collect's scratch) */
+	uint8_t *skip;       /* per location: left out at the leaf end (stack_start) */
+	int si;              /* the value compared: the type of the last snapshot's name */
+} snap;
+
+/*
+ * The snapshots are compared without merging them: each keeps its own
+ * locations and node index, and a stack is grouped by the names of its
+ * nodes, which one table shared by all snapshots interns (so two stacks
+ * of different snapshots match when their node ids in it match).
+ */
+typedef struct differ {
+	prof_profile *names; /* node names and label values of every snapshot */
+	snap *snaps;
 	size_t nsnap;
 	group *groups;
 	size_t ngroup, cap;
 	int64_t *vals;   /* ngroup x nsnap */
 	size_t valcap;
 	int64_t *totals; /* per snapshot */
-	hashtab index; /* over groups, by stack, creator, state and verdict */
+	hashtab index;   /* over groups, by stack, creator, state and verdict */
 } differ;
 
 /*
@@ -49,68 +66,90 @@ typedef struct differ {
  * debug=1 text compare with a pb.gz; the blocking primitive below the
  * program's frames is the same for every goroutine of a group anyway.
  */
-static uint32_t stack_start(const differ *d, uint32_t st)
+static bool location_skipped(const prof_profile *p, uint32_t loc)
 {
-	const prof_profile *p = d->p;
+	const prof_location *l = &p->locations[loc];
+	if (l->nline == 0)
+		return true;
+	const char *fn = prof_str(p, p->functions[p->lines[l->line_off + l->nline - 1].function].name);
+	return strncmp(fn, "runtime.", 8) == 0 || !*fn;
+}
+
+static uint32_t stack_start(const snap *sn, uint32_t st)
+{
+	const prof_profile *p = sn->p;
 	const prof_stack *s = &p->stacks[st];
 	uint32_t i = 0;
-	for (; i + 1 < s->len; i++) {
-		const prof_location *l = &p->locations[p->stack_locs[s->off + i]];
-		bool skip = l->nline == 0;
-		if (!skip) {
-			const char *fn = prof_str(p, p->functions[p->lines[l->line_off + l->nline - 1].function].name);
-			skip = strncmp(fn, "runtime.", 8) == 0 || !*fn;
-		}
-		if (!skip)
-			break;
-	}
+	while (i + 1 < s->len && sn->skip[p->stack_locs[s->off + i]])
+		i++;
 	return i;
 }
 
-/* The node ids of a stack, root last (leaf first), as one key. */
-static uint64_t stack_hash(const differ *d, uint32_t st, uint32_t created, uint32_t state, bool leaked)
+/* The names of a stack's nodes from its start, leaf first, as one hash. */
+static uint64_t nodes_hash(const snap *sn, uint32_t st)
 {
-	const prof_profile *p = d->p;
+	const prof_profile *p = sn->p;
 	const prof_stack *s = &p->stacks[st];
-	uint64_t h = ((0x9e3779b97f4a7c15ull ^ created) * 31 + state) * 2 + leaked;
-	for (uint32_t i = stack_start(d, st); i < s->len; i++) {
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (uint32_t i = stack_start(sn, st); i < s->len; i++) {
 		uint32_t l = p->stack_locs[s->off + i];
-		for (uint32_t k = 0; k < d->ix->loc_n[l]; k++) {
-			h = (h ^ d->ix->loc_nodes[d->ix->loc_off[l] + k]) * 0xff51afd7ed558ccdull;
+		for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
+			h = (h ^ sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]]) * 0xff51afd7ed558ccdull;
 			h ^= h >> 31;
 		}
 	}
 	return h;
 }
 
-static bool same_nodes(const differ *d, uint32_t a, uint32_t b)
+static uint64_t group_hash(uint64_t nodes, uint32_t created, uint32_t state, bool leaked)
 {
-	const prof_profile *p = d->p;
-	const prof_stack *sa = &p->stacks[a], *sb = &p->stacks[b];
-	/* Walk both node sequences in step. */
-	uint32_t ia = stack_start(d, a), ka = 0, ib = stack_start(d, b), kb = 0;
+	uint64_t h = ((nodes ^ created) * 31 + state) * 2 + leaked;
+	return h ^ (h >> 29);
+}
+
+/* Steps a walk over a stack's nodes from its start: the name id of the next, or UINT32_MAX past the root. */
+typedef struct node_walk {
+	const snap *sn;
+	const prof_stack *s;
+	uint32_t i, k;
+} node_walk;
+
+static void walk_start(node_walk *w, const snap *sn, uint32_t st)
+{
+	*w = (node_walk){sn, &sn->p->stacks[st], stack_start(sn, st), 0};
+}
+
+static uint32_t walk_next(node_walk *w)
+{
+	const prof_profile *p = w->sn->p;
+	const graph_index *ix = w->sn->ix;
+	while (w->i < w->s->len && w->k >= ix->loc_n[p->stack_locs[w->s->off + w->i]]) {
+		w->i++;
+		w->k = 0;
+	}
+	if (w->i == w->s->len)
+		return UINT32_MAX;
+	uint32_t l = p->stack_locs[w->s->off + w->i];
+	return w->sn->gid[ix->loc_nodes[ix->loc_off[l] + w->k++]];
+}
+
+static bool same_nodes(const differ *d, uint32_t sa, uint32_t a, uint32_t sb, uint32_t b)
+{
+	node_walk wa, wb;
+	walk_start(&wa, &d->snaps[sa], a);
+	walk_start(&wb, &d->snaps[sb], b);
 	for (;;) {
-		while (ia < sa->len && ka >= d->ix->loc_n[p->stack_locs[sa->off + ia]]) {
-			ia++;
-			ka = 0;
-		}
-		while (ib < sb->len && kb >= d->ix->loc_n[p->stack_locs[sb->off + ib]]) {
-			ib++;
-			kb = 0;
-		}
-		if (ia == sa->len || ib == sb->len)
-			return ia == sa->len && ib == sb->len;
-		uint32_t la = p->stack_locs[sa->off + ia], lb = p->stack_locs[sb->off + ib];
-		if (d->ix->loc_nodes[d->ix->loc_off[la] + ka] != d->ix->loc_nodes[d->ix->loc_off[lb] + kb])
+		uint32_t x = walk_next(&wa), y = walk_next(&wb);
+		if (x != y)
 			return false;
-		ka++;
-		kb++;
+		if (x == UINT32_MAX)
+			return true;
 	}
 }
 
 typedef struct group_key {
 	const differ *d;
-	uint32_t stack, created, state;
+	uint32_t snap, stack, created, state;
 	bool leaked;
 } group_key;
 
@@ -119,22 +158,147 @@ static bool group_eq(const void *ctx, uint32_t gi)
 	const group_key *k = ctx;
 	const group *g = &k->d->groups[gi];
 	return g->created == k->created && g->state == k->state && g->leaked == k->leaked &&
-	       same_nodes(k->d, g->stack, k->stack);
+	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
-static group *find_group(differ *d, uint32_t st, uint32_t created, uint32_t state, bool leaked)
+static group *find_group(differ *d, const group_key *k)
 {
-	group_key k = {d, st, created, state, leaked};
-	uint32_t gi = hashtab_intern(&d->index, stack_hash(d, st, created, state, leaked), (uint32_t)d->ngroup,
-	                             group_eq, &k);
+	uint64_t h = group_hash(d->snaps[k->snap].hash[k->stack], k->created, k->state, k->leaked);
+	uint32_t gi = hashtab_intern(&d->index, h, (uint32_t)d->ngroup, group_eq, k);
 	if (gi != d->ngroup)
 		return &d->groups[gi];
 	GROW(d->groups, d->cap, d->ngroup + 1);
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	d->groups[d->ngroup] =
-		(group){.stack = st, .created = created, .state = state, .leaked = leaked, .id = (uint32_t)d->ngroup};
+	uint64_t rank = k->snap + 1 == d->nsnap ? 0 : k->snap + 1;
+	d->groups[d->ngroup] = (group){.snap = k->snap, .stack = k->stack, .created = k->created, .state = k->state,
+	                               .leaked = k->leaked, .id = (uint32_t)d->ngroup, .order = rank << 32 | k->stack};
 	return &d->groups[d->ngroup++];
+}
+
+/* A string of a snapshot (its shown form) in the shared table. */
+static uint32_t shared_name(differ *d, const prof_profile *p, prof_strid id)
+{
+	const char *s = prof_str(p, id);
+	return prof_intern(d->names, s, strlen(s));
+}
+
+static const char *group_str(const differ *d, uint32_t id)
+{
+	return prof_str(d->names, id);
+}
+
+/* The value index of p that has the last snapshot's type si (its name), else si. */
+static int same_type(const prof_profile *p, const prof_profile *last, int si)
+{
+	const char *t = prof_str(last, last->sample_types[si].type);
+	for (size_t i = 0; i < p->nsample_type; i++)
+		if (strcmp(prof_str(p, p->sample_types[i].type), t) == 0)
+			return (int)i;
+	return si < (int)p->nsample_type ? si : 0;
+}
+
+/*
+ * The snapshots ps[0..n), checked as prof_merge checks them and filtered
+ * each in place, with their node indexes; si is the last one's value.
+ */
+static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const report_opts *o, prof_err *err)
+{
+	for (size_t k = 0; k + 1 < n; k++)
+		if (!prof_merge_check(ps[n - 1], ps[k], err))
+			return false;
+	d->names = prof_profile_new();
+	d->nsnap = n;
+	d->snaps = xcalloc(n + 1, sizeof *d->snaps);
+	for (size_t k = 0; k < n; k++) {
+		snap *sn = &d->snaps[k];
+		sn->p = ps[k];
+		if (!prof_apply_filters(sn->p, &o->filters, NULL, err))
+			return false;
+		sn->si = same_type(sn->p, ps[n - 1], si);
+		sn->ix = graph_index_new(sn->p, o->granularity, o->noinlines, o->showcolumns);
+		sn->skip = xmalloc(sn->p->nlocation + 1);
+		for (uint32_t l = 0; l < sn->p->nlocation; l++)
+			sn->skip[l] = location_skipped(sn->p, l);
+		sn->gid = xmalloc(((size_t)sn->ix->ninfo + 1) * sizeof *sn->gid);
+		for (uint32_t v = 0; v < sn->ix->ninfo; v++)
+			sn->gid[v] = prof_intern(d->names, sn->ix->printable[v], strlen(sn->ix->printable[v]));
+	}
+	return true;
+}
+
+/* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot. */
+static void collect_snap(differ *d, size_t k)
+{
+	snap *sn = &d->snaps[k];
+	prof_profile *p = sn->p;
+	sn->hash = xmalloc((p->nstack + 1) * sizeof *sn->hash);
+	for (uint32_t st = 0; st < p->nstack; st++)
+		sn->hash[st] = nodes_hash(sn, st);
+	prof_strid created_key = prof_intern(p, "created_by", 10), state_key = prof_intern(p, "state", 5);
+	prof_strid wait_key = prof_intern(p, "wait_minutes", 12), leaked_key = prof_intern(p, "leaked", 6);
+	prof_strid true_val = prof_intern(p, "true", 4);
+	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
+	bool leak_profile = strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0;
+	size_t nt = p->nsample_type;
+	for (size_t i = 0; i < p->nsample; i++) {
+		const prof_sample *s = &p->samples[i];
+		group_key key = {.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = leak_profile};
+		int64_t wait = 0;
+		for (uint32_t j = 0; j < s->nlabel; j++) {
+			const prof_label *l = &p->labels[s->label_off + j];
+			if (l->key == created_key && l->str)
+				key.created = shared_name(d, p, l->str);
+			else if (l->key == state_key && l->str)
+				key.state = shared_name(d, p, l->str);
+			else if (l->key == wait_key && !l->str)
+				wait = l->num;
+			else if (l->key == leaked_key && l->str == true_val)
+				key.leaked = true;
+		}
+		int64_t v = p->values[i * nt + (size_t)sn->si];
+		group *g = find_group(d, &key);
+		d->vals[g->id * d->nsnap + k] += v;
+		d->totals[k] += v;
+		if (wait > g->wait_max)
+			g->wait_max = wait;
+	}
+	free(sn->hash);
+	sn->hash = NULL;
+}
+
+/*
+ * Groups every snapshot's samples. The last snapshot's come first, then the
+ * others' in order: the order pprof's merge into the last one gives them,
+ * which ties in the sorted rows follow.
+ */
+static void collect(differ *d)
+{
+	d->totals = xcalloc(d->nsnap + 1, sizeof *d->totals);
+	collect_snap(d, d->nsnap - 1);
+	for (size_t k = 0; k + 1 < d->nsnap; k++)
+		collect_snap(d, k);
+	size_t n = d->nsnap;
+	for (size_t g = 0; g < d->ngroup; g++) {
+		d->groups[g].base = d->vals[d->groups[g].id * n];
+		d->groups[g].cur = d->vals[d->groups[g].id * n + n - 1];
+	}
+}
+
+static void differ_free(differ *d)
+{
+	free(d->groups);
+	free(d->vals);
+	free(d->totals);
+	hashtab_free(&d->index);
+	for (size_t k = 0; k < d->nsnap && d->snaps; k++) {
+		graph_index_free(d->snaps[k].ix);
+		free(d->snaps[k].gid);
+		free(d->snaps[k].hash);
+		free(d->snaps[k].skip);
+	}
+	free(d->snaps);
+	prof_profile_free(d->names);
 }
 
 static int64_t abs64v(int64_t v)
@@ -152,26 +316,37 @@ static int group_cmp(const void *a, const void *b)
 		return dl > dr ? -1 : 1;
 	if (abs64v(l->cur) != abs64v(r->cur))
 		return abs64v(l->cur) > abs64v(r->cur) ? -1 : 1;
-	return (l->stack > r->stack) - (l->stack < r->stack);
+	return (l->order > r->order) - (l->order < r->order);
 }
 
-/* Names are printed as they are, but never with control bytes. */
+/* Names are printed as they are, but never with control bytes (file names are not escaped). */
 static void put_name(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s, out);
+	static const char controls[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+	                               "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
+	while (*s) {
+		size_t n = strcspn(s, controls);
+		fwrite(s, 1, n, out);
+		s += n;
+		if (*s) {
+			fputc('?', out);
+			s++;
+		}
+	}
 }
 
 /* The frames worth showing in one line: leaf, first frame of the program, creator. */
 static void print_compact(FILE *out, const differ *d, const group *g, bool verbose)
 {
-	const prof_profile *p = d->p;
+	const snap *sn = &d->snaps[g->snap];
+	const prof_profile *p = sn->p;
+	const graph_index *ix = sn->ix;
 	const prof_stack *s = &p->stacks[g->stack];
 	const char *leaf = NULL, *app = NULL;
-	for (uint32_t i = verbose ? 0 : stack_start(d, g->stack); i < s->len; i++) {
+	for (uint32_t i = verbose ? 0 : stack_start(sn, g->stack); i < s->len; i++) {
 		uint32_t l = p->stack_locs[s->off + i];
-		for (uint32_t k = 0; k < d->ix->loc_n[l]; k++) {
-			const char *name = d->ix->printable[d->ix->loc_nodes[d->ix->loc_off[l] + k]];
+		for (uint32_t k = 0; k < ix->loc_n[l]; k++) {
+			const char *name = ix->printable[ix->loc_nodes[ix->loc_off[l] + k]];
 			if (verbose) {
 				fputs(i || k ? "\n                                         " : "", out);
 				put_name(out, name);
@@ -188,7 +363,7 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 			fputs("LEAKED ", out);
 		if (g->state) {
 			fputc('[', out);
-			put_name(out, prof_str(p, g->state));
+			put_name(out, group_str(d, g->state));
 			fputs("] ", out);
 		}
 		put_name(out, leaf ? leaf : "<no stack>");
@@ -199,7 +374,7 @@ static void print_compact(FILE *out, const differ *d, const group *g, bool verbo
 	}
 	if (g->created) {
 		fputs(verbose ? "\n                                         created by " : "  (created by ", out);
-		put_name(out, prof_str(p, g->created));
+		put_name(out, group_str(d, g->created));
 		if (!verbose)
 			fputc(')', out);
 	}
@@ -239,82 +414,6 @@ static void format_delta(char *buf, size_t n, int64_t v, const char *unit)
 	snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
 }
 
-/*
- * Labels every snapshot's samples with its number (prof::snap), merges them
- * all into the last one and applies the filters. False when kinds differ.
- */
-static prof_profile *merge_snapshots(prof_profile **ps, size_t n, const report_opts *o, prof_err *err)
-{
-	prof_profile *into = ps[n - 1];
-	for (size_t k = 0; k < n; k++) {
-		char num[24];
-		snprintf(num, sizeof num, "%zu", k);
-		prof_set_label(ps[k], "prof::snap", num);
-	}
-	for (size_t k = 0; k + 1 < n; k++)
-		if (!prof_merge(into, ps[k], err))
-			return NULL;
-	if (!prof_apply_filters(into, &o->filters, NULL, err))
-		return NULL;
-	return into;
-}
-
-/* Groups the merged samples by stack (and state, creator) with one value per snapshot. */
-static void collect(differ *d, prof_profile *p, size_t nsnap, int si, const report_opts *o)
-{
-	d->p = p;
-	d->nsnap = nsnap;
-	d->ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
-	d->totals = xcalloc(nsnap + 1, sizeof *d->totals);
-	prof_strid snap = prof_intern(p, "prof::snap", 10), created_key = prof_intern(p, "created_by", 10);
-	prof_strid state_key = prof_intern(p, "state", 5), wait_key = prof_intern(p, "wait_minutes", 12);
-	prof_strid leaked_key = prof_intern(p, "leaked", 6), true_val = prof_intern(p, "true", 4);
-	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
-	bool leak_profile = strcmp(prof_str(p, p->sample_types[si].type), "goroutineleak") == 0;
-	size_t nt = p->nsample_type;
-	for (size_t i = 0; i < p->nsample; i++) {
-		const prof_sample *s = &p->samples[i];
-		size_t k = nsnap - 1;
-		uint32_t created = 0, state = 0;
-		int64_t wait = 0;
-		bool leaked = leak_profile;
-		for (uint32_t j = 0; j < s->nlabel; j++) {
-			const prof_label *l = &p->labels[s->label_off + j];
-			if (l->key == snap && l->str)
-				k = (size_t)strtoul(prof_str(p, l->str), NULL, 10);
-			else if (l->key == created_key && l->str)
-				created = l->str;
-			else if (l->key == state_key && l->str)
-				state = l->str;
-			else if (l->key == wait_key && !l->str)
-				wait = l->num;
-			else if (l->key == leaked_key && l->str == true_val)
-				leaked = true;
-		}
-		if (k >= nsnap)
-			k = nsnap - 1;
-		int64_t v = p->values[i * nt + si];
-		group *g = find_group(d, s->stack, created, state, leaked);
-		d->vals[g->id * nsnap + k] += v;
-		d->totals[k] += v;
-		if (wait > g->wait_max)
-			g->wait_max = wait;
-	}
-	for (size_t g = 0; g < d->ngroup; g++) {
-		d->groups[g].base = d->vals[d->groups[g].id * nsnap];
-		d->groups[g].cur = d->vals[d->groups[g].id * nsnap + nsnap - 1];
-	}
-}
-
-static void differ_free(differ *d)
-{
-	free(d->groups);
-	free(d->vals);
-	free(d->totals);
-	hashtab_free(&d->index);
-	graph_index_free(d->ix);
-}
-
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
 {
@@ -324,10 +423,12 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	if (base->nsample_type != cur->nsample_type)
 		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
 	prof_profile *ps[2] = {base, cur};
-	if (!merge_snapshots(ps, 2, o, err))
-		return false;
 	differ d = {0};
-	collect(&d, cur, 2, si, o);
+	if (!open_snaps(&d, ps, 2, si, o, err)) {
+		differ_free(&d);
+		return false;
+	}
+	collect(&d);
 	int64_t tbase = d.totals[0], tcur = d.totals[1];
 	qsort(d.groups, d.ngroup, sizeof *d.groups, group_cmp);
 	const char *type = prof_str(cur, cur->sample_types[si].type);
@@ -368,16 +469,17 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 		fputs("(no stack changed)\n", out);
 
 	/* Functions: the delta of every group whose stack holds them (counted once). */
-	size_t nn = d.ix->ninfo;
+	size_t nn = d.names->strs.n;
 	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
 	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
 	for (size_t i = 0; i < d.ngroup; i++) {
 		const group *g = &d.groups[i];
-		const prof_stack *s = &cur->stacks[g->stack];
+		const snap *sn = &d.snaps[g->snap];
+		const prof_stack *s = &sn->p->stacks[g->stack];
 		for (uint32_t j = 0; j < s->len; j++) {
-			uint32_t l = cur->stack_locs[s->off + j];
-			for (uint32_t k = 0; k < d.ix->loc_n[l]; k++) {
-				uint32_t n = d.ix->loc_nodes[d.ix->loc_off[l] + k];
+			uint32_t l = sn->p->stack_locs[s->off + j];
+			for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
+				uint32_t n = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
 				if (seen[n] != (uint32_t)i + 1) {
 					seen[n] = (uint32_t)i + 1;
 					fdelta[n] += g->cur - g->base;
@@ -391,14 +493,14 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 		if (fdelta[n])
 			order[norder++] = n;
 	/* Largest growth first; names break ties. */
-	function_order fo = {fdelta, (const char *const *)d.ix->printable};
+	function_order fo = {fdelta, (const char *const *)d.names->strs.shown};
 	sort_r(order, norder, sizeof *order, function_cmp, &fo);
 	if (norder) {
 		fprintf(out, "\nFunctions by change (cum):\n");
 		for (size_t i = 0; i < norder && i < 20; i++) {
 			format_delta(c, sizeof c, fdelta[order[i]], unit);
 			fprintf(out, "%10s  ", c);
-			put_name(out, d.ix->printable[order[i]]);
+			put_name(out, group_str(&d, order[i]));
 			fputc('\n', out);
 		}
 	}
@@ -467,7 +569,7 @@ static double leak_score(const differ *d, const group *g, int64_t max_growth, bo
 	double score = (*grew_always ? 3 : 0) + 2.0 * (double)up / (double)(d->nsnap - 1);
 	score += max_growth > 0 ? 2.0 * (double)growth / (double)max_growth : 0;
 	score += g->wait_max >= 60 ? 1.0 : (double)g->wait_max / 60.0;
-	if (g->state && stuck_forever(prof_str(d->p, g->state)))
+	if (g->state && stuck_forever(group_str(d, g->state)))
 		score += 2;
 	if (v[d->nsnap - 1] < peak)
 		score -= 4;
@@ -524,8 +626,9 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 			minutes[k] = (double)k;
 	const char *type = prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type);
 	char *type_copy = strdup(type), *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
-	prof_profile *p = merge_snapshots(sorted, n, o, err);
-	if (!p) {
+	differ d = {0};
+	if (!open_snaps(&d, sorted, n, si, o, err)) {
+		differ_free(&d);
 		free(order);
 		free(minutes);
 		free(sorted);
@@ -533,8 +636,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		free(unit);
 		return false;
 	}
-	differ d = {0};
-	collect(&d, p, n, si, o);
+	collect(&d);
 
 	fprintf(out, "Type: %s, %zu snapshots\n", type_copy, n);
 	for (size_t k = 0; k < n; k++) {
@@ -616,36 +718,41 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		char delta[96];
 		format_delta(delta, sizeof delta, r->g->cur - r->g->base, unit);
 		fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r->score, delta, r->grew_always ? "grew every step  " : "");
-		if (!r->g->leaked && r->g->state && stuck_forever(prof_str(p, r->g->state)))
+		if (!r->g->leaked && r->g->state && stuck_forever(group_str(&d, r->g->state)))
 			fputs("stuck forever  ", out);
 		print_compact(out, &d, r->g, false);
 	}
 	if (!ns)
 		fputs("  none: no stack grew\n", out);
 
-	/* The program's functions on growing stacks, for a cross-kind summary. */
+	/* The program's functions on growing stacks, for a cross-kind summary, each once. */
 	if (growing) {
+		/* Names already listed (kinds past the eighth share a list) stay once. */
+		for (size_t q = 0; q < *ngrowing; q++)
+			prof_intern(d.names, (*growing)[q], strlen((*growing)[q]));
+		uint8_t *listed = xcalloc(d.names->strs.n + 1, 1);
+		for (size_t q = 0; q < *ngrowing; q++)
+			listed[prof_intern(d.names, (*growing)[q], strlen((*growing)[q]))] = 1;
 		for (size_t i = 0; i < d.ngroup; i++) {
 			const trend_row *r = &rows[i];
 			if (r->score <= 0)
 				continue;
-			const prof_stack *s = &p->stacks[r->g->stack];
+			const snap *sn = &d.snaps[r->g->snap];
+			const prof_stack *s = &sn->p->stacks[r->g->stack];
 			for (uint32_t j = 0; j < s->len; j++) {
-				uint32_t l = p->stack_locs[s->off + j];
-				for (uint32_t k = 0; k < d.ix->loc_n[l]; k++) {
-					const char *name = d.ix->printable[d.ix->loc_nodes[d.ix->loc_off[l] + k]];
-					if (goname_is_std(name))
+				uint32_t l = sn->p->stack_locs[s->off + j];
+				for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
+					uint32_t id = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
+					const char *name = group_str(&d, id);
+					if (listed[id] || goname_is_std(name))
 						continue;
-					bool dup = false;
-					for (size_t q = 0; q < *ngrowing && !dup; q++)
-						dup = strcmp((*growing)[q], name) == 0;
-					if (!dup) {
-						*growing = xrealloc(*growing, (*ngrowing + 1) * sizeof **growing);
-						(*growing)[(*ngrowing)++] = strdup(name);
-					}
+					listed[id] = 1;
+					*growing = xrealloc(*growing, (*ngrowing + 1) * sizeof **growing);
+					(*growing)[(*ngrowing)++] = strdup(name);
 				}
 			}
 		}
+		free(listed);
 	}
 	free(rows);
 	differ_free(&d);

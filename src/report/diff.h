@@ -15,14 +15,15 @@ typedef struct diff_opts {
 } diff_opts;
 
 /*
- * Writes the comparison of base and cur (both changed: cur receives base's
- * samples). *max_growth is the largest growth of one stack, for -fail_if_grew.
+ * Writes the comparison of base and cur (both filtered in place by o's
+ * filters; never merged). *max_growth is the largest growth of one stack,
+ * for -fail_if_grew.
  */
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err);
 
 /*
- * prof trend: ps[0..n) of one kind (changed: merged into one of them), names
+ * prof trend: ps[0..n) of one kind (each filtered in place), names
  * for the header. Stacks with their value at every snapshot, a sparkline,
  * slope and leak-suspect score. When growing is not NULL, the program's
  * functions on growing stacks are appended to it (malloc'd strings).

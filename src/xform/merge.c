@@ -145,6 +145,30 @@ static void describe_types(const prof_profile *p, char *buf, size_t n)
 		snprintf(buf, n, "none");
 }
 
+bool prof_merge_check(const prof_profile *dst, const prof_profile *src, prof_err *err)
+{
+	size_t shared = 0;
+	bool same = true;
+	for (size_t i = 0; i < dst->nsample_type; i++)
+		for (size_t j = 0; j < src->nsample_type; j++)
+			if (strcmp(prof_str(dst, dst->sample_types[i].type), prof_str(src, src->sample_types[j].type)) == 0) {
+				shared++;
+				same = same && strcmp(prof_str(dst, dst->sample_types[i].unit),
+				                      prof_str(src, src->sample_types[j].unit)) == 0;
+				break;
+			}
+	if (shared == 0)
+		return prof_errf(err, "profiles have empty common sample type list");
+	same = same && strcmp(prof_str(dst, dst->period_type.type), prof_str(src, src->period_type.type)) == 0 &&
+	       strcmp(prof_str(dst, dst->period_type.unit), prof_str(src, src->period_type.unit)) == 0;
+	if (same)
+		return true;
+	char a[256], b[256];
+	describe_types(dst, a, sizeof a);
+	describe_types(src, b, sizeof b);
+	return prof_errf(err, "cannot merge profiles of different kinds: sample types [%s] and [%s]", a, b);
+}
+
 bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 {
 	size_t *pick = xmalloc((src->nsample_type + dst->nsample_type + 1) * sizeof *pick);

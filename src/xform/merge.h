@@ -13,5 +13,11 @@
 
 /* Merges src into dst; false with *err set when their sample types differ. */
 bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err);
+/*
+ * prof_merge's refusals without the merge: false with its message when src
+ * could not be merged into dst (no shared sample type, or units or period
+ * types that differ). Changes neither.
+ */
+bool prof_merge_check(const prof_profile *dst, const prof_profile *src, prof_err *err);
 
 #endif
