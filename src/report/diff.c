@@ -335,52 +335,6 @@ static void put_name(FILE *out, const char *s)
 	}
 }
 
-/* The frames worth showing in one line: leaf, first frame of the program, creator. */
-static void print_compact(FILE *out, const differ *d, const group *g, bool verbose)
-{
-	const snap *sn = &d->snaps[g->snap];
-	const prof_profile *p = sn->p;
-	const graph_index *ix = sn->ix;
-	const prof_stack *s = &p->stacks[g->stack];
-	const char *leaf = NULL, *app = NULL;
-	for (uint32_t i = verbose ? 0 : stack_start(sn, g->stack); i < s->len; i++) {
-		uint32_t l = p->stack_locs[s->off + i];
-		for (uint32_t k = 0; k < ix->loc_n[l]; k++) {
-			const char *name = ix->printable[ix->loc_nodes[ix->loc_off[l] + k]];
-			if (verbose) {
-				fputs(i || k ? "\n                                         " : "", out);
-				put_name(out, name);
-				continue;
-			}
-			if (!leaf)
-				leaf = name;
-			else if (!app && !goname_is_std(name))
-				app = name;
-		}
-	}
-	if (!verbose) {
-		if (g->leaked)
-			fputs("LEAKED ", out);
-		if (g->state) {
-			fputc('[', out);
-			put_name(out, group_str(d, g->state));
-			fputs("] ", out);
-		}
-		put_name(out, leaf ? leaf : "<no stack>");
-		if (app) {
-			fputs(" <- ", out);
-			put_name(out, app);
-		}
-	}
-	if (g->created) {
-		fputs(verbose ? "\n                                         created by " : "  (created by ", out);
-		put_name(out, group_str(d, g->created));
-		if (!verbose)
-			fputc(')', out);
-	}
-	fputc('\n', out);
-}
-
 /* The function summary's sort keys. */
 typedef struct function_order {
 	const int64_t *delta;
@@ -414,104 +368,7 @@ static void format_delta(char *buf, size_t n, int64_t v, const char *unit)
 	snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
 }
 
-bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
-                 const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
-{
-	int si = prof_sample_index(cur, o->sample_index, err);
-	if (si < 0)
-		return false;
-	if (base->nsample_type != cur->nsample_type)
-		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
-	prof_profile *ps[2] = {base, cur};
-	differ d = {0};
-	if (!open_snaps(&d, ps, 2, si, o, err)) {
-		differ_free(&d);
-		return false;
-	}
-	collect(&d);
-	int64_t tbase = d.totals[0], tcur = d.totals[1];
-	qsort(d.groups, d.ngroup, sizeof *d.groups, group_cmp);
-	const char *type = prof_str(cur, cur->sample_types[si].type);
-	const char *unit = prof_str(cur, cur->sample_types[si].unit);
-	char a[80], b[80], c[96], e[48];
-	fmt_scaled_label(a, sizeof a, tbase, unit, "minimum");
-	fmt_scaled_label(b, sizeof b, tcur, unit, "minimum");
-	format_delta(c, sizeof c, tcur - tbase, unit);
-	format_change(e, sizeof e, tbase, tcur);
-	fprintf(out, "Type: %s\nBase: ", type);
-	put_name(out, base_name);
-	fprintf(out, " (%s total)\nNew:  ", a);
-	put_name(out, cur_name);
-	fprintf(out, " (%s total)\nDelta: %s (%s)\n\n", b, c, e);
-	fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "new", "delta", "change", "stack");
-	const char *red = dopt->color ? "\033[31m" : "", *green = dopt->color ? "\033[32m" : "";
-	const char *reset = dopt->color ? "\033[0m" : "";
-	*max_growth = 0;
-	size_t shown = 0, limit = o->node_count > 0 ? (size_t)o->node_count : 0;
-	for (size_t i = 0; i < d.ngroup; i++) {
-		const group *g = &d.groups[i];
-		int64_t delta = g->cur - g->base;
-		if (delta > *max_growth)
-			*max_growth = delta;
-		if (delta == 0 && !dopt->all && !g->leaked)
-			continue;
-		if (limit && shown >= limit)
-			continue;
-		shown++;
-		fmt_scaled_label(a, sizeof a, g->base, unit, "minimum");
-		fmt_scaled_label(b, sizeof b, g->cur, unit, "minimum");
-		format_delta(c, sizeof c, delta, unit);
-		format_change(e, sizeof e, g->base, g->cur);
-		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
-		print_compact(out, &d, g, dopt->verbose);
-	}
-	if (shown == 0)
-		fputs("(no stack changed)\n", out);
-
-	/* Functions: the delta of every group whose stack holds them (counted once). */
-	size_t nn = d.names->strs.n;
-	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
-	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
-	for (size_t i = 0; i < d.ngroup; i++) {
-		const group *g = &d.groups[i];
-		const snap *sn = &d.snaps[g->snap];
-		const prof_stack *s = &sn->p->stacks[g->stack];
-		for (uint32_t j = 0; j < s->len; j++) {
-			uint32_t l = sn->p->stack_locs[s->off + j];
-			for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
-				uint32_t n = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
-				if (seen[n] != (uint32_t)i + 1) {
-					seen[n] = (uint32_t)i + 1;
-					fdelta[n] += g->cur - g->base;
-				}
-			}
-		}
-	}
-	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
-	size_t norder = 0;
-	for (uint32_t n = 0; n < nn; n++)
-		if (fdelta[n])
-			order[norder++] = n;
-	/* Largest growth first; names break ties. */
-	function_order fo = {fdelta, (const char *const *)d.names->strs.shown};
-	sort_r(order, norder, sizeof *order, function_cmp, &fo);
-	if (norder) {
-		fprintf(out, "\nFunctions by change (cum):\n");
-		for (size_t i = 0; i < norder && i < 20; i++) {
-			format_delta(c, sizeof c, fdelta[order[i]], unit);
-			fprintf(out, "%10s  ", c);
-			put_name(out, group_str(&d, order[i]));
-			fputc('\n', out);
-		}
-	}
-	free(order);
-	free(fdelta);
-	free(seen);
-	differ_free(&d);
-	return true;
-}
-
-/* ---- trend: n snapshots ---- */
+/* ---- trend's per-group figures ---- */
 
 static const char *const spark[] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
                                     "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
@@ -594,15 +451,296 @@ static double slope(const int64_t *v, const double *x, size_t n)
 	return den > 0 ? num / den : 0;
 }
 
-bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
-                  const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err)
+/* ---- the comparison as data ---- */
+
+struct report_cmp {
+	differ d;
+	trend_row *rows; /* trend: the groups in print order; NULL for diff, whose groups are sorted in place */
+};
+
+static const group *row_group(const report_cmp *c, size_t i)
 {
-	int si = prof_sample_index(ps[n - 1], o->sample_index, err);
+	return c->rows ? c->rows[i].g : &c->d.groups[i];
+}
+
+/* Trend's figures per group and their order: by score, with times x (minutes or steps). */
+static void trend_rows(report_cmp *c, const double *x)
+{
+	differ *d = &c->d;
+	size_t n = d->nsnap;
+	int64_t max_growth = 0;
+	for (size_t g = 0; g < d->ngroup; g++)
+		if (d->groups[g].cur - d->groups[g].base > max_growth)
+			max_growth = d->groups[g].cur - d->groups[g].base;
+	c->rows = xcalloc(d->ngroup + 1, sizeof *c->rows);
+	for (size_t g = 0; g < d->ngroup; g++) {
+		trend_row *r = &c->rows[g];
+		r->g = &d->groups[g];
+		const int64_t *v = d->vals + r->g->id * n;
+		r->score = leak_score(d, r->g, max_growth, &r->grew_always);
+		r->first_seen = -1;
+		for (size_t k = 0; k < n && r->first_seen < 0; k++)
+			if (v[k])
+				r->first_seen = (int64_t)k;
+		r->slope = slope(v, x, n);
+	}
+	qsort(c->rows, d->ngroup, sizeof *c->rows, row_cmp);
+}
+
+report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
+                           prof_err *err)
+{
+	report_cmp *c = xcalloc(1, sizeof *c);
+	if (!open_snaps(&c->d, ps, n, si, o, err)) {
+		report_cmp_free(c);
+		return NULL;
+	}
+	collect(&c->d);
+	if (x)
+		trend_rows(c, x);
+	else
+		qsort(c->d.groups, c->d.ngroup, sizeof *c->d.groups, group_cmp);
+	return c;
+}
+
+void report_cmp_free(report_cmp *c)
+{
+	if (!c)
+		return;
+	free(c->rows);
+	differ_free(&c->d);
+	free(c);
+}
+
+size_t report_cmp_size(const report_cmp *c)
+{
+	return c->d.ngroup;
+}
+
+int64_t report_cmp_total(const report_cmp *c, size_t k)
+{
+	return c->d.totals[k];
+}
+
+const char *report_cmp_name(const report_cmp *c, uint32_t id)
+{
+	return group_str(&c->d, id);
+}
+
+size_t report_cmp_nnames(const report_cmp *c)
+{
+	return c->d.names->strs.n;
+}
+
+void report_cmp_frames(const report_cmp *c, size_t i, report_cmp_frame_fn fn, void *ctx)
+{
+	const group *g = row_group(c, i);
+	const snap *sn = &c->d.snaps[g->snap];
+	const prof_stack *s = &sn->p->stacks[g->stack];
+	for (uint32_t j = 0; j < s->len; j++) {
+		uint32_t l = sn->p->stack_locs[s->off + j];
+		for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
+			uint32_t id = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
+			fn(ctx, group_str(&c->d, id), id);
+		}
+	}
+}
+
+/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it. */
+static void compact_frames(const differ *d, const group *g, const char **leaf, const char **app)
+{
+	const snap *sn = &d->snaps[g->snap];
+	const prof_profile *p = sn->p;
+	const graph_index *ix = sn->ix;
+	const prof_stack *s = &p->stacks[g->stack];
+	*leaf = *app = NULL;
+	for (uint32_t i = stack_start(sn, g->stack); i < s->len && !*app; i++) {
+		uint32_t l = p->stack_locs[s->off + i];
+		for (uint32_t k = 0; k < ix->loc_n[l] && !*app; k++) {
+			const char *name = ix->printable[ix->loc_nodes[ix->loc_off[l] + k]];
+			if (!*leaf)
+				*leaf = name;
+			else if (!goname_is_std(name))
+				*app = name;
+		}
+	}
+}
+
+void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
+{
+	const group *g = row_group(c, i);
+	memset(row, 0, sizeof *row);
+	row->values = c->d.vals + g->id * c->d.nsnap;
+	row->base = g->base;
+	row->cur = g->cur;
+	row->leaked = g->leaked;
+	row->state = g->state ? group_str(&c->d, g->state) : NULL;
+	row->stuck = row->state && stuck_forever(row->state);
+	row->created = g->created ? group_str(&c->d, g->created) : NULL;
+	row->wait_max = g->wait_max;
+	compact_frames(&c->d, g, &row->leaf, &row->app);
+	row->first_seen = -1;
+	if (c->rows) {
+		const trend_row *r = &c->rows[i];
+		row->grew_always = r->grew_always;
+		row->first_seen = r->first_seen;
+		row->slope = r->slope;
+		row->score = r->score;
+	}
+}
+
+size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta)
+{
+	size_t nn = report_cmp_nnames(c);
+	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
+	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
+	for (size_t i = 0; i < c->d.ngroup; i++) {
+		const group *g = row_group(c, i);
+		const snap *sn = &c->d.snaps[g->snap];
+		const prof_stack *s = &sn->p->stacks[g->stack];
+		for (uint32_t j = 0; j < s->len; j++) {
+			uint32_t l = sn->p->stack_locs[s->off + j];
+			for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
+				uint32_t n = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
+				if (seen[n] != (uint32_t)i + 1) {
+					seen[n] = (uint32_t)i + 1;
+					fdelta[n] += g->cur - g->base;
+				}
+			}
+		}
+	}
+	free(seen);
+	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
+	size_t norder = 0;
+	for (uint32_t n = 0; n < nn; n++)
+		if (fdelta[n])
+			order[norder++] = n;
+	/* Largest growth first; names break ties. */
+	function_order fo = {fdelta, (const char *const *)c->d.names->strs.shown};
+	sort_r(order, norder, sizeof *order, function_cmp, &fo);
+	*ids = order;
+	*delta = fdelta;
+	return norder;
+}
+
+/* ---- the printers ---- */
+
+typedef struct frame_printer {
+	FILE *out;
+	bool first;
+} frame_printer;
+
+static void print_frame(void *ctx, const char *name, uint32_t id)
+{
+	(void)id;
+	frame_printer *fp = ctx;
+	fputs(fp->first ? "" : "\n                                         ", fp->out);
+	fp->first = false;
+	put_name(fp->out, name);
+}
+
+/* A group's stack in one line (leaf, first frame of the program, creator), or all its frames. */
+static void print_compact(FILE *out, const report_cmp *c, size_t i, const report_cmp_row *row, bool verbose)
+{
+	if (verbose) {
+		frame_printer fp = {out, true};
+		report_cmp_frames(c, i, print_frame, &fp);
+	} else {
+		if (row->leaked)
+			fputs("LEAKED ", out);
+		if (row->state) {
+			fputc('[', out);
+			put_name(out, row->state);
+			fputs("] ", out);
+		}
+		put_name(out, row->leaf ? row->leaf : "<no stack>");
+		if (row->app) {
+			fputs(" <- ", out);
+			put_name(out, row->app);
+		}
+	}
+	if (row->created) {
+		fputs(verbose ? "\n                                         created by " : "  (created by ", out);
+		put_name(out, row->created);
+		if (!verbose)
+			fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
+bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
+                 const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
+{
+	int si = prof_sample_index(cur, o->sample_index, err);
 	if (si < 0)
 		return false;
-	/* By time when every snapshot has one, else in the order given. */
-	size_t *order = xmalloc(n * sizeof *order);
-	double *minutes = xmalloc(n * sizeof *minutes);
+	if (base->nsample_type != cur->nsample_type)
+		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
+	prof_profile *ps[2] = {base, cur};
+	report_cmp *cmp = report_cmp_new(ps, 2, si, NULL, o, err);
+	if (!cmp)
+		return false;
+	int64_t tbase = report_cmp_total(cmp, 0), tcur = report_cmp_total(cmp, 1);
+	const char *type = prof_str(cur, cur->sample_types[si].type);
+	const char *unit = prof_str(cur, cur->sample_types[si].unit);
+	char a[80], b[80], c[96], e[48];
+	fmt_scaled_label(a, sizeof a, tbase, unit, "minimum");
+	fmt_scaled_label(b, sizeof b, tcur, unit, "minimum");
+	format_delta(c, sizeof c, tcur - tbase, unit);
+	format_change(e, sizeof e, tbase, tcur);
+	fprintf(out, "Type: %s\nBase: ", type);
+	put_name(out, base_name);
+	fprintf(out, " (%s total)\nNew:  ", a);
+	put_name(out, cur_name);
+	fprintf(out, " (%s total)\nDelta: %s (%s)\n\n", b, c, e);
+	fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "new", "delta", "change", "stack");
+	const char *red = dopt->color ? "\033[31m" : "", *green = dopt->color ? "\033[32m" : "";
+	const char *reset = dopt->color ? "\033[0m" : "";
+	*max_growth = 0;
+	size_t shown = 0, limit = o->node_count > 0 ? (size_t)o->node_count : 0;
+	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
+		report_cmp_row row;
+		report_cmp_row_at(cmp, i, &row);
+		int64_t delta = row.cur - row.base;
+		if (delta > *max_growth)
+			*max_growth = delta;
+		if (delta == 0 && !dopt->all && !row.leaked)
+			continue;
+		if (limit && shown >= limit)
+			continue;
+		shown++;
+		fmt_scaled_label(a, sizeof a, row.base, unit, "minimum");
+		fmt_scaled_label(b, sizeof b, row.cur, unit, "minimum");
+		format_delta(c, sizeof c, delta, unit);
+		format_change(e, sizeof e, row.base, row.cur);
+		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
+		print_compact(out, cmp, i, &row, dopt->verbose);
+	}
+	if (shown == 0)
+		fputs("(no stack changed)\n", out);
+
+	/* Functions: the delta of every group whose stack holds them (counted once). */
+	uint32_t *order;
+	int64_t *fdelta;
+	size_t norder = report_cmp_functions(cmp, &order, &fdelta);
+	if (norder) {
+		fprintf(out, "\nFunctions by change (cum):\n");
+		for (size_t i = 0; i < norder && i < 20; i++) {
+			format_delta(c, sizeof c, fdelta[order[i]], unit);
+			fprintf(out, "%10s  ", c);
+			put_name(out, report_cmp_name(cmp, order[i]));
+			fputc('\n', out);
+		}
+	}
+	free(order);
+	free(fdelta);
+	report_cmp_free(cmp);
+	return true;
+}
+
+/* The snapshots' order (by time when every one has a time, else as given) and their times in minutes, or steps. */
+static bool trend_times(prof_profile **ps, size_t n, size_t *order, double *minutes)
+{
 	bool timed = true;
 	for (size_t k = 0; k < n; k++) {
 		order[k] = k;
@@ -614,154 +752,151 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
-	prof_profile **sorted = xmalloc(n * sizeof *sorted);
 	int64_t t0 = ps[order[0]]->time_nanos;
-	for (size_t k = 0; k < n; k++) {
-		sorted[k] = ps[order[k]];
-		minutes[k] = timed ? (double)(sorted[k]->time_nanos - t0) / 60e9 : (double)k;
-	}
+	for (size_t k = 0; k < n; k++)
+		minutes[k] = timed ? (double)(ps[order[k]]->time_nanos - t0) / 60e9 : (double)k;
 	bool distinct = timed && n > 1 && minutes[n - 1] > minutes[0];
 	if (!distinct)
 		for (size_t k = 0; k < n; k++)
 			minutes[k] = (double)k;
-	const char *type = prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type);
-	char *type_copy = strdup(type), *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
-	differ d = {0};
-	if (!open_snaps(&d, sorted, n, si, o, err)) {
-		differ_free(&d);
-		free(order);
-		free(minutes);
-		free(sorted);
-		free(type_copy);
-		free(unit);
-		return false;
-	}
-	collect(&d);
+	return distinct;
+}
 
-	fprintf(out, "Type: %s, %zu snapshots\n", type_copy, n);
-	for (size_t k = 0; k < n; k++) {
-		char tot[64];
-		fmt_scaled_label(tot, sizeof tot, d.totals[k], unit, "minimum");
-		fprintf(out, "  #%zu ", k + 1);
-		put_name(out, names[order[k]]);
-		if (distinct && minutes[n - 1] < 2)
-			fprintf(out, "  +%.1fs", minutes[k] * 60);
-		else if (distinct)
-			fprintf(out, "  +%.1fmin", minutes[k]);
-		fprintf(out, "  (%s total)\n", tot);
-	}
-	int64_t max_growth = 0;
-	for (size_t g = 0; g < d.ngroup; g++)
-		if (d.groups[g].cur - d.groups[g].base > max_growth)
-			max_growth = d.groups[g].cur - d.groups[g].base;
-	trend_row *rows = xcalloc(d.ngroup + 1, sizeof *rows);
-	for (size_t g = 0; g < d.ngroup; g++) {
-		trend_row *r = &rows[g];
-		r->g = &d.groups[g];
-		const int64_t *v = d.vals + r->g->id * n;
-		r->score = leak_score(&d, r->g, max_growth, &r->grew_always);
-		r->first_seen = -1;
-		for (size_t k = 0; k < n && r->first_seen < 0; k++)
-			if (v[k])
-				r->first_seen = (int64_t)k;
-		r->slope = slope(v, minutes, n);
-	}
-	qsort(rows, d.ngroup, sizeof *rows, row_cmp);
+/* One trend row: values, sparkline, first seen, slope, GREW, stack. */
+static void print_trend_row(FILE *out, const report_cmp *cmp, size_t i, const report_cmp_row *r, size_t n,
+                            const char *unit, const diff_opts *dopt)
+{
 	const char *red = dopt->color ? "\033[1;31m" : "", *reset = dopt->color ? "\033[0m" : "";
-
-	fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
-	        distinct ? "per min" : "per step", "stack");
-	size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
-	for (size_t i = 0; i < d.ngroup; i++) {
-		const trend_row *r = &rows[i];
-		const int64_t *v = d.vals + r->g->id * n;
-		bool changed = false;
-		for (size_t k = 1; k < n; k++)
-			changed = changed || v[k] != v[0];
-		if (!changed && !dopt->all && !r->g->leaked)
-			continue;
-		if (limit && shown >= limit)
-			break;
-		shown++;
-		int64_t lo = v[0], hi = v[0];
-		for (size_t k = 0; k < n; k++) {
-			lo = v[k] < lo ? v[k] : lo;
-			hi = v[k] > hi ? v[k] : hi;
-		}
-		for (size_t k = 0; k < n; k++) {
-			char s[64];
-			fmt_scaled_label(s, sizeof s, v[k], unit, "minimum");
-			fprintf(out, "%8s ", s);
-		}
-		fputs(" ", out);
-		for (size_t k = 0; k < n; k++)
-			fputs(spark[hi == lo ? 0 : (size_t)((double)(v[k] - lo) * 7.0 / (double)(hi - lo) + 0.5)], out);
-		char first[24] = "-", sl[96];
-		if (r->first_seen >= 0)
-			snprintf(first, sizeof first, "#%lld", (long long)r->first_seen + 1);
-		format_delta(sl, sizeof sl, (int64_t)llround(r->slope), unit);
-		fprintf(out, "  %5s  %10s  ", first, sl);
-		if (r->grew_always)
-			fprintf(out, "%sGREW%s ", red, reset);
-		print_compact(out, &d, r->g, false);
+	const int64_t *v = r->values;
+	int64_t lo = v[0], hi = v[0];
+	for (size_t k = 0; k < n; k++) {
+		lo = v[k] < lo ? v[k] : lo;
+		hi = v[k] > hi ? v[k] : hi;
 	}
-	if (shown == 0)
-		fputs("(no stack changed)\n", out);
-
-	fputs("\nLeak suspects (score: see prof help trend):\n", out);
-	size_t ns = 0;
-	for (size_t i = 0; i < d.ngroup && ns < 10; i++) {
-		const trend_row *r = &rows[i];
-		if (r->score <= 0 && !r->g->leaked)
-			continue;
-		ns++;
-		char delta[96];
-		format_delta(delta, sizeof delta, r->g->cur - r->g->base, unit);
-		fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r->score, delta, r->grew_always ? "grew every step  " : "");
-		if (!r->g->leaked && r->g->state && stuck_forever(group_str(&d, r->g->state)))
-			fputs("stuck forever  ", out);
-		print_compact(out, &d, r->g, false);
+	for (size_t k = 0; k < n; k++) {
+		char s[64];
+		fmt_scaled_label(s, sizeof s, v[k], unit, "minimum");
+		fprintf(out, "%8s ", s);
 	}
-	if (!ns)
-		fputs("  none: no stack grew\n", out);
+	fputs(" ", out);
+	for (size_t k = 0; k < n; k++)
+		fputs(spark[hi == lo ? 0 : (size_t)((double)(v[k] - lo) * 7.0 / (double)(hi - lo) + 0.5)], out);
+	char first[24] = "-", sl[96];
+	if (r->first_seen >= 0)
+		snprintf(first, sizeof first, "#%lld", (long long)r->first_seen + 1);
+	format_delta(sl, sizeof sl, (int64_t)llround(r->slope), unit);
+	fprintf(out, "  %5s  %10s  ", first, sl);
+	if (r->grew_always)
+		fprintf(out, "%sGREW%s ", red, reset);
+	print_compact(out, cmp, i, r, false);
+}
 
-	/* The program's functions on growing stacks, for a cross-kind summary, each once. */
-	if (growing) {
-		/* Names already listed (kinds past the eighth share a list) stay once. */
-		for (size_t q = 0; q < *ngrowing; q++)
-			prof_intern(d.names, (*growing)[q], strlen((*growing)[q]));
-		uint8_t *listed = xcalloc(d.names->strs.n + 1, 1);
-		for (size_t q = 0; q < *ngrowing; q++)
-			listed[prof_intern(d.names, (*growing)[q], strlen((*growing)[q]))] = 1;
-		for (size_t i = 0; i < d.ngroup; i++) {
-			const trend_row *r = &rows[i];
-			if (r->score <= 0)
+typedef struct growing_ctx {
+	const report_cmp *cmp;
+	uint8_t *listed;
+	char ***fn;
+	size_t *n, n0; /* n0: names listed before this trend (kinds past the eighth share a list) */
+} growing_ctx;
+
+static void add_growing(void *ctx, const char *name, uint32_t id)
+{
+	growing_ctx *g = ctx;
+	if (g->listed[id] || goname_is_std(name))
+		return;
+	g->listed[id] = 1;
+	for (size_t q = 0; q < g->n0; q++)
+		if (strcmp((*g->fn)[q], name) == 0)
+			return;
+	*g->fn = xrealloc(*g->fn, (*g->n + 1) * sizeof **g->fn);
+	(*g->fn)[(*g->n)++] = strdup(name);
+}
+
+bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, const report_opts *o,
+                  const diff_opts *dopt, char ***growing, size_t *ngrowing, prof_err *err)
+{
+	int si = prof_sample_index(ps[n - 1], o->sample_index, err);
+	if (si < 0)
+		return false;
+	size_t *order = xmalloc(n * sizeof *order);
+	double *minutes = xmalloc(n * sizeof *minutes);
+	bool distinct = trend_times(ps, n, order, minutes);
+	prof_profile **sorted = xmalloc(n * sizeof *sorted);
+	for (size_t k = 0; k < n; k++)
+		sorted[k] = ps[order[k]];
+	char *type = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type));
+	char *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
+	report_cmp *cmp = report_cmp_new(sorted, n, si, minutes, o, err);
+	bool ok = cmp != NULL;
+	if (ok) {
+		fprintf(out, "Type: %s, %zu snapshots\n", type, n);
+		for (size_t k = 0; k < n; k++) {
+			char tot[64];
+			fmt_scaled_label(tot, sizeof tot, report_cmp_total(cmp, k), unit, "minimum");
+			fprintf(out, "  #%zu ", k + 1);
+			put_name(out, names[order[k]]);
+			if (distinct && minutes[n - 1] < 2)
+				fprintf(out, "  +%.1fs", minutes[k] * 60);
+			else if (distinct)
+				fprintf(out, "  +%.1fmin", minutes[k]);
+			fprintf(out, "  (%s total)\n", tot);
+		}
+		fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
+		        distinct ? "per min" : "per step", "stack");
+		size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
+		size_t ngroup = report_cmp_size(cmp);
+		for (size_t i = 0; i < ngroup; i++) {
+			report_cmp_row r;
+			report_cmp_row_at(cmp, i, &r);
+			bool changed = false;
+			for (size_t k = 1; k < n; k++)
+				changed = changed || r.values[k] != r.values[0];
+			if (!changed && !dopt->all && !r.leaked)
 				continue;
-			const snap *sn = &d.snaps[r->g->snap];
-			const prof_stack *s = &sn->p->stacks[r->g->stack];
-			for (uint32_t j = 0; j < s->len; j++) {
-				uint32_t l = sn->p->stack_locs[s->off + j];
-				for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
-					uint32_t id = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
-					const char *name = group_str(&d, id);
-					if (listed[id] || goname_is_std(name))
-						continue;
-					listed[id] = 1;
-					*growing = xrealloc(*growing, (*ngrowing + 1) * sizeof **growing);
-					(*growing)[(*ngrowing)++] = strdup(name);
-				}
-			}
+			if (limit && shown >= limit)
+				break;
+			shown++;
+			print_trend_row(out, cmp, i, &r, n, unit, dopt);
 		}
-		free(listed);
+		if (shown == 0)
+			fputs("(no stack changed)\n", out);
+
+		fputs("\nLeak suspects (score: see prof help trend):\n", out);
+		size_t ns = 0;
+		for (size_t i = 0; i < ngroup && ns < 10; i++) {
+			report_cmp_row r;
+			report_cmp_row_at(cmp, i, &r);
+			if (r.score <= 0 && !r.leaked)
+				continue;
+			ns++;
+			char delta[96];
+			format_delta(delta, sizeof delta, r.cur - r.base, unit);
+			fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r.score, delta, r.grew_always ? "grew every step  " : "");
+			if (!r.leaked && r.stuck)
+				fputs("stuck forever  ", out);
+			print_compact(out, cmp, i, &r, false);
+		}
+		if (!ns)
+			fputs("  none: no stack grew\n", out);
+
+		/* The program's functions on growing stacks, for a cross-kind summary, each once. */
+		if (growing) {
+			growing_ctx g = {cmp, xcalloc(report_cmp_nnames(cmp) + 1, 1), growing, ngrowing, *ngrowing};
+			for (size_t i = 0; i < ngroup; i++) {
+				report_cmp_row r;
+				report_cmp_row_at(cmp, i, &r);
+				if (r.score > 0)
+					report_cmp_frames(cmp, i, add_growing, &g);
+			}
+			free(g.listed);
+		}
 	}
-	free(rows);
-	differ_free(&d);
+	report_cmp_free(cmp);
 	free(order);
 	free(minutes);
 	free(sorted);
-	free(type_copy);
+	free(type);
 	free(unit);
-	return true;
+	return ok;
 }
 
 /* ---- trends of several kinds ---- */
