@@ -121,17 +121,27 @@ static char *display_name(const char *name, size_t *runes)
 
 typedef struct fnode {
 	uint32_t frame, parent, depth;
+	uint32_t child, sibling; /* first child and next sibling, NO_NODE for none */
+	uint32_t nkids;
 	int64_t value;  /* summed value */
 	int64_t weight; /* summed |value| per stack: the width */
-	int64_t self;   /* value of the stacks ending here */
 } fnode;
 
+/*
+ * The call tree, its children in lists: a child is found by walking its
+ * parent's list, or, for a parent of more than WIDE children, in one table
+ * of those children. On a profile of unique stacks most nodes have one or
+ * two children, so the lists cost a fraction of a table over every node.
+ */
 typedef struct ftree {
 	fnode *nodes;
 	size_t n, cap;
-	hashtab children; /* nodes but the root, by (parent, frame) */
+	int64_t *self;  /* per node: the value of the stacks ending there (with_self) */
+	hashtab wide;   /* the children of parents with more than WIDE, by (parent, frame) */
 	uint32_t maxdepth;
 } ftree;
+
+#define WIDE 8
 
 static int64_t sat_add(int64_t a, int64_t b)
 {
@@ -152,13 +162,19 @@ static bool child_eq(const void *ctx, uint32_t v)
 	return k->t->nodes[v].parent == k->parent && k->t->nodes[v].frame == k->frame;
 }
 
+static uint64_t child_hash(uint32_t parent, uint32_t frame)
+{
+	return (uint64_t)parent << 32 | frame;
+}
+
 static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
 {
 	if (t->n >= UINT32_MAX - 1)
 		prof_oom();
 	GROW(t->nodes, t->cap, t->n + 1);
 	uint32_t depth = parent == NO_NODE ? 0 : t->nodes[parent].depth + 1;
-	t->nodes[t->n] = (fnode){.frame = frame, .parent = parent, .depth = depth};
+	t->nodes[t->n] = (fnode){.frame = frame, .parent = parent, .depth = depth, .child = NO_NODE,
+	                         .sibling = NO_NODE};
 	if (depth > t->maxdepth)
 		t->maxdepth = depth;
 	return (uint32_t)t->n++;
@@ -166,10 +182,27 @@ static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
 
 static uint32_t tree_child(ftree *t, uint32_t parent, uint32_t frame)
 {
-	child_key k = {t, parent, frame};
-	uint32_t v = hashtab_intern(&t->children, (uint64_t)parent << 32 | frame, (uint32_t)t->n, child_eq, &k);
-	if (v == t->n)
-		tree_new(t, parent, frame);
+	const fnode *p = &t->nodes[parent];
+	if (p->nkids <= WIDE) {
+		for (uint32_t c = p->child; c != NO_NODE; c = t->nodes[c].sibling)
+			if (t->nodes[c].frame == frame)
+				return c;
+	} else {
+		child_key k = {t, parent, frame};
+		uint32_t c = hashtab_find(&t->wide, child_hash(parent, frame), child_eq, &k);
+		if (c != HASHTAB_NONE)
+			return c;
+	}
+	uint32_t v = tree_new(t, parent, frame);
+	fnode *pp = &t->nodes[parent];
+	t->nodes[v].sibling = pp->child;
+	pp->child = v;
+	if (++pp->nkids == WIDE + 1) {
+		for (uint32_t c = pp->child; c != NO_NODE; c = t->nodes[c].sibling)
+			hashtab_add(&t->wide, child_hash(parent, t->nodes[c].frame), c);
+	} else if (pp->nkids > WIDE + 1) {
+		hashtab_add(&t->wide, child_hash(parent, frame), v);
+	}
 	return v;
 }
 
@@ -179,13 +212,15 @@ static void tree_add(fnode *v, int64_t w)
 	v->weight = sat_add(v->weight, w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w);
 }
 
-/* The call tree of r's filtered profile; node 0 is the root. */
-static void tree_build(ftree *t, const rctx *r, const frames *f)
+/* The call tree of r's filtered profile; node 0 is the root. with_self: t->self too (folded's lines). */
+static void tree_build(ftree *t, const rctx *r, const frames *f, bool with_self)
 {
 	const prof_profile *p = r->p;
 	const graph_index *ix = r->ix;
 	memset(t, 0, sizeof *t);
 	tree_new(t, NO_NODE, NO_NODE);
+	/* Where each stack ends, for self: kept per stack, summed per node after. */
+	uint32_t *leaf = with_self ? xmalloc((p->nstack + 1) * sizeof *leaf) : NULL;
 	for (size_t st = 0; st < p->nstack; st++) {
 		int64_t w = r->gw.w[st];
 		if (w == 0)
@@ -201,14 +236,24 @@ static void tree_build(ftree *t, const rctx *r, const frames *f)
 				tree_add(&t->nodes[v], w);
 			}
 		}
-		t->nodes[v].self = sat_add(t->nodes[v].self, w);
+		if (leaf)
+			leaf[st] = v;
 	}
+	hashtab_free(&t->wide);
+	if (!leaf)
+		return;
+	t->self = xcalloc(t->n + 1, sizeof *t->self);
+	for (size_t st = 0; st < p->nstack; st++)
+		if (r->gw.w[st])
+			t->self[leaf[st]] = sat_add(t->self[leaf[st]], r->gw.w[st]);
+	free(leaf);
 }
 
 static void tree_free(ftree *t)
 {
 	free(t->nodes);
-	hashtab_free(&t->children);
+	free(t->self);
+	hashtab_free(&t->wide);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -227,11 +272,8 @@ static int cmp_named(const void *a, const void *b)
 	return strcmp(((const named *)a)->s, ((const named *)b)->s);
 }
 
-/*
- * The tree in preorder, each node's children sorted by name: pre[0..n).
- * Names are ranked once so children sort by integer keys.
- */
-static uint32_t *tree_preorder(const ftree *t, const frames *f)
+/* Every node's children listed by name (frames are ranked once, so children sort by integer keys). */
+static void tree_sort_children(ftree *t, const frames *f)
 {
 	named *order = xmalloc(((size_t)f->n + 1) * sizeof *order);
 	for (uint32_t k = 0; k < f->n; k++)
@@ -241,37 +283,34 @@ static uint32_t *tree_preorder(const ftree *t, const frames *f)
 	for (uint32_t k = 0; k < f->n; k++)
 		rank[order[k].id] = k;
 	free(order);
-
-	/* Children grouped by parent (counting sort), then by rank within a group. */
-	size_t n = t->n;
-	uint32_t *off = xcalloc(n + 2, sizeof *off);
-	for (size_t v = 1; v < n; v++)
-		off[t->nodes[v].parent + 2]++;
-	for (size_t v = 2; v < n + 2; v++)
-		off[v] += off[v - 1];
-	uint64_t *kids = xmalloc((n + 1) * sizeof *kids);
-	for (size_t v = 1; v < n; v++)
-		kids[off[t->nodes[v].parent + 1]++] = (uint64_t)rank[t->nodes[v].frame] << 32 | v;
-	/* Now off[v]..off[v + 1] are v's children. */
-	for (size_t v = 0; v < n; v++)
-		if (off[v + 1] - off[v] > 1)
-			qsort(kids + off[v], off[v + 1] - off[v], sizeof *kids, cmp_u64);
-	free(rank);
-
-	uint32_t *pre = xmalloc((n + 1) * sizeof *pre);
-	uint32_t *stack = xmalloc((n + 1) * sizeof *stack);
-	size_t np = 0, ns = 0;
-	stack[ns++] = 0;
-	while (ns > 0) {
-		uint32_t v = stack[--ns];
-		pre[np++] = v;
-		for (uint32_t k = off[v + 1]; k-- > off[v];)
-			stack[ns++] = (uint32_t)kids[k];
+	uint64_t *kids = NULL;
+	size_t cap = 0;
+	for (size_t v = 0; v < t->n; v++) {
+		fnode *nd = &t->nodes[v];
+		if (nd->nkids < 2)
+			continue;
+		GROW(kids, cap, nd->nkids);
+		size_t m = 0;
+		for (uint32_t c = nd->child; c != NO_NODE; c = t->nodes[c].sibling)
+			kids[m++] = (uint64_t)rank[t->nodes[c].frame] << 32 | c;
+		qsort(kids, m, sizeof *kids, cmp_u64);
+		nd->child = (uint32_t)kids[0];
+		for (size_t k = 0; k + 1 < m; k++)
+			t->nodes[(uint32_t)kids[k]].sibling = (uint32_t)kids[k + 1];
+		t->nodes[(uint32_t)kids[m - 1]].sibling = NO_NODE;
 	}
-	free(stack);
 	free(kids);
-	free(off);
-	return pre;
+	free(rank);
+}
+
+/* The node after v in preorder (children in list order), NO_NODE after the last. */
+static uint32_t tree_next(const ftree *t, uint32_t v)
+{
+	if (t->nodes[v].child != NO_NODE)
+		return t->nodes[v].child;
+	while (v != 0 && t->nodes[v].sibling == NO_NODE)
+		v = t->nodes[v].parent;
+	return v == 0 ? NO_NODE : t->nodes[v].sibling;
 }
 
 /* ---- folded ---- */
@@ -307,7 +346,7 @@ static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
 {
 	uint32_t *off = xcalloc(t->n + 2, sizeof *off);
 	for (size_t v = 1; v < t->n; v++)
-		off[t->nodes[v].parent + 1] += t->nodes[v].self ? 2 : 1;
+		off[t->nodes[v].parent + 1] += t->self[v] ? 2 : 1;
 	for (size_t v = 0; v < t->n; v++)
 		off[v + 1] += off[v];
 	fitem *items = xmalloc(((size_t)off[t->n] + 1) * sizeof *items);
@@ -317,7 +356,7 @@ static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
 		const fnode *n = &t->nodes[v];
 		const char *name = f->str[n->frame];
 		items[fill[n->parent]++] = (fitem){name, (uint32_t)v, false};
-		if (n->self)
+		if (t->self[v])
 			items[fill[n->parent]++] = (fitem){name, (uint32_t)v, true};
 	}
 	free(fill);
@@ -355,7 +394,7 @@ static void folded_write(FILE *out, const ftree *t, const fitem *items, const ui
 		memcpy(prefix + base, it->name, l);
 		if (it->own) {
 			fwrite(prefix, 1, base + l, out);
-			fprintf(out, " %" PRId64 "\n", t->nodes[it->node].self);
+			fprintf(out, " %" PRId64 "\n", t->self[it->node]);
 			continue;
 		}
 		d++;
@@ -380,7 +419,7 @@ bool report_folded_rctx(FILE *out, rctx *r)
 	frames f;
 	frames_build(&f, keys, ix->ninfo);
 	ftree t;
-	tree_build(&t, r, &f);
+	tree_build(&t, r, &f, true);
 	uint32_t *off;
 	fitem *items = folded_items(&t, &f, &off);
 	folded_write(out, &t, items, off);
@@ -587,7 +626,7 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	frames f;
 	frames_build(&f, ix->printable, ix->ninfo);
 	ftree t;
-	tree_build(&t, r, &f);
+	tree_build(&t, r, &f, false);
 	size_t n = t.n;
 
 	/* Display names and styles per frame. */
@@ -600,21 +639,28 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	}
 
 	/* Columns: start and end of each node's cumulative range, rounded. */
-	uint32_t *pre = tree_preorder(&t, &f);
-	int64_t *start = xcalloc(n + 1, sizeof *start);     /* cumulative weight left of the node */
-	int64_t *next = xcalloc(n + 1, sizeof *next);       /* where the node's next child starts */
+	/*
+	 * Columns: start and end of each node's cumulative range, rounded, in
+	 * preorder with children by name; run[d] is where the next node at depth
+	 * d starts. The preorder split by depth keeps each row left to right.
+	 */
+	tree_sort_children(&t, &f);
+	size_t rows = (size_t)t.maxdepth + 1;
+	int64_t *run = xcalloc(rows + 2, sizeof *run);
 	uint32_t *x0 = xmalloc((n + 1) * sizeof *x0), *x1 = xmalloc((n + 1) * sizeof *x1);
+	size_t *roff = xcalloc(rows + 1, sizeof *roff);
 	double total = (double)t.nodes[0].weight;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t v = pre[i];
+	for (uint32_t v = 0; v != NO_NODE; v = tree_next(&t, v)) {
 		const fnode *nd = &t.nodes[v];
+		int64_t start = 0;
 		if (v != 0) {
-			start[v] = next[nd->parent];
-			next[nd->parent] = sat_add(next[nd->parent], nd->weight);
+			start = run[nd->depth];
+			run[nd->depth] = sat_add(start, nd->weight);
 		}
-		next[v] = start[v];
-		double a = total > 0 ? (double)start[v] * (double)W / total + 0.5 : 0;
-		double b = total > 0 ? (double)sat_add(start[v], nd->weight) * (double)W / total + 0.5 : 0;
+		run[nd->depth + 1] = start;
+		roff[nd->depth + 1]++;
+		double a = total > 0 ? (double)start * (double)W / total + 0.5 : 0;
+		double b = total > 0 ? (double)sat_add(start, nd->weight) * (double)W / total + 0.5 : 0;
 		x0[v] = a >= (double)W ? (uint32_t)W : (uint32_t)a;
 		x1[v] = b >= (double)W ? (uint32_t)W : (uint32_t)b;
 		if (v != 0) {
@@ -630,23 +676,15 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	}
 	x0[0] = 0;
 	x1[0] = (uint32_t)W;
-	free(start);
-	free(next);
-
-	/* Rows: the preorder split by depth keeps each row left to right. */
-	size_t rows = (size_t)t.maxdepth + 1;
-	size_t *roff = xcalloc(rows + 1, sizeof *roff);
-	for (size_t v = 0; v < n; v++)
-		roff[t.nodes[v].depth + 1]++;
+	free(run);
 	for (size_t d = 1; d <= rows; d++)
 		roff[d] += roff[d - 1];
 	uint32_t *byrow = xmalloc((n + 1) * sizeof *byrow);
 	size_t *fill = xmalloc((rows + 1) * sizeof *fill);
 	memcpy(fill, roff, (rows + 1) * sizeof *fill);
-	for (size_t i = 0; i < n; i++)
-		byrow[fill[t.nodes[pre[i]].depth]++] = pre[i];
+	for (uint32_t v = 0; v != NO_NODE; v = tree_next(&t, v))
+		byrow[fill[t.nodes[v].depth]++] = v;
 	free(fill);
-	free(pre);
 
 	/* Title. */
 	cell *row = xmalloc(W * sizeof *row);
