@@ -20,6 +20,7 @@
 #   PROF_BENCH_REPORTS  0 skips the other reports, the wide profile and goroutines
 #   PROF_BENCH_SHELL    0 skips the shell's recompute rows (bench/shell.sh: each
 #                       kind of change, then a report, on the 1M unique profile)
+#   PROF_BENCH_MEMORY   0 skips every report's peak memory (bench/memory.sh)
 #   PROF_BENCH_RUNS     timed runs of each command, median taken (default 3)
 #   PROF_BENCH_GO       0 skips `go tool pprof` (slow: ~5 s on 100k)
 #   PROF_BENCH_GO_BIG   1 also runs go tool pprof on the 1M profiles (~1.5 min, >3 GB each)
@@ -431,6 +432,14 @@ fi
 if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_SHELL:-1}" != 0 ]; then
 	say ""
 	PROF_BENCH_DIR=$datadir PROF_BENCH_RUNS=$runs "$here/shell.sh" "$build"
+fi
+
+# ---------------------------------------------------------------- memory
+# Every report's time and peak RSS on the 1M unique-stack profile, with the
+# merges and snapshot commands: bench/memory.sh (one run each).
+if [ "$prof_ok" = 1 ] && [ "${PROF_BENCH_MEMORY:-1}" != 0 ]; then
+	say ""
+	PROF_BENCH_DIR=$datadir "$here/memory.sh" "$build"
 fi
 
 exit 0

@@ -213,8 +213,17 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	hashtab mt = {0};
 	uint64_t size;
 	prof_strid id;
-	for (size_t i = 0; i < dst->nmapping; i++)
-		hashtab_add(&mt, mapping_hash(&dst->mappings[i], &size, &id), (uint32_t)i);
+	/*
+	 * dst's own equal entries (a file may repeat one under two ids) are
+	 * indexed once, the first of them: src's then always map to that one,
+	 * whatever the table's seed.
+	 */
+	for (size_t i = 0; i < dst->nmapping; i++) {
+		c.probe = &dst->mappings[i];
+		uint64_t h = mapping_hash(&dst->mappings[i], &size, &id);
+		if (hashtab_find(&mt, h, mapping_eq, &c) == PROF_NONE)
+			hashtab_add(&mt, h, (uint32_t)i);
+	}
 	c.map = xmalloc((src->nmapping + 1) * sizeof *c.map);
 	c.map_offset = xmalloc((src->nmapping + 1) * sizeof *c.map_offset);
 	for (size_t i = 0; i < src->nmapping; i++) {
@@ -237,8 +246,12 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 
 	/* Functions by name, system name, file and start line. */
 	hashtab ft = {0};
-	for (size_t i = 0; i < dst->nfunction; i++)
-		hashtab_add(&ft, function_hash(&dst->functions[i]), (uint32_t)i);
+	for (size_t i = 0; i < dst->nfunction; i++) {
+		c.probe = &dst->functions[i];
+		uint64_t h = function_hash(&dst->functions[i]);
+		if (hashtab_find(&ft, h, function_eq, &c) == PROF_NONE)
+			hashtab_add(&ft, h, (uint32_t)i);
+	}
 	c.fn = xmalloc((src->nfunction + 1) * sizeof *c.fn);
 	for (size_t i = 0; i < src->nfunction; i++) {
 		prof_function f = src->functions[i];
@@ -260,8 +273,14 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 
 	/* Locations by address in their mapping and their lines. */
 	hashtab lt = {0};
-	for (size_t i = 0; i < dst->nlocation; i++)
-		hashtab_add(&lt, location_hash(dst, &dst->locations[i], dst->lines + dst->locations[i].line_off), (uint32_t)i);
+	for (size_t i = 0; i < dst->nlocation; i++) {
+		const prof_location *dl = &dst->locations[i];
+		c.probe = dl;
+		c.probe_lines = dst->lines + dl->line_off;
+		uint64_t h = location_hash(dst, dl, c.probe_lines);
+		if (hashtab_find(&lt, h, location_eq, &c) == PROF_NONE)
+			hashtab_add(&lt, h, (uint32_t)i);
+	}
 	c.loc = xmalloc((src->nlocation + 1) * sizeof *c.loc);
 	prof_line *lines = NULL;
 	size_t linecap = 0;
@@ -346,4 +365,188 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	hashtab_free(&ft);
 	hashtab_free(&lt);
 	return true;
+}
+
+/* ---- pprof's numbering of one profile ---- */
+
+typedef struct number_ctx {
+	const prof_profile *p;
+	prof_numbering *nb;
+	uint32_t *fn_canon; /* per function: the first function with its key */
+	const prof_mapping *probe_map;
+	uint32_t probe_fn;   /* the function being looked up */
+	uint32_t probe_loc;  /* the location being looked up */
+	uint32_t probe_mapn; /* its mapping in the numbering, PROF_NONE for none */
+} number_ctx;
+
+/* A mapping's fields as pprof keys it (the fake mapping of a profile without any is all zero). */
+static const prof_mapping *numbering_map(const number_ctx *c, uint32_t m)
+{
+	static const prof_mapping none = {0};
+	return c->p->nmapping ? &c->p->mappings[m] : &none;
+}
+
+static bool number_map_eq(const void *arg, uint32_t n)
+{
+	const number_ctx *c = arg;
+	const prof_mapping *a = c->probe_map, *b = numbering_map(c, c->nb->map_rep[n]);
+	uint64_t sa, sb;
+	prof_strid ia, ib;
+	mapping_hash(a, &sa, &ia);
+	mapping_hash(b, &sb, &ib);
+	return sa == sb && a->offset == b->offset && ia == ib;
+}
+
+static bool number_fn_eq(const void *arg, uint32_t i)
+{
+	const number_ctx *c = arg;
+	const prof_function *a = &c->p->functions[c->probe_fn], *b = &c->p->functions[i];
+	return a->name == b->name && a->system_name == b->system_name && a->filename == b->filename &&
+	       a->start_line == b->start_line;
+}
+
+/* The address of location l relative to its mapping's start, pprof's key. */
+static uint64_t number_rel_addr(const number_ctx *c, uint32_t l)
+{
+	const prof_location *loc = &c->p->locations[l];
+	if (loc->mapping == PROF_NONE || !c->p->nmapping)
+		return loc->address;
+	return loc->address - c->p->mappings[loc->mapping].start;
+}
+
+static uint64_t number_loc_hash(const number_ctx *c, uint32_t l, uint32_t mapn)
+{
+	const prof_location *loc = &c->p->locations[l];
+	uint64_t h = mix(mix(mix(3, number_rel_addr(c, l)), mapn), loc->is_folded);
+	for (uint32_t k = 0; k < loc->nline; k++) {
+		const prof_line *ln = &c->p->lines[loc->line_off + k];
+		h = mix(mix(h, c->fn_canon[ln->function]), (uint64_t)ln->line);
+	}
+	return h;
+}
+
+static bool number_loc_eq(const void *arg, uint32_t n)
+{
+	const number_ctx *c = arg;
+	const prof_profile *p = c->p;
+	uint32_t a = c->probe_loc, b = c->nb->loc_rep[n];
+	const prof_location *la = &p->locations[a], *lb = &p->locations[b];
+	if (number_rel_addr(c, a) != number_rel_addr(c, b) || c->probe_mapn != c->nb->loc_map[n] ||
+	    la->is_folded != lb->is_folded || la->nline != lb->nline)
+		return false;
+	for (uint32_t k = 0; k < la->nline; k++) {
+		const prof_line *x = &p->lines[la->line_off + k], *y = &p->lines[lb->line_off + k];
+		if (c->fn_canon[x->function] != c->fn_canon[y->function] || x->line != y->line)
+			return false;
+	}
+	/* pprof's key holds the last line's column only (each line's overwrites the one before). */
+	return la->nline == 0 ||
+	       p->lines[la->line_off + la->nline - 1].column == p->lines[lb->line_off + la->nline - 1].column;
+}
+
+static uint32_t number_mapping(number_ctx *c, hashtab *t, uint32_t m)
+{
+	prof_numbering *nb = c->nb;
+	if (nb->map_new[m] != PROF_NONE)
+		return nb->map_new[m];
+	c->probe_map = numbering_map(c, m);
+	uint64_t size;
+	prof_strid id;
+	uint64_t h = mapping_hash(c->probe_map, &size, &id);
+	uint32_t n = hashtab_find(t, h, number_map_eq, c);
+	if (n == PROF_NONE) {
+		n = nb->nmap++;
+		nb->map_rep[n] = m;
+		hashtab_add(t, h, n);
+	}
+	c->probe_map = NULL;
+	nb->map_new[m] = n;
+	return n;
+}
+
+static void number_location(number_ctx *c, hashtab *maps, hashtab *locs, uint32_t l)
+{
+	prof_numbering *nb = c->nb;
+	if (nb->loc_new[l] != PROF_NONE)
+		return;
+	const prof_location *loc = &c->p->locations[l];
+	uint32_t src_map = c->p->nmapping ? loc->mapping : 0;
+	uint32_t mapn = src_map == PROF_NONE ? PROF_NONE : number_mapping(c, maps, src_map);
+	c->probe_loc = l;
+	c->probe_mapn = mapn;
+	uint64_t h = number_loc_hash(c, l, mapn);
+	uint32_t n = hashtab_find(locs, h, number_loc_eq, c);
+	if (n == PROF_NONE) {
+		n = nb->nloc++;
+		nb->loc_rep[n] = l;
+		nb->loc_map[n] = mapn;
+		/* Shifted into the mapping it shares: pprof keeps the first of equal mappings. */
+		uint64_t addr = loc->address;
+		if (mapn != PROF_NONE && c->p->nmapping)
+			addr = addr - c->p->mappings[src_map].start + c->p->mappings[nb->map_rep[mapn]].start;
+		nb->loc_addr[n] = addr;
+		hashtab_add(locs, h, n);
+	}
+	nb->loc_new[l] = n;
+}
+
+prof_numbering *prof_merge_numbering(const prof_profile *p)
+{
+	prof_numbering *nb = xcalloc(1, sizeof *nb);
+	size_t nmap = p->nmapping ? p->nmapping : 1; /* pprof gives a profile without mappings an empty one */
+	nb->map_new = xmalloc((nmap + 1) * sizeof *nb->map_new);
+	memset(nb->map_new, 0xff, (nmap + 1) * sizeof *nb->map_new);
+	nb->map_rep = xmalloc((nmap + 1) * sizeof *nb->map_rep);
+	nb->loc_new = xmalloc((p->nlocation + 1) * sizeof *nb->loc_new);
+	memset(nb->loc_new, 0xff, (p->nlocation + 1) * sizeof *nb->loc_new);
+	nb->loc_rep = xmalloc((p->nlocation + 1) * sizeof *nb->loc_rep);
+	nb->loc_map = xmalloc((p->nlocation + 1) * sizeof *nb->loc_map);
+	nb->loc_addr = xmalloc((p->nlocation + 1) * sizeof *nb->loc_addr);
+	number_ctx c = {.p = p, .nb = nb};
+	/* Functions are shared by key; their numbers do not show, only which locations become one. */
+	c.fn_canon = xmalloc((p->nfunction + 1) * sizeof *c.fn_canon);
+	hashtab fns = {0};
+	for (uint32_t i = 0; i < p->nfunction; i++) {
+		c.probe_fn = i;
+		uint64_t h = function_hash(&p->functions[i]);
+		uint32_t f = hashtab_find(&fns, h, number_fn_eq, &c);
+		if (f == PROF_NONE) {
+			f = i;
+			hashtab_add(&fns, h, i);
+		}
+		c.fn_canon[i] = f;
+	}
+	hashtab_free(&fns);
+	hashtab maps = {0}, locs = {0};
+	/* The first mapping stays first: it is the main binary. */
+	number_mapping(&c, &maps, 0);
+	size_t nt = p->nsample_type;
+	for (size_t i = 0; i < p->nsample; i++) {
+		const int64_t *v = p->values + i * nt;
+		bool zero = true;
+		for (size_t k = 0; k < nt && zero; k++)
+			zero = v[k] == 0;
+		if (zero)
+			continue;
+		const prof_stack *st = &p->stacks[p->samples[i].stack];
+		for (uint32_t k = 0; k < st->len; k++)
+			number_location(&c, &maps, &locs, p->stack_locs[st->off + k]);
+	}
+	hashtab_free(&maps);
+	hashtab_free(&locs);
+	free(c.fn_canon);
+	return nb;
+}
+
+void prof_numbering_free(prof_numbering *nb)
+{
+	if (!nb)
+		return;
+	free(nb->map_new);
+	free(nb->map_rep);
+	free(nb->loc_new);
+	free(nb->loc_rep);
+	free(nb->loc_map);
+	free(nb->loc_addr);
+	free(nb);
 }

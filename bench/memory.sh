@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Every report's time and peak memory at scale: each report, the merges
+# (-base, -diff_base, three files) and the snapshot commands (diff, trend)
+# on a profile of 1M samples where nearly every sample has its own stack,
+# with a second snapshot of the same shape (-seed 2). Peak RSS is GNU time's
+# %M; the ratio is to the uncompressed size of the input(s) a command reads
+# (the scale issue's target: at most 3x). Not a test: it prints one row per
+# command and PASS/MISS, from one run of each.
+#
+# usage: bench/memory.sh [BUILD_DIR]        (default: <repo>/build)
+#
+# environment:
+#   PROF_BENCH_DIR      keep the generated profiles here (shared with run.sh)
+#   PROF_BENCH_SAMPLES  the sample count (default 1000000)
+set -u
+export LC_ALL=C
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build=${1:-$repo/build}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+n=${PROF_BENCH_SAMPLES:-1000000}
+prof=$build/prof
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/profmem.XXXXXX") || exit 1
+trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM
+
+if [ ! -x /usr/bin/time ]; then
+	echo "memory: GNU time (/usr/bin/time, Debian package time) is needed for peak RSS" >&2
+	exit 1
+fi
+meson compile -C "$build" prof profgen > "$scratch/build.log" 2>&1 || {
+	tail -n 20 "$scratch/build.log" >&2
+	exit 1
+}
+datadir=${PROF_BENCH_DIR:-$scratch}
+mkdir -p "$datadir"
+label=$(awk -v n="$n" 'BEGIN { if (n % 1000000 == 0) printf "%dM", n / 1000000; else printf "%dk", n / 1000 }')
+a=$datadir/prof-$label-u.pb.gz
+b=$datadir/prof-$label-u-seed2.pb.gz
+gen() {
+	local out=$1
+	shift
+	if [ ! -s "$out" ] || [ "$build/bench/profgen" -nt "$out" ]; then
+		echo "generating $(basename "$out") ..."
+		"$build/bench/profgen" -samples "$n" -stacks "$n" "$@" -o "$out.tmp" && mv "$out.tmp" "$out" || exit 1
+	fi
+}
+gen "$a"
+gen "$b" -seed 2
+raw_a=$(gzip -dc "$a" | wc -c)
+raw_b=$(gzip -dc "$b" | wc -c)
+
+echo "every report on $label samples, nearly every one its own stack"
+echo "(uncompressed: $(awk -v r="$raw_a" 'BEGIN { printf "%.1f MB", r / 1e6 }'); second snapshot $(awk -v r="$raw_b" 'BEGIN { printf "%.1f MB", r / 1e6 }'); target: peak RSS <= 3x the input(s))"
+printf '%-22s %8s %10s %7s  %s\n' command time "peak RSS" ratio verdict
+# row NAME RAW ARGS...: one run of prof ARGS, its wall time, peak RSS and ratio to RAW bytes.
+row() {
+	local name=$1 raw=$2
+	shift 2
+	if ! /usr/bin/time -f '%e %M' -o "$scratch/t" "$prof" "$@" > /dev/null 2> "$scratch/err"; then
+		printf '%-22s %s\n' "$name" "failed: $(tail -n 1 "$scratch/err")"
+		return
+	fi
+	read -r secs kb < <(tail -n 1 "$scratch/t")
+	awk -v n="$name" -v t="$secs" -v kb="$kb" -v r="$raw" 'BEGIN {
+		x = kb * 1024 / r
+		printf "%-22s %7.2fs %7.0f MB %6.2fx  %s\n", n, t, kb * 1024 / 1e6, x, x <= 3 ? "PASS" : "MISS"
+	}'
+}
+row top "$raw_a" -top "$a"
+row tree "$raw_a" -tree "$a"
+row "peek ." "$raw_a" -peek=. "$a"
+row traces "$raw_a" -traces "$a"
+row tags "$raw_a" -tags "$a"
+row raw "$raw_a" -raw "$a"
+row "list main." "$raw_a" -list=main\\. "$a"
+row dot "$raw_a" -dot "$a"
+row svg "$raw_a" -svg "$a"
+row flame "$raw_a" flame "$a"
+row folded "$raw_a" folded "$a"
+row proto "$raw_a" -proto "$a"
+both=$((raw_a + raw_b))
+row "-top -base" "$both" -top -base="$b" "$a"
+row "-top -diff_base" "$both" -top -diff_base="$b" "$a"
+row "-top A B A (merge)" "$both" -top "$a" "$b" "$a"
+row "diff B A" "$both" diff "$b" "$a"
+row "trend A B A" "$both" trend "$a" "$b" "$a"
+exit 0

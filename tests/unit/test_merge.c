@@ -1,0 +1,122 @@
+/*
+ * Unit tests: the shared merge (xform/merge). A file may repeat a location,
+ * function or mapping under two ids; merging maps the other profile's onto
+ * the first of them whatever the tables' seeds, and pprof's numbering
+ * (prof_merge_numbering) gives equal ones one number, in order of first use.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/load.h"
+#include "pbuild.h"
+#include "xform/merge.h"
+
+/*
+ * Locations 1 and 2 are the same (address, line, function), 3 is main.work,
+ * 4 main.main. Samples: [1 4] 1, [2 4] 2, [3 4] 4, [3] 0 (zero: not numbered).
+ */
+static prof_profile *dup_profile(void)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.leaf", "/src/a.go");
+	pb_function(&b, 2, "main.work", "/src/a.go");
+	pb_function(&b, 3, "main.main", "/src/a.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){1, 0});
+	b.p->location[1]->address = b.p->location[0]->address;
+	pb_location(&b, 3, (uint64_t[]){2, 0});
+	pb_location(&b, 4, (uint64_t[]){3, 0});
+	pb_sample(&b, (uint64_t[]){1, 4, 0}, (int64_t[]){1});
+	pb_sample(&b, (uint64_t[]){2, 4, 0}, (int64_t[]){2});
+	pb_sample(&b, (uint64_t[]){3, 4, 0}, (int64_t[]){4});
+	pb_sample(&b, (uint64_t[]){3, 0}, (int64_t[]){0});
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	free(buf);
+	assert_non_null(p);
+	return p;
+}
+
+static uint32_t first_loc(const prof_profile *p, size_t sample)
+{
+	const prof_stack *st = &p->stacks[p->samples[sample].stack];
+	return p->stack_locs[st->off];
+}
+
+enum { NPAIR = 20000 };
+
+/* NPAIR pairs of equal locations (ids 2k+1 and 2k+2), one sample on each location. */
+static prof_profile *pairs_profile(void)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.leaf", "/src/a.go");
+	for (uint64_t id = 1; id <= 2 * NPAIR; id++) {
+		pb_location(&b, id, (uint64_t[]){1, 0});
+		b.p->location[id - 1]->address = 0x100000 + (id - 1) / 2;
+		pb_sample(&b, (uint64_t[]){id, 0}, (int64_t[]){1});
+	}
+	size_t len;
+	uint8_t *buf = pb_pack(&b, &len);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	free(buf);
+	assert_non_null(p);
+	return p;
+}
+
+/* Enough of them that the tables grow and rehash, which reorders equal entries but for the first-wins rule. */
+static void repeated_location_maps_to_the_first(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		prof_profile *p = pairs_profile(), *q = pairs_profile();
+		prof_err err = {0};
+		assert_true(prof_merge(p, q, &err));
+		assert_int_equal(p->nsample, 4 * NPAIR);
+		assert_int_equal(p->nlocation, 2 * NPAIR);
+		for (size_t s = 2 * NPAIR; s < 4 * NPAIR; s++)
+			assert_int_equal(first_loc(p, s), (s - 2 * NPAIR) / 2 * 2);
+		prof_profile_free(p);
+		prof_profile_free(q);
+	}
+}
+
+static void numbering_by_first_use(void **state)
+{
+	(void)state;
+	prof_profile *p = dup_profile();
+	prof_numbering *nb = prof_merge_numbering(p);
+	/* Locations 1 and 2 share a number; 4 (main.main) is used second, 3 third. */
+	assert_int_equal(nb->nloc, 3);
+	assert_int_equal(nb->loc_new[0], 0);
+	assert_int_equal(nb->loc_new[1], 0);
+	assert_int_equal(nb->loc_new[3], 1);
+	assert_int_equal(nb->loc_new[2], 2);
+	assert_int_equal(nb->loc_rep[0], 0);
+	/* No mappings: pprof's one empty mapping, which every location uses. */
+	assert_int_equal(nb->nmap, 1);
+	assert_int_equal(nb->loc_map[0], 0);
+	assert_int_equal(nb->loc_map[2], 0);
+	prof_numbering_free(nb);
+	prof_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(repeated_location_maps_to_the_first),
+		cmocka_unit_test(numbering_by_first_use),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
