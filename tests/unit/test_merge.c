@@ -52,7 +52,7 @@ static uint32_t first_loc(const prof_profile *p, size_t sample)
 	return p->stack_locs[st->off];
 }
 
-enum { NPAIR = 20000 };
+enum { NPAIR = 2000 };
 
 /* NPAIR pairs of equal locations (ids 2k+1 and 2k+2), one sample on each location. */
 static prof_profile *pairs_profile(void)
