@@ -12,41 +12,16 @@
 # environment:
 #   PROF_BENCH_DIR      keep the generated profiles here (shared with run.sh)
 #   PROF_BENCH_SAMPLES  the sample count (default 1000000)
-set -u
-export LC_ALL=C
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-build=${1:-$repo/build}
-case $build in /*) ;; *) build=$PWD/$build ;; esac
-n=${PROF_BENCH_SAMPLES:-1000000}
-prof=$build/prof
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/profmem.XXXXXX") || exit 1
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT TERM
-
 if [ ! -x /usr/bin/time ]; then
 	echo "memory: GNU time (/usr/bin/time, Debian package time) is needed for peak RSS" >&2
 	exit 1
 fi
-meson compile -C "$build" prof profgen > "$scratch/build.log" 2>&1 || {
-	tail -n 20 "$scratch/build.log" >&2
-	exit 1
-}
-datadir=${PROF_BENCH_DIR:-$scratch}
-mkdir -p "$datadir"
-label=$(awk -v n="$n" 'BEGIN { if (n % 1000000 == 0) printf "%dM", n / 1000000; else printf "%dk", n / 1000 }')
+bench_name=profmem
+. "$(dirname "$0")/unique.sh"
 a=$datadir/prof-$label-u.pb.gz
 b=$datadir/prof-$label-u-seed2.pb.gz
-gen() {
-	local out=$1
-	shift
-	if [ ! -s "$out" ] || [ "$build/bench/profgen" -nt "$out" ]; then
-		echo "generating $(basename "$out") ..."
-		"$build/bench/profgen" -samples "$n" -stacks "$n" "$@" -o "$out.tmp" && mv "$out.tmp" "$out" || exit 1
-	fi
-}
-gen "$a"
-gen "$b" -seed 2
+gen_unique "$a"
+gen_unique "$b" -seed 2
 raw_a=$(gzip -dc "$a" | wc -c)
 raw_b=$(gzip -dc "$b" | wc -c)
 

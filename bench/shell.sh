@@ -13,31 +13,11 @@
 #   PROF_BENCH_DIR      keep the generated profile here (shared with run.sh)
 #   PROF_BENCH_SAMPLES  the sample count (default 1000000)
 #   PROF_BENCH_RUNS     sessions; each change's median over them (default 3)
-set -u
-export LC_ALL=C
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-build=${1:-$repo/build}
-case $build in /*) ;; *) build=$PWD/$build ;; esac
-n=${PROF_BENCH_SAMPLES:-1000000}
 runs=${PROF_BENCH_RUNS:-3}
-prof=$build/prof
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/profshell.XXXXXX") || exit 1
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT TERM
-
-meson compile -C "$build" prof profgen > "$scratch/build.log" 2>&1 || {
-	tail -n 20 "$scratch/build.log" >&2
-	exit 1
-}
-datadir=${PROF_BENCH_DIR:-$scratch}
-mkdir -p "$datadir"
-label=$(awk -v n="$n" 'BEGIN { if (n % 1000000 == 0) printf "%dM", n / 1000000; else printf "%dk", n / 1000 }')
+bench_name=profshell
+. "$(dirname "$0")/unique.sh"
 f=$datadir/prof-$label-u.pb.gz
-if [ ! -s "$f" ] || [ "$build/bench/profgen" -nt "$f" ]; then
-	echo "generating $label-u ..."
-	"$build/bench/profgen" -samples "$n" -stacks "$n" -o "$f.tmp" && mv "$f.tmp" "$f" || exit 1
-fi
+gen_unique "$f"
 
 # Each change, then top (and other reports after some), then the change undone.
 script='top

@@ -375,10 +375,7 @@ void prof_compact_samples(prof_profile *p)
 	for (size_t i = 0; i < p->nsample; i++) {
 		prof_sample s = p->samples[i];
 		const int64_t *v = p->values + i * nt;
-		bool zero = true;
-		for (size_t k = 0; k < nt && zero; k++)
-			zero = v[k] == 0;
-		if (zero)
+		if (prof_sample_is_zero(p, i))
 			continue;
 		sort_labels(p->labels + s.label_off, s.nlabel);
 		uint64_t h = (uint64_t)s.stack * 0x9e3779b97f4a7c15ull;
@@ -405,9 +402,7 @@ void prof_compact_samples(prof_profile *p)
 	uint8_t *keep = xmalloc(w + 1);
 	bool dropped = false;
 	for (size_t i = 0; i < w; i++) {
-		keep[i] = 0;
-		for (size_t k = 0; k < nt && !keep[i]; k++)
-			keep[i] = p->values[i * nt + k] != 0;
+		keep[i] = !prof_sample_is_zero(p, i);
 		dropped = dropped || !keep[i];
 	}
 	if (dropped)

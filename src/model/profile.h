@@ -180,6 +180,16 @@ static inline const int64_t *prof_sample_values(const prof_profile *p, size_t i)
 	return p->values + i * p->nsample_type;
 }
 
+/* Every value of sample i is zero: pprof's merge drops such samples. */
+static inline bool prof_sample_is_zero(const prof_profile *p, size_t i)
+{
+	const int64_t *v = prof_sample_values(p, i);
+	for (size_t k = 0; k < p->nsample_type; k++)
+		if (v[k])
+			return false;
+	return true;
+}
+
 /*
  * Stack interning, for loaders: returns the id of the stack holding exactly
  * locs[0..n) (location indices, leaf first), adding it when new.

@@ -85,38 +85,20 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
 	return i;
 }
 
-/* The names of a stack's nodes from its start, leaf first, as one hash. */
-static uint64_t nodes_hash(const snap *sn, uint32_t st)
-{
-	const prof_profile *p = sn->p;
-	const prof_stack *s = &p->stacks[st];
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (uint32_t i = stack_start(sn, st); i < s->len; i++) {
-		uint32_t l = p->stack_locs[s->off + i];
-		for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
-			h = (h ^ sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]]) * 0xff51afd7ed558ccdull;
-			h ^= h >> 31;
-		}
-	}
-	return h;
-}
-
-static uint64_t group_hash(uint64_t nodes, uint32_t created, uint32_t state, bool leaked)
-{
-	uint64_t h = ((nodes ^ created) * 31 + state) * 2 + leaked;
-	return h ^ (h >> 29);
-}
-
-/* Steps a walk over a stack's nodes from its start: the name id of the next, or UINT32_MAX past the root. */
+/*
+ * A walk over a stack's nodes, leaf first, from its start (stack_start) or
+ * from its leaf (whole): walk_next gives the next one's name id, UINT32_MAX
+ * past the root.
+ */
 typedef struct node_walk {
 	const snap *sn;
 	const prof_stack *s;
 	uint32_t i, k;
 } node_walk;
 
-static void walk_start(node_walk *w, const snap *sn, uint32_t st)
+static void walk_start(node_walk *w, const snap *sn, uint32_t st, bool whole)
 {
-	*w = (node_walk){sn, &sn->p->stacks[st], stack_start(sn, st), 0};
+	*w = (node_walk){sn, &sn->p->stacks[st], whole ? 0 : stack_start(sn, st), 0};
 }
 
 static uint32_t walk_next(node_walk *w)
@@ -133,11 +115,30 @@ static uint32_t walk_next(node_walk *w)
 	return w->sn->gid[ix->loc_nodes[ix->loc_off[l] + w->k++]];
 }
 
+/* The names of a stack's nodes from its start as one hash. */
+static uint64_t nodes_hash(const snap *sn, uint32_t st)
+{
+	node_walk w;
+	walk_start(&w, sn, st, false);
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;) {
+		h = (h ^ id) * 0xff51afd7ed558ccdull;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+static uint64_t group_hash(uint64_t nodes, uint32_t created, uint32_t state, bool leaked)
+{
+	uint64_t h = ((nodes ^ created) * 31 + state) * 2 + leaked;
+	return h ^ (h >> 29);
+}
+
 static bool same_nodes(const differ *d, uint32_t sa, uint32_t a, uint32_t sb, uint32_t b)
 {
 	node_walk wa, wb;
-	walk_start(&wa, &d->snaps[sa], a);
-	walk_start(&wb, &d->snaps[sb], b);
+	walk_start(&wa, &d->snaps[sa], a, false);
+	walk_start(&wb, &d->snaps[sb], b, false);
 	for (;;) {
 		uint32_t x = walk_next(&wa), y = walk_next(&wb);
 		if (x != y)
@@ -535,34 +536,24 @@ size_t report_cmp_nnames(const report_cmp *c)
 void report_cmp_frames(const report_cmp *c, size_t i, report_cmp_frame_fn fn, void *ctx)
 {
 	const group *g = row_group(c, i);
-	const snap *sn = &c->d.snaps[g->snap];
-	const prof_stack *s = &sn->p->stacks[g->stack];
-	for (uint32_t j = 0; j < s->len; j++) {
-		uint32_t l = sn->p->stack_locs[s->off + j];
-		for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
-			uint32_t id = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
-			fn(ctx, group_str(&c->d, id), id);
-		}
-	}
+	node_walk w;
+	walk_start(&w, &c->d.snaps[g->snap], g->stack, true);
+	for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
+		fn(ctx, group_str(&c->d, id), id);
 }
 
 /* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it. */
 static void compact_frames(const differ *d, const group *g, const char **leaf, const char **app)
 {
-	const snap *sn = &d->snaps[g->snap];
-	const prof_profile *p = sn->p;
-	const graph_index *ix = sn->ix;
-	const prof_stack *s = &p->stacks[g->stack];
+	node_walk w;
+	walk_start(&w, &d->snaps[g->snap], g->stack, false);
 	*leaf = *app = NULL;
-	for (uint32_t i = stack_start(sn, g->stack); i < s->len && !*app; i++) {
-		uint32_t l = p->stack_locs[s->off + i];
-		for (uint32_t k = 0; k < ix->loc_n[l] && !*app; k++) {
-			const char *name = ix->printable[ix->loc_nodes[ix->loc_off[l] + k]];
-			if (!*leaf)
-				*leaf = name;
-			else if (!goname_is_std(name))
-				*app = name;
-		}
+	for (uint32_t id; !*app && (id = walk_next(&w)) != UINT32_MAX;) {
+		const char *name = group_str(d, id);
+		if (!*leaf)
+			*leaf = name;
+		else if (!goname_is_std(name))
+			*app = name;
 	}
 }
 
@@ -589,6 +580,22 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 	}
 }
 
+/* Adds a group's delta to each name on its stack, once per group (mark: the group's number + 1). */
+typedef struct fn_delta {
+	int64_t *delta, add;
+	uint32_t *seen, mark;
+} fn_delta;
+
+static void add_fn_delta(void *ctx, const char *name, uint32_t id)
+{
+	(void)name;
+	fn_delta *f = ctx;
+	if (f->seen[id] != f->mark) {
+		f->seen[id] = f->mark;
+		f->delta[id] += f->add;
+	}
+}
+
 size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta)
 {
 	size_t nn = report_cmp_nnames(c);
@@ -596,18 +603,8 @@ size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta
 	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
 	for (size_t i = 0; i < c->d.ngroup; i++) {
 		const group *g = row_group(c, i);
-		const snap *sn = &c->d.snaps[g->snap];
-		const prof_stack *s = &sn->p->stacks[g->stack];
-		for (uint32_t j = 0; j < s->len; j++) {
-			uint32_t l = sn->p->stack_locs[s->off + j];
-			for (uint32_t k = 0; k < sn->ix->loc_n[l]; k++) {
-				uint32_t n = sn->gid[sn->ix->loc_nodes[sn->ix->loc_off[l] + k]];
-				if (seen[n] != (uint32_t)i + 1) {
-					seen[n] = (uint32_t)i + 1;
-					fdelta[n] += g->cur - g->base;
-				}
-			}
-		}
+		fn_delta f = {fdelta, g->cur - g->base, seen, (uint32_t)i + 1};
+		report_cmp_frames(c, i, add_fn_delta, &f);
 	}
 	free(seen);
 	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
@@ -699,16 +696,18 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	*max_growth = 0;
 	size_t shown = 0, limit = o->node_count > 0 ? (size_t)o->node_count : 0;
 	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
-		report_cmp_row row;
-		report_cmp_row_at(cmp, i, &row);
-		int64_t delta = row.cur - row.base;
+		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
+		const group *g = row_group(cmp, i);
+		int64_t delta = g->cur - g->base;
 		if (delta > *max_growth)
 			*max_growth = delta;
-		if (delta == 0 && !dopt->all && !row.leaked)
+		if (delta == 0 && !dopt->all && !g->leaked)
 			continue;
 		if (limit && shown >= limit)
 			continue;
 		shown++;
+		report_cmp_row row;
+		report_cmp_row_at(cmp, i, &row);
 		fmt_scaled_label(a, sizeof a, row.base, unit, "minimum");
 		fmt_scaled_label(b, sizeof b, row.cur, unit, "minimum");
 		format_delta(c, sizeof c, delta, unit);
@@ -845,16 +844,18 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
 		size_t ngroup = report_cmp_size(cmp);
 		for (size_t i = 0; i < ngroup; i++) {
-			report_cmp_row r;
-			report_cmp_row_at(cmp, i, &r);
+			const group *g = row_group(cmp, i);
+			const int64_t *v = cmp->d.vals + g->id * n;
 			bool changed = false;
 			for (size_t k = 1; k < n; k++)
-				changed = changed || r.values[k] != r.values[0];
-			if (!changed && !dopt->all && !r.leaked)
+				changed = changed || v[k] != v[0];
+			if (!changed && !dopt->all && !g->leaked)
 				continue;
 			if (limit && shown >= limit)
 				break;
 			shown++;
+			report_cmp_row r;
+			report_cmp_row_at(cmp, i, &r);
 			print_trend_row(out, cmp, i, &r, n, unit, dopt);
 		}
 		if (shown == 0)
@@ -863,11 +864,11 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		fputs("\nLeak suspects (score: see prof help trend):\n", out);
 		size_t ns = 0;
 		for (size_t i = 0; i < ngroup && ns < 10; i++) {
-			report_cmp_row r;
-			report_cmp_row_at(cmp, i, &r);
-			if (r.score <= 0 && !r.leaked)
+			if (cmp->rows[i].score <= 0 && !cmp->rows[i].g->leaked)
 				continue;
 			ns++;
+			report_cmp_row r;
+			report_cmp_row_at(cmp, i, &r);
 			char delta[96];
 			format_delta(delta, sizeof delta, r.cur - r.base, unit);
 			fprintf(out, "%3zu. score %4.1f  %10s  %s", ns, r.score, delta, r.grew_always ? "grew every step  " : "");
@@ -881,12 +882,9 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		/* The program's functions on growing stacks, for a cross-kind summary, each once. */
 		if (growing) {
 			growing_ctx g = {cmp, xcalloc(report_cmp_nnames(cmp) + 1, 1), growing, ngrowing, *ngrowing};
-			for (size_t i = 0; i < ngroup; i++) {
-				report_cmp_row r;
-				report_cmp_row_at(cmp, i, &r);
-				if (r.score > 0)
+			for (size_t i = 0; i < ngroup; i++)
+				if (cmp->rows[i].score > 0)
 					report_cmp_frames(cmp, i, add_growing, &g);
-			}
 			free(g.listed);
 		}
 	}

@@ -58,14 +58,6 @@ void report_raw_order_free(raw_order *o)
 	free(o);
 }
 
-static bool zero_values(const int64_t *v, size_t nt)
-{
-	for (size_t k = 0; k < nt; k++)
-		if (v[k])
-			return false;
-	return true;
-}
-
 /* ---- Go's formatting of times and durations ---- */
 
 /* Go's Time.String for time.Unix(0, nanos) in local time. */
@@ -380,7 +372,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 	size_t nt = p->nsample_type;
 	uint8_t *used = xcalloc(p->nlocation + 1, 1);
 	for (size_t i = 0; i < p->nsample; i++) {
-		if (zero_values(p->values + i * nt, nt))
+		if (prof_sample_is_zero(p, i))
 			continue;
 		const prof_stack *st = &p->stacks[p->samples[i].stack];
 		for (uint32_t k = 0; k < st->len; k++)
@@ -404,9 +396,9 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 	prof_label *labs = NULL;
 	size_t caplabs = 0;
 	for (size_t i = 0; i < p->nsample; i++) {
-		const int64_t *v = p->values + i * nt;
-		if (zero_values(v, nt))
+		if (prof_sample_is_zero(p, i))
 			continue;
+		const int64_t *v = prof_sample_values(p, i);
 		const prof_sample *s = &p->samples[i];
 		const prof_stack *st = &p->stacks[s->stack];
 		for (size_t k = 0; k < nt; k++)

@@ -35,10 +35,9 @@ typedef struct merge_ctx {
 	const prof_line *probe_lines;
 } merge_ctx;
 
-static bool mapping_eq(const void *arg, uint32_t i)
+/* pprof's keys of mappings and functions (string ids of one profile). */
+static bool mapping_same(const prof_mapping *a, const prof_mapping *b)
 {
-	const merge_ctx *c = arg;
-	const prof_mapping *a = c->probe, *b = &c->dst->mappings[i];
 	uint64_t sa, sb;
 	prof_strid ia, ib;
 	mapping_hash(a, &sa, &ia);
@@ -46,12 +45,22 @@ static bool mapping_eq(const void *arg, uint32_t i)
 	return sa == sb && a->offset == b->offset && ia == ib;
 }
 
+static bool function_same(const prof_function *a, const prof_function *b)
+{
+	return a->name == b->name && a->system_name == b->system_name && a->filename == b->filename &&
+	       a->start_line == b->start_line;
+}
+
+static bool mapping_eq(const void *arg, uint32_t i)
+{
+	const merge_ctx *c = arg;
+	return mapping_same(c->probe, &c->dst->mappings[i]);
+}
+
 static bool function_eq(const void *arg, uint32_t i)
 {
 	const merge_ctx *c = arg;
-	const prof_function *a = c->probe, *b = &c->dst->functions[i];
-	return a->name == b->name && a->system_name == b->system_name && a->filename == b->filename &&
-	       a->start_line == b->start_line;
+	return function_same(c->probe, &c->dst->functions[i]);
 }
 
 static uint64_t function_hash(const prof_function *f)
@@ -389,20 +398,13 @@ static const prof_mapping *numbering_map(const number_ctx *c, uint32_t m)
 static bool number_map_eq(const void *arg, uint32_t n)
 {
 	const number_ctx *c = arg;
-	const prof_mapping *a = c->probe_map, *b = numbering_map(c, c->nb->map_rep[n]);
-	uint64_t sa, sb;
-	prof_strid ia, ib;
-	mapping_hash(a, &sa, &ia);
-	mapping_hash(b, &sb, &ib);
-	return sa == sb && a->offset == b->offset && ia == ib;
+	return mapping_same(c->probe_map, numbering_map(c, c->nb->map_rep[n]));
 }
 
 static bool number_fn_eq(const void *arg, uint32_t i)
 {
 	const number_ctx *c = arg;
-	const prof_function *a = &c->p->functions[c->probe_fn], *b = &c->p->functions[i];
-	return a->name == b->name && a->system_name == b->system_name && a->filename == b->filename &&
-	       a->start_line == b->start_line;
+	return function_same(&c->p->functions[c->probe_fn], &c->p->functions[i]);
 }
 
 /* The address of location l relative to its mapping's start, pprof's key. */
@@ -520,13 +522,8 @@ prof_numbering *prof_merge_numbering(const prof_profile *p)
 	hashtab maps = {0}, locs = {0};
 	/* The first mapping stays first: it is the main binary. */
 	number_mapping(&c, &maps, 0);
-	size_t nt = p->nsample_type;
 	for (size_t i = 0; i < p->nsample; i++) {
-		const int64_t *v = p->values + i * nt;
-		bool zero = true;
-		for (size_t k = 0; k < nt && zero; k++)
-			zero = v[k] == 0;
-		if (zero)
+		if (prof_sample_is_zero(p, i))
 			continue;
 		const prof_stack *st = &p->stacks[p->samples[i].stack];
 		for (uint32_t k = 0; k < st->len; k++)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/load.h"
 #include "profile.pb-c.h"
 
 typedef struct pbuild {
@@ -101,6 +102,17 @@ static inline uint8_t *pb_pack(pbuild *b, size_t *len)
 	perftools__profiles__profile__free_unpacked(b->p, NULL); /* frees the strings too */
 	b->p = NULL;
 	return buf;
+}
+
+/* Packs the profile and loads it with prof's decoder: NULL when it refuses it. Frees the builder. */
+static inline prof_profile *pb_load(pbuild *b)
+{
+	size_t len;
+	uint8_t *buf = pb_pack(b, &len);
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(buf, len, &err);
+	free(buf);
+	return p;
 }
 
 #endif

@@ -439,11 +439,7 @@ static void folded_report(void **state)
 	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){3});
 	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){-3});
 	pb_sample(&b, (uint64_t[]){0}, (int64_t[]){100});
-	size_t len;
-	uint8_t *buf = pb_pack(&b, &len);
-	prof_err err = {0};
-	prof_profile *p = prof_load_bytes(buf, len, &err);
-	free(buf);
+	prof_profile *p = pb_load(&b);
 	assert_non_null(p);
 	report_opts o;
 	report_opts_init(&o);

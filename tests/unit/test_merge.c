@@ -37,11 +37,7 @@ static prof_profile *dup_profile(void)
 	pb_sample(&b, (uint64_t[]){2, 4, 0}, (int64_t[]){2});
 	pb_sample(&b, (uint64_t[]){3, 4, 0}, (int64_t[]){4});
 	pb_sample(&b, (uint64_t[]){3, 0}, (int64_t[]){0});
-	size_t len;
-	uint8_t *buf = pb_pack(&b, &len);
-	prof_err err = {0};
-	prof_profile *p = prof_load_bytes(buf, len, &err);
-	free(buf);
+	prof_profile *p = pb_load(&b);
 	assert_non_null(p);
 	return p;
 }
@@ -66,11 +62,7 @@ static prof_profile *pairs_profile(void)
 		b.p->location[id - 1]->address = 0x100000 + (id - 1) / 2;
 		pb_sample(&b, (uint64_t[]){id, 0}, (int64_t[]){1});
 	}
-	size_t len;
-	uint8_t *buf = pb_pack(&b, &len);
-	prof_err err = {0};
-	prof_profile *p = prof_load_bytes(buf, len, &err);
-	free(buf);
+	prof_profile *p = pb_load(&b);
 	assert_non_null(p);
 	return p;
 }

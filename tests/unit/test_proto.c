@@ -84,11 +84,7 @@ static prof_profile *sample_profile(void)
 	b.p->comment = malloc(sizeof comments);
 	memcpy(b.p->comment, comments, sizeof comments);
 	b.p->n_comment = 2;
-	size_t len;
-	uint8_t *buf = pb_pack(&b, &len);
-	prof_err err = {0};
-	prof_profile *p = prof_load_bytes(buf, len, &err);
-	free(buf);
+	prof_profile *p = pb_load(&b);
 	assert_non_null(p);
 	return p;
 }
