@@ -139,10 +139,33 @@ static char *translate(const char *pat, bool anchored)
 
 /* What the scan knows of an open group, or of the atom just read. */
 typedef struct re_cost {
-	long count;  /* the largest product of counts inside */
-	int stars;   /* the deepest nesting of repetition operators inside */
-	bool anchor; /* holds a '^' or '$' */
+	long count;        /* the largest product of counts inside */
+	int stars;         /* the deepest nesting of repetition operators inside */
+	bool anchor;       /* holds a '^' or '$' */
+	bool nullable;     /* can match nothing */
+	bool alt_nullable; /* holds an alternation of which two branches or more can match nothing */
+	/* An open group's branches: the current one can match nothing; how many could; all could. */
+	bool branch_nullable, all_nullable;
+	int nullable_branches, branches;
 } re_cost;
+
+static const re_cost re_atom = {.count = 1}, re_group = {.count = 1, .branch_nullable = true, .all_nullable = true};
+
+/* The atom just read becomes part of group g's current branch. */
+static void fold_atom(re_cost *g, const re_cost *a)
+{
+	g->branch_nullable = g->branch_nullable && a->nullable;
+	g->alt_nullable = g->alt_nullable || a->alt_nullable;
+}
+
+/* A '|' or ')' ends group g's current branch. */
+static void end_branch(re_cost *g)
+{
+	g->branches++;
+	g->nullable_branches += g->branch_nullable;
+	g->all_nullable = g->all_nullable && g->branch_nullable;
+	g->branch_nullable = true;
+}
 
 /* Applies a repetition (count 1 for * + ?) to atom a inside group g; NULL or why it is refused. */
 static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool counted)
@@ -156,6 +179,9 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 	/* ... and over a repetition beside an anchor: "(^(.b|)*){30}", "((a|^)*){30}" take minutes */
 	if (counted && a->stars >= 1 && a->anchor && product > RE_MAX_NESTED_REPEAT)
 		return "a count over a repetition with an anchor is too costly (more than 10)";
+	/* ... and over what can match nothing in more than one way: "(a*|b*){300}" takes 45 s anchored */
+	if (counted && a->nullable && a->alt_nullable && product > RE_MAX_NESTED_REPEAT)
+		return "a count over alternatives that can match nothing is too costly (more than 10)";
 	if (product > g->count)
 		g->count = product;
 	g->anchor = g->anchor || a->anchor;
@@ -169,8 +195,9 @@ static const char *too_costly(const char *pat)
 {
 	re_cost *group = xmalloc((strlen(pat) + 2) * sizeof *group); /* per open group */
 	size_t depth = 0;
-	group[0] = (re_cost){1, 0, false};
-	re_cost last = {1, 0, false}; /* the atom just read */
+	group[0] = re_group;
+	re_cost last = re_atom; /* the atom just read */
+	last.nullable = true;   /* none yet */
 	int repeated = 0;      /* the atom just read has a repetition operator (1), and its lazy '?' (2) */
 	const char *why = NULL;
 	for (size_t i = 0; pat[i] && !why; i++) {
@@ -184,18 +211,24 @@ static const char *too_costly(const char *pat)
 			why = "invalid nested repetition operator";
 			break;
 		}
-		long count = 1;
-		if (c == '{' && (count = repeat_count(pat, &i)) < 0) {
-			rep = false; /* a literal '{' */
-			count = 1;
+		long count = 1, least = c == '+';
+		if (c == '{') {
+			least = strtol(pat + i + 1, NULL, 10);
+			if ((count = repeat_count(pat, &i)) < 0) {
+				rep = false; /* a literal '{' */
+				count = 1;
+			}
 		}
 		if (rep) {
 			why = repeat_cost(&group[depth], &last, count, c == '{');
+			last.nullable = last.nullable || least == 0;
 			repeated = 1;
 			continue;
 		}
 		repeated = 0;
-		last = (re_cost){1, 0, c == '^' || c == '$'};
+		fold_atom(&group[depth], &last);
+		last = re_atom;
+		last.anchor = last.nullable = c == '^' || c == '$';
 		if (last.anchor)
 			group[depth].anchor = true;
 		if (c == '\\' && pat[i + 1]) {
@@ -206,9 +239,16 @@ static const char *too_costly(const char *pat)
 			if (++depth > RE_MAX_DEPTH)
 				why = "expression nests too deeply";
 			else
-				group[depth] = (re_cost){1, 0, false};
+				group[depth] = re_group;
+			last.nullable = true; /* no atom yet in the new group */
+		} else if (c == '|') {
+			end_branch(&group[depth]);
+			last.nullable = true;
 		} else if (c == ')' && depth > 0) {
+			end_branch(&group[depth]);
 			last = group[depth--];
+			last.nullable = last.all_nullable;
+			last.alt_nullable = last.alt_nullable || (last.branches >= 2 && last.nullable_branches >= 2);
 			if (last.count > group[depth].count)
 				group[depth].count = last.count;
 			if (last.stars > group[depth].stars)
