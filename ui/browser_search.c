@@ -39,12 +39,12 @@ static void flame_step(browser *b, int dir)
 	size_t n = fl->n;
 	for (size_t k = 1; k <= n; k++) {
 		size_t v = (b->fsel + (dir > 0 ? k : n - k)) % n;
-		if (search_hit(b, fl->nodes[v].name)) {
+		if (search_hit(b, report_flame_name(fl, v))) {
 			b->fsel = (uint32_t)v;
 			/* Out of the zoom: zoom out to the whole tree so that it shows. */
 			b->fzoom = 0;
 			free(b->sel);
-			b->sel = strdup(fl->nodes[v].name);
+			b->sel = strdup(report_flame_name(fl, v));
 			return;
 		}
 	}

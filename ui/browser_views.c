@@ -192,15 +192,17 @@ static void add_cell(browser *b, uint32_t node, int x, int w, int depth)
 	b->cells[b->ncells++] = (bcell){node, x, w, depth};
 }
 
-static void draw_frame(browser *b, const report_flame_node *nd, uint32_t v, int y, int x, int w)
+static void draw_frame(browser *b, uint32_t v, int y, int x, int w)
 {
-	int attr = role_attr(b, (brole)(R_FLAME0 + name_hash(nd->name) % FLAME_SHADES));
+	const report_flame_node *nd = &b->d.fl.nodes[v];
+	const char *name = report_flame_name(&b->d.fl, v);
+	int attr = role_attr(b, (brole)(R_FLAME0 + name_hash(name) % FLAME_SHADES));
 	const char *mark = "";
 	if (b->diff && nd->value) {
 		attr = role_attr(b, nd->value > 0 ? R_GREW : R_SHRANK) | A_REVERSE;
 		mark = nd->value > 0 ? "+" : "-";
 	}
-	if (search_hit(b, nd->name))
+	if (search_hit(b, name))
 		attr = role_attr(b, R_MATCH);
 	if (v == b->fsel)
 		attr = role_attr(b, R_SELECT) | A_UNDERLINE;
@@ -209,7 +211,7 @@ static void draw_frame(browser *b, const report_flame_node *nd, uint32_t v, int 
 	if (w < 4)
 		return;
 	char label[1100];
-	snprintf(label, sizeof label, "%s%s", mark, nd->name);
+	snprintf(label, sizeof label, "%s%s", mark, name);
 	put_name(b, y, x, w - 1, label, attr);
 }
 
@@ -218,17 +220,17 @@ static void layout_children(browser *b, uint32_t v, int y, int x, int w, int yma
 {
 	const report_flame *fl = &b->d.fl;
 	const report_flame_node *p = &fl->nodes[v];
-	int64_t pv = abs64(p->value);
+	int64_t pv = p->weight;
 	if (y >= ymax || pv == 0)
 		return;
 	int64_t acc = 0;
 	for (uint32_t c = p->child; c != REPORT_FLAME_NONE; c = fl->nodes[c].next) {
 		const report_flame_node *nd = &fl->nodes[c];
 		int start = x + (int)((double)acc / (double)pv * w);
-		int end = x + (int)((double)(acc + abs64(nd->value)) / (double)pv * w);
+		int end = x + (int)((double)(acc + nd->weight) / (double)pv * w);
 		if (end - start < 1) {
 			/* This and every later (smaller) child: one stub. */
-			int64_t rest = pv - abs64(p->self);
+			int64_t rest = pv - abs64(fl->self[v]);
 			int send = x + (int)((double)rest / (double)pv * w);
 			if (send <= start)
 				send = start + 1;
@@ -236,10 +238,10 @@ static void layout_children(browser *b, uint32_t v, int y, int x, int w, int yma
 				put_text(b, y, start, 1, b->utf8 ? "\xe2\x80\xa6" : "+", role_attr(b, R_HINT));
 			return;
 		}
-		draw_frame(b, nd, c, y, start, end - start);
+		draw_frame(b, c, y, start, end - start);
 		add_cell(b, c, start, end - start, (int)nd->depth);
 		layout_children(b, c, y + 1, start, end - start, ymax);
-		acc += abs64(nd->value);
+		acc += nd->weight;
 	}
 }
 
@@ -265,13 +267,14 @@ static void draw_flame(browser *b, int y0, int rows)
 		b->flame_sel_sync = false;
 	}
 	const report_flame_node *z = &fl->nodes[b->fzoom], *s = &fl->nodes[b->fsel];
-	char head[512], tot[32], zm[32];
+	char head[512], tot[32], zm[32], val[64];
+	report_flame_value(fl, s->value, val, sizeof val);
 	pct_of(tot, sizeof tot, s->value, fl->total);
 	pct_of(zm, sizeof zm, s->value, z->value);
 	snprintf(head, sizeof head, "%s  %s: %s  %s of total  %s of zoom (%s)", b->inverted ? "inverted (leaves on top)" : "icicle (root on top)",
-	         s->name, s->value_s, tot, zm, z->name);
+	         report_flame_name(fl, b->fsel), val, tot, zm, report_flame_name(fl, b->fzoom));
 	put_text(b, y0, 0, COLS, head, A_BOLD);
-	draw_frame(b, z, b->fzoom, y0 + 1, 0, COLS);
+	draw_frame(b, b->fzoom, y0 + 1, 0, COLS);
 	add_cell(b, b->fzoom, 0, COLS, (int)z->depth);
 	layout_children(b, b->fzoom, y0 + 2, 0, COLS, y0 + rows);
 }
@@ -311,7 +314,7 @@ void view_flame_move(browser *b, int key)
 		if (best)
 			b->fsel = best->node;
 	}
-	set_sel(b, b->fsel ? fl->nodes[b->fsel].name : b->sel);
+	set_sel(b, b->fsel ? report_flame_name(fl, b->fsel) : b->sel);
 }
 
 void view_flame_zoom(browser *b, bool in)
@@ -403,8 +406,8 @@ void view_follow_sel(browser *b, bview v)
 		const report_flame *fl = &b->d.fl;
 		uint32_t best = b->fsel;
 		for (size_t i = 1; i < fl->n; i++)
-			if (strcmp(fl->nodes[i].name, b->sel) == 0 &&
-			    (best == 0 || strcmp(fl->nodes[best].name, b->sel) != 0 ||
+			if (strcmp(report_flame_name(fl, i), b->sel) == 0 &&
+			    (best == 0 || strcmp(report_flame_name(fl, best), b->sel) != 0 ||
 			     abs64(fl->nodes[i].value) > abs64(fl->nodes[best].value)))
 				best = (uint32_t)i;
 		b->fsel = best;
@@ -431,7 +434,7 @@ bool view_click(browser *b, int y, int x)
 			const bcell *c = &b->cells[i];
 			if (c->depth == depth && x >= c->x && x < c->x + c->w) {
 				b->fsel = c->node;
-				set_sel(b, b->fsel ? fl->nodes[b->fsel].name : b->sel);
+				set_sel(b, b->fsel ? report_flame_name(fl, b->fsel) : b->sel);
 				return true;
 			}
 		}
@@ -474,7 +477,7 @@ static void flame_diff_step(browser *b, int dir)
 		snprintf(b->msg, sizeof b->msg, dir > 0 ? "no smaller change" : "no larger change");
 		return;
 	}
-	set_sel(b, fl->nodes[best].name);
+	set_sel(b, report_flame_name(fl, best));
 	b->fsel = (uint32_t)best;
 	for (uint32_t a = b->fsel; a != b->fzoom; a = fl->nodes[a].parent)
 		if (a == 0 || a == REPORT_FLAME_NONE) {

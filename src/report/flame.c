@@ -2,11 +2,10 @@
  * flame: a flame graph drawn as text (an icicle: the root on top, callees
  * below their callers), and Brendan Gregg's folded stacks.
  *
- * Both build one call tree from the filtered profile: each distinct stack's
- * value (r->gw) runs from the root down to its leaf, one tree node per frame
- * (a location's inlined lines are frames of their own, caller first), and
- * children with the same name merge. Names are the graph index's printable
- * names, so the granularity options apply.
+ * Both draw the call tree of the filtered profile (report/calltree.h, the
+ * tree the browser's flame view draws too): children with the same name
+ * merge. Names are the graph index's printable names, so the granularity
+ * options apply.
  *
  * flame: every tree node is a box whose width is its share of the absolute
  * value, placed by rounding its cumulative start and end (so children nest in
@@ -21,71 +20,17 @@
 #include <string.h>
 
 #include "util/units.h"
+#include "report/calltree.h"
 #include "report/internal.h"
-#include "util/hashtab.h"
 #include "util/term.h"
 
 #define MIN_WIDTH 10
 #define MAX_WIDTH 10000
 #define MIN_BOX 4 /* narrower nodes go into fillers */
 #define MIN_CUT 16 /* a cut name keeps the value beside it when this many runes of it fit */
-#define NO_NODE UINT32_MAX
+#define NO_NODE REPORT_FLAME_NONE
 
 /* ---- names ---- */
-
-/*
- * Canonical frame names: nodes of the graph index whose keys are equal strings
- * become one frame. canon[node] is the frame id; str[frame] its key.
- */
-typedef struct frames {
-	uint32_t *canon;
-	const char **str;
-	uint32_t n;
-} frames;
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-typedef struct frame_key {
-	const frames *f;
-	const char *s;
-} frame_key;
-
-static bool frame_eq(const void *ctx, uint32_t frame)
-{
-	const frame_key *k = ctx;
-	return strcmp(k->f->str[frame], k->s) == 0;
-}
-
-static void frames_build(frames *f, char *const *keys, uint32_t nnodes)
-{
-	f->canon = xmalloc(((size_t)nnodes + 1) * sizeof *f->canon);
-	f->str = xmalloc(((size_t)nnodes + 1) * sizeof *f->str);
-	f->n = 0;
-	hashtab t = {0};
-	hashtab_reserve(&t, nnodes);
-	for (uint32_t k = 0; k < nnodes; k++) {
-		frame_key key = {f, keys[k]};
-		uint32_t frame = hashtab_intern(&t, hash_str(keys[k]), f->n, frame_eq, &key);
-		if (frame == f->n)
-			f->str[f->n++] = keys[k];
-		f->canon[k] = frame;
-	}
-	hashtab_free(&t);
-}
-
-static void frames_free(frames *f)
-{
-	free(f->canon);
-	free(f->str);
-}
 
 /* A copy of name for folded output: ';', newline and tab (its syntax) become '?', an empty name "?". */
 static char *folded_name(const char *name)
@@ -117,202 +62,6 @@ static char *display_name(const char *name, size_t *runes)
 	return s;
 }
 
-/* ---- the call tree ---- */
-
-typedef struct fnode {
-	uint32_t frame, parent, depth;
-	uint32_t child, sibling; /* first child and next sibling, NO_NODE for none */
-	uint32_t nkids;
-	int64_t value;  /* summed value */
-	int64_t weight; /* summed |value| per stack: the width */
-} fnode;
-
-/*
- * The call tree, its children in lists: a child is found by walking its
- * parent's list, or, for a parent of more than WIDE children, in one table
- * of those children. On a profile of unique stacks most nodes have one or
- * two children, so the lists cost a fraction of a table over every node.
- */
-typedef struct ftree {
-	fnode *nodes;
-	size_t n, cap;
-	int64_t *self;  /* per node: the value of the stacks ending there (with_self) */
-	hashtab wide;   /* the children of parents with more than WIDE, by (parent, frame) */
-	uint32_t maxdepth;
-} ftree;
-
-#define WIDE 8
-
-static int64_t sat_add(int64_t a, int64_t b)
-{
-	int64_t s;
-	if (__builtin_add_overflow(a, b, &s))
-		return b < 0 ? INT64_MIN : INT64_MAX;
-	return s;
-}
-
-typedef struct child_key {
-	const ftree *t;
-	uint32_t parent, frame;
-} child_key;
-
-static bool child_eq(const void *ctx, uint32_t v)
-{
-	const child_key *k = ctx;
-	return k->t->nodes[v].parent == k->parent && k->t->nodes[v].frame == k->frame;
-}
-
-static uint64_t child_hash(uint32_t parent, uint32_t frame)
-{
-	return (uint64_t)parent << 32 | frame;
-}
-
-static uint32_t tree_new(ftree *t, uint32_t parent, uint32_t frame)
-{
-	if (t->n >= UINT32_MAX - 1)
-		prof_oom();
-	GROW(t->nodes, t->cap, t->n + 1);
-	uint32_t depth = parent == NO_NODE ? 0 : t->nodes[parent].depth + 1;
-	t->nodes[t->n] = (fnode){.frame = frame, .parent = parent, .depth = depth, .child = NO_NODE,
-	                         .sibling = NO_NODE};
-	if (depth > t->maxdepth)
-		t->maxdepth = depth;
-	return (uint32_t)t->n++;
-}
-
-static uint32_t tree_child(ftree *t, uint32_t parent, uint32_t frame)
-{
-	const fnode *p = &t->nodes[parent];
-	if (p->nkids <= WIDE) {
-		for (uint32_t c = p->child; c != NO_NODE; c = t->nodes[c].sibling)
-			if (t->nodes[c].frame == frame)
-				return c;
-	} else {
-		child_key k = {t, parent, frame};
-		uint32_t c = hashtab_find(&t->wide, child_hash(parent, frame), child_eq, &k);
-		if (c != HASHTAB_NONE)
-			return c;
-	}
-	uint32_t v = tree_new(t, parent, frame);
-	fnode *pp = &t->nodes[parent];
-	t->nodes[v].sibling = pp->child;
-	pp->child = v;
-	if (++pp->nkids == WIDE + 1) {
-		for (uint32_t c = pp->child; c != NO_NODE; c = t->nodes[c].sibling)
-			hashtab_add(&t->wide, child_hash(parent, t->nodes[c].frame), c);
-	} else if (pp->nkids > WIDE + 1) {
-		hashtab_add(&t->wide, child_hash(parent, frame), v);
-	}
-	return v;
-}
-
-static void tree_add(fnode *v, int64_t w)
-{
-	v->value = sat_add(v->value, w);
-	v->weight = sat_add(v->weight, w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w);
-}
-
-/* The call tree of r's filtered profile; node 0 is the root. with_self: t->self too (folded's lines). */
-static void tree_build(ftree *t, const rctx *r, const frames *f, bool with_self)
-{
-	const prof_profile *p = r->p;
-	const graph_index *ix = r->ix;
-	memset(t, 0, sizeof *t);
-	tree_new(t, NO_NODE, NO_NODE);
-	/* Where each stack ends, for self: kept per stack, summed per node after. */
-	uint32_t *leaf = with_self ? xmalloc((p->nstack + 1) * sizeof *leaf) : NULL;
-	for (size_t st = 0; st < p->nstack; st++) {
-		int64_t w = r->gw.w[st];
-		if (w == 0)
-			continue;
-		const prof_stack *s = &p->stacks[st];
-		uint32_t v = 0;
-		tree_add(&t->nodes[0], w);
-		for (uint32_t k = s->len; k-- > 0;) {
-			uint32_t l = p->stack_locs[s->off + k];
-			const uint32_t *nodes = ix->loc_nodes + ix->loc_off[l];
-			for (uint32_t j = ix->loc_n[l]; j-- > 0;) {
-				v = tree_child(t, v, f->canon[nodes[j]]);
-				tree_add(&t->nodes[v], w);
-			}
-		}
-		if (leaf)
-			leaf[st] = v;
-	}
-	hashtab_free(&t->wide);
-	if (!leaf)
-		return;
-	t->self = xcalloc(t->n + 1, sizeof *t->self);
-	for (size_t st = 0; st < p->nstack; st++)
-		if (r->gw.w[st])
-			t->self[leaf[st]] = sat_add(t->self[leaf[st]], r->gw.w[st]);
-	free(leaf);
-}
-
-static void tree_free(ftree *t)
-{
-	free(t->nodes);
-	free(t->self);
-	hashtab_free(&t->wide);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-typedef struct named {
-	const char *s;
-	uint32_t id;
-} named;
-
-static int cmp_named(const void *a, const void *b)
-{
-	return strcmp(((const named *)a)->s, ((const named *)b)->s);
-}
-
-/* Every node's children listed by name (frames are ranked once, so children sort by integer keys). */
-static void tree_sort_children(ftree *t, const frames *f)
-{
-	named *order = xmalloc(((size_t)f->n + 1) * sizeof *order);
-	for (uint32_t k = 0; k < f->n; k++)
-		order[k] = (named){f->str[k], k};
-	qsort(order, f->n, sizeof *order, cmp_named);
-	uint32_t *rank = xmalloc(((size_t)f->n + 1) * sizeof *rank);
-	for (uint32_t k = 0; k < f->n; k++)
-		rank[order[k].id] = k;
-	free(order);
-	uint64_t *kids = NULL;
-	size_t cap = 0;
-	for (size_t v = 0; v < t->n; v++) {
-		fnode *nd = &t->nodes[v];
-		if (nd->nkids < 2)
-			continue;
-		GROW(kids, cap, nd->nkids);
-		size_t m = 0;
-		for (uint32_t c = nd->child; c != NO_NODE; c = t->nodes[c].sibling)
-			kids[m++] = (uint64_t)rank[t->nodes[c].frame] << 32 | c;
-		qsort(kids, m, sizeof *kids, cmp_u64);
-		nd->child = (uint32_t)kids[0];
-		for (size_t k = 0; k + 1 < m; k++)
-			t->nodes[(uint32_t)kids[k]].sibling = (uint32_t)kids[k + 1];
-		t->nodes[(uint32_t)kids[m - 1]].sibling = NO_NODE;
-	}
-	free(kids);
-	free(rank);
-}
-
-/* The node after v in preorder (children in list order), NO_NODE after the last. */
-static uint32_t tree_next(const ftree *t, uint32_t v)
-{
-	if (t->nodes[v].child != NO_NODE)
-		return t->nodes[v].child;
-	while (v != 0 && t->nodes[v].sibling == NO_NODE)
-		v = t->nodes[v].parent;
-	return v == 0 ? NO_NODE : t->nodes[v].sibling;
-}
-
 /* ---- folded ---- */
 
 /*
@@ -342,7 +91,7 @@ static int cmp_fitem(const void *a, const void *b)
 }
 
 /* Each node's items grouped under its parent (off[v]..off[v+1]), sorted. */
-static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
+static fitem *folded_items(const report_flame *t, uint32_t **offp)
 {
 	uint32_t *off = xcalloc(t->n + 2, sizeof *off);
 	for (size_t v = 1; v < t->n; v++)
@@ -353,8 +102,8 @@ static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
 	uint32_t *fill = xmalloc((t->n + 1) * sizeof *fill);
 	memcpy(fill, off, t->n * sizeof *fill);
 	for (size_t v = 1; v < t->n; v++) {
-		const fnode *n = &t->nodes[v];
-		const char *name = f->str[n->frame];
+		const report_flame_node *n = &t->nodes[v];
+		const char *name = t->names[n->frame];
 		items[fill[n->parent]++] = (fitem){name, (uint32_t)v, false};
 		if (t->self[v])
 			items[fill[n->parent]++] = (fitem){name, (uint32_t)v, true};
@@ -368,9 +117,9 @@ static fitem *folded_items(const ftree *t, const frames *f, uint32_t **offp)
 }
 
 /* Writes the lines under the root in order, walking with an explicit stack. */
-static void folded_write(FILE *out, const ftree *t, const fitem *items, const uint32_t *off)
+static void folded_write(FILE *out, const report_flame *t, const fitem *items, const uint32_t *off)
 {
-	size_t depth = (size_t)t->maxdepth + 2;
+	size_t depth = (size_t)t->max_depth + 2;
 	uint32_t *at = xmalloc(depth * sizeof *at), *end = xmalloc(depth * sizeof *end);
 	size_t *plen = xmalloc(depth * sizeof *plen);
 	char *prefix = NULL;
@@ -416,17 +165,14 @@ bool report_folded_rctx(FILE *out, rctx *r)
 	char **keys = xmalloc(((size_t)ix->ninfo + 1) * sizeof *keys);
 	for (uint32_t k = 0; k < ix->ninfo; k++)
 		keys[k] = folded_name(ix->printable[k]);
-	frames f;
-	frames_build(&f, keys, ix->ninfo);
-	ftree t;
-	tree_build(&t, r, &f, true);
+	report_flame t;
+	calltree_build(&t, r, keys, false, true);
 	uint32_t *off;
-	fitem *items = folded_items(&t, &f, &off);
+	fitem *items = folded_items(&t, &off);
 	folded_write(out, &t, items, off);
 	free(items);
 	free(off);
-	tree_free(&t);
-	frames_free(&f);
+	report_flame_free(&t);
 	for (uint32_t k = 0; k < ix->ninfo; k++)
 		free(keys[k]);
 	free(keys);
@@ -623,19 +369,17 @@ bool report_flame_rctx(FILE *out, rctx *r)
 		return false;
 	bool color = r->o->color;
 	const graph_index *ix = r->ix;
-	frames f;
-	frames_build(&f, ix->printable, ix->ninfo);
-	ftree t;
-	tree_build(&t, r, &f, false);
+	report_flame t;
+	calltree_build(&t, r, ix->printable, false, false);
 	size_t n = t.n;
 
 	/* Display names and styles per frame. */
-	char **disp = xmalloc(((size_t)f.n + 1) * sizeof *disp);
-	size_t *runes = xmalloc(((size_t)f.n + 1) * sizeof *runes);
-	uint8_t *style = xmalloc((size_t)f.n + 1);
-	for (uint32_t k = 0; k < f.n; k++) {
-		disp[k] = display_name(f.str[k], &runes[k]);
-		style[k] = (uint8_t)frame_style(f.str[k]);
+	char **disp = xmalloc(((size_t)t.nnames + 1) * sizeof *disp);
+	size_t *runes = xmalloc(((size_t)t.nnames + 1) * sizeof *runes);
+	uint8_t *style = xmalloc((size_t)t.nnames + 1);
+	for (uint32_t k = 0; k < t.nnames; k++) {
+		disp[k] = display_name(t.names[k], &runes[k]);
+		style[k] = (uint8_t)frame_style(t.names[k]);
 	}
 
 	/* Columns: start and end of each node's cumulative range, rounded. */
@@ -644,23 +388,23 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	 * preorder with children by name; run[d] is where the next node at depth
 	 * d starts. The preorder split by depth keeps each row left to right.
 	 */
-	tree_sort_children(&t, &f);
-	size_t rows = (size_t)t.maxdepth + 1;
+	calltree_sort(&t, CALLTREE_BY_NAME);
+	size_t rows = (size_t)t.max_depth + 1;
 	int64_t *run = xcalloc(rows + 2, sizeof *run);
 	uint32_t *x0 = xmalloc((n + 1) * sizeof *x0), *x1 = xmalloc((n + 1) * sizeof *x1);
 	size_t *roff = xcalloc(rows + 1, sizeof *roff);
 	double total = (double)t.nodes[0].weight;
-	for (uint32_t v = 0; v != NO_NODE; v = tree_next(&t, v)) {
-		const fnode *nd = &t.nodes[v];
+	for (uint32_t v = 0; v != NO_NODE; v = report_flame_next(&t, v)) {
+		const report_flame_node *nd = &t.nodes[v];
 		int64_t start = 0;
 		if (v != 0) {
 			start = run[nd->depth];
-			run[nd->depth] = sat_add(start, nd->weight);
+			run[nd->depth] = calltree_add(start, nd->weight);
 		}
 		run[nd->depth + 1] = start;
 		roff[nd->depth + 1]++;
 		double a = total > 0 ? (double)start * (double)W / total + 0.5 : 0;
-		double b = total > 0 ? (double)sat_add(start, nd->weight) * (double)W / total + 0.5 : 0;
+		double b = total > 0 ? (double)calltree_add(start, nd->weight) * (double)W / total + 0.5 : 0;
 		x0[v] = a >= (double)W ? (uint32_t)W : (uint32_t)a;
 		x1[v] = b >= (double)W ? (uint32_t)W : (uint32_t)b;
 		if (v != 0) {
@@ -682,7 +426,7 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	uint32_t *byrow = xmalloc((n + 1) * sizeof *byrow);
 	size_t *fill = xmalloc((rows + 1) * sizeof *fill);
 	memcpy(fill, roff, (rows + 1) * sizeof *fill);
-	for (uint32_t v = 0; v != NO_NODE; v = tree_next(&t, v))
+	for (uint32_t v = 0; v != NO_NODE; v = report_flame_next(&t, v))
 		byrow[fill[t.nodes[v].depth]++] = v;
 	free(fill);
 
@@ -759,12 +503,11 @@ bool report_flame_rctx(FILE *out, rctx *r)
 	free(roff);
 	free(x0);
 	free(x1);
-	for (uint32_t k = 0; k < f.n; k++)
+	for (uint32_t k = 0; k < t.nnames; k++)
 		free(disp[k]);
 	free(disp);
 	free(runes);
 	free(style);
-	tree_free(&t);
-	frames_free(&f);
+	report_flame_free(&t);
 	return true;
 }

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/calltree.h"
 #include "report/engine.h"
 #include "report/internal.h"
 #include "util/re.h"
-#include "util/sort.h"
 #include "util/term.h"
 #include "util/units.h"
 
@@ -104,136 +104,6 @@ void report_neighbors_free(report_neighbors *nb)
 
 /* ---- flame tree ---- */
 
-/* Children by (parent, name), open addressing: a wide node must not make the build quadratic. */
-typedef struct child_map {
-	uint64_t *keys; /* (parent << 32 | name) + 1; 0 is empty */
-	uint32_t *vals;
-	size_t cap, n;
-} child_map;
-
-static size_t slot_of(const child_map *m, uint64_t key)
-{
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void map_grow(child_map *m)
-{
-	child_map old = *m;
-	m->cap = old.cap ? old.cap * 2 : 1024;
-	m->keys = xcalloc(m->cap, sizeof *m->keys);
-	m->vals = xcalloc(m->cap, sizeof *m->vals);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i]) {
-			size_t s = slot_of(m, old.keys[i]);
-			m->keys[s] = old.keys[i];
-			m->vals[s] = old.vals[i];
-		}
-	free(old.keys);
-	free(old.vals);
-}
-
-typedef struct flame_build {
-	report_flame *fl;
-	size_t cap;
-	child_map map;
-	uint32_t *name_of; /* per index node: its index in fl->names + 1, 0: not copied yet */
-	const graph_index *ix;
-} flame_build;
-
-static uint32_t flame_child(flame_build *b, uint32_t parent, uint32_t ixnode)
-{
-	if ((b->map.n + 1) * 2 > b->map.cap)
-		map_grow(&b->map);
-	uint64_t key = (((uint64_t)parent << 32) | ixnode) + 1;
-	size_t s = slot_of(&b->map, key);
-	if (b->map.keys[s])
-		return b->map.vals[s];
-	report_flame *fl = b->fl;
-	if (!b->name_of[ixnode]) {
-		fl->names[fl->nnames++] = xstrdup(b->ix->printable[ixnode]);
-		b->name_of[ixnode] = (uint32_t)fl->nnames;
-	}
-	GROW(fl->nodes, b->cap, fl->n + 1);
-	uint32_t v = (uint32_t)fl->n++;
-	report_flame_node *nd = &fl->nodes[v];
-	*nd = (report_flame_node){.name = fl->names[b->name_of[ixnode] - 1], .parent = parent,
-	                          .child = REPORT_FLAME_NONE, .next = fl->nodes[parent].child,
-	                          .depth = fl->nodes[parent].depth + 1};
-	fl->nodes[parent].child = v;
-	if (nd->depth > fl->max_depth)
-		fl->max_depth = nd->depth;
-	b->map.keys[s] = key;
-	b->map.vals[s] = v;
-	b->map.n++;
-	return v;
-}
-
-/* The stack's nodes root first (leaf first when inverted) into *seq; returns how many. */
-static size_t stack_nodes(const prof_profile *p, const graph_index *ix, uint32_t st, bool inverted, uint32_t **seq,
-                          size_t *cap)
-{
-	const prof_stack *s = &p->stacks[st];
-	size_t n = 0;
-	for (uint32_t k = s->len; k-- > 0;) {
-		uint32_t l = p->stack_locs[s->off + k];
-		const uint32_t *nodes = ix->loc_nodes + ix->loc_off[l];
-		for (uint32_t j = ix->loc_n[l]; j-- > 0;) {
-			GROW(*seq, *cap, n + 1);
-			(*seq)[n++] = nodes[j];
-		}
-	}
-	if (inverted)
-		for (size_t i = 0; i < n / 2; i++) {
-			uint32_t t = (*seq)[i];
-			(*seq)[i] = (*seq)[n - 1 - i];
-			(*seq)[n - 1 - i] = t;
-		}
-	return n;
-}
-
-static int child_cmp(const void *a, const void *b, void *ctx)
-{
-	const report_flame_node *nodes = ctx;
-	const report_flame_node *l = &nodes[*(const uint32_t *)a], *r = &nodes[*(const uint32_t *)b];
-	if (abs64(l->value) != abs64(r->value))
-		return abs64(l->value) > abs64(r->value) ? -1 : 1;
-	return strcmp(l->name, r->name);
-}
-
-/* Relinks every node's children largest first. */
-static void sort_children(report_flame *fl)
-{
-	uint32_t *ids = xmalloc((fl->n + 1) * sizeof *ids);
-	for (size_t v = 0; v < fl->n; v++) {
-		size_t k = 0;
-		for (uint32_t c = fl->nodes[v].child; c != REPORT_FLAME_NONE; c = fl->nodes[c].next)
-			ids[k++] = c;
-		if (k < 2)
-			continue;
-		sort_r(ids, k, sizeof *ids, child_cmp, fl->nodes);
-		fl->nodes[v].child = ids[0];
-		for (size_t i = 0; i < k; i++)
-			fl->nodes[ids[i]].next = i + 1 < k ? ids[i + 1] : REPORT_FLAME_NONE;
-	}
-	free(ids);
-}
-
-static void flame_values(report_flame *fl, rctx *r)
-{
-	int64_t min = 0;
-	for (size_t v = 0; v < fl->n; v++) {
-		int64_t a = abs64(fl->nodes[v].value);
-		if (a && (!min || a < min))
-			min = a;
-	}
-	rctx_select_unit_min(r, (uint32_t)fl->n, min);
-	for (size_t v = 0; v < fl->n; v++)
-		rctx_value(r, fl->nodes[v].value, fl->nodes[v].value_s, sizeof fl->nodes[v].value_s);
-}
-
 bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
                        prof_err *err)
 {
@@ -241,47 +111,31 @@ bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE
 	rctx r;
 	if (!engine_prepare(e, "flame", o, warn, &r, err))
 		return false;
-	const prof_profile *p = r.p;
-	flame_build b = {.fl = fl, .ix = r.ix};
-	b.name_of = xcalloc((size_t)r.ix->ninfo + 1, sizeof *b.name_of);
-	fl->names = xcalloc((size_t)r.ix->ninfo + 1, sizeof *fl->names);
-	GROW(fl->nodes, b.cap, 1);
-	fl->nodes[0] = (report_flame_node){.name = "root", .parent = REPORT_FLAME_NONE, .child = REPORT_FLAME_NONE,
-	                                   .next = REPORT_FLAME_NONE};
-	fl->n = 1;
-	uint32_t *seq = NULL;
-	size_t seqcap = 0;
-	for (size_t st = 0; st < p->nstack; st++) {
-		int64_t w = r.gw.w[st];
-		if (w == 0)
-			continue;
-		size_t n = stack_nodes(p, r.ix, (uint32_t)st, inverted, &seq, &seqcap);
-		uint32_t v = 0;
-		fl->nodes[0].value += w;
-		for (size_t i = 0; i < n; i++) {
-			v = flame_child(&b, v, seq[i]);
-			fl->nodes[v].value += w;
-		}
-		fl->nodes[v].self += w;
-	}
+	calltree_build(fl, &r, r.ix->printable, inverted, true);
+	calltree_sort(fl, CALLTREE_BY_WEIGHT);
+	/* The names outlive the index the engine may drop. */
+	for (uint32_t k = 0; k < fl->nnames; k++)
+		fl->names[k] = xstrdup(fl->names[k]);
+	fl->own_names = true;
 	fl->total = r.total;
-	sort_children(fl);
-	flame_values(fl, &r);
-	free(seq);
-	free(b.name_of);
-	free(b.map.keys);
-	free(b.map.vals);
+	int64_t min = 0;
+	for (size_t v = 0; v < fl->n; v++) {
+		int64_t a = abs64(fl->nodes[v].value);
+		if (a && (!min || a < min))
+			min = a;
+	}
+	rctx_select_unit_min(&r, (uint32_t)fl->n, min);
+	fl->fmt.ratio = r.ratio;
+	snprintf(fl->fmt.sample_unit, sizeof fl->fmt.sample_unit, "%s", r.sample_unit);
+	snprintf(fl->fmt.output_unit, sizeof fl->fmt.output_unit, "%s", r.output_unit);
 	engine_release(e, &r);
 	return true;
 }
 
-void report_flame_free(report_flame *fl)
+void report_flame_value(const report_flame *fl, int64_t v, char *buf, size_t n)
 {
-	for (size_t i = 0; i < fl->nnames; i++)
-		free(fl->names[i]);
-	free(fl->names);
-	free(fl->nodes);
-	memset(fl, 0, sizeof *fl);
+	rctx r = {.ratio = fl->fmt.ratio, .sample_unit = fl->fmt.sample_unit, .output_unit = fl->fmt.output_unit};
+	rctx_value(&r, v, buf, n);
 }
 
 /* ---- search share ---- */

@@ -52,28 +52,44 @@ void report_neighbors_free(report_neighbors *nb);
 
 /* A frame of the flame tree: node 0 is the root ("root", the whole total). */
 typedef struct report_flame_node {
-	const char *name;         /* borrowed from the tree's names */
-	int64_t value, self;      /* signed (a diff's frames shrink) */
-	uint32_t parent, child, next; /* first child, next sibling; children largest |value| first */
-	uint32_t depth;
-	char value_s[32];
+	uint32_t frame;               /* its name: names[frame]; REPORT_FLAME_NONE for the root */
+	uint32_t parent, child, next; /* first child, next sibling; REPORT_FLAME_NONE for none */
+	uint32_t depth, nkids;
+	int64_t value;                /* signed (a diff's frames shrink) */
+	int64_t weight;               /* |value| summed per stack: the node's width */
 } report_flame_node;
+
+/* How report_flame_value writes a value: the report's unit, chosen over every node. */
+typedef struct report_value_fmt {
+	double ratio; /* 1 / divide_by */
+	char sample_unit[64], output_unit[64];
+} report_value_fmt;
 
 typedef struct report_flame {
 	report_flame_node *nodes;
-	size_t n;
+	size_t n, cap;
+	int64_t *self;            /* per node: the value of the stacks ending there */
 	uint32_t max_depth;
 	int64_t total;            /* pprof's total (the percentages' base) */
-	char **names;             /* owned copies of the printable names */
-	size_t nnames;
+	char **names;             /* per frame: its printable name */
+	uint32_t nnames;
+	bool own_names;           /* names are copies (else borrowed from the report's index) */
+	report_value_fmt fmt;
 } report_flame;
 
 /*
  * The flame tree of p: root on top, each stack from its root down;
- * inverted: from its leaf down (callers below their callees).
+ * inverted: from its leaf down (callers below their callees). Children
+ * widest first; frames of the same name under one parent are one node.
  */
 bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
                        prof_err *err);
+/* The name of node v ("root" for the root). */
+const char *report_flame_name(const report_flame *fl, uint32_t v);
+/* The node after v in preorder (children in list order), REPORT_FLAME_NONE after the last. */
+uint32_t report_flame_next(const report_flame *fl, uint32_t v);
+/* Writes v in the report's unit, as the text reports do. */
+void report_flame_value(const report_flame *fl, int64_t v, char *buf, size_t n);
 void report_flame_free(report_flame *fl);
 
 /*

@@ -178,6 +178,125 @@ bool prof_merge_check(const prof_profile *dst, const prof_profile *src, prof_err
 	return prof_errf(err, "cannot merge profiles of different kinds: sample types [%s] and [%s]", a, b);
 }
 
+/* ---- dst's own repeats ---- */
+
+/*
+ * Indexes dst's entries of one kind into t, each equal run once (its first):
+ * canon[i] gets the first entry equal to i. Returns whether any repeats.
+ */
+typedef uint64_t (*own_hash_fn)(const prof_profile *p, size_t i);
+
+static bool own_entries(merge_ctx *c, hashtab *t, size_t n, own_hash_fn hash, hashtab_eq eq,
+                        const void *(*probe)(merge_ctx *c, size_t i), uint32_t *canon)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		c->probe = probe(c, i);
+		uint64_t h = hash(c->dst, i);
+		uint32_t first = hashtab_find(t, h, eq, c);
+		if (first == HASHTAB_NONE) {
+			hashtab_add(t, h, (uint32_t)i);
+			first = (uint32_t)i;
+		}
+		canon[i] = first;
+		any = any || first != i;
+	}
+	return any;
+}
+
+static uint64_t own_mapping_hash(const prof_profile *p, size_t i)
+{
+	uint64_t size;
+	prof_strid id;
+	return mapping_hash(&p->mappings[i], &size, &id);
+}
+
+static const void *own_mapping(merge_ctx *c, size_t i)
+{
+	return &c->dst->mappings[i];
+}
+
+static uint64_t own_function_hash(const prof_profile *p, size_t i)
+{
+	return function_hash(&p->functions[i]);
+}
+
+static const void *own_function(merge_ctx *c, size_t i)
+{
+	return &c->dst->functions[i];
+}
+
+static uint64_t own_location_hash(const prof_profile *p, size_t i)
+{
+	return location_hash(p, &p->locations[i], p->lines + p->locations[i].line_off);
+}
+
+static const void *own_location(merge_ctx *c, size_t i)
+{
+	c->probe_lines = c->dst->lines + c->dst->locations[i].line_off;
+	return &c->dst->locations[i];
+}
+
+/* Every location and line of dst onto the first of equal mappings and functions. */
+static void own_relink(prof_profile *dst, const uint32_t *mcanon, const uint32_t *fcanon)
+{
+	for (size_t i = 0; i < dst->nlocation; i++) {
+		prof_location *l = &dst->locations[i];
+		if (l->mapping != PROF_NONE && mcanon[l->mapping] != l->mapping) {
+			const prof_mapping *from = &dst->mappings[l->mapping], *to = &dst->mappings[mcanon[l->mapping]];
+			l->address = l->address - from->start + to->start;
+			l->mapping = mcanon[l->mapping];
+		}
+	}
+	for (size_t i = 0; i < dst->nline; i++)
+		dst->lines[i].function = fcanon[dst->lines[i].function];
+}
+
+static int64_t own_stack(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out, void *arg)
+{
+	(void)p;
+	const uint32_t *lcanon = arg;
+	for (uint32_t k = 0; k < n; k++)
+		out[k] = lcanon[locs[k]];
+	return n;
+}
+
+/* Whether a stack holds a location that is not the first of its equals (a merge before left none). */
+static bool repeats_used(const prof_profile *p, const uint32_t *lcanon)
+{
+	for (size_t i = 0; i < p->nstack_loc; i++)
+		if (lcanon[p->stack_locs[i]] != p->stack_locs[i])
+			return true;
+	return false;
+}
+
+/*
+ * pprof merges its first input too: a profile that repeats a mapping,
+ * function or location under two ids (equal by pprof's keys) comes out with
+ * one, and samples whose stacks then agree sum (prof_compact_samples, after
+ * the merge). dst's repeats are folded the same way, and mt, ft and lt index
+ * its entries for src's lookups, each once.
+ */
+static void own_index(merge_ctx *c, hashtab *mt, hashtab *ft, hashtab *lt)
+{
+	prof_profile *dst = c->dst;
+	uint32_t *mcanon = xmalloc((dst->nmapping + 1) * sizeof *mcanon);
+	uint32_t *fcanon = xmalloc((dst->nfunction + 1) * sizeof *fcanon);
+	bool rm = own_entries(c, mt, dst->nmapping, own_mapping_hash, mapping_eq, own_mapping, mcanon);
+	bool rf = own_entries(c, ft, dst->nfunction, own_function_hash, function_eq, own_function, fcanon);
+	if (rm || rf)
+		own_relink(dst, mcanon, fcanon);
+	free(mcanon);
+	free(fcanon);
+	uint32_t *lcanon = xmalloc((dst->nlocation + 1) * sizeof *lcanon);
+	if (own_entries(c, lt, dst->nlocation, own_location_hash, location_eq, own_location, lcanon) &&
+	    repeats_used(dst, lcanon)) {
+		prof_rewrite_stacks(dst, own_stack, lcanon);
+		dst->compacted = false;
+	}
+	free(lcanon);
+}
+
 bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 {
 	size_t *pick = xmalloc((src->nsample_type + dst->nsample_type + 1) * sizeof *pick);
@@ -218,21 +337,13 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		}
 	}
 
+	/* dst's own equal entries become one, and the tables index them (own_index). */
+	hashtab mt = {0}, ft = {0}, lt = {0};
+	own_index(&c, &mt, &ft, &lt);
+
 	/* Mappings: the same binary maps to one mapping, addresses shifted into it. */
-	hashtab mt = {0};
 	uint64_t size;
 	prof_strid id;
-	/*
-	 * dst's own equal entries (a file may repeat one under two ids) are
-	 * indexed once, the first of them: src's then always map to that one,
-	 * whatever the table's seed.
-	 */
-	for (size_t i = 0; i < dst->nmapping; i++) {
-		c.probe = &dst->mappings[i];
-		uint64_t h = mapping_hash(&dst->mappings[i], &size, &id);
-		if (hashtab_find(&mt, h, mapping_eq, &c) == PROF_NONE)
-			hashtab_add(&mt, h, (uint32_t)i);
-	}
 	c.map = xmalloc((src->nmapping + 1) * sizeof *c.map);
 	c.map_offset = xmalloc((src->nmapping + 1) * sizeof *c.map_offset);
 	for (size_t i = 0; i < src->nmapping; i++) {
@@ -254,13 +365,6 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 
 	/* Functions by name, system name, file and start line. */
-	hashtab ft = {0};
-	for (size_t i = 0; i < dst->nfunction; i++) {
-		c.probe = &dst->functions[i];
-		uint64_t h = function_hash(&dst->functions[i]);
-		if (hashtab_find(&ft, h, function_eq, &c) == PROF_NONE)
-			hashtab_add(&ft, h, (uint32_t)i);
-	}
 	c.fn = xmalloc((src->nfunction + 1) * sizeof *c.fn);
 	for (size_t i = 0; i < src->nfunction; i++) {
 		prof_function f = src->functions[i];
@@ -281,15 +385,6 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 
 	/* Locations by address in their mapping and their lines. */
-	hashtab lt = {0};
-	for (size_t i = 0; i < dst->nlocation; i++) {
-		const prof_location *dl = &dst->locations[i];
-		c.probe = dl;
-		c.probe_lines = dst->lines + dl->line_off;
-		uint64_t h = location_hash(dst, dl, c.probe_lines);
-		if (hashtab_find(&lt, h, location_eq, &c) == PROF_NONE)
-			hashtab_add(&lt, h, (uint32_t)i);
-	}
 	c.loc = xmalloc((src->nlocation + 1) * sizeof *c.loc);
 	prof_line *lines = NULL;
 	size_t linecap = 0;

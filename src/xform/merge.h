@@ -1,7 +1,8 @@
 /*
  * merge: several profiles of one kind become one, as pprof merges its
  * inputs. Mappings, functions and locations that are the same in both are
- * shared (pprof's keys); samples are appended, and equal ones are summed when
+ * shared (pprof's keys), and so are dst's own repeats (pprof merges its
+ * first input too); samples are appended, and equal ones are summed when
  * a report needs single samples (prof_compact_samples). Headers combine as
  * pprof's do: earliest time, summed duration, largest period, comments once.
  */

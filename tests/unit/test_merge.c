@@ -1,7 +1,8 @@
 /*
  * Unit tests: the shared merge (xform/merge). A file may repeat a location,
  * function or mapping under two ids; merging maps the other profile's onto
- * the first of them whatever the tables' seeds, and pprof's numbering
+ * the first of them whatever the tables' seeds, folds the first profile's
+ * own repeats as pprof does, and pprof's numbering
  * (prof_merge_numbering) gives equal ones one number, in order of first use.
  */
 #include <setjmp.h>
@@ -84,6 +85,56 @@ static void repeated_location_maps_to_the_first(void **state)
 	}
 }
 
+/* The total of the samples whose stack starts with location loc. */
+static int64_t value_at(const prof_profile *p, uint32_t loc)
+{
+	int64_t v = 0;
+	for (size_t s = 0; s < p->nsample; s++)
+		if (first_loc(p, s) == loc)
+			v += prof_sample_values(p, s)[0];
+	return v;
+}
+
+/*
+ * pprof merges its first input too: dst's repeated locations fold into the
+ * first, and so do locations that differ only by a repeated function, so
+ * their samples sum into one when compacted.
+ */
+static void first_profile_repeats_fold(void **state)
+{
+	(void)state;
+	prof_profile *p = dup_profile(), *q = dup_profile();
+	prof_err err = {0};
+	assert_true(prof_merge(p, q, &err));
+	prof_compact_samples(p);
+	/* [1 4]: 1 + 2, twice; [3 4]: 4, twice; the zero sample gone. */
+	assert_int_equal(p->nsample, 2);
+	assert_int_equal(value_at(p, 0), 6);
+	assert_int_equal(value_at(p, 2), 8);
+	prof_profile_free(p);
+	prof_profile_free(q);
+
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.leaf", "/src/a.go");
+	pb_function(&b, 2, "main.leaf", "/src/a.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_location(&b, 2, (uint64_t[]){2, 0});
+	b.p->location[1]->address = b.p->location[0]->address;
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){5});
+	pb_sample(&b, (uint64_t[]){2, 0}, (int64_t[]){7});
+	p = pb_load(&b);
+	assert_non_null(p);
+	q = prof_profile_copy(p);
+	assert_true(prof_merge(p, q, &err));
+	prof_compact_samples(p);
+	assert_int_equal(p->nsample, 1);
+	assert_int_equal(value_at(p, 0), 24);
+	prof_profile_free(p);
+	prof_profile_free(q);
+}
+
 static void numbering_by_first_use(void **state)
 {
 	(void)state;
@@ -109,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(repeated_location_maps_to_the_first),
 		cmocka_unit_test(numbering_by_first_use),
+		cmocka_unit_test(first_profile_repeats_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,17 +46,23 @@ static void test_flame_sums(void **state)
 	assert_int_equal(fl.nodes[0].value, fl.total);
 	/* Every frame holds its children and its own value, and children come largest first. */
 	for (size_t v = 0; v < fl.n; v++) {
-		int64_t sum = fl.nodes[v].self, prev = INT64_MAX;
+		int64_t sum = fl.self[v], prev = INT64_MAX;
 		for (uint32_t c = fl.nodes[v].child; c != REPORT_FLAME_NONE; c = fl.nodes[c].next) {
 			assert_int_equal(fl.nodes[c].parent, v);
 			assert_int_equal(fl.nodes[c].depth, fl.nodes[v].depth + 1);
-			assert_true(fl.nodes[c].value <= prev);
-			prev = fl.nodes[c].value;
+			assert_true(fl.nodes[c].weight <= prev);
+			prev = fl.nodes[c].weight;
 			sum += fl.nodes[c].value;
 		}
 		assert_int_equal(sum, fl.nodes[v].value);
 	}
-	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "runtime.main");
+	assert_string_equal(report_flame_name(&fl, fl.nodes[0].child), "runtime.main");
+	assert_string_equal(report_flame_name(&fl, 0), "root");
+	/* Preorder visits every node once. */
+	size_t seen = 0;
+	for (uint32_t v = 0; v != REPORT_FLAME_NONE; v = report_flame_next(&fl, v))
+		seen++;
+	assert_int_equal(seen, fl.n);
 	report_flame_free(&fl);
 	done(p);
 }
@@ -70,8 +76,10 @@ static void test_flame_inverted(void **state)
 	prof_err err = {0};
 	assert_true(report_flame_data(e, &o, true, NULL, &fl, &err));
 	/* Leaves on top: the root's largest child is the largest flat function. */
-	assert_string_equal(fl.nodes[fl.nodes[0].child].name, "main.retainBuffers");
-	assert_string_equal(fl.nodes[fl.nodes[0].child].value_s, "6018.26kB");
+	assert_string_equal(report_flame_name(&fl, fl.nodes[0].child), "main.retainBuffers");
+	char val[64];
+	report_flame_value(&fl, fl.nodes[fl.nodes[0].child].value, val, sizeof val);
+	assert_string_equal(val, "6018.26kB");
 	report_flame_free(&fl);
 	done(p);
 }
