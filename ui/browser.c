@@ -148,6 +148,7 @@ static void show_commands(browser *b)
 {
 	free(b->overlay);
 	b->overlay = refine_command_lines(b);
+	b->overlay_title = "This view from the command line (copied to the clipboard):";
 	screen_copy_osc52(b->overlay);
 }
 
@@ -247,7 +248,7 @@ static bool handle_key(browser *b, int ch)
 			snprintf(b->msg, sizeof b->msg, "nothing to undo");
 		break;
 	case 'r': refine_reset(b); break;
-	case ':': case '/': prompt(b, ch); break;
+	case ':': case '/': prompt(b, ch); return !b->quit;
 	case '#':
 		/* The selection as the search: its frames light up everywhere, with their share. */
 		if (b->sel) {

@@ -81,7 +81,8 @@ typedef struct browser {
 	size_t ncells, cellcap;
 	bool help, quit;
 	char msg[512];   /* one line for the hint row, until the next key */
-	char *overlay;   /* y: the command lines shown */
+	char *overlay;   /* y, options: the lines shown over the view */
+	const char *overlay_title;
 	/* search */
 	char *search;
 	prof_re rx;
@@ -135,6 +136,8 @@ void refine_cycle_granularity(browser *b);
 void refine_toggle_cum(browser *b);
 /* The prof and go tool pprof command lines for the current view (malloc'd, two lines). */
 char *refine_command_lines(const browser *b);
+/* The options of the views and the refinements, one per line (the options overlay). */
+char *refine_options_text(const browser *b);
 /* name as a regex matching only itself. */
 void regex_quote(const char *name, char *out, size_t n);
 

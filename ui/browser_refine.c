@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/commands.h"
 #include "ui/browser_int.h"
 #include "util/strbuf.h"
 
@@ -23,6 +24,18 @@ static char *dup_s(const char *s)
 	if (!d)
 		prof_oom();
 	return d;
+}
+
+static void sb_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_addf(sbuf *sb, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	sb_add(sb, buf);
 }
 
 void regex_quote(const char *name, char *out, size_t n)
@@ -244,7 +257,16 @@ static void select_matching(browser *b, const char *re)
 	prof_re_free(&rx);
 }
 
-/* A view word: switches to it; false when line is no view word. */
+/* A count: digits only. */
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 9;
+}
+
+/*
+ * A view word: switches to it; false when line is no view word. As in
+ * pprof's shell, a count after top or tree (top20, top 20) is the node count.
+ */
 static bool view_word(browser *b, char *line)
 {
 	char *arg = strchr(line, ' ');
@@ -253,14 +275,72 @@ static bool view_word(browser *b, char *line)
 		while (*arg == ' ')
 			arg++;
 	}
+	const char *count = NULL;
+	char digits[16];
+	for (const char *w = "top\0tree\0"; *w; w += strlen(w) + 1)
+		if (strncmp(line, w, strlen(w)) == 0 && all_digits(line + strlen(w))) {
+			snprintf(digits, sizeof digits, "%s", line + strlen(w));
+			count = digits;
+			line[strlen(w)] = '\0';
+		}
+	if (!count && arg && all_digits(arg) && (strcmp(line, "top") == 0 || strcmp(line, "tree") == 0)) {
+		count = arg;
+		arg = NULL;
+	}
 	for (size_t i = 0; i < sizeof by_word / sizeof by_word[0]; i++)
 		if (strcmp(line, by_word[i]) == 0) {
+			b->view = by_word_views[i];
+			if (count)
+				refine_push(b, "nodecount", count);
 			if (arg && *arg)
 				select_matching(b, arg);
-			b->view = by_word_views[i];
 			return true;
 		}
 	return false;
+}
+
+/* A report of prof's that no view shows: where it runs instead. */
+static bool other_report(browser *b, const char *word)
+{
+	const prof_command *c = prof_command_find(word);
+	if (!c)
+		return false;
+	snprintf(b->msg, sizeof b->msg, "%s has no view here: run it in the shell (prof FILE, then %s) or from y's command line",
+	         word, word);
+	return true;
+}
+
+/* The options the views are computed with, one per line, and the refinements that made them. */
+char *refine_options_text(const browser *b)
+{
+	const report_opts *o = &b->o;
+	const prof_profile *p = b->in->p;
+	sbuf sb = {0};
+	prof_err err = {0};
+	int si = prof_sample_index(p, o->sample_index, &err);
+	sb_addf(&sb, "%-22s %s\n", "sample_index", si >= 0 ? prof_str(p, p->sample_types[si].type) : "?");
+	sb_addf(&sb, "%-22s %s\n", "granularity", grans[o->granularity]);
+	sb_addf(&sb, "%-22s %s\n", "sort", o->cum_sort ? "cum" : "flat");
+	sb_addf(&sb, "%-22s %d\n", "nodecount", o->node_count);
+	sb_addf(&sb, "%-22s %g\n", "nodefraction", o->node_fraction);
+	sb_addf(&sb, "%-22s %g\n", "edgefraction", o->edge_fraction);
+	sb_addf(&sb, "%-22s %g\n", "divide_by", o->divide_by);
+	sb_addf(&sb, "%-22s %s\n", "unit", o->unit ? o->unit : "minimum");
+	const char *bools[] = {"mean", "noinlines", "relative_percentages", "drop_negative", "trim"};
+	bool bv[] = {o->mean, o->noinlines, o->relative_percentages, o->drop_negative, o->trim};
+	for (size_t i = 0; i < 5; i++)
+		sb_addf(&sb, "%-22s %s\n", bools[i], bv[i] ? "true" : "false");
+	const prof_filters *f = &o->filters;
+	const char *names[] = {"focus", "ignore", "hide", "show", "show_from", "prune_from",
+	                       "tagfocus", "tagignore", "tagshow", "taghide"};
+	const char *vals[] = {f->focus, f->ignore, f->hide, f->show, f->show_from, f->prune_from,
+	                      f->tagfocus, f->tagignore, f->tagshow, f->taghide};
+	for (size_t i = 0; i < 10; i++)
+		sb_addf(&sb, "%-22s %s\n", names[i], vals[i] && *vals[i] ? vals[i] : "\"\"");
+	char crumbs[1024];
+	refine_breadcrumbs(b, crumbs, sizeof crumbs);
+	sb_addf(&sb, "%-22s %s", "refinements", *crumbs ? crumbs : "none");
+	return sb.s;
 }
 
 void refine_command(browser *b, const char *text)
@@ -305,20 +385,22 @@ void refine_command(browser *b, const char *text)
 		refine_reset(b);
 		return;
 	}
-	if (!view_word(b, t))
-		snprintf(b->msg, sizeof b->msg, "unknown command: %.200s (try focus=RE, nodecount=N, peek RE, top)", t);
-}
-
-static void sb_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_addf(sbuf *sb, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	sb_add(sb, buf);
+	if (strcmp(t, "help") == 0 || strcmp(t, "h") == 0 || strcmp(t, "?") == 0) {
+		b->help = true;
+		return;
+	}
+	if (strcmp(t, "quit") == 0 || strcmp(t, "q") == 0 || strcmp(t, "exit") == 0) {
+		b->quit = true;
+		return;
+	}
+	if (strcmp(t, "options") == 0 || strcmp(t, "o") == 0) {
+		free(b->overlay);
+		b->overlay = refine_options_text(b);
+		b->overlay_title = "Options of these views (: name=value sets one, u undoes):";
+		return;
+	}
+	if (!view_word(b, t) && !other_report(b, t))
+		snprintf(b->msg, sizeof b->msg, "unknown command: %.200s (try focus=RE, top20, peek RE, options, help)", t);
 }
 
 /* s in single quotes for a POSIX shell. */

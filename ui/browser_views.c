@@ -699,7 +699,7 @@ static const char *const help_common[] = {
 	"  F I H S       focus / ignore / hide / show the selection (its name as a regex)",
 	"  s a c         cycle sample index / granularity, toggle cum sort",
 	"  u r           undo the last refinement / reset them all",
-	"  :             a shell command: nodecount=20, tagfocus=..., peek RE, list RE, top",
+	"  :             a shell command: nodecount=20, tagfocus=..., top20, peek RE, list RE, options, help",
 	"  / n N #       search (regex, incremental), next / previous match, search the selection",
 	"  y             the prof and go tool pprof command lines of this view (copied by OSC 52)",
 	"  ] [           diff: next / previous largest change",
@@ -748,15 +748,23 @@ static void draw_help(browser *b)
 	draw_box(b, lines, n);
 }
 
+/* The overlay's title, a blank line and its text, line by line (as many as fit). */
 static void draw_overlay(browser *b)
 {
-	const char *lines[4] = {"This view from the command line (copied to the clipboard):", "", NULL, NULL};
-	char *nl = strchr(b->overlay, '\n');
-	char first[2048];
-	snprintf(first, sizeof first, "%.*s", nl ? (int)(nl - b->overlay) : (int)strlen(b->overlay), b->overlay);
-	lines[2] = first;
-	lines[3] = nl ? nl + 1 : "";
-	draw_box(b, lines, 4);
+	enum { MAXLINES = 64 };
+	const char *lines[MAXLINES + 2] = {b->overlay_title ? b->overlay_title : "", ""};
+	char *copy = strdup(b->overlay);
+	if (!copy)
+		prof_oom();
+	size_t n = 2;
+	for (char *line = copy, *nl; line && n < MAXLINES + 2 && (int)n + 4 < LINES; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		lines[n++] = line;
+	}
+	draw_box(b, lines, n);
+	free(copy);
 }
 
 void views_draw(browser *b)

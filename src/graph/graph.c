@@ -286,6 +286,50 @@ typedef struct node_acc {
 } node_acc;
 
 /*
+ * When few nodes are kept (a node fraction's or count's choice), every edge
+ * joins two of them: a grid of kept callers by kept callees that may get
+ * edges finds an edge with one load instead of a hash probe and a compare
+ * (the edge build of top on 1M distinct stacks does 11M lookups).
+ */
+typedef struct edge_grid {
+	uint32_t *row, *col; /* per node: its row (a kept node) or column (one that may get edges), or PROF_NONE */
+	uint32_t nrows, ncols;
+} edge_grid;
+
+#define GRID_MAX_CELLS (4u << 20) /* 16 MB of cells a job at most */
+
+/* The grid for kept nodes, or false when it would be too large (or nothing is kept: every node would be a row). */
+static bool grid_new(edge_grid *gr, const graph_index *ix, const uint8_t *kept, const uint8_t *want_edge)
+{
+	if (!kept)
+		return false;
+	uint32_t nn = ix->ninfo, nrows = 0, ncols = 0;
+	for (uint32_t n = 0; n < nn; n++)
+		if (kept[n]) {
+			nrows++;
+			ncols += !want_edge || want_edge[n];
+		}
+	if (ncols == 0 || (uint64_t)nrows * ncols > GRID_MAX_CELLS)
+		return false;
+	gr->row = xmalloc(((size_t)nn + 1) * sizeof *gr->row);
+	gr->col = xmalloc(((size_t)nn + 1) * sizeof *gr->col);
+	nrows = ncols = 0;
+	for (uint32_t n = 0; n < nn; n++) {
+		gr->row[n] = kept[n] ? nrows++ : PROF_NONE;
+		gr->col[n] = kept[n] && (!want_edge || want_edge[n]) ? ncols++ : PROF_NONE;
+	}
+	gr->nrows = nrows;
+	gr->ncols = ncols;
+	return true;
+}
+
+static void grid_free(edge_grid *gr)
+{
+	free(gr->row);
+	free(gr->col);
+}
+
+/*
  * A build walks every stack; with two cores, two jobs walk one half of the
  * stacks each, into arrays and an edge table of their own, and the second
  * job's sums are added to the first's. Its edges that the first has not
@@ -303,7 +347,27 @@ typedef struct build_job {
 	node_acc *acc;
 	int64_t *flat, *flat_div, *cum_div;
 	graph e;           /* this job's edges */
+	const edge_grid *grid; /* NULL: edges are found in e.etab */
+	uint32_t *cells;       /* with grid: per (src row, dst column), the edge + 1, 0 for none */
 } build_job;
+
+/* The job's edge from src to dst, made when new: in the grid when it has one, else in the table. */
+static uint32_t job_edge(build_job *j, uint32_t src, uint32_t dst, bool *created)
+{
+	if (!j->grid)
+		return edge_find(&j->e, src, dst, created);
+	uint32_t *cell = &j->cells[(size_t)j->grid->row[src] * j->grid->ncols + j->grid->col[dst]];
+	*created = *cell == 0;
+	if (!*created)
+		return *cell - 1;
+	graph *g = &j->e;
+	size_t cap = g->edgecap;
+	GROW(g->edges, cap, (size_t)g->nedges + 1);
+	g->edgecap = (uint32_t)cap;
+	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
+	*cell = g->nedges + 1;
+	return g->nedges++;
+}
 
 /*
  * A job of a graph without edges: leaf to root, in memory order. cum counts
@@ -428,7 +492,7 @@ static void *build_run(void *arg)
 				}
 				if (j->with_edges && parent != PROF_NONE && n != parent && (!want_edge || want_edge[n])) {
 					bool created;
-					uint32_t ei = edge_find(eg, parent, n, &created); /* may move eg->edges */
+					uint32_t ei = job_edge(j, parent, n, &created); /* may move eg->edges */
 					graph_edge *e = &eg->edges[ei];
 					if (e->gen != gen) {
 						e->gen = gen;
@@ -480,7 +544,7 @@ static void build_merge(build_job *a, const build_job *b, uint32_t nn)
 	for (uint32_t k = 0; k < b->e.nedges; k++) {
 		const graph_edge *be = &b->e.edges[k];
 		bool created;
-		uint32_t ei = edge_find(&a->e, be->src, be->dst, &created);
+		uint32_t ei = job_edge(a, be->src, be->dst, &created);
 		graph_edge *e = &a->e.edges[ei];
 		e->weight += be->weight;
 		e->weight_div += be->weight_div;
@@ -506,7 +570,12 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	g->cum = xcalloc(nn + 1, sizeof *g->cum);
 	g->cum_div = xcalloc(nn + 1, sizeof *g->cum_div);
 	build_job job[2];
-	int nj = with_edges && !few_kept ? 1 : build_jobs(p);
+	const uint8_t *want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target;
+	edge_grid grid;
+	bool gridded = with_edges && grid_new(&grid, ix, kept, want_edge);
+	/* A small grid per job costs little: two jobs then, whatever the count. */
+	bool small = gridded && (uint64_t)grid.nrows * grid.ncols <= GRID_MAX_CELLS / 4;
+	int nj = with_edges && !few_kept && !small ? 1 : build_jobs(p);
 	/* The halves hold about as many frames each. */
 	size_t mid = p->nstack, half = 0;
 	if (nj == 2) {
@@ -515,14 +584,15 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	}
 	for (int i = 0; i < nj; i++) {
 		job[i] = (build_job){.ix = ix, .gw = gw, .kept = kept,
-		                     .want_edge = edges == GRAPH_EDGES_ALL ? NULL : ix->inline_target,
-		                     .with_edges = with_edges,
+		                     .want_edge = want_edge, .with_edges = with_edges, .grid = gridded ? &grid : NULL,
 		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid};
 		/* A node's cum and the stack that last counted it, side by side: one cache line a visit. */
 		job[i].acc = xcalloc(nn + 1, sizeof *job[i].acc);
 		job[i].flat = i == 0 ? g->flat : xcalloc(nn + 1, sizeof *g->flat);
 		job[i].flat_div = i == 0 ? g->flat_div : xcalloc(nn + 1, sizeof *g->flat_div);
 		job[i].cum_div = i == 0 ? g->cum_div : xcalloc(nn + 1, sizeof *g->cum_div);
+		if (gridded)
+			job[i].cells = xcalloc((size_t)grid.nrows * grid.ncols + 1, sizeof *job[i].cells);
 	}
 	uint8_t *loc_kept = with_edges && kept ? loc_kept_new(ix, kept) : NULL;
 	for (int i = 0; i < nj; i++)
@@ -537,6 +607,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	free(loc_kept);
 	if (nj == 2) {
 		build_merge(&job[0], &job[1], nn);
+		free(job[1].cells);
 		free(job[1].acc);
 		free(job[1].flat);
 		free(job[1].flat_div);
@@ -545,6 +616,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		hashtab_free(&job[1].e.etab);
 	}
 	hashtab_free(&job[0].e.etab);
+	free(job[0].cells);
+	if (gridded)
+		grid_free(&grid);
 	g->edges = job[0].e.edges;
 	g->nedges = job[0].e.nedges;
 	g->edgecap = job[0].e.edgecap;
@@ -563,6 +637,72 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
                    graph_edges edges)
 {
 	return build(ix, gw, kept, drop_negative, edges, true, false);
+}
+
+graph *graph_nodes(const graph_index *ix, const graph_weights *gw, bool drop_negative)
+{
+	return build(ix, gw, NULL, drop_negative, GRAPH_EDGES_ALL, false, false);
+}
+
+/* Per location: whether one of its nodes is x. */
+static uint8_t *locs_holding(const graph_index *ix, uint32_t x)
+{
+	size_t nl = ix->p->nlocation;
+	uint8_t *t = xcalloc(nl + 1, 1);
+	for (size_t l = 0; l < nl; l++)
+		for (uint32_t k = 0; k < ix->loc_n[l]; k++)
+			if (ix->loc_nodes[ix->loc_off[l] + k] == x)
+				t[l] = 1;
+	return t;
+}
+
+/*
+ * The walk of build_run without kept nodes, recording only the edges with x
+ * at one end: the stacks without x are passed over on one byte a frame.
+ */
+void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
+{
+	const graph_index *ix = g->ix;
+	const prof_profile *p = ix->p;
+	uint8_t *has = locs_holding(ix, x);
+	uint32_t gen = 0;
+	for (size_t s = 0; s < p->nstack; s++) {
+		if (!gw->any[s])
+			continue;
+		const prof_stack *st = &p->stacks[s];
+		const uint32_t *locs = p->stack_locs + st->off;
+		bool any = false;
+		for (uint32_t i = 0; i < st->len && !any; i++)
+			any = has[locs[i]];
+		if (!any)
+			continue;
+		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
+		gen++;
+		uint32_t parent = PROF_NONE;
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
+			for (uint32_t ni = k; ni-- > 0;) {
+				uint32_t n = ln[ni];
+				if (parent != PROF_NONE && n != parent && (n == x || parent == x)) {
+					bool created;
+					uint32_t ei = edge_find(g, parent, n, &created); /* may move g->edges */
+					graph_edge *e = &g->edges[ei];
+					if (e->gen != gen) {
+						e->gen = gen;
+						e->weight += w;
+						e->weight_div += dw;
+						bool inl = ni != k - 1;
+						e->inl = created ? inl : e->inl && inl;
+					}
+				}
+				parent = n;
+			}
+		}
+	}
+	hashtab_free(&g->etab);
+	free(has);
 }
 
 void graph_free(graph *g)

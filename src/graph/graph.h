@@ -106,6 +106,11 @@ graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t
                    graph_edges edges);
 void graph_free(graph *g);
 
+/* Every node's flat and cum, as graph_build finds them, without edges: for what reads one node's edges. */
+graph *graph_nodes(const graph_index *ix, const graph_weights *gw, bool drop_negative);
+/* Adds to a graph of graph_nodes the edges into and out of node x, as graph_build records them. */
+void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x);
+
 static inline int64_t abs64(int64_t v)
 {
 	return v < 0 ? -v : v;

@@ -234,6 +234,22 @@ keys : 'tagfocus=bytes=64kb' Enter
 check prompt-tagfocus "nodecount=3 > tagfocus=bytes=64kb"
 keys : 'bogus_option=1' Enter
 check prompt-error "not a pprof option or value"
+keys : 'options' Enter
+check prompt-options "Options of these views"
+check prompt-options-values "tagfocus  *bytes=64kb"
+keys q
+check_gone prompt-options-closed "Options of these views"
+keys r : 'top2' Enter
+check prompt-topn "nodecount=2"
+check_gone prompt-topn-rows "^fmt.Sprintf"
+keys : 'top 3' Enter
+check prompt-top-n "nodecount=2 > nodecount=3"
+keys : 'help' Enter
+check prompt-help "Keys (all views)"
+keys q
+keys : 'svg' Enter
+check prompt-other-report "svg has no view here"
+keys r
 keys r / 'retain'
 check search-live "/retain match: 74.55% of total"
 keys Enter
@@ -295,6 +311,10 @@ ui "$heap"
 check start-3 " 1 Top "
 keys C-c
 done_ui quit-ctrl-c 0
+ui "$heap"
+check start-prompt-quit " 1 Top "
+keys : 'quit' Enter
+done_ui quit-prompt 0
 ui "$heap"
 check start-4 " 1 Top "
 pane=$(tmux -S "$sock" display-message -p -t t '#{pane_pid}')
