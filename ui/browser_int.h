@@ -29,9 +29,10 @@ typedef struct brefine {
 
 /* Colour roles; browser_screen maps them to pairs or attributes. */
 typedef enum brole {
-	R_NORMAL, R_BAR, R_STATUS, R_SELECT, R_GREW, R_SHRANK, R_MATCH, R_HINT, R_ERROR, R_FLAME0, /* R_FLAME0 + 0..5 */
+	R_NORMAL, R_BAR, R_STATUS, R_SELECT, R_GREW, R_SHRANK, R_MATCH, R_HINT, R_ERROR, R_FLAME0, /* R_FLAME0 + a shade */
 } brole;
-enum { FLAME_SHADES = 6 };
+/* Flame shades: 6 in 256 colours, more in direct colour. */
+enum { FLAME_SHADES = 6, FLAME_SHADES_RGB = 24 };
 
 /* Data as last computed, valid while gen matches the browser's. */
 typedef struct bdata {
@@ -92,6 +93,7 @@ typedef struct browser {
 	double noise; /* |flat| and |cum| below noise x total are hidden */
 	/* screen */
 	bool color, utf8;
+	int shades;      /* flame shades the colours have */
 	int body_rows;
 	/* timing */
 	FILE *timing;

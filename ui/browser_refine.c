@@ -299,6 +299,27 @@ static bool view_word(browser *b, char *line)
 	return false;
 }
 
+/*
+ * noise=F (a fraction of the total, 0.001) or noise=P% : a diff's changes
+ * below it are no changes (not a pprof option, so no refinement step).
+ */
+static void set_noise(browser *b, const char *v)
+{
+	char *end;
+	double f = strtod(v, &end);
+	if (end != v && *end == '%' && end[1] == '\0') {
+		f /= 100;
+		end++;
+	}
+	if (end == v || *end || !(f >= 0 && f <= 1)) {
+		snprintf(b->msg, sizeof b->msg, "noise takes a share of the total: 0.001 or 0.1%%");
+		return;
+	}
+	b->noise = f;
+	snprintf(b->msg, sizeof b->msg, "noise floor %g%% of the total%s", f * 100,
+	         b->diff ? "" : " (it applies to diffs: -base or -diff_base)");
+}
+
 /* A report of prof's that no view shows: where it runs instead. */
 static bool other_report(browser *b, const char *word)
 {
@@ -337,6 +358,8 @@ char *refine_options_text(const browser *b)
 	                      f->tagfocus, f->tagignore, f->tagshow, f->taghide};
 	for (size_t i = 0; i < 10; i++)
 		sb_addf(&sb, "%-22s %s\n", names[i], vals[i] && *vals[i] ? vals[i] : "\"\"");
+	if (b->diff)
+		sb_addf(&sb, "%-22s %g%% of the total (: noise=0.5%% sets it)\n", "noise floor", b->noise * 100);
 	char crumbs[1024];
 	refine_breadcrumbs(b, crumbs, sizeof crumbs);
 	sb_addf(&sb, "%-22s %s", "refinements", *crumbs ? crumbs : "none");
@@ -362,6 +385,10 @@ void refine_command(browser *b, const char *text)
 			refine_push(b, "sample_index", t);
 			return;
 		}
+	if (strncmp(t, "noise=", 6) == 0) {
+		set_noise(b, t + 6);
+		return;
+	}
 	char *eq = strchr(t, '=');
 	if (eq) {
 		*eq = '\0';

@@ -1,7 +1,8 @@
 /*
  * browser_screen: the terminal under the browser. Owns ncurses (start,
  * end, suspend), the colour depth (none under NO_COLOR, 8/16, 256, or
- * direct RGB when COLORTERM says truecolor and the terminfo has it), the
+ * direct RGB when COLORTERM says truecolor, through TERM's -direct terminfo
+ * sibling when TERM itself has no direct colour), the
  * signals that must leave the terminal restored (INT, TERM, HUP; TSTP and
  * CONT are ncurses's own), and the only functions that put text on the
  * screen, so that the name policy and the middle cut hold everywhere.
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "ui/browser_int.h"
+#include "ui/browser_term.h"
 #include "util/term.h"
 
 static volatile sig_atomic_t caught;
@@ -65,20 +67,41 @@ bool browser_can_start(char *why, size_t n)
 
 /* Warm flame shades (256 colours), and the same in RGB for direct colour. */
 static const short flame256[FLAME_SHADES] = {166, 172, 208, 214, 178, 136};
-static const int flame_rgb[FLAME_SHADES] = {0xd75f00, 0xd78700, 0xff8700, 0xffaf00, 0xd7af00, 0xaf8700};
+
+static bool wants_truecolour(void)
+{
+	const char *ct = getenv("COLORTERM");
+	return ct && (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0);
+}
 
 static bool direct_colour(void)
 {
-	const char *ct = getenv("COLORTERM");
-	return ct && (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0) && COLORS >= 0x1000000;
+	return wants_truecolour() && COLORS >= 0x1000000;
+}
+
+/* A warm RGB shade for frame k of n: red to yellow, lightness alternating so neighbours differ. */
+static int warm_rgb(int k, int n)
+{
+	int r = 0xe0 + (k % 2) * 0x1f, g = 0x40 + k * (0xc0 - 0x40) / (n - 1), bl = (k % 3) * 0x18;
+	return r << 16 | g << 8 | bl;
 }
 
 /* Pairs 1..: bar, status, select, grew, shrank, match, hint, error, flame shades. */
-static void init_colours(void)
+static int init_colours(void)
 {
 	start_color();
 	use_default_colors();
 	bool c256 = COLORS >= 256;
+	if (direct_colour()) {
+		/* Colour numbers are RGB values here. */
+		static const int fg[8] = {0x000000, 0xffffff, 0x000000, 0xe02020, 0x2080ff, 0x000000, 0x909090, 0xffffff};
+		static const int bg[8] = {0x00a0b0, 0x204080, 0xd0d0d0, -1, -1, 0xf0d000, -1, 0xc00000};
+		for (int i = 0; i < 8; i++)
+			init_extended_pair(1 + i, fg[i], bg[i]);
+		for (int i = 0; i < FLAME_SHADES_RGB; i++)
+			init_extended_pair(9 + i, 0x000000, warm_rgb(i, FLAME_SHADES_RGB));
+		return FLAME_SHADES_RGB;
+	}
 	init_pair(1, COLOR_BLACK, COLOR_CYAN);
 	init_pair(2, COLOR_WHITE, COLOR_BLUE);
 	init_pair(3, COLOR_BLACK, COLOR_WHITE);
@@ -88,13 +111,12 @@ static void init_colours(void)
 	init_pair(7, c256 ? 244 : COLOR_CYAN, -1);
 	init_pair(8, COLOR_WHITE, COLOR_RED);
 	for (int i = 0; i < FLAME_SHADES; i++) {
-		if (direct_colour())
-			init_extended_pair(9 + i, 0, flame_rgb[i]);
-		else if (c256)
+		if (c256)
 			init_pair((short)(9 + i), 16, flame256[i]);
 		else
 			init_pair((short)(9 + i), COLOR_BLACK, i % 2 ? COLOR_YELLOW : COLOR_RED);
 	}
+	return FLAME_SHADES;
 }
 
 bool screen_start(browser *b)
@@ -104,7 +126,11 @@ bool screen_start(browser *b)
 	const char *nc = getenv("NO_COLOR");
 	b->color = !(nc && *nc);
 	/* newterm, not initscr: an unknown TERM is an error to report, not an exit inside ncurses. */
-	screen = newterm(NULL, stdout, stdin);
+	char dterm[128];
+	const char *term = wants_truecolour() ? screen_direct_term(dterm, sizeof dterm) : NULL;
+	screen = term ? newterm(term, stdout, stdin) : NULL;
+	if (!screen)
+		screen = newterm(NULL, stdout, stdin);
 	if (!screen)
 		return false;
 	set_term(screen);
@@ -125,7 +151,7 @@ bool screen_start(browser *b)
 	mouseinterval(300);
 	timeout(100); /* getch wakes up to see a caught signal */
 	if (b->color && has_colors())
-		init_colours();
+		b->shades = init_colours();
 	else
 		b->color = false;
 	return true;
@@ -175,7 +201,7 @@ int role_attr(const browser *b, brole r)
 	case R_MATCH: return COLOR_PAIR(6);
 	case R_HINT: return COLOR_PAIR(7);
 	case R_ERROR: return COLOR_PAIR(8) | A_BOLD;
-	default: return COLOR_PAIR(9 + (r - R_FLAME0) % FLAME_SHADES);
+	default: return COLOR_PAIR(9 + (r - R_FLAME0) % (b->shades > 0 ? b->shades : FLAME_SHADES));
 	}
 }
 

@@ -34,12 +34,17 @@ static void set_sel(browser *b, const char *name)
 
 /* ---- top ---- */
 
+/* Whether a diff's change v is a change at all: at or above the noise floor, a share of total. */
+static bool above_floor(const browser *b, int64_t v, int64_t total)
+{
+	return !b->diff || (double)abs64(v) >= b->noise * (double)abs64(total);
+}
+
 /* Whether a diff's row is under the noise floor (hidden). */
 static bool under_noise(const browser *b, const report_top_row *r)
 {
 	int64_t t = b->d.top.total;
-	double floor = b->noise * (double)(t < 0 ? -t : t);
-	return b->diff && (double)abs64(r->flat) < floor && (double)abs64(r->cum) < floor;
+	return !above_floor(b, r->flat, t) && !above_floor(b, r->cum, t);
 }
 
 /* Row k of the top view: the index of the k-th row above the noise floor, or -1. */
@@ -60,10 +65,10 @@ static int top_count(const browser *b)
 	return n;
 }
 
-/* A diff's mark and colour: "+" red for growth, "-" blue for shrinkage. */
-static const char *diff_mark(const browser *b, int64_t v, int *attr)
+/* A diff's mark and colour: "+" red for growth, "-" blue for shrinkage; none under the noise floor. */
+static const char *diff_mark(const browser *b, int64_t v, int64_t total, int *attr)
 {
-	if (!b->diff || v == 0)
+	if (!b->diff || v == 0 || !above_floor(b, v, total))
 		return " ";
 	*attr = role_attr(b, v > 0 ? R_GREW : R_SHRANK);
 	return v > 0 ? "+" : "-";
@@ -103,7 +108,7 @@ static void draw_top(browser *b, int y0, int rows)
 		const report_top_row *r = &b->d.top.rows[i];
 		bool cur = b->top[V_TOP] + k == b->cur[V_TOP];
 		int attr = A_NORMAL;
-		const char *mark = diff_mark(b, r->flat ? r->flat : r->cum, &attr);
+		const char *mark = diff_mark(b, r->flat ? r->flat : r->cum, b->d.top.total, &attr);
 		if (cur)
 			attr = role_attr(b, R_SELECT);
 		char line[256];
@@ -129,11 +134,16 @@ static int peers_count(const browser *b)
 
 static void draw_edge(browser *b, int y, const report_edge_row *e, bool cur, bool incoming)
 {
-	int attr = cur ? role_attr(b, R_SELECT) : (int)A_NORMAL;
-	if (cur)
+	int attr = A_NORMAL;
+	const char *mark = diff_mark(b, e->value, b->d.nb.total, &attr);
+	if (cur) {
+		attr = role_attr(b, R_SELECT);
 		mvhline(y, 0, ' ' | attr, COLS);
+	}
 	char line[128];
-	snprintf(line, sizeof line, "%20s %s %s", e->value_s, e->pct, incoming ? "caller |" : "callee |");
+	/* A diff's edges carry the mark column too; otherwise the rows are peek's. */
+	snprintf(line, sizeof line, "%20s %s %s%s%s", e->value_s, e->pct, incoming ? "caller |" : "callee |",
+	         b->diff ? " " : "", b->diff ? mark : "");
 	put_text(b, y, 0, COLS, line, attr);
 	int x = (int)strlen(line) + 1;
 	char name[1024];
@@ -196,9 +206,9 @@ static void draw_frame(browser *b, uint32_t v, int y, int x, int w)
 {
 	const report_flame_node *nd = &b->d.fl.nodes[v];
 	const char *name = report_flame_name(&b->d.fl, v);
-	int attr = role_attr(b, (brole)(R_FLAME0 + name_hash(name) % FLAME_SHADES));
+	int attr = role_attr(b, (brole)(R_FLAME0 + name_hash(name) % (unsigned)(b->shades > 0 ? b->shades : FLAME_SHADES)));
 	const char *mark = "";
-	if (b->diff && nd->value) {
+	if (b->diff && nd->value && above_floor(b, nd->value, b->d.fl.total)) {
 		attr = role_attr(b, nd->value > 0 ? R_GREW : R_SHRANK) | A_REVERSE;
 		mark = nd->value > 0 ? "+" : "-";
 	}
@@ -466,7 +476,7 @@ static void flame_diff_step(browser *b, int dir)
 	int64_t bv = 0;
 	for (size_t i = 1; i < fl->n; i++) {
 		int64_t v = abs64(fl->nodes[i].value);
-		if ((int)i == cur || !ranks_after(v, (int)i, here, cur, dir))
+		if ((int)i == cur || !ranks_after(v, (int)i, here, cur, dir) || !above_floor(b, v, fl->total))
 			continue;
 		if (best < 0 || (dir > 0 ? v > bv || (v == bv && (int)i < best) : v < bv || (v == bv && (int)i > best))) {
 			best = (int)i;
@@ -702,7 +712,7 @@ static const char *const help_common[] = {
 	"  :             a shell command: nodecount=20, tagfocus=..., top20, peek RE, list RE, options, help",
 	"  / n N #       search (regex, incremental), next / previous match, search the selection",
 	"  y             the prof and go tool pprof command lines of this view (copied by OSC 52)",
-	"  ] [           diff: next / previous largest change",
+	"  ] [           diff: next / previous largest change (changes under :noise=0.1% are none)",
 	"  mouse         click selects, double click opens, the wheel scrolls",
 	"  ^Z            suspend (fg resumes)",
 	"  q             close this overlay, or quit;  Q ^C  quit at once",

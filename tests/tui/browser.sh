@@ -355,6 +355,25 @@ fi
 keys q
 done_ui no-color-quit 0
 
+# COLORTERM=truecolor on TERM=xterm-256color: 24-bit colours through the
+# xterm-direct entry (ncurses-term), 24 flame shades; keys work as before.
+if infocmp xterm-direct > /dev/null 2>&1; then
+	rm -f "$tmp/stty.before" "$tmp/stty.after"
+	line "stty -a > $tmp/stty.before"
+	line "COLORTERM=truecolor $prof ui $heap"
+	check truecolor-start " 1 Top "
+	if colours | grep -q "$(printf '\033')\[48;2;[0-9]*;[0-9]*;[0-9]*m"; then passed=$((passed + 1)); else fail "truecolor: no 24-bit colour"; fi
+	keys f
+	check truecolor-flame "icicle (root on top)"
+	keys Up
+	check truecolor-keys "main.growHeap: "
+	if colours | grep -q "$(printf '\033')\[48;2;2[0-9][0-9];[0-9]*;[0-9]*m"; then passed=$((passed + 1)); else fail "truecolor: no warm flame shade"; fi
+	keys q
+	done_ui truecolor-quit 0
+else
+	echo "note: no xterm-direct terminfo (ncurses-term): truecolour not checked"
+fi
+
 # ---- a goroutine dump (debug=2) ----
 ui "$F/t3/goroutine.debug2.txt"
 check dump-top "main.leakWaitGroup"
@@ -391,6 +410,15 @@ keys ']'
 check diff-next "^main.indexUsers"
 keys '['
 check diff-prev "^main.retainBuffers"
+keys Enter
+check diff-peers-mark "caller | + main.growHeap"
+keys Escape : 'noise=90%' Enter
+check diff-noise "noise floor 90% of the total"
+check_gone diff-noise-hides '^ *2MB.*main.indexUsers'
+keys : 'options' Enter
+check diff-noise-option "noise floor  *90% of the total"
+keys q : 'noise=0.1%' Enter
+check diff-noise-back '^ *2MB.*main.indexUsers'
 keys f
 check diff-flame "+main.retainBuffers"
 keys ']'
