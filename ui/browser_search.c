@@ -32,22 +32,30 @@ bool search_hit(const browser *b, const char *s)
 	return b->rx_ok && s && prof_re_match(&b->rx, s);
 }
 
-/* The flame frame after (dir 1) or before (dir -1) the selection whose name matches, in node order. */
+/* The flame frame after (dir 1) or before (dir -1) the selection whose name matches, in preorder. */
 static void flame_step(browser *b, int dir)
 {
 	const report_flame *fl = &b->d.fl;
 	size_t n = fl->n;
+	/* The regex runs once a name: the frames are few beside the nodes. */
+	uint8_t *hit = xcalloc((size_t)fl->nnames + 1, 1);
+	for (uint32_t f = 0; f < fl->nnames; f++)
+		hit[f] = search_hit(b, fl->names[f]);
+	bool root = search_hit(b, "root");
 	for (size_t k = 1; k <= n; k++) {
 		size_t v = (b->fsel + (dir > 0 ? k : n - k)) % n;
-		if (search_hit(b, report_flame_name(fl, v))) {
+		if (fl->frame[v] == REPORT_FLAME_NONE ? root : hit[fl->frame[v]]) {
 			b->fsel = (uint32_t)v;
 			/* Out of the zoom: zoom out to the whole tree so that it shows. */
-			b->fzoom = 0;
+			if (!report_flame_under(fl, b->fsel, b->fzoom))
+				b->fzoom = 0;
 			free(b->sel);
-			b->sel = strdup(report_flame_name(fl, v));
+			b->sel = strdup(report_flame_name(fl, (uint32_t)v));
+			free(hit);
 			return;
 		}
 	}
+	free(hit);
 	snprintf(b->msg, sizeof b->msg, "no frame matches %s", b->search);
 }
 

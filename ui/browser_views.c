@@ -204,13 +204,13 @@ static void add_cell(browser *b, uint32_t node, int x, int w, int depth)
 
 static void draw_frame(browser *b, uint32_t v, int y, int x, int w)
 {
-	const report_flame_node *nd = &b->d.fl.nodes[v];
+	int64_t value = b->d.fl.value[v];
 	const char *name = report_flame_name(&b->d.fl, v);
 	int attr = role_attr(b, (brole)(R_FLAME0 + name_hash(name) % (unsigned)(b->shades > 0 ? b->shades : FLAME_SHADES)));
 	const char *mark = "";
-	if (b->diff && nd->value && above_floor(b, nd->value, b->d.fl.total)) {
-		attr = role_attr(b, nd->value > 0 ? R_GREW : R_SHRANK) | A_REVERSE;
-		mark = nd->value > 0 ? "+" : "-";
+	if (b->diff && value && above_floor(b, value, b->d.fl.total)) {
+		attr = role_attr(b, value > 0 ? R_GREW : R_SHRANK) | A_REVERSE;
+		mark = value > 0 ? "+" : "-";
 	}
 	if (search_hit(b, name))
 		attr = role_attr(b, R_MATCH);
@@ -225,33 +225,27 @@ static void draw_frame(browser *b, uint32_t v, int y, int x, int w)
 	put_name(b, y, x, w - 1, label, attr);
 }
 
-/* Frames of v's children at depth row y, within [x, x+w); narrow ones merge into one stub. */
-static void layout_children(browser *b, uint32_t v, int y, int x, int w, int ymax)
+/* Frames of v's children at depth row y (tree depth depth), within [x, x+w); narrow ones merge into one stub. */
+static void layout_children(browser *b, uint32_t v, int depth, int y, int x, int w, int ymax)
 {
 	const report_flame *fl = &b->d.fl;
-	const report_flame_node *p = &fl->nodes[v];
-	int64_t pv = p->weight;
+	int64_t pv = fl->weight[v];
 	if (y >= ymax || pv == 0)
 		return;
 	int64_t acc = 0;
-	for (uint32_t c = p->child; c != REPORT_FLAME_NONE; c = fl->nodes[c].next) {
-		const report_flame_node *nd = &fl->nodes[c];
+	for (uint32_t c = v + 1; c < fl->end[v]; c = fl->end[c]) {
 		int start = x + (int)((double)acc / (double)pv * w);
-		int end = x + (int)((double)(acc + nd->weight) / (double)pv * w);
+		int end = x + (int)((double)(acc + fl->weight[c]) / (double)pv * w);
 		if (end - start < 1) {
 			/* This and every later (smaller) child: one stub. */
-			int64_t rest = pv - abs64(fl->self[v]);
-			int send = x + (int)((double)rest / (double)pv * w);
-			if (send <= start)
-				send = start + 1;
 			if (start < x + w)
 				put_text(b, y, start, 1, b->utf8 ? "\xe2\x80\xa6" : "+", role_attr(b, R_HINT));
 			return;
 		}
 		draw_frame(b, c, y, start, end - start);
-		add_cell(b, c, start, end - start, (int)nd->depth);
-		layout_children(b, c, y + 1, start, end - start, ymax);
-		acc += nd->weight;
+		add_cell(b, c, start, end - start, depth);
+		layout_children(b, c, depth + 1, y + 1, start, end - start, ymax);
+		acc += fl->weight[c];
 	}
 }
 
@@ -276,17 +270,18 @@ static void draw_flame(browser *b, int y0, int rows)
 		view_follow_sel(b, V_FLAME);
 		b->flame_sel_sync = false;
 	}
-	const report_flame_node *z = &fl->nodes[b->fzoom], *s = &fl->nodes[b->fsel];
+	int64_t zv = fl->value[b->fzoom], sv = fl->value[b->fsel];
 	char head[512], tot[32], zm[32], val[64];
-	report_flame_value(fl, s->value, val, sizeof val);
-	pct_of(tot, sizeof tot, s->value, fl->total);
-	pct_of(zm, sizeof zm, s->value, z->value);
+	report_flame_value(fl, sv, val, sizeof val);
+	pct_of(tot, sizeof tot, sv, fl->total);
+	pct_of(zm, sizeof zm, sv, zv);
 	snprintf(head, sizeof head, "%s  %s: %s  %s of total  %s of zoom (%s)", b->inverted ? "inverted (leaves on top)" : "icicle (root on top)",
 	         report_flame_name(fl, b->fsel), val, tot, zm, report_flame_name(fl, b->fzoom));
 	put_text(b, y0, 0, COLS, head, A_BOLD);
+	int zdepth = (int)report_flame_depth(fl, b->fzoom);
 	draw_frame(b, b->fzoom, y0 + 1, 0, COLS);
-	add_cell(b, b->fzoom, 0, COLS, (int)z->depth);
-	layout_children(b, b->fzoom, y0 + 2, 0, COLS, y0 + rows);
+	add_cell(b, b->fzoom, 0, COLS, zdepth);
+	layout_children(b, b->fzoom, zdepth + 1, y0 + 2, 0, COLS, y0 + rows);
 }
 
 /* The cell drawn for node v, or NULL. */
@@ -303,13 +298,13 @@ void view_flame_move(browser *b, int key)
 	const report_flame *fl = &b->d.fl;
 	if (!fl->n)
 		return;
-	const report_flame_node *s = &fl->nodes[b->fsel];
 	const bcell *c = cell_of(b, b->fsel);
+	uint32_t parent = report_flame_parent(fl, b->fsel);
 	/* Up is toward the root on screen: the parent (the caller, or the callee when inverted). */
-	if (key == 'k' && b->fsel != b->fzoom && s->parent != REPORT_FLAME_NONE)
-		b->fsel = s->parent;
-	else if (key == 'j' && s->child != REPORT_FLAME_NONE)
-		b->fsel = s->child;
+	if (key == 'k' && b->fsel != b->fzoom && parent != REPORT_FLAME_NONE)
+		b->fsel = parent;
+	else if (key == 'j' && b->fsel + 1 < fl->end[b->fsel])
+		b->fsel = b->fsel + 1;
 	else if ((key == 'h' || key == 'l') && c) {
 		const bcell *best = NULL;
 		for (size_t i = 0; i < b->ncells; i++) {
@@ -335,7 +330,7 @@ void view_flame_zoom(browser *b, bool in)
 	if (in)
 		b->fzoom = b->fsel;
 	else if (b->fzoom != 0)
-		b->fzoom = fl->nodes[b->fzoom].parent;
+		b->fzoom = report_flame_parent(fl, b->fzoom);
 }
 
 /* ---- text views ---- */
@@ -412,24 +407,19 @@ void view_follow_sel(browser *b, bview v)
 	} else if (v == V_PEERS && data_neighbors(b)) {
 		b->cur[V_PEERS] = (int)b->d.nb.ncallers;
 	} else if (v == V_FLAME && b->d.fl.n) {
-		/* The heaviest frame of that name. */
+		/* The heaviest frame of that name (the first in preorder of the heaviest). */
 		const report_flame *fl = &b->d.fl;
-		uint32_t best = b->fsel;
-		for (size_t i = 1; i < fl->n; i++)
-			if (strcmp(report_flame_name(fl, i), b->sel) == 0 &&
-			    (best == 0 || strcmp(report_flame_name(fl, best), b->sel) != 0 ||
-			     abs64(fl->nodes[i].value) > abs64(fl->nodes[best].value)))
+		uint32_t f = report_flame_frame_named(fl, b->sel), best = b->fsel;
+		bool named = f != REPORT_FLAME_NONE && fl->frame[best] == f;
+		for (size_t i = 1; f != REPORT_FLAME_NONE && i < fl->n; i++)
+			if (fl->frame[i] == f && (!named || abs64(fl->value[i]) > abs64(fl->value[best]))) {
 				best = (uint32_t)i;
-		b->fsel = best;
-		/* Zoomed elsewhere: back out until the frame is under the zoom. */
-		for (uint32_t a = best;; a = fl->nodes[a].parent) {
-			if (a == b->fzoom)
-				break;
-			if (a == REPORT_FLAME_NONE || a == 0) {
-				b->fzoom = 0;
-				break;
+				named = true;
 			}
-		}
+		b->fsel = best;
+		/* Zoomed elsewhere: back out to the whole tree. */
+		if (!report_flame_under(fl, best, b->fzoom))
+			b->fzoom = 0;
 	}
 }
 
@@ -439,7 +429,7 @@ bool view_click(browser *b, int y, int x)
 		const report_flame *fl = &b->d.fl;
 		if (!fl->n || y < 2)
 			return false;
-		int depth = (int)fl->nodes[b->fzoom].depth + (y - 2);
+		int depth = (int)report_flame_depth(fl, b->fzoom) + (y - 2);
 		for (size_t i = 0; i < b->ncells; i++) {
 			const bcell *c = &b->cells[i];
 			if (c->depth == depth && x >= c->x && x < c->x + c->w) {
@@ -471,11 +461,11 @@ static bool ranks_after(int64_t v, int k, int64_t here, int cur, int dir)
 static void flame_diff_step(browser *b, int dir)
 {
 	const report_flame *fl = &b->d.fl;
-	int64_t here = b->fsel ? abs64(fl->nodes[b->fsel].value) : INT64_MAX;
+	int64_t here = b->fsel ? abs64(fl->value[b->fsel]) : INT64_MAX;
 	int cur = (int)b->fsel, best = -1;
 	int64_t bv = 0;
 	for (size_t i = 1; i < fl->n; i++) {
-		int64_t v = abs64(fl->nodes[i].value);
+		int64_t v = abs64(fl->value[i]);
 		if ((int)i == cur || !ranks_after(v, (int)i, here, cur, dir) || !above_floor(b, v, fl->total))
 			continue;
 		if (best < 0 || (dir > 0 ? v > bv || (v == bv && (int)i < best) : v < bv || (v == bv && (int)i > best))) {
@@ -489,11 +479,8 @@ static void flame_diff_step(browser *b, int dir)
 	}
 	set_sel(b, report_flame_name(fl, best));
 	b->fsel = (uint32_t)best;
-	for (uint32_t a = b->fsel; a != b->fzoom; a = fl->nodes[a].parent)
-		if (a == 0 || a == REPORT_FLAME_NONE) {
-			b->fzoom = 0;
-			break;
-		}
+	if (!report_flame_under(fl, b->fsel, b->fzoom))
+		b->fzoom = 0;
 }
 
 /* ]/[: the row with the next larger (smaller) change than the cursor's, by |flat|. */

@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "util/hashtab.h"
+#include "util/sort.h"
 
-#define NO_NODE REPORT_FLAME_NONE
-#define WIDE 8 /* a parent of more children finds them in the table */
+#define NO_FRAME UINT32_MAX
+#define SMALL 32 /* groups of at most this many stacks sort by insertion */
 
 /* ---- frames ---- */
 
@@ -24,7 +25,7 @@ static uint64_t hash_str(const char *s)
 }
 
 typedef struct frame_key {
-	char *const *names;
+	const char **names;
 	const char *s;
 } frame_key;
 
@@ -33,153 +34,6 @@ static bool frame_eq(const void *ctx, uint32_t frame)
 	const frame_key *k = ctx;
 	return strcmp(k->names[frame], k->s) == 0;
 }
-
-/* fl->names gets the distinct keys; returns each index node's frame. */
-static uint32_t *frames_build(report_flame *fl, char *const *keys, uint32_t nkeys)
-{
-	uint32_t *canon = xmalloc(((size_t)nkeys + 1) * sizeof *canon);
-	fl->names = xmalloc(((size_t)nkeys + 1) * sizeof *fl->names);
-	fl->nnames = 0;
-	hashtab t = {0};
-	hashtab_reserve(&t, nkeys);
-	for (uint32_t k = 0; k < nkeys; k++) {
-		frame_key key = {fl->names, keys[k]};
-		uint32_t frame = hashtab_intern(&t, hash_str(keys[k]), fl->nnames, frame_eq, &key);
-		if (frame == fl->nnames)
-			fl->names[fl->nnames++] = keys[k];
-		canon[k] = frame;
-	}
-	hashtab_free(&t);
-	return canon;
-}
-
-/* ---- the tree ---- */
-
-typedef struct builder {
-	report_flame *fl;
-	hashtab wide; /* the children of parents with more than WIDE, by (parent, frame) */
-} builder;
-
-typedef struct child_key {
-	const report_flame *fl;
-	uint32_t parent, frame;
-} child_key;
-
-static bool child_eq(const void *ctx, uint32_t v)
-{
-	const child_key *k = ctx;
-	return k->fl->nodes[v].parent == k->parent && k->fl->nodes[v].frame == k->frame;
-}
-
-static uint64_t child_hash(uint32_t parent, uint32_t frame)
-{
-	return (uint64_t)parent << 32 | frame;
-}
-
-static uint32_t node_new(report_flame *fl, uint32_t parent, uint32_t frame)
-{
-	if (fl->n >= UINT32_MAX - 1)
-		prof_oom();
-	GROW(fl->nodes, fl->cap, fl->n + 1);
-	uint32_t depth = parent == NO_NODE ? 0 : fl->nodes[parent].depth + 1;
-	fl->nodes[fl->n] = (report_flame_node){.frame = frame, .parent = parent, .depth = depth, .child = NO_NODE,
-	                                       .next = NO_NODE};
-	if (depth > fl->max_depth)
-		fl->max_depth = depth;
-	return (uint32_t)fl->n++;
-}
-
-static uint32_t child_of(builder *b, uint32_t parent, uint32_t frame)
-{
-	report_flame *fl = b->fl;
-	const report_flame_node *p = &fl->nodes[parent];
-	if (p->nkids <= WIDE) {
-		for (uint32_t c = p->child; c != NO_NODE; c = fl->nodes[c].next)
-			if (fl->nodes[c].frame == frame)
-				return c;
-	} else {
-		child_key k = {fl, parent, frame};
-		uint32_t c = hashtab_find(&b->wide, child_hash(parent, frame), child_eq, &k);
-		if (c != HASHTAB_NONE)
-			return c;
-	}
-	uint32_t v = node_new(fl, parent, frame);
-	report_flame_node *pp = &fl->nodes[parent];
-	fl->nodes[v].next = pp->child;
-	pp->child = v;
-	if (++pp->nkids == WIDE + 1) {
-		for (uint32_t c = pp->child; c != NO_NODE; c = fl->nodes[c].next)
-			hashtab_add(&b->wide, child_hash(parent, fl->nodes[c].frame), c);
-	} else if (pp->nkids > WIDE + 1) {
-		hashtab_add(&b->wide, child_hash(parent, frame), v);
-	}
-	return v;
-}
-
-static void node_add(report_flame_node *v, int64_t w)
-{
-	v->value = calltree_add(v->value, w);
-	v->weight = calltree_add(v->weight, w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w);
-}
-
-/* Adds one stack of weight w; returns the node it ends at. */
-static uint32_t add_stack(builder *b, const rctx *r, const uint32_t *canon, const prof_stack *s, bool inverted,
-                          int64_t w)
-{
-	const prof_profile *p = r->p;
-	const graph_index *ix = r->ix;
-	const uint32_t *locs = p->stack_locs + s->off;
-	uint32_t v = 0;
-	node_add(&b->fl->nodes[0], w);
-	if (inverted) {
-		for (uint32_t k = 0; k < s->len; k++) {
-			const uint32_t *nodes = ix->loc_nodes + ix->loc_off[locs[k]];
-			for (uint32_t j = 0; j < ix->loc_n[locs[k]]; j++) {
-				v = child_of(b, v, canon[nodes[j]]);
-				node_add(&b->fl->nodes[v], w);
-			}
-		}
-		return v;
-	}
-	for (uint32_t k = s->len; k-- > 0;) {
-		const uint32_t *nodes = ix->loc_nodes + ix->loc_off[locs[k]];
-		for (uint32_t j = ix->loc_n[locs[k]]; j-- > 0;) {
-			v = child_of(b, v, canon[nodes[j]]);
-			node_add(&b->fl->nodes[v], w);
-		}
-	}
-	return v;
-}
-
-void calltree_build(report_flame *fl, const rctx *r, char *const *keys, bool inverted, bool with_self)
-{
-	const prof_profile *p = r->p;
-	memset(fl, 0, sizeof *fl);
-	uint32_t *canon = frames_build(fl, keys, r->ix->ninfo);
-	builder b = {.fl = fl};
-	node_new(fl, NO_NODE, NO_NODE);
-	/* Where each stack ends, for self: kept per stack, summed per node after. */
-	uint32_t *leaf = with_self ? xmalloc((p->nstack + 1) * sizeof *leaf) : NULL;
-	for (size_t st = 0; st < p->nstack; st++) {
-		int64_t w = r->gw.w[st];
-		if (w == 0)
-			continue;
-		uint32_t v = add_stack(&b, r, canon, &p->stacks[st], inverted, w);
-		if (leaf)
-			leaf[st] = v;
-	}
-	hashtab_free(&b.wide);
-	free(canon);
-	if (!leaf)
-		return;
-	fl->self = xcalloc(fl->n + 1, sizeof *fl->self);
-	for (size_t st = 0; st < p->nstack; st++)
-		if (r->gw.w[st])
-			fl->self[leaf[st]] = calltree_add(fl->self[leaf[st]], r->gw.w[st]);
-	free(leaf);
-}
-
-/* ---- order ---- */
 
 typedef struct named {
 	const char *s;
@@ -191,83 +45,380 @@ static int cmp_named(const void *a, const void *b)
 	return strcmp(((const named *)a)->s, ((const named *)b)->s);
 }
 
-/* Each frame's place in strcmp order of the names, so children sort by integer keys. */
-static uint32_t *name_ranks(const report_flame *fl)
+/* t->names gets the distinct keys in strcmp order, t->canon each index node's frame (its rank there). */
+static void frames_build(calltree *t, char *const *keys, uint32_t nkeys)
 {
-	named *order = xmalloc(((size_t)fl->nnames + 1) * sizeof *order);
-	for (uint32_t k = 0; k < fl->nnames; k++)
-		order[k] = (named){fl->names[k], k};
-	qsort(order, fl->nnames, sizeof *order, cmp_named);
-	uint32_t *rank = xmalloc(((size_t)fl->nnames + 1) * sizeof *rank);
-	for (uint32_t k = 0; k < fl->nnames; k++)
-		rank[order[k].id] = k;
-	free(order);
-	return rank;
-}
-
-typedef struct kid {
-	int64_t weight; /* negated when widest first, else 0 */
-	uint64_t key;   /* name rank << 32 | node */
-} kid;
-
-static int cmp_kid(const void *a, const void *b)
-{
-	const kid *x = a, *y = b;
-	if (x->weight != y->weight)
-		return x->weight < y->weight ? -1 : 1;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-void calltree_sort(report_flame *fl, calltree_order order)
-{
-	uint32_t *rank = name_ranks(fl);
-	kid *kids = NULL;
-	size_t cap = 0;
-	for (size_t v = 0; v < fl->n; v++) {
-		report_flame_node *nd = &fl->nodes[v];
-		if (nd->nkids < 2)
-			continue;
-		GROW(kids, cap, nd->nkids);
-		size_t m = 0;
-		for (uint32_t c = nd->child; c != NO_NODE; c = fl->nodes[c].next) {
-			const report_flame_node *cn = &fl->nodes[c];
-			/* weight is never INT64_MIN (saturated at INT64_MAX), so it negates */
-			kids[m++] = (kid){order == CALLTREE_BY_WEIGHT ? -cn->weight : 0, (uint64_t)rank[cn->frame] << 32 | c};
-		}
-		qsort(kids, m, sizeof *kids, cmp_kid);
-		nd->child = (uint32_t)kids[0].key;
-		for (size_t k = 0; k + 1 < m; k++)
-			fl->nodes[(uint32_t)kids[k].key].next = (uint32_t)kids[k + 1].key;
-		fl->nodes[(uint32_t)kids[m - 1].key].next = NO_NODE;
+	const char **names = xmalloc(((size_t)nkeys + 1) * sizeof *names);
+	uint32_t *canon = xmalloc(((size_t)nkeys + 1) * sizeof *canon);
+	uint32_t n = 0;
+	hashtab h = {0};
+	hashtab_reserve(&h, nkeys);
+	for (uint32_t k = 0; k < nkeys; k++) {
+		frame_key key = {names, keys[k]};
+		uint32_t f = hashtab_intern(&h, hash_str(keys[k]), n, frame_eq, &key);
+		if (f == n)
+			names[n++] = keys[k];
+		canon[k] = f;
 	}
-	free(kids);
+	hashtab_free(&h);
+	if (n >= 1u << 30)
+		prof_oom(); /* a sort key is frame << 1 in 31 bits */
+	named *order = xmalloc(((size_t)n + 1) * sizeof *order);
+	for (uint32_t f = 0; f < n; f++)
+		order[f] = (named){names[f], f};
+	qsort(order, n, sizeof *order, cmp_named);
+	uint32_t *rank = xmalloc(((size_t)n + 1) * sizeof *rank);
+	for (uint32_t f = 0; f < n; f++) {
+		rank[order[f].id] = f;
+		names[f] = order[f].s;
+	}
+	for (uint32_t k = 0; k < nkeys; k++)
+		canon[k] = rank[canon[k]];
 	free(rank);
+	free(order);
+	t->names = names;
+	t->nnames = n;
+	t->canon = canon;
 }
 
-/* ---- reading it (views.h) ---- */
+/* ---- stacks, one frame at a time ---- */
 
-const char *report_flame_name(const report_flame *fl, uint32_t v)
+/* A stack being read: its weight and where its next frames are. */
+struct calltree_item {
+	int64_t w;
+	uint32_t off, left, len; /* the stack's first stack_locs entry, its locations not read, its length */
+	uint32_t pos, end;       /* the current location's index nodes not read: loc_nodes[pos..end) */
+	uint32_t next;           /* the frame read ahead; NO_FRAME after the last */
+};
+
+/* The stack's next frame (skipping locations a filter left without nodes), or NO_FRAME. */
+static uint32_t read_frame(const calltree *t, calltree_item *it)
 {
-	uint32_t f = fl->nodes[v].frame;
-	return f == NO_NODE ? "root" : fl->names[f];
+	const graph_index *ix = t->r->ix;
+	const uint32_t *locs = t->r->p->stack_locs + it->off;
+	while (it->pos == it->end) {
+		if (!it->left)
+			return NO_FRAME;
+		uint32_t l = t->inverted ? locs[it->len - it->left] : locs[it->left - 1];
+		it->left--;
+		it->pos = ix->loc_off[l];
+		it->end = it->pos + ix->loc_n[l];
+	}
+	/* Root first, a location's caller line comes before the lines inlined into it; inverted, the reverse. */
+	return t->canon[t->inverted ? ix->loc_nodes[it->pos++] : ix->loc_nodes[--it->end]];
 }
 
-uint32_t report_flame_next(const report_flame *fl, uint32_t v)
+/* The frame read ahead, reading the one after it. */
+static uint32_t take(const calltree *t, calltree_item *it)
 {
-	if (fl->nodes[v].child != NO_NODE)
-		return fl->nodes[v].child;
-	while (v != 0 && fl->nodes[v].next == NO_NODE)
-		v = fl->nodes[v].parent;
-	return v == 0 ? NO_NODE : fl->nodes[v].next;
+	uint32_t f = it->next;
+	it->next = read_frame(t, it);
+	return f;
 }
 
-void report_flame_free(report_flame *fl)
+static int64_t abs_weight(int64_t w)
 {
-	if (fl->own_names)
-		for (uint32_t i = 0; i < fl->nnames; i++)
-			free(fl->names[i]);
-	free(fl->names);
-	free(fl->nodes);
-	free(fl->self);
-	memset(fl, 0, sizeof *fl);
+	return w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w;
+}
+
+void calltree_init(calltree *t, const rctx *r, char *const *keys, bool inverted)
+{
+	memset(t, 0, sizeof *t);
+	t->r = r;
+	t->inverted = inverted;
+	frames_build(t, keys, r->ix->ninfo);
+	const prof_profile *p = r->p;
+	size_t n = 0;
+	for (size_t st = 0; st < p->nstack; st++)
+		n += r->gw.w[st] != 0;
+	if (n >= UINT32_MAX)
+		prof_oom();
+	t->items = xmalloc((n + 1) * sizeof *t->items);
+	for (size_t st = 0; st < p->nstack; st++) {
+		int64_t w = r->gw.w[st];
+		if (w == 0)
+			continue;
+		/* A stack without frames (all of them hidden) adds to the root only. */
+		t->value = calltree_add(t->value, w);
+		t->weight = calltree_add(t->weight, abs_weight(w));
+		if (w < 0)
+			t->negative = true;
+		const prof_stack *s = &p->stacks[st];
+		calltree_item *it = &t->items[t->nitems];
+		*it = (calltree_item){.w = w, .off = s->off, .left = s->len, .len = s->len};
+		it->next = read_frame(t, it);
+		if (it->next != NO_FRAME)
+			t->nitems++;
+	}
+}
+
+void calltree_free(calltree *t)
+{
+	free(t->names);
+	free(t->canon);
+	free(t->items);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- the walk ---- */
+
+/* The stacks of a group that go on with one frame: a tree node. */
+typedef struct run {
+	uint32_t a, m, b; /* items: [a, m) end at this frame, [m, b) go on */
+	uint32_t frame;
+	bool line;        /* CALLTREE_FOLDED: this entry is the frame's line, not its subtree */
+	int64_t value, weight, self;
+} run;
+
+/* The runs a group split into, visited from next to end; runs[r0..end) are the group's. */
+typedef struct level {
+	size_t r0, next, end;
+} level;
+
+typedef struct walker {
+	calltree *t;
+	calltree_order order;
+	const calltree_visitor *v;
+	void *ctx;
+	unsigned keybits;        /* bits of a sort key: frame << 1 | goes on */
+	uint64_t *pairs, *tmp;   /* a group's sort keys: key << 32 | the item's place in the group */
+	size_t pcap;
+	run *runs;
+	size_t nruns, rcap;
+	level *levels;
+	size_t nlevels, lcap;
+} walker;
+
+#define PAIR_KEY(p) ((uint32_t)((p) >> 32) & 0x7fffffffu)
+#define PAIR_AT(p) ((uint32_t)(p))
+#define PAIR_DONE (1ull << 63)
+
+/* Sorts n pairs: by insertion when few, else by their keys' bytes (LSD radix); equal keys keep their places. */
+static void sort_pairs(uint64_t *a, size_t n, uint64_t *tmp, unsigned keybits)
+{
+	if (n <= SMALL) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = a[i];
+			size_t j = i;
+			for (; j > 0 && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	uint64_t *src = a, *dst = tmp;
+	for (unsigned shift = 32; shift < 32 + keybits; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xff) + 1]++;
+		if (count[((src[0] >> shift) & 0xff) + 1] == n)
+			continue; /* one digit: the order stands */
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint64_t *s = src;
+		src = dst;
+		dst = s;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
+
+/* Puts item a + PAIR_AT(pairs[k]) at a + k, for every k, following the permutation's cycles. */
+static void permute(calltree_item *items, uint64_t *pairs, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (pairs[k] & PAIR_DONE || PAIR_AT(pairs[k]) == k)
+			continue;
+		calltree_item hold = items[k];
+		size_t j = k;
+		for (;;) {
+			size_t s = PAIR_AT(pairs[j]);
+			pairs[j] |= PAIR_DONE;
+			if (s == k) {
+				items[j] = hold;
+				break;
+			}
+			items[j] = items[s];
+			j = s;
+		}
+	}
+}
+
+static int cmp_by_weight(const void *x, const void *y)
+{
+	const run *a = x, *b = y;
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return a->frame < b->frame ? -1 : a->frame > b->frame;
+}
+
+/* folded's order: the name, then ';' for a subtree or NUL for a line (names hold neither byte). */
+static int cmp_folded(const void *x, const void *y, void *ctx)
+{
+	const run *a = x, *b = y;
+	const char *const *names = ctx;
+	const unsigned char *p = (const unsigned char *)names[a->frame], *q = (const unsigned char *)names[b->frame];
+	while (*p && *p == *q)
+		p++, q++;
+	int c = *p ? *p : a->line ? 0 : ';';
+	int d = *q ? *q : b->line ? 0 : ';';
+	if (c != d)
+		return c - d;
+	return (int)b->line - (int)a->line;
+}
+
+static run *run_push(walker *w)
+{
+	GROW(w->runs, w->rcap, w->nruns + 1);
+	return &w->runs[w->nruns++];
+}
+
+/* A run's sums over its stacks in their first order (the sums saturate, so the order is kept). */
+static void run_sums(const calltree_item *items, const uint64_t *pairs, uint32_t s, uint32_t m, uint32_t e, run *r)
+{
+	uint32_t i = s, j = m;
+	while (i < m || j < e) {
+		uint32_t k = j >= e || (i < m && PAIR_AT(pairs[i]) < PAIR_AT(pairs[j])) ? i++ : j++;
+		int64_t w = items[k].w;
+		r->value = calltree_add(r->value, w);
+		r->weight = calltree_add(r->weight, abs_weight(w));
+		if (k < m)
+			r->self = calltree_add(r->self, w);
+	}
+}
+
+/* folded's entries for the runs from r0: a line where stacks end (summing to non-zero), a subtree where they go on. */
+static void folded_entries(walker *w, size_t r0)
+{
+	size_t r1 = w->nruns;
+	for (size_t k = r0; k < r1; k++) {
+		run r = w->runs[k];
+		if (r.self != 0) {
+			run *e = run_push(w);
+			*e = r;
+			e->line = true;
+		}
+		if (r.b > r.m)
+			*run_push(w) = r;
+	}
+	memmove(w->runs + r0, w->runs + r1, (w->nruns - r1) * sizeof *w->runs);
+	w->nruns -= r1 - r0;
+	sort_r(w->runs + r0, w->nruns - r0, sizeof *w->runs, cmp_folded, (void *)w->t->names);
+}
+
+/*
+ * Reads the next frame of the items [a, b) (a group that shares a path),
+ * sorts them by it, those whose last frame it is first, and appends a run
+ * per frame to w->runs in the walk's order.
+ */
+static void expand(walker *w, uint32_t a, uint32_t b)
+{
+	calltree *t = w->t;
+	calltree_item *items = t->items + a;
+	uint32_t n = b - a;
+	if (n > w->pcap) {
+		free(w->pairs);
+		free(w->tmp);
+		w->pcap = n;
+		w->pairs = xmalloc(n * sizeof *w->pairs);
+		w->tmp = xmalloc(n * sizeof *w->tmp);
+	}
+	uint64_t *pairs = w->pairs;
+	for (uint32_t k = 0; k < n; k++) {
+		uint64_t f = take(t, &items[k]);
+		pairs[k] = (f << 1 | (items[k].next != NO_FRAME)) << 32 | k;
+	}
+	sort_pairs(pairs, n, w->tmp, w->keybits);
+	permute(items, pairs, n);
+	size_t r0 = w->nruns;
+	for (uint32_t s = 0; s < n;) {
+		uint32_t frame = PAIR_KEY(pairs[s]) >> 1, e = s, m = s;
+		while (e < n && PAIR_KEY(pairs[e]) >> 1 == frame)
+			e++;
+		while (m < e && !(PAIR_KEY(pairs[m]) & 1))
+			m++;
+		run *r = run_push(w);
+		*r = (run){.a = a + s, .m = a + m, .b = a + e, .frame = frame};
+		run_sums(items, pairs, s, m, e, r);
+		s = e;
+	}
+	if (w->order == CALLTREE_BY_WEIGHT)
+		qsort(w->runs + r0, w->nruns - r0, sizeof *w->runs, cmp_by_weight);
+	else if (w->order == CALLTREE_FOLDED)
+		folded_entries(w, r0);
+}
+
+/* The rest of one stack from depth on: a chain of frames, each as wide as the stack. */
+static void chain(walker *w, calltree_item *it, uint32_t depth)
+{
+	const calltree_visitor *v = w->v;
+	int64_t value = it->w, weight = abs_weight(it->w);
+	uint32_t entered = 0;
+	for (;;) {
+		uint32_t f = take(w->t, it);
+		bool last = it->next == NO_FRAME;
+		if (last && w->order == CALLTREE_FOLDED) {
+			v->line(w->ctx, f, value);
+			break;
+		}
+		v->enter(w->ctx, f, depth++, value, weight);
+		entered++;
+		if (last)
+			break;
+	}
+	while (entered--)
+		v->leave(w->ctx);
+}
+
+static void level_push(walker *w, size_t r0)
+{
+	GROW(w->levels, w->lcap, w->nlevels + 1);
+	w->levels[w->nlevels++] = (level){r0, r0, w->nruns};
+}
+
+void calltree_walk(calltree *t, calltree_order order, const calltree_visitor *v, void *ctx)
+{
+	walker w = {.t = t, .order = order, .v = v, .ctx = ctx};
+	while (w.keybits < 33 && ((uint64_t)t->nnames << 1) >> w.keybits)
+		w.keybits++;
+	v->enter(ctx, CALLTREE_ROOT, 0, t->value, t->weight);
+	if (t->nitems) {
+		expand(&w, 0, t->nitems);
+		level_push(&w, 0);
+	} else {
+		v->leave(ctx);
+	}
+	while (w.nlevels) {
+		level *l = &w.levels[w.nlevels - 1];
+		uint32_t depth = (uint32_t)w.nlevels;
+		if (l->next == l->end) {
+			/* The group is done: so is the frame it is under. */
+			w.nruns = l->r0;
+			w.nlevels--;
+			v->leave(ctx);
+			continue;
+		}
+		run r = w.runs[l->next++];
+		if (r.line) {
+			v->line(ctx, r.frame, r.self);
+			continue;
+		}
+		v->enter(ctx, r.frame, depth, r.value, r.weight);
+		if (r.b - r.m == 0) {
+			v->leave(ctx);
+		} else if (r.b - r.m == 1) {
+			chain(&w, &t->items[r.m], depth + 1);
+			v->leave(ctx);
+		} else {
+			size_t r0 = w.nruns;
+			expand(&w, r.m, r.b);
+			level_push(&w, r0);
+		}
+	}
+	free(w.pairs);
+	free(w.tmp);
+	free(w.runs);
+	free(w.levels);
 }

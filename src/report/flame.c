@@ -66,95 +66,45 @@ static char *display_name(const char *name, size_t *runes)
 
 /*
  * Folded lines come out sorted as strings ("a;b;c") without building them:
- * a depth-first walk whose siblings are sorted by name + ';' (their
- * subtrees) and name + NUL (the line ending at them) visits the lines in
- * strcmp order, since names hold neither byte. Memory is one item per node
- * and one line's worth of prefix, not every line at once.
+ * the call tree's walk in folded order visits them in strcmp order. Memory
+ * is one line's worth of prefix, not every line at once.
  */
-typedef struct fitem {
-	const char *name;
-	uint32_t node;
-	bool own; /* the line ending here, not the subtree below */
-} fitem;
+typedef struct folded_out {
+	FILE *out;
+	const char *const *names;
+	char *prefix;     /* the names entered, each followed by ';' */
+	size_t len, cap;
+	size_t *mark;     /* per frame entered: the prefix's length before it */
+	size_t nmark, markcap;
+} folded_out;
 
-static int cmp_fitem(const void *a, const void *b)
+static void folded_enter(void *ctx, uint32_t frame, uint32_t depth, int64_t value, int64_t weight)
 {
-	const fitem *x = a, *y = b;
-	const unsigned char *p = (const unsigned char *)x->name, *q = (const unsigned char *)y->name;
-	while (*p && *p == *q)
-		p++, q++;
-	int c = *p ? *p : x->own ? 0 : ';';
-	int d = *q ? *q : y->own ? 0 : ';';
-	if (c != d)
-		return c - d;
-	return (int)y->own - (int)x->own;
+	(void)depth, (void)value, (void)weight;
+	folded_out *f = ctx;
+	GROW(f->mark, f->markcap, f->nmark + 1);
+	f->mark[f->nmark++] = f->len;
+	if (frame == CALLTREE_ROOT)
+		return;
+	size_t l = strlen(f->names[frame]);
+	GROW(f->prefix, f->cap, f->len + l + 1);
+	memcpy(f->prefix + f->len, f->names[frame], l);
+	f->prefix[f->len + l] = ';';
+	f->len += l + 1;
 }
 
-/* Each node's items grouped under its parent (off[v]..off[v+1]), sorted. */
-static fitem *folded_items(const report_flame *t, uint32_t **offp)
+static void folded_leave(void *ctx)
 {
-	uint32_t *off = xcalloc(t->n + 2, sizeof *off);
-	for (size_t v = 1; v < t->n; v++)
-		off[t->nodes[v].parent + 1] += t->self[v] ? 2 : 1;
-	for (size_t v = 0; v < t->n; v++)
-		off[v + 1] += off[v];
-	fitem *items = xmalloc(((size_t)off[t->n] + 1) * sizeof *items);
-	uint32_t *fill = xmalloc((t->n + 1) * sizeof *fill);
-	memcpy(fill, off, t->n * sizeof *fill);
-	for (size_t v = 1; v < t->n; v++) {
-		const report_flame_node *n = &t->nodes[v];
-		const char *name = t->names[n->frame];
-		items[fill[n->parent]++] = (fitem){name, (uint32_t)v, false};
-		if (t->self[v])
-			items[fill[n->parent]++] = (fitem){name, (uint32_t)v, true};
-	}
-	free(fill);
-	for (size_t v = 0; v < t->n; v++)
-		if (off[v + 1] - off[v] > 1)
-			qsort(items + off[v], off[v + 1] - off[v], sizeof *items, cmp_fitem);
-	*offp = off;
-	return items;
+	folded_out *f = ctx;
+	f->len = f->mark[--f->nmark];
 }
 
-/* Writes the lines under the root in order, walking with an explicit stack. */
-static void folded_write(FILE *out, const report_flame *t, const fitem *items, const uint32_t *off)
+static void folded_line(void *ctx, uint32_t frame, int64_t self)
 {
-	size_t depth = (size_t)t->max_depth + 2;
-	uint32_t *at = xmalloc(depth * sizeof *at), *end = xmalloc(depth * sizeof *end);
-	size_t *plen = xmalloc(depth * sizeof *plen);
-	char *prefix = NULL;
-	size_t pcap = 0;
-	size_t d = 0;
-	at[0] = off[0];
-	end[0] = off[1];
-	plen[0] = 0;
-	while (true) {
-		if (at[d] == end[d]) {
-			if (d == 0)
-				break;
-			d--;
-			continue;
-		}
-		const fitem *it = &items[at[d]++];
-		size_t l = strlen(it->name), base = plen[d];
-		GROW(prefix, pcap, base + l + 2);
-		if (base)
-			prefix[base - 1] = ';';
-		memcpy(prefix + base, it->name, l);
-		if (it->own) {
-			fwrite(prefix, 1, base + l, out);
-			fprintf(out, " %" PRId64 "\n", t->self[it->node]);
-			continue;
-		}
-		d++;
-		at[d] = off[it->node];
-		end[d] = off[it->node + 1];
-		plen[d] = base + l + 1;
-	}
-	free(prefix);
-	free(plen);
-	free(end);
-	free(at);
+	folded_out *f = ctx;
+	fwrite(f->prefix, 1, f->len, f->out);
+	fputs(f->names[frame], f->out);
+	fprintf(f->out, " %" PRId64 "\n", self);
 }
 
 bool report_folded_rctx(FILE *out, rctx *r)
@@ -165,14 +115,14 @@ bool report_folded_rctx(FILE *out, rctx *r)
 	char **keys = xmalloc(((size_t)ix->ninfo + 1) * sizeof *keys);
 	for (uint32_t k = 0; k < ix->ninfo; k++)
 		keys[k] = folded_name(ix->printable[k]);
-	report_flame t;
-	calltree_build(&t, r, keys, false, true);
-	uint32_t *off;
-	fitem *items = folded_items(&t, &off);
-	folded_write(out, &t, items, off);
-	free(items);
-	free(off);
-	report_flame_free(&t);
+	calltree t;
+	calltree_init(&t, r, keys, false);
+	folded_out f = {.out = out, .names = t.names};
+	static const calltree_visitor visit = {folded_enter, folded_leave, folded_line};
+	calltree_walk(&t, CALLTREE_FOLDED, &visit, &f);
+	free(f.prefix);
+	free(f.mark);
+	calltree_free(&t);
 	for (uint32_t k = 0; k < ix->ninfo; k++)
 		free(keys[k]);
 	free(keys);
@@ -360,83 +310,140 @@ static bool flame_width(const rctx *r, size_t *width)
 	return true;
 }
 
-bool report_flame_rctx(FILE *out, rctx *r)
+/*
+ * The flame drawn while the call tree is walked (children by name): each
+ * node's columns come from the running start at its depth, and the node is
+ * drawn at once into its row, whose nodes the preorder visits left to
+ * right. Only rows with something visible get cells, and those are the
+ * rows printed (a node's columns nest in its parent's).
+ */
+typedef struct flame_row {
+	cell *cells;             /* NULL until something is drawn */
+	size_t gx0, gx1, gcount; /* the pending filler */
+	bool visible;            /* some node is at least a column wide */
+} flame_row;
+
+typedef struct flame_draw {
+	const rctx *r;
+	size_t W;
+	double total;            /* the root's width */
+	int64_t root_value;
+	flame_row *rows;         /* per depth */
+	int64_t *run;            /* per depth: where the next node there starts */
+	uint32_t *px0, *px1;     /* per depth: the columns of the node entered last there */
+	size_t nrows, cap;
+	char **disp;             /* per frame: its name for a cell, runes and style */
+	size_t *runes;
+	uint8_t *style;
+} flame_draw;
+
+static cell *row_cells(flame_draw *f, flame_row *row)
 {
-	if (r->o->mean)
-		return prof_errf(r->err, "flame does not support -mean");
-	size_t W = 80;
-	if (!flame_width(r, &W))
-		return false;
-	bool color = r->o->color;
-	const graph_index *ix = r->ix;
-	report_flame t;
-	calltree_build(&t, r, ix->printable, false, false);
-	size_t n = t.n;
-
-	/* Display names and styles per frame. */
-	char **disp = xmalloc(((size_t)t.nnames + 1) * sizeof *disp);
-	size_t *runes = xmalloc(((size_t)t.nnames + 1) * sizeof *runes);
-	uint8_t *style = xmalloc((size_t)t.nnames + 1);
-	for (uint32_t k = 0; k < t.nnames; k++) {
-		disp[k] = display_name(t.names[k], &runes[k]);
-		style[k] = (uint8_t)frame_style(t.names[k]);
+	if (!row->cells) {
+		row->cells = xmalloc(f->W * sizeof *row->cells);
+		for (size_t x = 0; x < f->W; x++)
+			cell_put(&row->cells[x], " ", 1, ST_NONE);
 	}
+	return row->cells;
+}
 
-	/* Columns: start and end of each node's cumulative range, rounded. */
-	/*
-	 * Columns: start and end of each node's cumulative range, rounded, in
-	 * preorder with children by name; run[d] is where the next node at depth
-	 * d starts. The preorder split by depth keeps each row left to right.
-	 */
-	calltree_sort(&t, CALLTREE_BY_NAME);
-	size_t rows = (size_t)t.max_depth + 1;
-	int64_t *run = xcalloc(rows + 2, sizeof *run);
-	uint32_t *x0 = xmalloc((n + 1) * sizeof *x0), *x1 = xmalloc((n + 1) * sizeof *x1);
-	size_t *roff = xcalloc(rows + 1, sizeof *roff);
-	double total = (double)t.nodes[0].weight;
-	for (uint32_t v = 0; v != NO_NODE; v = report_flame_next(&t, v)) {
-		const report_flame_node *nd = &t.nodes[v];
-		int64_t start = 0;
-		if (v != 0) {
-			start = run[nd->depth];
-			run[nd->depth] = calltree_add(start, nd->weight);
-		}
-		run[nd->depth + 1] = start;
-		roff[nd->depth + 1]++;
-		double a = total > 0 ? (double)start * (double)W / total + 0.5 : 0;
-		double b = total > 0 ? (double)calltree_add(start, nd->weight) * (double)W / total + 0.5 : 0;
-		x0[v] = a >= (double)W ? (uint32_t)W : (uint32_t)a;
-		x1[v] = b >= (double)W ? (uint32_t)W : (uint32_t)b;
-		if (v != 0) {
-			/* Rounding is monotone, so this only guards against saturated sums. */
-			const uint32_t p = nd->parent;
-			if (x0[v] < x0[p])
-				x0[v] = x0[p];
-			if (x1[v] > x1[p])
-				x1[v] = x1[p];
-			if (x1[v] < x0[v])
-				x1[v] = x0[v];
-		}
+static void row_filler(flame_draw *f, flame_row *row)
+{
+	if (row->gx1 > row->gx0)
+		draw_filler(row_cells(f, row), row->gx0, row->gx1, row->gcount);
+}
+
+static void flame_depth(flame_draw *f, size_t depth)
+{
+	size_t old = f->cap;
+	if (depth + 2 <= old)
+		return;
+	size_t cap = old;
+	GROW(f->rows, cap, depth + 2);
+	cap = old;
+	GROW(f->run, cap, depth + 2);
+	cap = old;
+	GROW(f->px0, cap, depth + 2);
+	cap = old;
+	GROW(f->px1, cap, depth + 2);
+	memset(f->rows + old, 0, (cap - old) * sizeof *f->rows);
+	f->cap = cap;
+}
+
+static void flame_enter(void *ctx, uint32_t frame, uint32_t depth, int64_t value, int64_t weight)
+{
+	flame_draw *f = ctx;
+	flame_depth(f, depth);
+	if (depth + 1 > f->nrows)
+		f->nrows = depth + 1;
+	size_t W = f->W;
+	int64_t start = 0;
+	if (depth > 0) {
+		start = f->run[depth];
+		f->run[depth] = calltree_add(start, weight);
 	}
-	x0[0] = 0;
-	x1[0] = (uint32_t)W;
-	free(run);
-	for (size_t d = 1; d <= rows; d++)
-		roff[d] += roff[d - 1];
-	uint32_t *byrow = xmalloc((n + 1) * sizeof *byrow);
-	size_t *fill = xmalloc((rows + 1) * sizeof *fill);
-	memcpy(fill, roff, (rows + 1) * sizeof *fill);
-	for (uint32_t v = 0; v != NO_NODE; v = report_flame_next(&t, v))
-		byrow[fill[t.nodes[v].depth]++] = v;
-	free(fill);
+	f->run[depth + 1] = start;
+	uint32_t x0 = 0, x1 = (uint32_t)W;
+	if (depth > 0) {
+		double a = f->total > 0 ? (double)start * (double)W / f->total + 0.5 : 0;
+		double b = f->total > 0 ? (double)calltree_add(start, weight) * (double)W / f->total + 0.5 : 0;
+		x0 = a >= (double)W ? (uint32_t)W : (uint32_t)a;
+		x1 = b >= (double)W ? (uint32_t)W : (uint32_t)b;
+		/* Rounding is monotone, so this only guards against saturated sums. */
+		if (x0 < f->px0[depth - 1])
+			x0 = f->px0[depth - 1];
+		if (x1 > f->px1[depth - 1])
+			x1 = f->px1[depth - 1];
+		if (x1 < x0)
+			x1 = x0;
+	} else {
+		f->root_value = value;
+	}
+	f->px0[depth] = x0;
+	f->px1[depth] = x1;
 
-	/* Title. */
-	cell *row = xmalloc(W * sizeof *row);
-	/* The longest title that fits: with "Flame graph of", without, or cut. */
+	flame_row *row = &f->rows[depth];
+	size_t a = x0, b = x1;
+	if (b > a)
+		row->visible = true;
+	if (b - a < MIN_BOX) {
+		if (row->gcount > 0 && a <= row->gx1) {
+			row->gx1 = b > row->gx1 ? b : row->gx1;
+			row->gcount++;
+		} else {
+			row_filler(f, row);
+			row->gx0 = a;
+			row->gx1 = b;
+			row->gcount = 1;
+		}
+		return;
+	}
+	row_filler(f, row);
+	row->gcount = 0;
+	row->gx0 = row->gx1 = 0;
+	char val[64];
+	size_t vr;
+	rctx_value(f->r, value, val, sizeof val);
+	char *vd = display_name(val, &vr);
+	cell *cells = row_cells(f, row);
+	if (frame == CALLTREE_ROOT)
+		draw_box(cells, a, b, "root", 4, vd, vr, ST_ROOT);
+	else
+		draw_box(cells, a, b, f->disp[frame], f->runes[frame], vd, vr, f->style[frame]);
+	free(vd);
+}
+
+static void flame_leave(void *ctx)
+{
+	(void)ctx;
+}
+
+/* The title: the longest that fits, with "Flame graph of", without, or cut. */
+static void flame_title(FILE *out, const rctx *r, int64_t shown_value, bool all, cell *row, size_t W)
+{
 	char tot[64], shown[64], title[3][800];
 	rctx_value(r, r->total, tot, sizeof tot);
-	rctx_value(r, t.nodes[0].value, shown, sizeof shown);
-	bool all = t.nodes[0].weight == r->total;
+	rctx_value(r, shown_value, shown, sizeof shown);
 	snprintf(title[0], sizeof title[0], "Flame graph of %s: %s%s%s total", r->sample_type, all ? "" : shown,
 	         all ? "" : " of ", tot);
 	snprintf(title[1], sizeof title[1], "%s: %s%s%s total", r->sample_type, all ? "" : shown, all ? "" : " of ",
@@ -454,60 +461,47 @@ bool report_flame_rctx(FILE *out, rctx *r)
 			break;
 	}
 	print_row(out, row, W, false);
+}
 
-	for (size_t d = 0; d < rows; d++) {
-		bool visible = false;
-		for (size_t x = 0; x < W; x++)
-			cell_put(&row[x], " ", 1, ST_NONE);
-		size_t gx0 = 0, gx1 = 0, gcount = 0; /* the pending filler */
-		for (size_t i = roff[d]; i < roff[d + 1]; i++) {
-			uint32_t v = byrow[i];
-			size_t a = x0[v], b = x1[v];
-			if (b > a)
-				visible = true;
-			if (b - a < MIN_BOX) {
-				if (gcount > 0 && a <= gx1) {
-					gx1 = b > gx1 ? b : gx1;
-					gcount++;
-				} else {
-					draw_filler(row, gx0, gx1, gcount);
-					gx0 = a;
-					gx1 = b;
-					gcount = 1;
-				}
-				continue;
-			}
-			draw_filler(row, gx0, gx1, gcount);
-			gcount = 0;
-			gx0 = gx1 = 0;
-			char val[64];
-			size_t vr;
-			rctx_value(r, t.nodes[v].value, val, sizeof val);
-			char *vd = display_name(val, &vr);
-			if (v == 0) {
-				draw_box(row, a, b, "root", 4, vd, vr, ST_ROOT);
-			} else {
-				uint32_t fr = t.nodes[v].frame;
-				draw_box(row, a, b, disp[fr], runes[fr], vd, vr, style[fr]);
-			}
-			free(vd);
-		}
-		draw_filler(row, gx0, gx1, gcount);
-		if (!visible)
-			break;
-		print_row(out, row, W, color);
+bool report_flame_rctx(FILE *out, rctx *r)
+{
+	if (r->o->mean)
+		return prof_errf(r->err, "flame does not support -mean");
+	size_t W = 80;
+	if (!flame_width(r, &W))
+		return false;
+	calltree t;
+	calltree_init(&t, r, r->ix->printable, false);
+	flame_draw f = {.r = r, .W = W, .total = (double)t.weight};
+	f.disp = xmalloc(((size_t)t.nnames + 1) * sizeof *f.disp);
+	f.runes = xmalloc(((size_t)t.nnames + 1) * sizeof *f.runes);
+	f.style = xmalloc((size_t)t.nnames + 1);
+	for (uint32_t k = 0; k < t.nnames; k++) {
+		f.disp[k] = display_name(t.names[k], &f.runes[k]);
+		f.style[k] = (uint8_t)frame_style(t.names[k]);
 	}
+	static const calltree_visitor visit = {flame_enter, flame_leave, NULL};
+	calltree_walk(&t, CALLTREE_BY_NAME, &visit, &f);
 
-	free(row);
-	free(byrow);
-	free(roff);
-	free(x0);
-	free(x1);
+	cell *title = xmalloc(W * sizeof *title);
+	flame_title(out, r, f.root_value, t.weight == r->total, title, W);
+	free(title);
+	for (size_t d = 0; d < f.nrows; d++)
+		row_filler(&f, &f.rows[d]);
+	for (size_t d = 0; d < f.nrows && f.rows[d].visible; d++)
+		print_row(out, f.rows[d].cells, W, r->o->color);
+
+	for (size_t d = 0; d < f.nrows; d++)
+		free(f.rows[d].cells);
+	free(f.rows);
+	free(f.run);
+	free(f.px0);
+	free(f.px1);
 	for (uint32_t k = 0; k < t.nnames; k++)
-		free(disp[k]);
-	free(disp);
-	free(runes);
-	free(style);
-	report_flame_free(&t);
+		free(f.disp[k]);
+	free(f.disp);
+	free(f.runes);
+	free(f.style);
+	calltree_free(&t);
 	return true;
 }

@@ -104,6 +104,54 @@ void report_neighbors_free(report_neighbors *nb)
 
 /* ---- flame tree ---- */
 
+/* The call tree's walk, kept: nodes appended in preorder, a node's end set when it is left. */
+typedef struct flame_build {
+	report_flame *fl;
+	bool negative;
+	uint32_t *open; /* the nodes entered and not left */
+	size_t nopen, opencap;
+} flame_build;
+
+static void flame_grow(report_flame *fl, bool negative)
+{
+	size_t old = fl->cap, cap = old;
+	GROW(fl->frame, cap, fl->n + 1);
+	cap = old;
+	GROW(fl->end, cap, fl->n + 1);
+	cap = old;
+	GROW(fl->value, cap, fl->n + 1);
+	if (negative) {
+		cap = old;
+		GROW(fl->weight, cap, fl->n + 1);
+	}
+	fl->cap = cap;
+}
+
+static void build_enter(void *ctx, uint32_t frame, uint32_t depth, int64_t value, int64_t weight)
+{
+	flame_build *b = ctx;
+	report_flame *fl = b->fl;
+	if (fl->n >= UINT32_MAX - 1)
+		prof_oom();
+	if (fl->n == fl->cap)
+		flame_grow(fl, b->negative);
+	uint32_t v = (uint32_t)fl->n++;
+	fl->frame[v] = frame == CALLTREE_ROOT ? REPORT_FLAME_NONE : frame;
+	fl->value[v] = value;
+	if (b->negative)
+		fl->weight[v] = weight;
+	if (depth > fl->max_depth)
+		fl->max_depth = depth;
+	GROW(b->open, b->opencap, b->nopen + 1);
+	b->open[b->nopen++] = v;
+}
+
+static void build_leave(void *ctx)
+{
+	flame_build *b = ctx;
+	b->fl->end[b->open[--b->nopen]] = (uint32_t)b->fl->n;
+}
+
 bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE *warn, report_flame *fl,
                        prof_err *err)
 {
@@ -111,16 +159,24 @@ bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE
 	rctx r;
 	if (!engine_prepare(e, "flame", o, warn, &r, err))
 		return false;
-	calltree_build(fl, &r, r.ix->printable, inverted, true);
-	calltree_sort(fl, CALLTREE_BY_WEIGHT);
+	calltree t;
+	calltree_init(&t, &r, r.ix->printable, inverted);
+	flame_build b = {.fl = fl, .negative = t.negative};
+	static const calltree_visitor visit = {build_enter, build_leave, NULL};
+	calltree_walk(&t, CALLTREE_BY_WEIGHT, &visit, &b);
+	free(b.open);
+	if (!t.negative)
+		fl->weight = fl->value;
 	/* The names outlive the index the engine may drop. */
-	for (uint32_t k = 0; k < fl->nnames; k++)
-		fl->names[k] = xstrdup(fl->names[k]);
-	fl->own_names = true;
+	fl->nnames = t.nnames;
+	fl->names = xmalloc(((size_t)t.nnames + 1) * sizeof *fl->names);
+	for (uint32_t k = 0; k < t.nnames; k++)
+		fl->names[k] = xstrdup(t.names[k]);
+	calltree_free(&t);
 	fl->total = r.total;
 	int64_t min = 0;
 	for (size_t v = 0; v < fl->n; v++) {
-		int64_t a = abs64(fl->nodes[v].value);
+		int64_t a = abs64(fl->value[v]);
 		if (a && (!min || a < min))
 			min = a;
 	}
@@ -130,6 +186,68 @@ bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE
 	snprintf(fl->fmt.output_unit, sizeof fl->fmt.output_unit, "%s", r.output_unit);
 	engine_release(e, &r);
 	return true;
+}
+
+const char *report_flame_name(const report_flame *fl, uint32_t v)
+{
+	uint32_t f = fl->frame[v];
+	return f == REPORT_FLAME_NONE ? "root" : fl->names[f];
+}
+
+/* The child of u whose subtree holds v (v inside u's, not u). */
+static uint32_t child_toward(const report_flame *fl, uint32_t u, uint32_t v)
+{
+	uint32_t c = u + 1;
+	while (fl->end[c] <= v)
+		c = fl->end[c];
+	return c;
+}
+
+uint32_t report_flame_parent(const report_flame *fl, uint32_t v)
+{
+	if (v == 0 || v >= fl->n)
+		return REPORT_FLAME_NONE;
+	uint32_t u = 0;
+	for (uint32_t c = child_toward(fl, u, v); c != v; c = child_toward(fl, u, v))
+		u = c;
+	return u;
+}
+
+uint32_t report_flame_depth(const report_flame *fl, uint32_t v)
+{
+	uint32_t d = 0;
+	for (uint32_t u = 0; u != v && v < fl->n; u = child_toward(fl, u, v))
+		d++;
+	return d;
+}
+
+uint32_t report_flame_frame_named(const report_flame *fl, const char *name)
+{
+	uint32_t lo = 0, hi = fl->nnames;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(fl->names[mid], name);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return REPORT_FLAME_NONE;
+}
+
+void report_flame_free(report_flame *fl)
+{
+	for (uint32_t i = 0; i < fl->nnames; i++)
+		free(fl->names[i]);
+	free(fl->names);
+	if (fl->weight != fl->value)
+		free(fl->weight);
+	free(fl->frame);
+	free(fl->end);
+	free(fl->value);
+	memset(fl, 0, sizeof *fl);
 }
 
 void report_flame_value(const report_flame *fl, int64_t v, char *buf, size_t n)

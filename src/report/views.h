@@ -50,30 +50,28 @@ void report_neighbors_free(report_neighbors *nb);
 
 #define REPORT_FLAME_NONE UINT32_MAX
 
-/* A frame of the flame tree: node 0 is the root ("root", the whole total). */
-typedef struct report_flame_node {
-	uint32_t frame;               /* its name: names[frame]; REPORT_FLAME_NONE for the root */
-	uint32_t parent, child, next; /* first child, next sibling; REPORT_FLAME_NONE for none */
-	uint32_t depth, nkids;
-	int64_t value;                /* signed (a diff's frames shrink) */
-	int64_t weight;               /* |value| summed per stack: the node's width */
-} report_flame_node;
-
 /* How report_flame_value writes a value: the report's unit, chosen over every node. */
 typedef struct report_value_fmt {
 	double ratio; /* 1 / divide_by */
 	char sample_unit[64], output_unit[64];
 } report_value_fmt;
 
+/*
+ * The flame tree, its nodes in preorder: node 0 is the root ("root", the
+ * whole total), a node's children follow it, widest first, and its subtree
+ * ends at end[v] (the first child is v + 1 when v + 1 < end[v], the next
+ * sibling is end[c]). 16 bytes a node (24 with negative values).
+ */
 typedef struct report_flame {
-	report_flame_node *nodes;
+	uint32_t *frame;          /* per node: its name, names[frame]; REPORT_FLAME_NONE for the root */
+	uint32_t *end;            /* per node: the node after its subtree */
+	int64_t *value;           /* per node: signed (a diff's frames shrink) */
+	int64_t *weight;          /* per node: |value| summed per stack, its width; value itself when no value is negative */
 	size_t n, cap;
-	int64_t *self;            /* per node: the value of the stacks ending there */
 	uint32_t max_depth;
 	int64_t total;            /* pprof's total (the percentages' base) */
-	char **names;             /* per frame: its printable name */
+	char **names;             /* per frame: its printable name, in strcmp order */
 	uint32_t nnames;
-	bool own_names;           /* names are copies (else borrowed from the report's index) */
 	report_value_fmt fmt;
 } report_flame;
 
@@ -86,8 +84,17 @@ bool report_flame_data(prof_engine *e, const report_opts *o, bool inverted, FILE
                        prof_err *err);
 /* The name of node v ("root" for the root). */
 const char *report_flame_name(const report_flame *fl, uint32_t v);
-/* The node after v in preorder (children in list order), REPORT_FLAME_NONE after the last. */
-uint32_t report_flame_next(const report_flame *fl, uint32_t v);
+/* v's parent (REPORT_FLAME_NONE for the root), found from the root down: O(depth x siblings). */
+uint32_t report_flame_parent(const report_flame *fl, uint32_t v);
+/* v's depth (the root's is 0), found as the parent is. */
+uint32_t report_flame_depth(const report_flame *fl, uint32_t v);
+/* Whether v is a (not necessarily proper) descendant of a. */
+static inline bool report_flame_under(const report_flame *fl, uint32_t v, uint32_t a)
+{
+	return v >= a && v < fl->end[a];
+}
+/* The frame named name (REPORT_FLAME_NONE if none has it). */
+uint32_t report_flame_frame_named(const report_flame *fl, const char *name);
 /* Writes v in the report's unit, as the text reports do. */
 void report_flame_value(const report_flame *fl, int64_t v, char *buf, size_t n);
 void report_flame_free(report_flame *fl);

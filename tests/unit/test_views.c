@@ -43,26 +43,27 @@ static void test_flame_sums(void **state)
 	prof_err err = {0};
 	assert_true(report_flame_data(e, &o, false, NULL, &fl, &err));
 	assert_true(fl.n > 1);
-	assert_int_equal(fl.nodes[0].value, fl.total);
-	/* Every frame holds its children and its own value, and children come largest first. */
-	for (size_t v = 0; v < fl.n; v++) {
-		int64_t sum = fl.self[v], prev = INT64_MAX;
-		for (uint32_t c = fl.nodes[v].child; c != REPORT_FLAME_NONE; c = fl.nodes[c].next) {
-			assert_int_equal(fl.nodes[c].parent, v);
-			assert_int_equal(fl.nodes[c].depth, fl.nodes[v].depth + 1);
-			assert_true(fl.nodes[c].weight <= prev);
-			prev = fl.nodes[c].weight;
-			sum += fl.nodes[c].value;
+	assert_int_equal(fl.value[0], fl.total);
+	assert_int_equal(fl.end[0], fl.n);
+	/* Every frame holds its children (and its own value), children come largest first, and each ends inside its parent. */
+	for (uint32_t v = 0; v < fl.n; v++) {
+		int64_t sum = 0, prev = INT64_MAX;
+		for (uint32_t c = v + 1; c < fl.end[v]; c = fl.end[c]) {
+			assert_true(fl.end[c] > c && fl.end[c] <= fl.end[v]);
+			assert_int_equal(report_flame_parent(&fl, c), v);
+			assert_int_equal(report_flame_depth(&fl, c), report_flame_depth(&fl, v) + 1);
+			assert_true(report_flame_under(&fl, c, v));
+			assert_true(fl.weight[c] <= prev);
+			prev = fl.weight[c];
+			sum += fl.value[c];
 		}
-		assert_int_equal(sum, fl.nodes[v].value);
+		assert_true(sum <= fl.value[v]);
 	}
-	assert_string_equal(report_flame_name(&fl, fl.nodes[0].child), "runtime.main");
+	assert_int_equal(report_flame_parent(&fl, 0), REPORT_FLAME_NONE);
+	assert_string_equal(report_flame_name(&fl, 1), "runtime.main");
 	assert_string_equal(report_flame_name(&fl, 0), "root");
-	/* Preorder visits every node once. */
-	size_t seen = 0;
-	for (uint32_t v = 0; v != REPORT_FLAME_NONE; v = report_flame_next(&fl, v))
-		seen++;
-	assert_int_equal(seen, fl.n);
+	assert_int_equal(fl.frame[1], report_flame_frame_named(&fl, "runtime.main"));
+	assert_int_equal(report_flame_frame_named(&fl, "no.such"), REPORT_FLAME_NONE);
 	report_flame_free(&fl);
 	done(p);
 }
@@ -76,9 +77,9 @@ static void test_flame_inverted(void **state)
 	prof_err err = {0};
 	assert_true(report_flame_data(e, &o, true, NULL, &fl, &err));
 	/* Leaves on top: the root's largest child is the largest flat function. */
-	assert_string_equal(report_flame_name(&fl, fl.nodes[0].child), "main.retainBuffers");
+	assert_string_equal(report_flame_name(&fl, 1), "main.retainBuffers");
 	char val[64];
-	report_flame_value(&fl, fl.nodes[fl.nodes[0].child].value, val, sizeof val);
+	report_flame_value(&fl, fl.value[1], val, sizeof val);
 	assert_string_equal(val, "6018.26kB");
 	report_flame_free(&fl);
 	done(p);
