@@ -61,6 +61,8 @@ if check merge-kinds 1 "$prof" -top "$heap" fixtures/leaky/normal/t1/goroutine.p
 if check base-and-diff 2 "$prof" -top -base="$heap" -diff_base="$heap" "$heap" && grep -q "cannot both be specified" "$tmp/err"; then ok; else bad "-base with -diff_base"; fi
 if check normalize-alone 2 "$prof" -top -normalize "$heap" && grep -q "must have base profile" "$tmp/err"; then ok; else bad "-normalize without a base"; fi
 if check base-kind 1 "$prof" -top -base=fixtures/leaky/normal/t1/goroutine.pb.gz "$heap" && grep -q "empty common sample type list" "$tmp/err"; then ok; else bad "base of another kind"; fi
+# A base with more sample types than the profile (heap's 4 under a CPU profile's 2) is refused the same way, not overrun.
+if check base-more-types 1 "$prof" -top -diff_base="$heap" fixtures/edge/cpu.pb.gz && grep -q "empty common sample type list" "$tmp/err"; then ok; else bad "base with more sample types"; fi
 # prof diff: regression goldens (reviewed by hand; pprof has no such report).
 t1=fixtures/leaky/normal/t1
 t3=fixtures/leaky/normal/t3

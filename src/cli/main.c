@@ -218,7 +218,8 @@ static bool subtract_base(prof_profile *p, cli *c)
 	if (c->diff_base)
 		prof_set_label(b, "pprof::base", "true");
 	size_t nt = p->nsample_type;
-	double *ratios = xcalloc(nt + 1, sizeof *ratios);
+	/* Room for the base's types too: a base of another kind has more or fewer (the merge refuses it). */
+	double *ratios = xcalloc((nt > b->nsample_type ? nt : b->nsample_type) + 1, sizeof *ratios);
 	if (c->normalize && nt == b->nsample_type) {
 		/* pprof's Normalize scales the new profile to the base's totals. */
 		for (size_t i = 0; i < nt; i++) {
