@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ui/browser_int.h"
+#include "util/strbuf.h"
 
 /* A stream for pprof's notes that nobody reads. */
 static FILE *quiet(void)
@@ -32,15 +33,95 @@ static void set_name(char **dst, const char *name)
 	*dst = name ? strdup(name) : NULL;
 }
 
+/* The options a top depends on, in words: equal words, equal tops. */
+static char *top_key(const report_opts *o)
+{
+	sbuf sb = {0};
+	char num[128];
+	const char *strs[] = {o->sample_index, o->unit, o->filters.focus, o->filters.ignore, o->filters.hide,
+	                      o->filters.show, o->filters.show_from, o->filters.prune_from, o->filters.tagfocus,
+	                      o->filters.tagignore, o->filters.tagshow, o->filters.taghide, o->tagroot, o->tagleaf};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		const char *v = strs[i] ? strs[i] : "";
+		snprintf(num, sizeof num, "%zu:", strlen(v));
+		sb_add(&sb, num);
+		sb_add(&sb, v);
+	}
+	snprintf(num, sizeof num, "|%d %d %d %d %d %d %d %d %d %d %d %a %a %a", o->mean, o->node_count, o->cum_sort,
+	         o->drop_negative, o->noinlines, o->showcolumns, (int)o->granularity, o->trim,
+	         o->relative_percentages, o->compact_labels, o->call_tree, o->node_fraction, o->edge_fraction,
+	         o->divide_by);
+	sb_add(&sb, num);
+	return sb.s;
+}
+
+static void top_entry_free(top_entry *t)
+{
+	free(t->key);
+	report_top_free(&t->top);
+	memset(t, 0, sizeof *t);
+}
+
+/* Puts t first (the oldest goes when the cache is full). */
+static void top_cache_put(bdata *d, const top_entry *t)
+{
+	if (d->ntops == TOP_CACHE)
+		top_entry_free(&d->tops[--d->ntops]);
+	memmove(d->tops + 1, d->tops, d->ntops * sizeof *d->tops);
+	d->tops[0] = *t;
+	d->ntops++;
+}
+
+/* Whether the top for key is cached; if so it becomes first. */
+static bool top_cache_find(bdata *d, const char *key)
+{
+	for (size_t i = 0; i < d->ntops; i++)
+		if (strcmp(d->tops[i].key, key) == 0) {
+			top_entry t = d->tops[i];
+			memmove(d->tops + 1, d->tops, i * sizeof *d->tops);
+			d->tops[0] = t;
+			return true;
+		}
+	return false;
+}
+
+/* Computes the top for b->o into the cache, with the other order's when it comes free. */
+static void top_compute(browser *b, char *key)
+{
+	bdata *d = &b->d;
+	top_entry t = {.key = key}, other = {0};
+	prof_err err = {0};
+	bool have_other = false;
+	t.ok = report_top_orders(b->eng, &b->o, quiet(), &t.top, &other.top, &have_other, &err);
+	snprintf(t.err, sizeof t.err, "%s", t.ok ? "" : err.msg);
+	if (have_other) {
+		report_opts o = b->o;
+		o.cum_sort = !o.cum_sort;
+		other.key = top_key(&o);
+		other.ok = true;
+		if (top_cache_find(d, other.key))
+			top_entry_free(&other);
+		else
+			top_cache_put(d, &other);
+	} else {
+		report_top_free(&other.top);
+	}
+	top_cache_put(d, &t);
+}
+
 bool data_top(browser *b)
 {
 	bdata *d = &b->d;
 	if (d->gen_top == b->gen)
 		return d->top_ok;
-	report_top_free(&d->top);
-	prof_err err = {0};
-	d->top_ok = engine_top(b->eng, &b->o, quiet(), &d->top, &err);
-	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->top_ok ? "" : err.msg);
+	char *key = top_key(&b->o);
+	if (top_cache_find(d, key))
+		free(key);
+	else
+		top_compute(b, key);
+	d->top = d->tops[0].top;
+	d->top_ok = d->tops[0].ok;
+	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->tops[0].err);
 	d->gen_top = b->gen;
 	return d->top_ok;
 }
@@ -152,7 +233,8 @@ bool data_base(browser *b)
 
 void data_free(bdata *d)
 {
-	report_top_free(&d->top);
+	for (size_t i = 0; i < d->ntops; i++)
+		top_entry_free(&d->tops[i]);
 	report_top_free(&d->base_top);
 	report_neighbors_free(&d->nb);
 	report_flame_free(&d->fl);

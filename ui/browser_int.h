@@ -34,11 +34,24 @@ typedef enum brole {
 /* Flame shades: 6 in 256 colours, more in direct colour. */
 enum { FLAME_SHADES = 6, FLAME_SHADES_RGB = 24 };
 
+/* A top computed for some options (key: browser_data's words for them). */
+typedef struct top_entry {
+	char *key;
+	report_top top;
+	bool ok;
+	char err[512];
+} top_entry;
+
+enum { TOP_CACHE = 16 }; /* a top is some 200 bytes a row */
+
 /* Data as last computed, valid while gen matches the browser's. */
 typedef struct bdata {
 	unsigned gen_top, gen_nb, gen_fl, gen_lines[V_COUNT], gen_match, gen_base;
-	report_top top;
+	report_top top; /* tops[0]'s, borrowed */
 	bool top_ok;
+	/* The last tops, newest first: undo, reset and the cum toggle find theirs here. */
+	top_entry tops[TOP_CACHE];
+	size_t ntops;
 	report_neighbors nb;
 	char *nb_name;
 	report_flame fl;

@@ -394,6 +394,14 @@ static void nodes_run(build_job *j)
 		for (uint32_t i = 0; i < st->len; i++) {
 			uint64_t sp = span[locs[i]];
 			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
+			if (k == 1 && !kept && !dw) {
+				/* Most frames: one line, every node counts, no divisor. */
+				if (acc[one].gen != gen) {
+					acc[one].gen = gen;
+					acc[one].cum += w;
+				}
+				continue;
+			}
 			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			for (uint32_t ni = 0; ni < k; ni++) {
 				uint32_t n = ln[ni];
@@ -530,6 +538,208 @@ static int build_jobs(const prof_profile *p)
 	if (p->nstack_loc < (1u << 20))
 		return 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1; /* asked each time: no state, and cheap beside a walk of 1M frames */
+}
+
+/*
+ * The "(inline)" marks of a text report's kept nodes without its edges: the
+ * walk of build_run, keeping of each edge into a node that may get one
+ * only its weight (in a grid cell) and whether a first visit in some stack
+ * was a call, which is all graph_inline_flags reads of it. Each location's
+ * kept nodes are looked up once, as grid rows and columns, so the walk
+ * reads one small entry a frame; an edge's cell is checked for an earlier
+ * visit in the same stack only when its callee was visited there before
+ * (recursion), so a visit touches one cell.
+ */
+#define CALL_BIT (1u << 31)  /* in a kept line's col: the line is its location's outermost (a call, not an inline) */
+#define NO_COL (CALL_BIT - 1) /* a kept line's col when the node gets no edges */
+#define MANY_BIT (1u << 31)  /* in a location's row: its kept lines are lines[row & ~MANY_BIT], col of them */
+#define NO_ROW UINT32_MAX    /* a location's row when it has no kept line */
+
+/* A kept line of a location: the node's grid row and column; or, for a location, its one kept line, none or many. */
+typedef struct kept_line {
+	uint32_t row, col;
+} kept_line;
+
+typedef struct flags_job {
+	const prof_profile *p;
+	const graph_weights *gw;
+	const kept_line *locs;  /* per location */
+	const kept_line *lines; /* of the locations with several */
+	uint32_t ncols;
+	size_t s0, s1;
+	int64_t *weight;   /* per cell */
+	uint64_t *seen, *call; /* per cell, a bit: visited; a first visit in some stack was a call */
+	uint32_t *visited; /* per row: the last stack (its number in this job) that visited it as a callee */
+	uint32_t *stack_cells; /* the cells visited in this stack */
+	size_t nstack_cells, cap;
+} flags_job;
+
+/* One callee's visit from parent: its cell counted once a stack. */
+static void flags_visit(flags_job *j, uint32_t gen, int64_t w, uint32_t parent, kept_line kl)
+{
+	uint32_t c = parent * j->ncols + (kl.col & ~CALL_BIT);
+	if (j->visited[kl.row] == gen)
+		for (size_t x = 0; x < j->nstack_cells; x++)
+			if (j->stack_cells[x] == c)
+				return;
+	j->visited[kl.row] = gen;
+	GROW(j->stack_cells, j->cap, j->nstack_cells + 1);
+	j->stack_cells[j->nstack_cells++] = c;
+	j->weight[c] += w;
+	j->seen[c / 64] |= 1ull << (c % 64);
+	if (kl.col & CALL_BIT)
+		j->call[c / 64] |= 1ull << (c % 64);
+}
+
+static void *flags_run(void *arg)
+{
+	flags_job *j = arg;
+	const prof_profile *p = j->p;
+	const kept_line *ltab = j->locs, *lines = j->lines;
+	const uint8_t *any = j->gw->any;
+	const int64_t *ws = j->gw->w;
+	uint32_t gen = 0;
+	for (size_t s = j->s0; s < j->s1; s++) {
+		if (!any[s])
+			continue;
+		int64_t w = ws[s];
+		gen++;
+		j->nstack_cells = 0;
+		const prof_stack *st = &p->stacks[s];
+		const uint32_t *locs = p->stack_locs + st->off;
+		uint32_t parent = PROF_NONE;
+		for (uint32_t i = st->len; i-- > 0;) {
+			kept_line e = ltab[locs[i]];
+			if (e.row == NO_ROW)
+				continue;
+			const kept_line *kl = &e, *end = kl + 1;
+			if (e.row & MANY_BIT) {
+				kl = lines + (e.row & ~MANY_BIT);
+				end = kl + e.col;
+			}
+			for (; kl < end; kl++) {
+				if (kl->row != parent && (kl->col & ~CALL_BIT) != NO_COL && parent != PROF_NONE)
+					flags_visit(j, gen, w, parent, *kl);
+				parent = kl->row;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Per location, its kept lines (outermost first) in grid rows and columns: in locs when one, in the result when several. */
+static kept_line *kept_lines_new(const graph_index *ix, const edge_grid *gr, kept_line *locs)
+{
+	size_t nl = ix->p->nlocation, n = 0, cap = 0;
+	kept_line *lines = NULL;
+	for (size_t l = 0; l < nl; l++) {
+		uint32_t k = ix->loc_n[l], at = (uint32_t)n;
+		const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+		for (uint32_t ni = k; ni-- > 0;) {
+			uint32_t node = ln[ni];
+			if (gr->row[node] == PROF_NONE)
+				continue;
+			GROW(lines, cap, n + 1);
+			uint32_t col = gr->col[node] == PROF_NONE ? NO_COL : gr->col[node];
+			lines[n++] = (kept_line){gr->row[node], col | (ni == k - 1 ? CALL_BIT : 0)};
+		}
+		locs[l] = n == at ? (kept_line){NO_ROW, 0} : n == at + 1 ? lines[--n] : (kept_line){at | MANY_BIT, (uint32_t)n - at};
+	}
+	return lines;
+}
+
+static int cmp_by_cum(const void *a, const void *b, void *ctx)
+{
+	const graph *g = ctx;
+	int64_t x = abs64(g->cum[*(const uint32_t *)a]), y = abs64(g->cum[*(const uint32_t *)b]);
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * g's in_flags, for the nodes kept (g's own, already chosen): false, with
+ * nothing done, when their grid would be too large (build the edges then).
+ */
+static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *kept, int64_t cutoff)
+{
+	const graph_index *ix = g->ix;
+	const prof_profile *p = ix->p;
+	edge_grid grid;
+	if (!grid_new(&grid, ix, kept, ix->inline_target))
+		return false;
+	if (grid.nrows >= MANY_BIT || grid.ncols >= NO_COL) {
+		grid_free(&grid);
+		return false;
+	}
+	size_t ncells = (size_t)grid.nrows * grid.ncols;
+	/*
+	 * Rows and columns by cum, largest first: most visits go to the edges
+	 * between heavy nodes, which then share the first part of the first
+	 * rows and stay in cache.
+	 */
+	uint32_t *order = xdup_array(g->nodes, g->nnodes, sizeof *order);
+	sort_r(order, g->nnodes, sizeof *order, cmp_by_cum, g);
+	uint32_t nr = 0, nc = 0;
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		uint32_t n = order[k];
+		if (grid.row[n] != PROF_NONE)
+			grid.row[n] = nr++;
+		if (grid.col[n] != PROF_NONE)
+			grid.col[n] = nc++;
+	}
+	free(order);
+	kept_line *locs = xmalloc((p->nlocation + 1) * sizeof *locs);
+	kept_line *lines = kept_lines_new(ix, &grid, locs);
+	int nj = build_jobs(p);
+	size_t mid = p->nstack, half = 0;
+	if (nj == 2)
+		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
+			half += p->stacks[mid].len;
+	size_t nbits = ncells / 64 + 1;
+	flags_job job[2];
+	for (int i = 0; i < nj; i++)
+		job[i] = (flags_job){.p = p, .gw = gw, .locs = locs, .lines = lines, .ncols = grid.ncols,
+		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid,
+		                     .weight = xcalloc(ncells + 1, sizeof *job[i].weight),
+		                     .seen = xcalloc(nbits, sizeof *job[i].seen),
+		                     .call = xcalloc(nbits, sizeof *job[i].call),
+		                     .visited = xcalloc((size_t)grid.nrows + 1, sizeof *job[i].visited)};
+	pthread_t helper;
+	bool threaded = nj == 2 && pthread_create(&helper, NULL, flags_run, &job[1]) == 0;
+	flags_run(&job[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else if (nj == 2)
+		flags_run(&job[1]);
+	g->in_flags = xcalloc((size_t)ix->ninfo + 1, 1);
+	uint32_t *dst = xmalloc(((size_t)grid.ncols + 1) * sizeof *dst);
+	for (uint32_t n = 0; n < ix->ninfo; n++)
+		if (grid.col[n] != PROF_NONE)
+			dst[grid.col[n]] = n;
+	for (size_t c = 0; c < ncells; c++) {
+		uint64_t bit = 1ull << (c % 64);
+		int64_t w = job[0].weight[c];
+		bool seen = job[0].seen[c / 64] & bit, call = job[0].call[c / 64] & bit;
+		if (nj == 2) {
+			w += job[1].weight[c];
+			seen = seen || (job[1].seen[c / 64] & bit);
+			call = call || (job[1].call[c / 64] & bit);
+		}
+		/* An edge below the cutoff is one trim_edges drops. */
+		if (seen && abs64(w) >= cutoff)
+			g->in_flags[dst[c % grid.ncols]] |= call ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
+	}
+	free(dst);
+	for (int i = 0; i < nj; i++) {
+		free(job[i].weight);
+		free(job[i].seen);
+		free(job[i].call);
+		free(job[i].visited);
+		free(job[i].stack_cells);
+	}
+	free(lines);
+	free(locs);
+	grid_free(&grid);
+	return true;
 }
 
 /* Adds job b's sums and edges to job a's. */
@@ -717,6 +927,7 @@ void graph_free(graph *g)
 	free(g->nodes);
 	free(g->edges);
 	hashtab_free(&g->etab);
+	free(g->in_flags);
 	free(g);
 }
 
@@ -862,6 +1073,11 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 		/* No kept node is inlined anywhere: no edge to record, the nodes chosen are the graph. */
 		if (cut)
 			g->nnodes = (uint32_t)o->node_count;
+	} else if (o->edges == GRAPH_EDGES_INLINE_TARGETS && !has_edges && sel &&
+	           inline_flags_walk(g, gw, sel, edge_cutoff)) {
+		/* The nodes chosen are the graph; of its edges only the marks they make are read. */
+		if (cut)
+			g->nnodes = (uint32_t)o->node_count;
 	} else if (cut || !has_edges) {
 		graph_free(g);
 		g = build(ix, gw, sel, o->drop_negative, o->edges, true, o->two_edge_jobs || (cut && o->node_count <= 1000));
@@ -876,6 +1092,10 @@ graph_trim_result graph_trimmed(const graph_index *ix, const graph_weights *gw, 
 
 void graph_inline_flags(const graph *g, uint8_t *flags)
 {
+	if (g->in_flags) {
+		memcpy(flags, g->in_flags, g->ix->ninfo + 1);
+		return;
+	}
 	memset(flags, 0, g->ix->ninfo + 1);
 	for (uint32_t e = 0; e < g->nedges; e++) {
 		const graph_edge *ed = &g->edges[e];

@@ -91,6 +91,7 @@ typedef struct graph {
 	graph_edge *edges;
 	uint32_t nedges, edgecap;
 	hashtab etab; /* over edges, by (src, dst) */
+	uint8_t *in_flags; /* per node, GRAPH_IN_*: what graph_inline_flags returns for a graph kept without edges */
 } graph;
 
 /*

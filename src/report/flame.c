@@ -102,7 +102,8 @@ static void folded_leave(void *ctx)
 static void folded_line(void *ctx, uint32_t frame, int64_t self)
 {
 	folded_out *f = ctx;
-	fwrite(f->prefix, 1, f->len, f->out);
+	if (f->len)
+		fwrite(f->prefix, 1, f->len, f->out);
 	fputs(f->names[frame], f->out);
 	fprintf(f->out, " %" PRId64 "\n", self);
 }

@@ -68,6 +68,12 @@ void report_release_view(rctx *r);
 bool report_top_rctx(FILE *out, rctx *r);
 /* top's rows from a prepared rctx (report_top_data's work). */
 void report_top_rows(rctx *r, report_top *top);
+/*
+ * The same, and into other (when not NULL) the rows in the other order
+ * (cum for flat, flat for cum), from the same graph, when the order does
+ * not choose the nodes (no node count): true when other was filled.
+ */
+bool report_top_rows_both(rctx *r, report_top *top, report_top *other);
 bool report_tree_rctx(FILE *out, rctx *r, const char *peek);
 /*
  * tree's data from a prepared rctx: peek's, the nodes matching its regex;

@@ -9,12 +9,11 @@
 #include "report/internal.h"
 #include "util/units.h"
 
-void report_top_rows(rctx *r, report_top *top)
+/* top's header lines and rows for tr's graph, in its order (units chosen already). */
+static void rows_of(rctx *r, const graph_trim_result *tr, report_top *top)
 {
-	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
-	graph *g = tr.g;
-	rctx_select_unit(r, g);
-	rctx_report_label_lines(r, g, tr.orig_count, tr.dropped_nodes, &top->labels, &top->nlabels);
+	const graph *g = tr->g;
+	rctx_report_label_lines(r, g, tr->orig_count, tr->dropped_nodes, &top->labels, &top->nlabels);
 	top->total = r->total;
 	top->rows = xcalloc((size_t)g->nnodes + 1, sizeof *top->rows);
 	uint8_t *inl = xmalloc(r->ix->ninfo + 1);
@@ -33,7 +32,26 @@ void report_top_rows(rctx *r, report_top *top)
 		row->inline_label = graph_inline_label(inl[n]);
 	}
 	free(inl);
-	graph_free(g);
+}
+
+void report_top_rows(rctx *r, report_top *top)
+{
+	report_top_rows_both(r, top, NULL);
+}
+
+bool report_top_rows_both(rctx *r, report_top *top, report_top *other)
+{
+	graph_trim_result tr = graph_trimmed(r->ix, &r->gw, &r->trim);
+	rctx_select_unit(r, tr.g);
+	rows_of(r, &tr, top);
+	/* Without a node count the nodes do not depend on the order: only the rows' order and sum% change. */
+	bool both = other && r->trim.node_count <= 0;
+	if (both) {
+		graph_sort(tr.g, !r->trim.cum_sort);
+		rows_of(r, &tr, other);
+	}
+	graph_free(tr.g);
+	return both;
 }
 
 void report_top_free(report_top *top)

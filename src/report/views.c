@@ -52,6 +52,23 @@ void report_lines_free(report_lines *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* ---- top ---- */
+
+bool report_top_orders(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, report_top *other,
+                       bool *have_other, prof_err *err)
+{
+	memset(top, 0, sizeof *top);
+	if (other)
+		memset(other, 0, sizeof *other);
+	*have_other = false;
+	rctx r;
+	if (!engine_prepare(e, "top", o, warn, &r, err))
+		return false;
+	*have_other = report_top_rows_both(&r, top, other);
+	engine_release(e, &r);
+	return true;
+}
+
 /* ---- callers and callees ---- */
 
 /* peek's data for the one node printed as name: tree's rows, taken over. */

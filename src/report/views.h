@@ -32,6 +32,14 @@ bool report_lines_data(prof_engine *e, const char *report, const char *arg, cons
                        report_lines *out, prof_err *err);
 void report_lines_free(report_lines *l);
 
+/*
+ * top's rows (engine_top's), and into other, when not NULL and the order
+ * does not choose the nodes (no node count), the rows sorted the other way
+ * (-cum toggled) from the same graph: *have_other says whether it was.
+ */
+bool report_top_orders(prof_engine *e, const report_opts *o, FILE *warn, report_top *top, report_top *other,
+                       bool *have_other, prof_err *err);
+
 /* One caller or callee edge of a node: the other end, the edge's value and share of the node's cum. */
 typedef report_tree_edge report_edge_row;
 
