@@ -3,6 +3,8 @@
  * each view), the shared selection's moves, suspend and quit, and the
  * benchmark mode: PROF_UI_TIMING=FILE appends a line per key with the time
  * from reading the key to the screen drawn (compute included), in ms.
+ * PROF_UI_AHEAD=0 computes nothing ahead (browser_spec), to time every key
+ * cold.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <curses.h>
@@ -274,11 +276,7 @@ static bool handle_key(browser *b, int ch)
 /* "working" on the hint row before a computation that may take a while. */
 static void say_working(browser *b)
 {
-	bdata *d = &b->d;
-	bool stale = d->gen_top != b->gen || (b->view == V_FLAME && d->gen_fl != b->gen) ||
-	             (b->view == V_PEERS && d->gen_nb != b->gen) ||
-	             (b->view >= V_SOURCE && d->gen_lines[b->view] != b->gen);
-	if (!stale)
+	if (!data_stale(b, b->view))
 		return;
 	move(LINES - 1, 0);
 	clrtoeol();
@@ -311,6 +309,7 @@ static const char *key_label(int ch, char *buf, size_t n)
 
 static void browser_free(browser *b)
 {
+	spec_stop(b->spec);
 	data_free(&b->d);
 	if (b->own_eng)
 		engine_free(b->eng);
@@ -349,6 +348,10 @@ int browser_run(const browser_input *in)
 	if (data_top(&b) && b.d.top.nrows)
 		set_sel(&b, b.d.top.rows[0].name);
 	views_draw(&b);
+	const char *ahead = getenv("PROF_UI_AHEAD");
+	if (!ahead || strcmp(ahead, "0") != 0)
+		b.spec = spec_start(in->p);
+	data_plan(&b);
 	for (;;) {
 		int ch = getch();
 		if (screen_signal())
@@ -369,6 +372,7 @@ int browser_run(const browser_input *in)
 			fprintf(b.timing, "%s %s %.3f\n", view_name(b.view), key_label(ch, k, sizeof k), now_ms() - b.key_t0);
 			fflush(b.timing);
 		}
+		data_plan(&b);
 	}
 	screen_end();
 	browser_free(&b);

@@ -34,7 +34,7 @@ static void set_name(char **dst, const char *name)
 }
 
 /* The options a top depends on, in words: equal words, equal tops. */
-static char *top_key(const report_opts *o)
+char *top_key(const report_opts *o)
 {
 	sbuf sb = {0};
 	char num[128];
@@ -109,12 +109,30 @@ static void top_compute(browser *b, char *key)
 	top_cache_put(d, &t);
 }
 
+/* The worker's finished tops into the cache (those the cache has are dropped). */
+static void top_cache_drain(browser *b)
+{
+	top_entry t;
+	while (spec_take(b->spec, &t)) {
+		bdata *d = &b->d;
+		if (top_cache_find(d, t.key))
+			top_entry_free(&t);
+		else
+			top_cache_put(d, &t);
+	}
+}
+
 bool data_top(browser *b)
 {
 	bdata *d = &b->d;
 	if (d->gen_top == b->gen)
 		return d->top_ok;
 	char *key = top_key(&b->o);
+	top_cache_drain(b);
+	if (!top_cache_find(d, key)) {
+		spec_wait(b->spec, key);
+		top_cache_drain(b);
+	}
 	if (top_cache_find(d, key))
 		free(key);
 	else
@@ -145,21 +163,88 @@ bool data_neighbors(browser *b)
 	return ok && d->nb.found;
 }
 
+/* Whether the flame tree of slot (key, inverted) is the one the browser wants now. */
+static bool flame_is(const char *key, bool inverted, const browser *b, const char *want)
+{
+	return key && inverted == b->inverted && strcmp(key, want) == 0;
+}
+
 bool data_flame(browser *b)
 {
 	bdata *d = &b->d;
 	if (d->gen_fl == b->gen && d->fl_inverted == b->inverted)
 		return d->fl_ok;
-	report_flame_free(&d->fl);
-	prof_err err = {0};
-	bool ok = report_flame_data(b->eng, &b->o, b->inverted, quiet(), &d->fl, &err);
-	snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", ok ? "" : err.msg);
+	char *key = top_key(&b->o);
+	bool was = flame_is(d->fl_key, d->fl_inverted, b, key);
+	if (!was && flame_is(d->fl_prev_key, d->fl_prev_inverted, b, key)) {
+		/* The tree before: the two change places. */
+		report_flame t = d->fl;
+		d->fl = d->fl_prev;
+		d->fl_prev = t;
+		char *k = d->fl_key;
+		d->fl_key = d->fl_prev_key;
+		d->fl_prev_key = k;
+		bool inv = d->fl_inverted, ok = d->fl_ok;
+		d->fl_inverted = d->fl_prev_inverted;
+		d->fl_ok = d->fl_prev_ok;
+		d->fl_prev_inverted = inv;
+		d->fl_prev_ok = ok;
+		char err[512];
+		memcpy(err, d->err[V_FLAME], sizeof err);
+		memcpy(d->err[V_FLAME], d->fl_prev_err, sizeof err);
+		memcpy(d->fl_prev_err, err, sizeof err);
+		was = true;
+	}
+	if (was) {
+		free(key);
+	} else {
+		/* The current tree becomes the one before, the one before goes. */
+		report_flame_free(&d->fl_prev);
+		free(d->fl_prev_key);
+		d->fl_prev = d->fl;
+		d->fl_prev_key = d->fl_key;
+		d->fl_prev_inverted = d->fl_inverted;
+		d->fl_prev_ok = d->fl_ok;
+		memcpy(d->fl_prev_err, d->err[V_FLAME], sizeof d->fl_prev_err);
+		prof_err err = {0};
+		d->fl_ok = report_flame_data(b->eng, &b->o, b->inverted, quiet(), &d->fl, &err);
+		snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", d->fl_ok ? "" : err.msg);
+		d->fl_key = key;
+		d->fl_inverted = b->inverted;
+	}
 	d->gen_fl = b->gen;
-	d->fl_inverted = b->inverted;
-	d->fl_ok = ok;
 	b->fsel = b->fzoom = 0;
 	b->flame_sel_sync = true;
-	return ok;
+	return d->fl_ok;
+}
+
+bool data_stale(browser *b, bview v)
+{
+	bdata *d = &b->d;
+	if (d->gen_top != b->gen) {
+		char *key = top_key(&b->o);
+		bool cached = false;
+		for (size_t i = 0; i < d->ntops && !cached; i++)
+			cached = strcmp(d->tops[i].key, key) == 0;
+		free(key);
+		if (!cached)
+			return true;
+	}
+	switch (v) {
+	case V_FLAME: {
+		if (d->gen_fl == b->gen && d->fl_inverted == b->inverted)
+			return false;
+		char *key = top_key(&b->o);
+		bool cached = flame_is(d->fl_key, d->fl_inverted, b, key) ||
+		              flame_is(d->fl_prev_key, d->fl_prev_inverted, b, key);
+		free(key);
+		return !cached;
+	}
+	case V_PEERS: return d->gen_nb != b->gen || !same_name(d->nb_name, b->sel);
+	case V_SOURCE: return d->gen_lines[v] != b->gen || !same_name(d->lines_name[v], b->sel);
+	case V_TRACES: case V_TAGS: case V_GOROUTINES: return d->gen_lines[v] != b->gen;
+	default: return false;
+	}
 }
 
 /* The report behind a text view, and its argument. */
@@ -231,6 +316,46 @@ bool data_base(browser *b)
 	return d->base_ok;
 }
 
+void data_plan(browser *b)
+{
+	if (!b->spec || b->spec_gen == b->gen)
+		return;
+	b->spec_gen = b->gen;
+	top_cache_drain(b);
+	const prof_profile *p = b->in->p;
+	prof_err err = {0};
+	int si = prof_sample_index(p, b->o.sample_index, &err);
+	report_opts o[8];
+	const report_opts *want[8];
+	size_t n = 0;
+	/* What a and s show next (one key away), then what s shows after that. */
+	o[n] = b->o;
+	o[n].granularity = (graph_granularity)((o[n].granularity + 1) % (GRAN_ADDRESSES + 1));
+	n++;
+	for (size_t k = 1; si >= 0 && k < p->nsample_type && n < 7; k++) {
+		o[n] = b->o;
+		o[n].sample_index = prof_str(p, p->sample_types[((size_t)si + k) % p->nsample_type].type);
+		n++;
+	}
+	if (n > 2) {
+		/* s first: a sample type is what a profile with several is read for. */
+		report_opts a = o[0];
+		o[0] = o[1];
+		o[1] = a;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *key = top_key(&o[i]);
+		bool cached = false;
+		for (size_t c = 0; c < b->d.ntops && !cached; c++)
+			cached = strcmp(b->d.tops[c].key, key) == 0;
+		free(key);
+		if (!cached)
+			want[m++] = &o[i];
+	}
+	spec_plan(b->spec, want, m);
+}
+
 void data_free(bdata *d)
 {
 	for (size_t i = 0; i < d->ntops; i++)
@@ -238,6 +363,9 @@ void data_free(bdata *d)
 	report_top_free(&d->base_top);
 	report_neighbors_free(&d->nb);
 	report_flame_free(&d->fl);
+	report_flame_free(&d->fl_prev);
+	free(d->fl_key);
+	free(d->fl_prev_key);
 	free(d->nb_name);
 	for (int v = 0; v < V_COUNT; v++) {
 		report_lines_free(&d->lines[v]);

@@ -56,6 +56,12 @@ typedef struct bdata {
 	char *nb_name;
 	report_flame fl;
 	bool fl_inverted, fl_ok;
+	char *fl_key;             /* the options fl is for (top_key's words) */
+	/* The tree before: u, or i twice, finds it here. */
+	report_flame fl_prev;
+	bool fl_prev_inverted, fl_prev_ok;
+	char *fl_prev_key;
+	char fl_prev_err[512];
 	report_lines lines[V_COUNT];
 	char *lines_name[V_COUNT]; /* source: whose list */
 	char err[V_COUNT][512];    /* why a view has no data */
@@ -72,10 +78,14 @@ typedef struct bcell {
 	int x, w, depth;
 } bcell;
 
+typedef struct browser_spec browser_spec;
+
 typedef struct browser {
 	const browser_input *in;
 	prof_engine *eng, *base_eng; /* the profile's (in->engine, or the browser's own) and the base's */
 	bool own_eng;
+	browser_spec *spec; /* computing ahead (NULL: not) */
+	unsigned spec_gen;  /* the options it was last given work for */
 	/* refinements */
 	brefine *ref;
 	size_t nref, refcap;
@@ -132,10 +142,26 @@ void screen_copy_osc52(const char *text);
 bool data_top(browser *b);
 bool data_neighbors(browser *b);
 bool data_flame(browser *b);
+/* Whether drawing view v computes something first (browser.c then says "working"). */
+bool data_stale(browser *b, bview v);
 bool data_lines(browser *b, bview v);
 bool data_match(browser *b);
 bool data_base(browser *b);
 void data_free(bdata *d);
+/* The options' words, the top cache's key (malloc'd). */
+char *top_key(const report_opts *o);
+/* Gives the worker the tops s and a would show next from here (browser_spec). */
+void data_plan(browser *b);
+
+/* browser_spec.c */
+browser_spec *spec_start(const prof_profile *p);
+void spec_stop(browser_spec *s);
+/* Replaces the worker's queue with the tops of opts (those known to it are skipped). */
+void spec_plan(browser_spec *s, const report_opts *const *opts, size_t n);
+/* Returns once the top of key is not being computed. */
+void spec_wait(browser_spec *s, const char *key);
+/* A finished top, taken over; false when none waits. */
+bool spec_take(browser_spec *s, top_entry *t);
 
 /* browser_refine.c */
 void refine_init(browser *b);

@@ -374,6 +374,45 @@ else
 	echo "note: no xterm-direct terminfo (ncurses-term): truecolour not checked"
 fi
 
+# ---- "working" goes up before every computation, and not for a tree kept from before ----
+# Everything the browser writes is recorded (pipe-pane), so the line counts
+# however short the computation is.
+ui "$heap"
+check working-top " 1 Top "
+tmux -S "$sock" pipe-pane -t t -o "cat >> $tmp/stream"
+# said N: the stream shows "working..." N times (waits up to 3 s for it).
+said() {
+	i=0
+	while [ $i -lt 30 ]; do
+		[ "$(grep -o 'working\.\.\.' "$tmp/stream" 2> /dev/null | wc -l)" -eq "$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+keys f
+check working-flame "icicle (root on top)"
+if said 1; then passed=$((passed + 1)); else fail "working: not said before the flame"; fi
+keys i
+check working-inverted "inverted (leaves on top)"
+if said 2; then passed=$((passed + 1)); else fail "working: not said before the inverted flame"; fi
+keys i
+check working-uninverted "icicle (root on top)"
+# The tree from before is kept: back at once, nothing said.
+sleep 0.3
+if said 2; then passed=$((passed + 1)); else fail "working: said for the tree kept from before"; fi
+keys 1 j F
+check working-focus "focus=main"
+if said 3; then passed=$((passed + 1)); else fail "working: not said before a refinement"; fi
+keys u
+check working-undo "flat  flat%"
+# The top from before is kept too.
+sleep 0.3
+if said 3; then passed=$((passed + 1)); else fail "working: said for the top kept from before"; fi
+tmux -S "$sock" pipe-pane -t t
+keys q
+done_ui working-quit 0
+
 # ---- a goroutine dump (debug=2) ----
 ui "$F/t3/goroutine.debug2.txt"
 check dump-top "main.leakWaitGroup"
