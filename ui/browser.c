@@ -310,6 +310,7 @@ static const char *key_label(int ch, char *buf, size_t n)
 static void browser_free(browser *b)
 {
 	spec_stop(b->spec);
+	free(b->spec_sel);
 	data_free(&b->d);
 	if (b->own_eng)
 		engine_free(b->eng);

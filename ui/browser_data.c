@@ -62,30 +62,64 @@ static void top_entry_free(top_entry *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Puts t first (the oldest goes when the cache is full). */
-static void top_cache_put(bdata *d, const top_entry *t)
+static size_t top_bytes(const report_top *t)
 {
-	if (d->ntops == TOP_CACHE)
-		top_entry_free(&d->tops[--d->ntops]);
+	size_t n = sizeof *t + t->nrows * sizeof *t->rows;
+	for (size_t i = 0; i < t->nrows; i++)
+		n += strlen(t->rows[i].name) + 1;
+	for (size_t i = 0; i < t->nlabels; i++)
+		n += strlen(t->labels[i]) + 1;
+	return n;
+}
+
+/* Puts t first; the oldest go while the cache holds too many or too much. */
+static void top_cache_put(bdata *d, top_entry *t)
+{
+	t->bytes = top_bytes(&t->top);
+	while (d->ntops > 0 && (d->ntops == TOP_CACHE || d->tops_bytes + t->bytes > TOP_CACHE_BYTES)) {
+		d->ntops--;
+		d->tops_bytes -= d->tops[d->ntops].bytes;
+		top_entry_free(&d->tops[d->ntops]);
+	}
 	memmove(d->tops + 1, d->tops, d->ntops * sizeof *d->tops);
 	d->tops[0] = *t;
 	d->ntops++;
+	d->tops_bytes += t->bytes;
 }
 
-/* Whether the top for key is cached; if so it becomes first. */
-static bool top_cache_find(bdata *d, const char *key)
+/* The index in the cache of the top for key, or -1. */
+static int top_cache_index(const bdata *d, const char *key)
 {
 	for (size_t i = 0; i < d->ntops; i++)
-		if (strcmp(d->tops[i].key, key) == 0) {
-			top_entry t = d->tops[i];
-			memmove(d->tops + 1, d->tops, i * sizeof *d->tops);
-			d->tops[0] = t;
-			return true;
-		}
-	return false;
+		if (strcmp(d->tops[i].key, key) == 0)
+			return (int)i;
+	return -1;
 }
 
-/* Computes the top for b->o into the cache, with the other order's when it comes free. */
+/* Whether the top for key is the one shown or cached. */
+static bool top_known(const bdata *d, const char *key)
+{
+	return (d->cur.key && strcmp(d->cur.key, key) == 0) || top_cache_index(d, key) >= 0;
+}
+
+/* t in the cache unless the top for its key is known already. */
+static void top_keep(bdata *d, top_entry *t)
+{
+	if (top_known(d, t->key))
+		top_entry_free(t);
+	else
+		top_cache_put(d, t);
+}
+
+/* t becomes the top shown; the one shown before goes to the cache. */
+static void top_show(bdata *d, const top_entry *t)
+{
+	if (d->cur.key)
+		top_cache_put(d, &d->cur);
+	d->cur = *t;
+}
+
+/* Computes the top for b->o, shown, with the other order's into the cache when it comes free. */
 static void top_compute(browser *b, char *key)
 {
 	bdata *d = &b->d;
@@ -94,32 +128,38 @@ static void top_compute(browser *b, char *key)
 	bool have_other = false;
 	t.ok = report_top_orders(b->eng, &b->o, quiet(), &t.top, &other.top, &have_other, &err);
 	snprintf(t.err, sizeof t.err, "%s", t.ok ? "" : err.msg);
+	top_show(d, &t);
 	if (have_other) {
 		report_opts o = b->o;
 		o.cum_sort = !o.cum_sort;
 		other.key = top_key(&o);
 		other.ok = true;
-		if (top_cache_find(d, other.key))
-			top_entry_free(&other);
-		else
-			top_cache_put(d, &other);
+		top_keep(d, &other);
 	} else {
 		report_top_free(&other.top);
 	}
-	top_cache_put(d, &t);
 }
 
-/* The worker's finished tops into the cache (those the cache has are dropped). */
+/* The worker's finished tops into the cache (those known are dropped). */
 static void top_cache_drain(browser *b)
 {
 	top_entry t;
-	while (spec_take(b->spec, &t)) {
-		bdata *d = &b->d;
-		if (top_cache_find(d, t.key))
-			top_entry_free(&t);
-		else
-			top_cache_put(d, &t);
-	}
+	while (spec_take(b->spec, &t))
+		top_keep(&b->d, &t);
+}
+
+/* Shows the cached top for key; false when there is none. */
+static bool top_from_cache(bdata *d, const char *key)
+{
+	int i = top_cache_index(d, key);
+	if (i < 0)
+		return false;
+	top_entry t = d->tops[i];
+	memmove(d->tops + i, d->tops + i + 1, (d->ntops - (size_t)i - 1) * sizeof *d->tops);
+	d->ntops--;
+	d->tops_bytes -= t.bytes;
+	top_show(d, &t);
+	return true;
 }
 
 bool data_top(browser *b)
@@ -128,18 +168,25 @@ bool data_top(browser *b)
 	if (d->gen_top == b->gen)
 		return d->top_ok;
 	char *key = top_key(&b->o);
-	top_cache_drain(b);
-	if (!top_cache_find(d, key)) {
-		spec_wait(b->spec, key);
-		top_cache_drain(b);
-	}
-	if (top_cache_find(d, key))
+	if (d->cur.key && strcmp(d->cur.key, key) == 0) {
 		free(key);
-	else
-		top_compute(b, key);
-	d->top = d->tops[0].top;
-	d->top_ok = d->tops[0].ok;
-	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->tops[0].err);
+	} else {
+		top_cache_drain(b);
+		bool cached = top_from_cache(d, key);
+		if (!cached) {
+			/* Being computed ahead: its end is nearer than a start here. */
+			spec_wait(b->spec, key);
+			top_cache_drain(b);
+			cached = top_from_cache(d, key);
+		}
+		if (cached)
+			free(key);
+		else
+			top_compute(b, key);
+	}
+	d->top = d->cur.top;
+	d->top_ok = d->cur.ok;
+	snprintf(d->err[V_TOP], sizeof d->err[V_TOP], "%s", d->cur.err);
 	d->gen_top = b->gen;
 	return d->top_ok;
 }
@@ -223,9 +270,7 @@ bool data_stale(browser *b, bview v)
 	bdata *d = &b->d;
 	if (d->gen_top != b->gen) {
 		char *key = top_key(&b->o);
-		bool cached = false;
-		for (size_t i = 0; i < d->ntops && !cached; i++)
-			cached = strcmp(d->tops[i].key, key) == 0;
+		bool cached = top_known(d, key);
 		free(key);
 		if (!cached)
 			return true;
@@ -316,48 +361,66 @@ bool data_base(browser *b)
 	return d->base_ok;
 }
 
+/* One top the worker may compute: the options of refine_push(key, value), unless cached. */
+typedef struct plan {
+	report_opts o[12];
+	char *owned[12][16];
+	char values[4][2048];
+	size_t n;
+} plan;
+
+static void plan_add(browser *b, plan *pl, const char *key, const char *value)
+{
+	if (pl->n == sizeof pl->o / sizeof pl->o[0])
+		return;
+	refine_preview(b, key, value, &pl->o[pl->n], pl->owned[pl->n]);
+	char *k = top_key(&pl->o[pl->n]);
+	bool cached = top_known(&b->d, k);
+	free(k);
+	if (cached) {
+		for (size_t i = 0; i < 16; i++)
+			free(pl->owned[pl->n][i]);
+		return;
+	}
+	pl->n++;
+}
+
 void data_plan(browser *b)
 {
-	if (!b->spec || b->spec_gen == b->gen)
+	if (!b->spec || (b->spec_gen == b->gen && same_name(b->spec_sel, b->sel)))
 		return;
 	b->spec_gen = b->gen;
+	set_name(&b->spec_sel, b->sel);
 	top_cache_drain(b);
 	const prof_profile *p = b->in->p;
 	prof_err err = {0};
 	int si = prof_sample_index(p, b->o.sample_index, &err);
-	report_opts o[8];
-	const report_opts *want[8];
-	size_t n = 0;
-	/* What a and s show next (one key away), then what s shows after that. */
-	o[n] = b->o;
-	o[n].granularity = (graph_granularity)((o[n].granularity + 1) % (GRAN_ADDRESSES + 1));
-	n++;
-	for (size_t k = 1; si >= 0 && k < p->nsample_type && n < 7; k++) {
-		o[n] = b->o;
-		o[n].sample_index = prof_str(p, p->sample_types[((size_t)si + k) % p->nsample_type].type);
-		n++;
+	size_t nt = si < 0 ? 0 : p->nsample_type;
+	plan *pl = xcalloc(1, sizeof *pl);
+	/* One key away: s, a, then F, I, H and S on the selection; then s twice, three times. */
+	if (nt > 1)
+		plan_add(b, pl, "sample_index", prof_str(p, p->sample_types[((size_t)si + 1) % nt].type));
+	plan_add(b, pl, "granularity", refine_next_granularity(b));
+	static const char *const on_sel[] = {"focus", "ignore", "hide", "show"};
+	for (size_t i = 0; b->sel && i < 4; i++) {
+		regex_quote(b->sel, pl->values[i], sizeof pl->values[i]);
+		plan_add(b, pl, on_sel[i], pl->values[i]);
 	}
-	if (n > 2) {
-		/* s first: a sample type is what a profile with several is read for. */
-		report_opts a = o[0];
-		o[0] = o[1];
-		o[1] = a;
-	}
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *key = top_key(&o[i]);
-		bool cached = false;
-		for (size_t c = 0; c < b->d.ntops && !cached; c++)
-			cached = strcmp(b->d.tops[c].key, key) == 0;
-		free(key);
-		if (!cached)
-			want[m++] = &o[i];
-	}
-	spec_plan(b->spec, want, m);
+	for (size_t k = 2; k < nt; k++)
+		plan_add(b, pl, "sample_index", prof_str(p, p->sample_types[((size_t)si + k) % nt].type));
+	const report_opts *want[12];
+	for (size_t i = 0; i < pl->n; i++)
+		want[i] = &pl->o[i];
+	spec_plan(b->spec, want, pl->n);
+	for (size_t i = 0; i < pl->n; i++)
+		for (size_t k = 0; k < 16; k++)
+			free(pl->owned[i][k]);
+	free(pl);
 }
 
 void data_free(bdata *d)
 {
+	top_entry_free(&d->cur);
 	for (size_t i = 0; i < d->ntops; i++)
 		top_entry_free(&d->tops[i]);
 	report_top_free(&d->base_top);

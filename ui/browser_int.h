@@ -40,18 +40,21 @@ typedef struct top_entry {
 	report_top top;
 	bool ok;
 	char err[512];
+	size_t bytes; /* about what it holds */
 } top_entry;
 
-enum { TOP_CACHE = 16 }; /* a top is some 200 bytes a row */
+/* The cache's bounds: entries, and bytes (a row is some 250). */
+enum { TOP_CACHE = 64, TOP_CACHE_BYTES = 64 << 20 };
 
 /* Data as last computed, valid while gen matches the browser's. */
 typedef struct bdata {
 	unsigned gen_top, gen_nb, gen_fl, gen_lines[V_COUNT], gen_match, gen_base;
-	report_top top; /* tops[0]'s, borrowed */
+	report_top top; /* cur's, borrowed */
 	bool top_ok;
-	/* The last tops, newest first: undo, reset and the cum toggle find theirs here. */
+	top_entry cur;  /* the top shown */
+	/* Tops shown before or computed ahead, newest first: undo, reset and the cum toggle find theirs here. */
 	top_entry tops[TOP_CACHE];
-	size_t ntops;
+	size_t ntops, tops_bytes;
 	report_neighbors nb;
 	char *nb_name;
 	report_flame fl;
@@ -86,6 +89,7 @@ typedef struct browser {
 	bool own_eng;
 	browser_spec *spec; /* computing ahead (NULL: not) */
 	unsigned spec_gen;  /* the options it was last given work for */
+	char *spec_sel;     /* and the selection */
 	/* refinements */
 	brefine *ref;
 	size_t nref, refcap;
@@ -166,6 +170,13 @@ bool spec_take(browser_spec *s, top_entry *t);
 /* browser_refine.c */
 void refine_init(browser *b);
 void refine_push(browser *b, const char *key, const char *value);
+/*
+ * The options refine_push(key, value) would make, into o, without
+ * pushing: o borrows value and b's strings, and owned gets the strings made
+ * for it (free each).
+ */
+void refine_preview(browser *b, const char *key, const char *value, report_opts *o, char *owned[16]);
+const char *refine_next_granularity(const browser *b);
 bool refine_undo(browser *b);
 void refine_reset(browser *b);
 void refine_free(browser *b);

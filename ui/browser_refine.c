@@ -167,6 +167,20 @@ static bool step_valid(browser *b, const char *key, const char *value)
 	return ok;
 }
 
+void refine_preview(browser *b, const char *key, const char *value, report_opts *o, char *owned[16])
+{
+	report_opts keep = b->o;
+	char *kj[16];
+	memcpy(kj, b->joined, sizeof kj);
+	memset(b->joined, 0, sizeof b->joined);
+	size_t j = 0;
+	apply_step(b, key, value, &j);
+	*o = b->o;
+	memcpy(owned, b->joined, sizeof kj);
+	memcpy(b->joined, kj, sizeof kj);
+	b->o = keep;
+}
+
 void refine_push(browser *b, const char *key, const char *value)
 {
 	if (!step_valid(b, key, value))
@@ -225,9 +239,14 @@ void refine_cycle_sample(browser *b)
 	refine_push(b, "sample_index", prof_str(p, p->sample_types[(size_t)(si + 1) % p->nsample_type].type));
 }
 
+const char *refine_next_granularity(const browser *b)
+{
+	return grans[(b->o.granularity + 1) % 5];
+}
+
 void refine_cycle_granularity(browser *b)
 {
-	refine_push(b, "granularity", grans[(b->o.granularity + 1) % 5]);
+	refine_push(b, "granularity", refine_next_granularity(b));
 }
 
 void refine_toggle_cum(browser *b)

@@ -24,7 +24,7 @@
 
 #include "ui/browser_int.h"
 
-enum { SPEC_JOBS = 8, SPEC_DONE = 2 * SPEC_JOBS };
+enum { SPEC_JOBS = 12, SPEC_DONE = 2 * SPEC_JOBS };
 
 /* Options with their strings owned. */
 typedef struct spec_job {
