@@ -258,6 +258,10 @@ keys / 'Sprintf' Enter
 check search-next "^fmt.Sprintf"
 keys N
 check search-prev "^fmt.Sprintf"
+keys / 'main\.' Enter
+check search-from-cursor "^main.(\*ttlCache).Set"
+keys n
+check search-n "^main.growHeap"
 keys g '#'
 check search-selection "/main.*retainBuffers match: 74.55% of total"
 keys y
@@ -374,6 +378,15 @@ else
 	echo "note: no xterm-direct terminfo (ncurses-term): truecolour not checked"
 fi
 
+# ---- many narrow frames: one stub for the children too narrow to draw, names cut in the middle ----
+ui fixtures/edge/manyfuncs.pb.gz
+check narrow-top " 1 Top "
+keys f
+check narrow-stub "^ *… *… *…"
+check narrow-cut "^examp…patch9 "
+keys q
+done_ui narrow-quit 0
+
 # ---- "working" goes up before every computation, and not for a tree kept from before ----
 # Everything the browser writes is recorded (pipe-pane), so the line counts
 # however short the computation is.
@@ -409,6 +422,18 @@ check working-undo "flat  flat%"
 # The top from before is kept too.
 sleep 0.3
 if said 3; then passed=$((passed + 1)); else fail "working: said for the top kept from before"; fi
+# y copies the command lines through OSC 52 (base64 of the text shown).
+keys y
+check working-y "go tool pprof -top"
+i=0
+while [ $i -lt 30 ] && ! grep -q "$(printf '\033')]52;c;" "$tmp/stream"; do sleep 0.1; i=$((i + 1)); done
+if grep -a -o "$(printf '\033')]52;c;[A-Za-z0-9+/=]*" "$tmp/stream" | tail -n 1 | sed 's/^.*;//' | base64 -d 2> /dev/null |
+	grep -q "^prof top .*fixtures/leaky/normal/t3/heap.pb.gz"; then
+	passed=$((passed + 1))
+else
+	fail "osc52: the copied text is not the prof command line"
+fi
+keys q
 tmux -S "$sock" pipe-pane -t t
 keys q
 done_ui working-quit 0
