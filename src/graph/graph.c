@@ -540,6 +540,28 @@ static int build_jobs(const prof_profile *p)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1; /* asked each time: no state, and cheap beside a walk of 1M frames */
 }
 
+/* Where the second of nj jobs starts: the halves hold about as many frames each. */
+static size_t jobs_split(const prof_profile *p, int nj)
+{
+	size_t mid = p->nstack, half = 0;
+	if (nj == 2)
+		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
+			half += p->stacks[mid].len;
+	return mid;
+}
+
+/* Runs fn on job a here and, with nj 2, on job b in a thread (in turn when none starts). */
+static void jobs_run(void *(*fn)(void *), void *a, void *b, int nj)
+{
+	pthread_t helper;
+	bool threaded = nj == 2 && pthread_create(&helper, NULL, fn, b) == 0;
+	fn(a);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else if (nj == 2)
+		fn(b);
+}
+
 /*
  * The "(inline)" marks of a text report's kept nodes without its edges: the
  * walk of build_run, keeping of each edge into a node that may get one
@@ -690,10 +712,7 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 	kept_line *locs = xmalloc((p->nlocation + 1) * sizeof *locs);
 	kept_line *lines = kept_lines_new(ix, &grid, locs);
 	int nj = build_jobs(p);
-	size_t mid = p->nstack, half = 0;
-	if (nj == 2)
-		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
-			half += p->stacks[mid].len;
+	size_t mid = jobs_split(p, nj);
 	size_t nbits = ncells / 64 + 1;
 	flags_job job[2];
 	for (int i = 0; i < nj; i++)
@@ -703,13 +722,7 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 		                     .seen = xcalloc(nbits, sizeof *job[i].seen),
 		                     .call = xcalloc(nbits, sizeof *job[i].call),
 		                     .visited = xcalloc((size_t)grid.nrows + 1, sizeof *job[i].visited)};
-	pthread_t helper;
-	bool threaded = nj == 2 && pthread_create(&helper, NULL, flags_run, &job[1]) == 0;
-	flags_run(&job[0]);
-	if (threaded)
-		pthread_join(helper, NULL);
-	else if (nj == 2)
-		flags_run(&job[1]);
+	jobs_run(flags_run, &job[0], &job[1], nj);
 	g->in_flags = xcalloc((size_t)ix->ninfo + 1, 1);
 	uint32_t *dst = xmalloc(((size_t)grid.ncols + 1) * sizeof *dst);
 	for (uint32_t n = 0; n < ix->ninfo; n++)
@@ -786,12 +799,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	/* A small grid per job costs little: two jobs then, whatever the count. */
 	bool small = gridded && (uint64_t)grid.nrows * grid.ncols <= GRID_MAX_CELLS / 4;
 	int nj = with_edges && !few_kept && !small ? 1 : build_jobs(p);
-	/* The halves hold about as many frames each. */
-	size_t mid = p->nstack, half = 0;
-	if (nj == 2) {
-		for (mid = 0; mid < p->nstack && half < p->nstack_loc / 2; mid++)
-			half += p->stacks[mid].len;
-	}
+	size_t mid = jobs_split(p, nj);
 	for (int i = 0; i < nj; i++) {
 		job[i] = (build_job){.ix = ix, .gw = gw, .kept = kept,
 		                     .want_edge = want_edge, .with_edges = with_edges, .grid = gridded ? &grid : NULL,
@@ -807,13 +815,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	uint8_t *loc_kept = with_edges && kept ? loc_kept_new(ix, kept) : NULL;
 	for (int i = 0; i < nj; i++)
 		job[i].loc_kept = loc_kept;
-	pthread_t helper;
-	bool threaded = nj == 2 && pthread_create(&helper, NULL, build_run, &job[1]) == 0;
-	build_run(&job[0]);
-	if (threaded)
-		pthread_join(helper, NULL);
-	else if (nj == 2)
-		build_run(&job[1]); /* no thread: in turn */
+	jobs_run(build_run, &job[0], &job[1], nj);
 	free(loc_kept);
 	if (nj == 2) {
 		build_merge(&job[0], &job[1], nn);

@@ -403,25 +403,19 @@ said() {
 	done
 	return 1
 }
-keys f
-check working-flame "icicle (root on top)"
-if said 1; then passed=$((passed + 1)); else fail "working: not said before the flame"; fi
-keys i
-check working-inverted "inverted (leaves on top)"
-if said 2; then passed=$((passed + 1)); else fail "working: not said before the inverted flame"; fi
-keys i
-check working-uninverted "icicle (root on top)"
-# The tree from before is kept: back at once, nothing said.
-sleep 0.3
-if said 2; then passed=$((passed + 1)); else fail "working: said for the tree kept from before"; fi
-keys 1 j F
-check working-focus "focus=main"
-if said 3; then passed=$((passed + 1)); else fail "working: not said before a refinement"; fi
-keys u
-check working-undo "flat  flat%"
-# The top from before is kept too.
-sleep 0.3
-if said 3; then passed=$((passed + 1)); else fail "working: said for the top kept from before"; fi
+# KEYS SCREEN N WHAT: after the keys and the screen, "working..." has been said N times in all.
+working_after() {
+	keys $1
+	check "working-$4" "$2"
+	sleep 0.3
+	if said "$3"; then passed=$((passed + 1)); else fail "working: $3 times after $4"; fi
+}
+working_after f "icicle (root on top)" 1 flame
+working_after i "inverted (leaves on top)" 2 inverted
+# The tree from before is kept: back at once, nothing said; the same for the top.
+working_after i "icicle (root on top)" 2 uninverted-kept
+working_after "1 j F" "focus=main" 3 focus
+working_after u "flat  flat%" 3 undo-kept
 # y copies the command lines through OSC 52 (base64 of the text shown).
 keys y
 check working-y "go tool pprof -top"
