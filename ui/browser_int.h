@@ -44,7 +44,7 @@ typedef struct top_entry {
 } top_entry;
 
 /* The cache's bounds: entries, and bytes (a row is some 250). */
-enum { TOP_CACHE = 64, TOP_CACHE_BYTES = 64 << 20 };
+enum { TOP_CACHE = 256, TOP_CACHE_BYTES = 64 << 20 };
 
 /* Data as last computed, valid while gen matches the browser's. */
 typedef struct bdata {
