@@ -35,7 +35,12 @@ typedef struct group {
 typedef struct snap {
 	prof_profile *p;
 	graph_index *ix;
-	uint32_t *gid;       /* per node of ix: its printable name's id in differ.names */
+	/*
+	 * Per location l: the names (ids in differ.names) of its nodes, innermost
+	 * first, in loc_gid[loc_gid_off[l] .. loc_gid_off[l + 1]): what a walk
+	 * over a stack's nodes reads, in two loads a location.
+	 */
+	uint32_t *loc_gid_off, *loc_gid;
 	uint64_t *hash;      /* per stack: its nodes' hash (collect's scratch) */
 	uint8_t *skip;       /* per location: left out at the leaf end (stack_start) */
 	int si;              /* the value compared: the type of the last snapshot's name */
@@ -57,6 +62,7 @@ typedef struct differ {
 	size_t valcap;
 	int64_t *totals; /* per snapshot */
 	hashtab index;   /* over groups, by stack, creator, state and verdict */
+	uint8_t *is_std; /* per node name in names: goname_is_std, asked once */
 } differ;
 
 /*
@@ -91,28 +97,28 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
  * past the root.
  */
 typedef struct node_walk {
-	const snap *sn;
-	const prof_stack *s;
-	uint32_t i, k;
+	const uint32_t *locs, *off, *gid;
+	uint32_t i, len; /* the next location, locs[i] */
+	uint32_t k, end; /* the current location's names left: gid[k..end) */
 } node_walk;
 
 static void walk_start(node_walk *w, const snap *sn, uint32_t st, bool whole)
 {
-	*w = (node_walk){sn, &sn->p->stacks[st], whole ? 0 : stack_start(sn, st), 0};
+	const prof_stack *s = &sn->p->stacks[st];
+	*w = (node_walk){.locs = sn->p->stack_locs + s->off, .off = sn->loc_gid_off, .gid = sn->loc_gid,
+	                 .i = whole ? 0 : stack_start(sn, st), .len = s->len};
 }
 
-static uint32_t walk_next(node_walk *w)
+static inline uint32_t walk_next(node_walk *w)
 {
-	const prof_profile *p = w->sn->p;
-	const graph_index *ix = w->sn->ix;
-	while (w->i < w->s->len && w->k >= ix->loc_n[p->stack_locs[w->s->off + w->i]]) {
-		w->i++;
-		w->k = 0;
+	while (w->k == w->end) {
+		if (w->i == w->len)
+			return UINT32_MAX;
+		uint32_t l = w->locs[w->i++];
+		w->k = w->off[l];
+		w->end = w->off[l + 1];
 	}
-	if (w->i == w->s->len)
-		return UINT32_MAX;
-	uint32_t l = p->stack_locs[w->s->off + w->i];
-	return w->sn->gid[ix->loc_nodes[ix->loc_off[l] + w->k++]];
+	return w->gid[w->k++];
 }
 
 /* The names of a stack's nodes from its start as one hash. */
@@ -199,6 +205,27 @@ static int same_type(const prof_profile *p, const prof_profile *last, int si)
 	return si < (int)p->nsample_type ? si : 0;
 }
 
+/* Names sn's nodes in d->names and lays them out per location (snap.loc_gid). */
+static void snap_names(differ *d, snap *sn)
+{
+	const graph_index *ix = sn->ix;
+	uint32_t *gid = xmalloc(((size_t)ix->ninfo + 1) * sizeof *gid);
+	for (uint32_t v = 0; v < ix->ninfo; v++)
+		gid[v] = prof_intern(d->names, ix->printable[v], strlen(ix->printable[v]));
+	size_t nloc = sn->p->nlocation, total = 0;
+	sn->loc_gid_off = xmalloc((nloc + 1) * sizeof *sn->loc_gid_off);
+	for (size_t l = 0; l < nloc; l++) {
+		sn->loc_gid_off[l] = (uint32_t)total;
+		total += ix->loc_n[l];
+	}
+	sn->loc_gid_off[nloc] = (uint32_t)total;
+	sn->loc_gid = xmalloc((total + 1) * sizeof *sn->loc_gid);
+	for (size_t l = 0; l < nloc; l++)
+		for (uint32_t k = 0; k < ix->loc_n[l]; k++)
+			sn->loc_gid[sn->loc_gid_off[l] + k] = gid[ix->loc_nodes[ix->loc_off[l] + k]];
+	free(gid);
+}
+
 /*
  * The snapshots ps[0..n), checked as prof_merge checks them and filtered
  * each in place, with their node indexes; si is the last one's value.
@@ -221,10 +248,11 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 		sn->skip = xmalloc(sn->p->nlocation + 1);
 		for (uint32_t l = 0; l < sn->p->nlocation; l++)
 			sn->skip[l] = location_skipped(sn->p, l);
-		sn->gid = xmalloc(((size_t)sn->ix->ninfo + 1) * sizeof *sn->gid);
-		for (uint32_t v = 0; v < sn->ix->ninfo; v++)
-			sn->gid[v] = prof_intern(d->names, sn->ix->printable[v], strlen(sn->ix->printable[v]));
+		snap_names(d, sn);
 	}
+	d->is_std = xmalloc(d->names->strs.n + 1);
+	for (size_t i = 0; i < d->names->strs.n; i++)
+		d->is_std[i] = goname_is_std(group_str(d, (uint32_t)i));
 	return true;
 }
 
@@ -294,11 +322,13 @@ static void differ_free(differ *d)
 	hashtab_free(&d->index);
 	for (size_t k = 0; k < d->nsnap && d->snaps; k++) {
 		graph_index_free(d->snaps[k].ix);
-		free(d->snaps[k].gid);
+		free(d->snaps[k].loc_gid_off);
+		free(d->snaps[k].loc_gid);
 		free(d->snaps[k].hash);
 		free(d->snaps[k].skip);
 	}
 	free(d->snaps);
+	free(d->is_std);
 	prof_profile_free(d->names);
 }
 
@@ -325,6 +355,13 @@ static void put_name(FILE *out, const char *s)
 {
 	static const char controls[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
 	                               "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
+	const unsigned char *c = (const unsigned char *)s;
+	while (*c >= 0x20 && *c != 0x7f)
+		c++;
+	if (!*c) { /* the usual case: a name already under the name policy */
+		fputs(s, out);
+		return;
+	}
 	while (*s) {
 		size_t n = strcspn(s, controls);
 		fwrite(s, 1, n, out);
@@ -552,7 +589,7 @@ static void compact_frames(const differ *d, const group *g, const char **leaf, c
 		const char *name = group_str(d, id);
 		if (!*leaf)
 			*leaf = name;
-		else if (!goname_is_std(name))
+		else if (!d->is_std[id])
 			*app = name;
 	}
 }
@@ -580,31 +617,22 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 	}
 }
 
-/* Adds a group's delta to each name on its stack, once per group (mark: the group's number + 1). */
-typedef struct fn_delta {
-	int64_t *delta, add;
-	uint32_t *seen, mark;
-} fn_delta;
-
-static void add_fn_delta(void *ctx, const char *name, uint32_t id)
-{
-	(void)name;
-	fn_delta *f = ctx;
-	if (f->seen[id] != f->mark) {
-		f->seen[id] = f->mark;
-		f->delta[id] += f->add;
-	}
-}
-
 size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta)
 {
 	size_t nn = report_cmp_nnames(c);
 	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
 	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
+	/* Each group's delta to each name on its stack, once per group (seen: the group's number + 1). */
 	for (size_t i = 0; i < c->d.ngroup; i++) {
 		const group *g = row_group(c, i);
-		fn_delta f = {fdelta, g->cur - g->base, seen, (uint32_t)i + 1};
-		report_cmp_frames(c, i, add_fn_delta, &f);
+		int64_t add = g->cur - g->base;
+		node_walk w;
+		walk_start(&w, &c->d.snaps[g->snap], g->stack, true);
+		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
+			if (seen[id] != (uint32_t)i + 1) {
+				seen[id] = (uint32_t)i + 1;
+				fdelta[id] += add;
+			}
 	}
 	free(seen);
 	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
@@ -800,7 +828,7 @@ typedef struct growing_ctx {
 static void add_growing(void *ctx, const char *name, uint32_t id)
 {
 	growing_ctx *g = ctx;
-	if (g->listed[id] || goname_is_std(name))
+	if (g->listed[id] || g->cmp->d.is_std[id])
 		return;
 	g->listed[id] = 1;
 	for (size_t q = 0; q < g->n0; q++)
