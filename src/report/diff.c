@@ -24,8 +24,8 @@ typedef struct group {
 	uint32_t snap, stack; /* a representative: a stack of snapshot snap */
 	uint32_t created;     /* created_by, in differ.names; 0 when unknown */
 	uint32_t state;       /* goroutine state (dumps), in differ.names; 0 when unknown */
-	uint32_t id;          /* row of its values in differ.vals; groups are made in sample order */
-	uint64_t order;       /* the last tie-break: snapshot (the last first), then stack */
+	uint32_t id;          /* its index, and row of its values in differ.vals; groups are made in sample order */
+	uint32_t leaf, app;   /* compact_frames' names (in differ.names), found while the stack is in cache */
 	int64_t base, cur;    /* the first and last snapshot's values */
 	int64_t wait_max;     /* longest wait in minutes (dumps), 0 when unknown */
 	bool leaked;          /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
@@ -63,6 +63,8 @@ typedef struct differ {
 	int64_t *totals; /* per snapshot */
 	hashtab index;   /* over groups, by stack, creator, state and verdict */
 	uint8_t *is_std; /* per node name in names: goname_is_std, asked once */
+	int64_t *fdelta; /* per name: the summed delta of the groups whose stacks hold it, each group once */
+	size_t nfdelta;
 } differ;
 
 /*
@@ -168,6 +170,20 @@ static bool group_eq(const void *ctx, uint32_t gi)
 	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
+/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it (UINT32_MAX: none). */
+static void compact_frames(const differ *d, uint32_t snap, uint32_t stack, uint32_t *leaf, uint32_t *app)
+{
+	node_walk w;
+	walk_start(&w, &d->snaps[snap], stack, false);
+	*leaf = *app = UINT32_MAX;
+	for (uint32_t id; *app == UINT32_MAX && (id = walk_next(&w)) != UINT32_MAX;) {
+		if (*leaf == UINT32_MAX)
+			*leaf = id;
+		else if (!d->is_std[id])
+			*app = id;
+	}
+}
+
 static group *find_group(differ *d, const group_key *k)
 {
 	uint64_t h = group_hash(d->snaps[k->snap].hash[k->stack], k->created, k->state, k->leaked);
@@ -177,10 +193,12 @@ static group *find_group(differ *d, const group_key *k)
 	GROW(d->groups, d->cap, d->ngroup + 1);
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	uint64_t rank = k->snap + 1 == d->nsnap ? 0 : k->snap + 1;
-	d->groups[d->ngroup] = (group){.snap = k->snap, .stack = k->stack, .created = k->created, .state = k->state,
-	                               .leaked = k->leaked, .id = (uint32_t)d->ngroup, .order = rank << 32 | k->stack};
-	return &d->groups[d->ngroup++];
+	group *g = &d->groups[d->ngroup];
+	*g = (group){.snap = k->snap, .stack = k->stack, .created = k->created, .state = k->state,
+	             .leaked = k->leaked, .id = (uint32_t)d->ngroup};
+	compact_frames(d, k->snap, k->stack, &g->leaf, &g->app);
+	d->ngroup++;
+	return g;
 }
 
 /* A string of a snapshot (its shown form) in the shared table. */
@@ -297,6 +315,31 @@ static void collect_snap(differ *d, size_t k)
 }
 
 /*
+ * Each group's delta added to each name on its stack, once per group (seen:
+ * the group's number + 1), in the order the groups were made, which is
+ * about the order of the stacks in memory.
+ */
+static void function_deltas(differ *d)
+{
+	size_t nn = d->names->strs.n;
+	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
+	d->nfdelta = nn;
+	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
+	for (size_t i = 0; i < d->ngroup; i++) {
+		const group *g = &d->groups[i];
+		int64_t add = g->cur - g->base;
+		node_walk w;
+		walk_start(&w, &d->snaps[g->snap], g->stack, true);
+		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
+			if (seen[id] != (uint32_t)i + 1) {
+				seen[id] = (uint32_t)i + 1;
+				d->fdelta[id] += add;
+			}
+	}
+	free(seen);
+}
+
+/*
  * Groups every snapshot's samples. The last snapshot's come first, then the
  * others' in order: the order pprof's merge into the last one gives them,
  * which ties in the sorted rows follow.
@@ -312,6 +355,7 @@ static void collect(differ *d)
 		d->groups[g].base = d->vals[d->groups[g].id * n];
 		d->groups[g].cur = d->vals[d->groups[g].id * n + n - 1];
 	}
+	function_deltas(d);
 }
 
 static void differ_free(differ *d)
@@ -329,6 +373,7 @@ static void differ_free(differ *d)
 	}
 	free(d->snaps);
 	free(d->is_std);
+	free(d->fdelta);
 	prof_profile_free(d->names);
 }
 
@@ -337,17 +382,37 @@ static int64_t abs64v(int64_t v)
 	return v < 0 ? -v : v;
 }
 
+/*
+ * diff's order of a group, as a key compared without touching the group:
+ * the runtime's leaked verdict first, then the largest growth, then the
+ * largest current value, then the last snapshot's groups first and by
+ * stack, then the order the groups were made (unique, so any sort gives
+ * one order).
+ */
+typedef struct group_order {
+	int64_t delta, cur_abs;
+	uint64_t rank_stack; /* (snapshot rank << 32) | stack, the last snapshot ranking 0; bit 63: not leaked */
+	uint32_t id;
+} group_order;
+
+static group_order order_of(const differ *d, const group *g)
+{
+	uint64_t rank = g->snap + 1 == d->nsnap ? 0 : g->snap + 1;
+	return (group_order){g->cur - g->base, abs64v(g->cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack, g->id};
+}
+
 static int group_cmp(const void *a, const void *b)
 {
-	const group *l = a, *r = b;
-	if (l->leaked != r->leaked)
-		return l->leaked ? -1 : 1;
-	int64_t dl = l->cur - l->base, dr = r->cur - r->base;
-	if (dl != dr)
-		return dl > dr ? -1 : 1;
-	if (abs64v(l->cur) != abs64v(r->cur))
-		return abs64v(l->cur) > abs64v(r->cur) ? -1 : 1;
-	return (l->order > r->order) - (l->order < r->order);
+	const group_order *l = a, *r = b;
+	if ((l->rank_stack >> 63) != (r->rank_stack >> 63))
+		return (l->rank_stack >> 63) ? 1 : -1;
+	if (l->delta != r->delta)
+		return l->delta > r->delta ? -1 : 1;
+	if (l->cur_abs != r->cur_abs)
+		return l->cur_abs > r->cur_abs ? -1 : 1;
+	if (l->rank_stack != r->rank_stack)
+		return l->rank_stack < r->rank_stack ? -1 : 1;
+	return (l->id > r->id) - (l->id < r->id);
 }
 
 /* Names are printed as they are, but never with control bytes (file names are not escaped). */
@@ -493,12 +558,27 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	trend_row *rows; /* trend: the groups in print order; NULL for diff, whose groups are sorted in place */
+	trend_row *rows; /* trend: the groups in print order */
+	uint32_t *order; /* diff: the groups' indexes in print order */
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
-	return c->rows ? c->rows[i].g : &c->d.groups[i];
+	return c->rows ? c->rows[i].g : &c->d.groups[c->order[i]];
+}
+
+/* diff's print order, sorted on keys apart from the groups (which stay where the rows' values find them). */
+static void diff_order(report_cmp *c)
+{
+	const differ *d = &c->d;
+	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	for (size_t g = 0; g < d->ngroup; g++)
+		keys[g] = order_of(d, &d->groups[g]);
+	qsort(keys, d->ngroup, sizeof *keys, group_cmp);
+	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
+	for (size_t i = 0; i < d->ngroup; i++)
+		c->order[i] = keys[i].id;
+	free(keys);
 }
 
 /* Trend's figures per group and their order: by score, with times x (minutes or steps). */
@@ -537,7 +617,7 @@ report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x,
 	if (x)
 		trend_rows(c, x);
 	else
-		qsort(c->d.groups, c->d.ngroup, sizeof *c->d.groups, group_cmp);
+		diff_order(c);
 	return c;
 }
 
@@ -546,6 +626,7 @@ void report_cmp_free(report_cmp *c)
 	if (!c)
 		return;
 	free(c->rows);
+	free(c->order);
 	differ_free(&c->d);
 	free(c);
 }
@@ -579,21 +660,6 @@ void report_cmp_frames(const report_cmp *c, size_t i, report_cmp_frame_fn fn, vo
 		fn(ctx, group_str(&c->d, id), id);
 }
 
-/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it. */
-static void compact_frames(const differ *d, const group *g, const char **leaf, const char **app)
-{
-	node_walk w;
-	walk_start(&w, &d->snaps[g->snap], g->stack, false);
-	*leaf = *app = NULL;
-	for (uint32_t id; !*app && (id = walk_next(&w)) != UINT32_MAX;) {
-		const char *name = group_str(d, id);
-		if (!*leaf)
-			*leaf = name;
-		else if (!d->is_std[id])
-			*app = name;
-	}
-}
-
 void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 {
 	const group *g = row_group(c, i);
@@ -606,7 +672,8 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 	row->stuck = row->state && stuck_forever(row->state);
 	row->created = g->created ? group_str(&c->d, g->created) : NULL;
 	row->wait_max = g->wait_max;
-	compact_frames(&c->d, g, &row->leaf, &row->app);
+	row->leaf = g->leaf == UINT32_MAX ? NULL : group_str(&c->d, g->leaf);
+	row->app = g->app == UINT32_MAX ? NULL : group_str(&c->d, g->app);
 	row->first_seen = -1;
 	if (c->rows) {
 		const trend_row *r = &c->rows[i];
@@ -621,20 +688,9 @@ size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta
 {
 	size_t nn = report_cmp_nnames(c);
 	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
-	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
-	/* Each group's delta to each name on its stack, once per group (seen: the group's number + 1). */
-	for (size_t i = 0; i < c->d.ngroup; i++) {
-		const group *g = row_group(c, i);
-		int64_t add = g->cur - g->base;
-		node_walk w;
-		walk_start(&w, &c->d.snaps[g->snap], g->stack, true);
-		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
-			if (seen[id] != (uint32_t)i + 1) {
-				seen[id] = (uint32_t)i + 1;
-				fdelta[id] += add;
-			}
-	}
-	free(seen);
+	/* Names interned after the summary (labels) have no delta. */
+	for (size_t i = 0; i < nn && i < c->d.nfdelta; i++)
+		fdelta[i] = c->d.fdelta[i];
 	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
 	size_t norder = 0;
 	for (uint32_t n = 0; n < nn; n++)
