@@ -20,15 +20,19 @@
 #include "xform/merge.h"
 #include "util/sort.h"
 
+/*
+ * A group of samples with one stack (by its nodes' names), creator, state
+ * and verdict. Groups are made in sample order and never move: group i's
+ * values are row i of differ.vals. Small, as there can be millions.
+ */
 typedef struct group {
-	uint32_t snap, stack; /* a representative: a stack of snapshot snap */
-	uint32_t created;     /* created_by, in differ.names; 0 when unknown */
-	uint32_t state;       /* goroutine state (dumps), in differ.names; 0 when unknown */
-	uint32_t id;          /* its index, and row of its values in differ.vals; groups are made in sample order */
-	uint32_t leaf, app;   /* compact_frames' names (in differ.names), found while the stack is in cache */
-	int64_t base, cur;    /* the first and last snapshot's values */
-	int64_t wait_max;     /* longest wait in minutes (dumps), 0 when unknown */
-	bool leaked;          /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
+	uint32_t stack;     /* a representative: a stack of snapshot snap */
+	uint32_t created;   /* created_by, in differ.names; 0 when unknown */
+	uint32_t state;     /* goroutine state (dumps), in differ.names; 0 when unknown */
+	uint32_t leaf, app; /* compact_frames' names (in differ.names), found while the stack is in cache */
+	int32_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
+	uint16_t snap;
+	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
 
 /* One snapshot, filtered in place, with its nodes named in differ.names. */
@@ -66,6 +70,22 @@ typedef struct differ {
 	int64_t *fdelta; /* per name: the summed delta of the groups whose stacks hold it, each group once */
 	size_t nfdelta;
 } differ;
+
+/* Group g's values, one per snapshot; the first is the base, the last the current one. */
+static inline const int64_t *group_vals(const differ *d, const group *g)
+{
+	return d->vals + (size_t)(g - d->groups) * d->nsnap;
+}
+
+static inline int64_t group_base(const differ *d, const group *g)
+{
+	return group_vals(d, g)[0];
+}
+
+static inline int64_t group_cur(const differ *d, const group *g)
+{
+	return group_vals(d, g)[d->nsnap - 1];
+}
 
 /*
  * Where a stack starts for comparing: past the leaf-side frames of package
@@ -194,8 +214,8 @@ static group *find_group(differ *d, const group_key *k)
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
 	group *g = &d->groups[d->ngroup];
-	*g = (group){.snap = k->snap, .stack = k->stack, .created = k->created, .state = k->state,
-	             .leaked = k->leaked, .id = (uint32_t)d->ngroup};
+	*g = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .created = k->created, .state = k->state,
+	             .leaked = k->leaked};
 	compact_frames(d, k->snap, k->stack, &g->leaf, &g->app);
 	d->ngroup++;
 	return g;
@@ -305,10 +325,10 @@ static void collect_snap(differ *d, size_t k)
 		}
 		int64_t v = p->values[i * nt + (size_t)sn->si];
 		group *g = find_group(d, &key);
-		d->vals[g->id * d->nsnap + k] += v;
+		d->vals[(size_t)(g - d->groups) * d->nsnap + k] += v;
 		d->totals[k] += v;
 		if (wait > g->wait_max)
-			g->wait_max = wait;
+			g->wait_max = wait > INT32_MAX ? INT32_MAX : (int32_t)wait;
 	}
 	free(sn->hash);
 	sn->hash = NULL;
@@ -327,7 +347,7 @@ static void function_deltas(differ *d)
 	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
 	for (size_t i = 0; i < d->ngroup; i++) {
 		const group *g = &d->groups[i];
-		int64_t add = g->cur - g->base;
+		int64_t add = group_cur(d, g) - group_base(d, g);
 		node_walk w;
 		walk_start(&w, &d->snaps[g->snap], g->stack, true);
 		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
@@ -358,12 +378,8 @@ static void collect(differ *d)
 	collect_snap(d, d->nsnap - 1);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
 		collect_snap(d, k);
-	size_t n = d->nsnap;
-	for (size_t g = 0; g < d->ngroup; g++) {
-		d->groups[g].base = d->vals[d->groups[g].id * n];
-		d->groups[g].cur = d->vals[d->groups[g].id * n + n - 1];
-	}
 	function_deltas(d);
+	hashtab_free(&d->index); /* groups are all made: room for the print order */
 }
 
 static void differ_free(differ *d)
@@ -405,8 +421,10 @@ typedef struct group_order {
 
 static group_order order_of(const differ *d, const group *g)
 {
-	uint64_t rank = g->snap + 1 == d->nsnap ? 0 : g->snap + 1;
-	return (group_order){g->cur - g->base, abs64v(g->cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack, g->id};
+	uint64_t rank = (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+	int64_t cur = group_cur(d, g);
+	return (group_order){cur - group_base(d, g), abs64v(cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack,
+	                     (uint32_t)(g - d->groups)};
 }
 
 static inline bool order_before(const group_order *l, const group_order *r)
@@ -422,43 +440,83 @@ static inline bool order_before(const group_order *l, const group_order *r)
 	return l->id < r->id;
 }
 
-/*
- * Sorts k[0..n) by order_before: a bottom-up merge sort with the compare
- * inlined, as a million groups are common and qsort's calls through a
- * pointer were most of the time. Keys are unique, so stability is moot.
- */
-static void sort_orders(group_order *k, size_t n)
+static inline void swap_orders(group_order *a, group_order *b)
 {
-	enum { RUN = 16 };
-	for (size_t lo = 0; lo < n; lo += RUN) {
-		size_t hi = lo + RUN < n ? lo + RUN : n;
-		for (size_t i = lo + 1; i < hi; i++) {
-			group_order x = k[i];
-			size_t j = i;
-			for (; j > lo && order_before(&x, &k[j - 1]); j--)
-				k[j] = k[j - 1];
-			k[j] = x;
+	group_order t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Heapsort of k[0..n): sort_orders' way out when a partition goes badly. */
+static void heap_orders(group_order *k, size_t n)
+{
+	for (size_t end = n, start = n / 2; end > 1;) {
+		size_t root;
+		if (start > 0)
+			root = --start;
+		else {
+			swap_orders(&k[0], &k[--end]);
+			root = 0;
+		}
+		for (size_t child; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && order_before(&k[child], &k[child + 1]))
+				child++;
+			if (!order_before(&k[root], &k[child]))
+				break;
+			swap_orders(&k[root], &k[child]);
 		}
 	}
-	group_order *tmp = xmalloc((n + 1) * sizeof *tmp), *src = k, *dst = tmp;
-	for (size_t w = RUN; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t a = lo, b = mid, o = lo;
-			while (a < mid && b < hi)
-				dst[o++] = order_before(&src[b], &src[a]) ? src[b++] : src[a++];
-			while (a < mid)
-				dst[o++] = src[a++];
-			while (b < hi)
-				dst[o++] = src[b++];
+}
+
+/*
+ * Sorts k[0..n) by order_before in place (an introsort: quicksort on the
+ * median of three, heapsort past a depth, insertion sort on short runs),
+ * with the compare inlined: a million groups are common, qsort's calls
+ * through a pointer were most of the time, and a merge sort's scratch copy
+ * is fresh memory, which costs here. Keys are unique, so stability is moot.
+ */
+static void sort_orders(group_order *k, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			heap_orders(k, n);
+			return;
 		}
-		group_order *t = src;
-		src = dst;
-		dst = t;
+		size_t mid = n / 2;
+		if (order_before(&k[mid], &k[0]))
+			swap_orders(&k[mid], &k[0]);
+		if (order_before(&k[n - 1], &k[0]))
+			swap_orders(&k[n - 1], &k[0]);
+		if (order_before(&k[n - 1], &k[mid]))
+			swap_orders(&k[n - 1], &k[mid]);
+		group_order pivot = k[mid];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (order_before(&k[i], &pivot))
+				i++;
+			while (order_before(&pivot, &k[j]))
+				j--;
+			if (i >= j)
+				break;
+			swap_orders(&k[i++], &k[j--]);
+		}
+		/* k[0..j] <= pivot <= k[j+1..n): recurse on the smaller side, loop on the other. */
+		if (j + 1 < n - j - 1) {
+			sort_orders(k, j + 1, depth);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			sort_orders(k + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
 	}
-	if (src != k)
-		memcpy(k, src, n * sizeof *k);
-	free(tmp);
+	for (size_t i = 1; i < n; i++) {
+		group_order x = k[i];
+		size_t j = i;
+		for (; j > 0 && order_before(&x, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
 }
 
 /* Names are printed as they are, but never with control bytes (file names are not escaped). */
@@ -534,19 +592,20 @@ typedef struct trend_row {
 	int64_t first_seen; /* 0-based snapshot */
 	double slope;       /* per minute (or per step without times) */
 	double score;
+	int64_t delta;      /* last - first: the order's keys at hand, not behind g */
+	bool leaked;
 } trend_row;
 
 static int row_cmp(const void *a, const void *b)
 {
 	const trend_row *l = a, *r = b;
-	if (l->g->leaked != r->g->leaked)
-		return l->g->leaked ? -1 : 1;
+	if (l->leaked != r->leaked)
+		return l->leaked ? -1 : 1;
 	if (l->score != r->score)
 		return l->score > r->score ? -1 : 1;
-	int64_t dl = l->g->cur - l->g->base, dr = r->g->cur - r->g->base;
-	if (dl != dr)
-		return dl > dr ? -1 : 1;
-	return (l->g->id > r->g->id) - (l->g->id < r->g->id);
+	if (l->delta != r->delta)
+		return l->delta > r->delta ? -1 : 1;
+	return (l->g > r->g) - (l->g < r->g);
 }
 
 /*
@@ -560,7 +619,7 @@ static int row_cmp(const void *a, const void *b)
  */
 static double leak_score(const differ *d, const group *g, int64_t max_growth, bool *grew_always)
 {
-	const int64_t *v = d->vals + g->id * d->nsnap;
+	const int64_t *v = group_vals(d, g);
 	size_t up = 0;
 	int64_t peak = v[0];
 	for (size_t k = 1; k < d->nsnap; k++) {
@@ -620,7 +679,10 @@ static void diff_order(report_cmp *c)
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	for (size_t g = 0; g < d->ngroup; g++)
 		keys[g] = order_of(d, &d->groups[g]);
-	sort_orders(keys, d->ngroup);
+	unsigned depth = 2;
+	for (size_t m = d->ngroup; m > 1; m >>= 1)
+		depth += 2;
+	sort_orders(keys, d->ngroup, depth);
 	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
 	for (size_t i = 0; i < d->ngroup; i++)
 		c->order[i] = keys[i].id;
@@ -634,13 +696,15 @@ static void trend_rows(report_cmp *c, const double *x)
 	size_t n = d->nsnap;
 	int64_t max_growth = 0;
 	for (size_t g = 0; g < d->ngroup; g++)
-		if (d->groups[g].cur - d->groups[g].base > max_growth)
-			max_growth = d->groups[g].cur - d->groups[g].base;
+		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > max_growth)
+			max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
 	c->rows = xcalloc(d->ngroup + 1, sizeof *c->rows);
 	for (size_t g = 0; g < d->ngroup; g++) {
 		trend_row *r = &c->rows[g];
 		r->g = &d->groups[g];
-		const int64_t *v = d->vals + r->g->id * n;
+		const int64_t *v = group_vals(d, r->g);
+		r->delta = v[n - 1] - v[0];
+		r->leaked = r->g->leaked;
 		r->score = leak_score(d, r->g, max_growth, &r->grew_always);
 		r->first_seen = -1;
 		for (size_t k = 0; k < n && r->first_seen < 0; k++)
@@ -710,9 +774,9 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 {
 	const group *g = row_group(c, i);
 	memset(row, 0, sizeof *row);
-	row->values = c->d.vals + g->id * c->d.nsnap;
-	row->base = g->base;
-	row->cur = g->cur;
+	row->values = group_vals(&c->d, g);
+	row->base = group_base(&c->d, g);
+	row->cur = group_cur(&c->d, g);
 	row->leaked = g->leaked;
 	row->state = g->state ? group_str(&c->d, g->state) : NULL;
 	row->stuck = row->state && stuck_forever(row->state);
@@ -828,7 +892,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
 		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
 		const group *g = row_group(cmp, i);
-		int64_t delta = g->cur - g->base;
+		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
 		if (delta > *max_growth)
 			*max_growth = delta;
 		if (delta == 0 && !dopt->all && !g->leaked)
@@ -975,7 +1039,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		size_t ngroup = report_cmp_size(cmp);
 		for (size_t i = 0; i < ngroup; i++) {
 			const group *g = row_group(cmp, i);
-			const int64_t *v = cmp->d.vals + g->id * n;
+			const int64_t *v = group_vals(&cmp->d, g);
 			bool changed = false;
 			for (size_t k = 1; k < n; k++)
 				changed = changed || v[k] != v[0];
