@@ -378,7 +378,6 @@ static void collect(differ *d)
 	collect_snap(d, d->nsnap - 1);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
 		collect_snap(d, k);
-	function_deltas(d);
 	hashtab_free(&d->index); /* groups are all made: room for the print order */
 }
 
@@ -407,19 +406,22 @@ static int64_t abs64v(int64_t v)
 }
 
 /*
- * diff's order of a group, as a key compared without touching the group:
- * the runtime's leaked verdict first, then the largest growth, then the
- * largest current value, then the last snapshot's groups first and by
- * stack, then the order the groups were made (unique, so any sort gives
- * one order).
+ * A group's place in a report's order, as a key compared without touching
+ * the group: bit 63 of lo first (clear before set: the runtime's leaked
+ * verdict), then hi and mid (larger first), then lo (smaller first), then
+ * the group's index, so keys are unique and any sort gives one order.
  */
 typedef struct group_order {
-	int64_t delta, cur_abs;
-	uint64_t rank_stack; /* (snapshot rank << 32) | stack, the last snapshot ranking 0; bit 63: not leaked */
+	int64_t hi, mid;
+	uint64_t lo;
 	uint32_t id;
 } group_order;
 
-static group_order order_of(const differ *d, const group *g)
+/*
+ * diff's order: leaked first, then the largest growth, then the largest
+ * current value, then the last snapshot's groups first and by stack.
+ */
+static group_order diff_key(const differ *d, const group *g)
 {
 	uint64_t rank = (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
 	int64_t cur = group_cur(d, g);
@@ -429,14 +431,14 @@ static group_order order_of(const differ *d, const group *g)
 
 static inline bool order_before(const group_order *l, const group_order *r)
 {
-	if ((l->rank_stack >> 63) != (r->rank_stack >> 63))
-		return !(l->rank_stack >> 63);
-	if (l->delta != r->delta)
-		return l->delta > r->delta;
-	if (l->cur_abs != r->cur_abs)
-		return l->cur_abs > r->cur_abs;
-	if (l->rank_stack != r->rank_stack)
-		return l->rank_stack < r->rank_stack;
+	if ((l->lo >> 63) != (r->lo >> 63))
+		return !(l->lo >> 63);
+	if (l->hi != r->hi)
+		return l->hi > r->hi;
+	if (l->mid != r->mid)
+		return l->mid > r->mid;
+	if (l->lo != r->lo)
+		return l->lo < r->lo;
 	return l->id < r->id;
 }
 
@@ -587,26 +589,11 @@ static bool stuck_forever(const char *state)
 }
 
 typedef struct trend_row {
-	const group *g;
 	bool grew_always;
 	int64_t first_seen; /* 0-based snapshot */
 	double slope;       /* per minute (or per step without times) */
 	double score;
-	int64_t delta;      /* last - first: the order's keys at hand, not behind g */
-	bool leaked;
 } trend_row;
-
-static int row_cmp(const void *a, const void *b)
-{
-	const trend_row *l = a, *r = b;
-	if (l->leaked != r->leaked)
-		return l->leaked ? -1 : 1;
-	if (l->score != r->score)
-		return l->score > r->score ? -1 : 1;
-	if (l->delta != r->delta)
-		return l->delta > r->delta ? -1 : 1;
-	return (l->g > r->g) - (l->g < r->g);
-}
 
 /*
  * The leak-suspect score of a stack, from 0 up (documented in the README):
@@ -663,22 +650,19 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	trend_row *rows; /* trend: the groups in print order */
-	uint32_t *order; /* diff: the groups' indexes in print order */
+	trend_row *rows; /* trend: each group's figures, by group */
+	uint32_t *order; /* the groups' indexes in print order */
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
-	return c->rows ? c->rows[i].g : &c->d.groups[c->order[i]];
+	return &c->d.groups[c->order[i]];
 }
 
-/* diff's print order, sorted on keys apart from the groups (which stay where the rows' values find them). */
-static void diff_order(report_cmp *c)
+/* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
+static void sort_groups(report_cmp *c, group_order *keys)
 {
 	const differ *d = &c->d;
-	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
-	for (size_t g = 0; g < d->ngroup; g++)
-		keys[g] = order_of(d, &d->groups[g]);
 	unsigned depth = 2;
 	for (size_t m = d->ngroup; m > 1; m >>= 1)
 		depth += 2;
@@ -687,6 +671,15 @@ static void diff_order(report_cmp *c)
 	for (size_t i = 0; i < d->ngroup; i++)
 		c->order[i] = keys[i].id;
 	free(keys);
+}
+
+static void diff_order(report_cmp *c)
+{
+	const differ *d = &c->d;
+	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	for (size_t g = 0; g < d->ngroup; g++)
+		keys[g] = diff_key(d, &d->groups[g]);
+	sort_groups(c, keys);
 }
 
 /* Trend's figures per group and their order: by score, with times x (minutes or steps). */
@@ -699,20 +692,23 @@ static void trend_rows(report_cmp *c, const double *x)
 		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > max_growth)
 			max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
 	c->rows = xcalloc(d->ngroup + 1, sizeof *c->rows);
+	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	for (size_t g = 0; g < d->ngroup; g++) {
 		trend_row *r = &c->rows[g];
-		r->g = &d->groups[g];
-		const int64_t *v = group_vals(d, r->g);
-		r->delta = v[n - 1] - v[0];
-		r->leaked = r->g->leaked;
-		r->score = leak_score(d, r->g, max_growth, &r->grew_always);
+		const group *gr = &d->groups[g];
+		const int64_t *v = group_vals(d, gr);
+		r->score = leak_score(d, gr, max_growth, &r->grew_always);
 		r->first_seen = -1;
 		for (size_t k = 0; k < n && r->first_seen < 0; k++)
 			if (v[k])
 				r->first_seen = (int64_t)k;
 		r->slope = slope(v, x, n);
+		/* Leaked first, then the score (never negative: its bits order as the value), then the growth. */
+		int64_t score_bits;
+		memcpy(&score_bits, &r->score, sizeof score_bits);
+		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63, (uint32_t)g};
 	}
-	qsort(c->rows, d->ngroup, sizeof *c->rows, row_cmp);
+	sort_groups(c, keys);
 }
 
 report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
@@ -726,8 +722,10 @@ report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x,
 	collect(&c->d);
 	if (x)
 		trend_rows(c, x);
-	else
+	else {
+		function_deltas(&c->d);
 		diff_order(c);
+	}
 	return c;
 }
 
@@ -786,7 +784,7 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 	row->app = g->app == UINT32_MAX ? NULL : group_str(&c->d, g->app);
 	row->first_seen = -1;
 	if (c->rows) {
-		const trend_row *r = &c->rows[i];
+		const trend_row *r = &c->rows[c->order[i]];
 		row->grew_always = r->grew_always;
 		row->first_seen = r->first_seen;
 		row->slope = r->slope;
@@ -1058,7 +1056,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		fputs("\nLeak suspects (score: see prof help trend):\n", out);
 		size_t ns = 0;
 		for (size_t i = 0; i < ngroup && ns < 10; i++) {
-			if (cmp->rows[i].score <= 0 && !cmp->rows[i].g->leaked)
+			if (cmp->rows[cmp->order[i]].score <= 0 && !row_group(cmp, i)->leaked)
 				continue;
 			ns++;
 			report_cmp_row r;
@@ -1077,7 +1075,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		if (growing) {
 			growing_ctx g = {cmp, xcalloc(report_cmp_nnames(cmp) + 1, 1), growing, ngrowing, *ngrowing};
 			for (size_t i = 0; i < ngroup; i++)
-				if (cmp->rows[i].score > 0)
+				if (cmp->rows[cmp->order[i]].score > 0)
 					report_cmp_frames(cmp, i, add_growing, &g);
 			free(g.listed);
 		}

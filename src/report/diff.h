@@ -82,7 +82,8 @@ const char *report_cmp_name(const report_cmp *c, uint32_t id);
 size_t report_cmp_nnames(const report_cmp *c);
 /*
  * diff's function summary: every name on the groups' stacks with the summed
- * delta (last - first) of the groups holding it, each group once. *ids
+ * delta (last - first) of the groups holding it, each group once (a
+ * comparison made for trend, with x, has none: every delta is zero). *ids
  * (malloc'd, the count returned) lists those with a change, largest growth
  * first, then by name; *delta (malloc'd) is indexed by name id.
  */
