@@ -588,13 +588,6 @@ static bool stuck_forever(const char *state)
 	return strstr(state, "(nil chan)") || strcmp(state, "select (no cases)") == 0 || strstr(state, "(leaked)");
 }
 
-typedef struct trend_row {
-	bool grew_always;
-	int64_t first_seen; /* 0-based snapshot */
-	double slope;       /* per minute (or per step without times) */
-	double score;
-} trend_row;
-
 /*
  * The leak-suspect score of a stack, from 0 up (documented in the README):
  *   +3 if it grew at every step, +2 x the share of steps where it grew,
@@ -650,13 +643,22 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	trend_row *rows; /* trend: each group's figures, by group */
 	uint32_t *order; /* the groups' indexes in print order */
+	/* trend (NULL for diff): snapshot k's time in minutes or steps, and the largest growth (for scores) */
+	double *x;
+	int64_t max_growth;
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
 	return &c->d.groups[c->order[i]];
+}
+
+/* Row i's leak-suspect score (trend). */
+static double row_score(const report_cmp *c, size_t i)
+{
+	bool grew_always;
+	return leak_score(&c->d, row_group(c, i), c->max_growth, &grew_always);
 }
 
 /* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
@@ -687,25 +689,21 @@ static void trend_rows(report_cmp *c, const double *x)
 {
 	differ *d = &c->d;
 	size_t n = d->nsnap;
-	int64_t max_growth = 0;
+	c->x = xdup_array(x, n, sizeof *x);
+	c->max_growth = 0;
 	for (size_t g = 0; g < d->ngroup; g++)
-		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > max_growth)
-			max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
-	c->rows = xcalloc(d->ngroup + 1, sizeof *c->rows);
+		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > c->max_growth)
+			c->max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
+	/* A row's other figures are made when it is asked for: only the score is needed to order them. */
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	for (size_t g = 0; g < d->ngroup; g++) {
-		trend_row *r = &c->rows[g];
 		const group *gr = &d->groups[g];
 		const int64_t *v = group_vals(d, gr);
-		r->score = leak_score(d, gr, max_growth, &r->grew_always);
-		r->first_seen = -1;
-		for (size_t k = 0; k < n && r->first_seen < 0; k++)
-			if (v[k])
-				r->first_seen = (int64_t)k;
-		r->slope = slope(v, x, n);
+		bool grew_always;
+		double score = leak_score(d, gr, c->max_growth, &grew_always);
 		/* Leaked first, then the score (never negative: its bits order as the value), then the growth. */
 		int64_t score_bits;
-		memcpy(&score_bits, &r->score, sizeof score_bits);
+		memcpy(&score_bits, &score, sizeof score_bits);
 		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63, (uint32_t)g};
 	}
 	sort_groups(c, keys);
@@ -733,7 +731,7 @@ void report_cmp_free(report_cmp *c)
 {
 	if (!c)
 		return;
-	free(c->rows);
+	free(c->x);
 	free(c->order);
 	differ_free(&c->d);
 	free(c);
@@ -783,12 +781,14 @@ void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 	row->leaf = g->leaf == UINT32_MAX ? NULL : group_str(&c->d, g->leaf);
 	row->app = g->app == UINT32_MAX ? NULL : group_str(&c->d, g->app);
 	row->first_seen = -1;
-	if (c->rows) {
-		const trend_row *r = &c->rows[c->order[i]];
-		row->grew_always = r->grew_always;
-		row->first_seen = r->first_seen;
-		row->slope = r->slope;
-		row->score = r->score;
+	if (c->x) {
+		const int64_t *v = row->values;
+		size_t n = c->d.nsnap;
+		row->score = leak_score(&c->d, g, c->max_growth, &row->grew_always);
+		for (size_t k = 0; k < n && row->first_seen < 0; k++)
+			if (v[k])
+				row->first_seen = (int64_t)k;
+		row->slope = slope(v, c->x, n);
 	}
 }
 
@@ -1056,7 +1056,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		fputs("\nLeak suspects (score: see prof help trend):\n", out);
 		size_t ns = 0;
 		for (size_t i = 0; i < ngroup && ns < 10; i++) {
-			if (cmp->rows[cmp->order[i]].score <= 0 && !row_group(cmp, i)->leaked)
+			if (row_score(cmp, i) <= 0 && !row_group(cmp, i)->leaked)
 				continue;
 			ns++;
 			report_cmp_row r;
@@ -1075,7 +1075,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		if (growing) {
 			growing_ctx g = {cmp, xcalloc(report_cmp_nnames(cmp) + 1, 1), growing, ngrowing, *ngrowing};
 			for (size_t i = 0; i < ngroup; i++)
-				if (cmp->rows[cmp->order[i]].score > 0)
+				if (row_score(cmp, i) > 0)
 					report_cmp_frames(cmp, i, add_growing, &g);
 			free(g.listed);
 		}
