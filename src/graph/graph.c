@@ -384,13 +384,14 @@ static void nodes_run(build_job *j)
 	const uint64_t *span = ix->loc_span;
 	node_acc *acc = j->acc;
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		for (uint32_t i = 0; i < st->len; i++) {
 			uint64_t sp = span[locs[i]];
 			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
@@ -420,6 +421,7 @@ static void nodes_run(build_job *j)
 			break;
 		}
 	}
+	prof_locbuf_free(&buf);
 }
 
 /*
@@ -459,13 +461,14 @@ static void *build_run(void *arg)
 	node_acc *acc = j->acc;
 	graph *eg = &j->e;
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
@@ -517,6 +520,7 @@ static void *build_run(void *arg)
 				j->flat_div[parent] += dw;
 		}
 	}
+	prof_locbuf_free(&buf);
 	return NULL;
 }
 
@@ -666,11 +670,12 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 	const prof_profile *p = ix->p;
 	uint8_t *has = locs_holding(ix, x);
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = 0; s < p->nstack; s++) {
 		if (!gw->any[s])
 			continue;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		bool any = false;
 		for (uint32_t i = 0; i < st->len && !any; i++)
 			any = has[locs[i]];
@@ -701,6 +706,7 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 			}
 		}
 	}
+	prof_locbuf_free(&buf);
 	hashtab_free(&g->etab);
 	free(has);
 }

@@ -284,13 +284,14 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 		memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
 	}
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = 0; s < in->nsample; s++) {
 		int64_t w = in->w[s], dw = in->dw[s];
 		if (!w && !dw)
 			continue;
 		gen++;
 		const prof_stack *st = &p->stacks[p->samples[s].stack];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
 		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
@@ -327,6 +328,7 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 		if (parent != PROF_NONE && !residual)
 			add_sample(g, parent, s, true);
 	}
+	prof_locbuf_free(&buf);
 	free(node_of);
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);

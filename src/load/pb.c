@@ -88,9 +88,18 @@ typedef struct raw_slot {
 	uint32_t hash;
 } raw_slot;
 
+/*
+ * The stored ids are 16-bit while every key so far fits (as in the model,
+ * see prof_locstore: on a profile where samples have their own stacks they
+ * are most of the memory), else 32-bit: narrow or wide, as in the model.
+ * A sample's keys are decoded into tail first, then interned from there.
+ */
 typedef struct raw_stacks {
-	uint32_t *ids;
+	uint16_t *narrow;
+	uint32_t *wide;
 	size_t nids, idcap;
+	uint32_t *tail;
+	size_t tailcap;
 	prof_stack *st;     /* off/len into ids */
 	uint32_t *first;    /* 1-based number of the first sample using it */
 	size_t n, cap, fcap;
@@ -401,10 +410,52 @@ static uint32_t hash_ids(const uint32_t *ids, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/*
- * Interns the n ids the decoder wrote past the stored ones (rs->ids +
- * rs->nids): a new stack keeps them where they are, a known one drops them.
- */
+/* Whether stored stack st holds the n keys of ids. */
+static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t *ids, size_t n)
+{
+	if (st->len != n)
+		return false;
+	if (rs->wide)
+		return n == 0 || memcmp(rs->wide + st->off, ids, n * sizeof *ids) == 0;
+	const uint16_t *have = rs->narrow + st->off;
+	for (size_t i = 0; i < n; i++)
+		if (have[i] != ids[i])
+			return false;
+	return true;
+}
+
+/* The stored ids in 32 bits from now on: a key past 16 bits came. */
+static void raw_widen(raw_stacks *rs)
+{
+	uint32_t *wide = xmalloc((rs->idcap + 1) * sizeof *wide);
+	for (size_t i = 0; i < rs->nids; i++)
+		wide[i] = rs->narrow[i];
+	free(rs->narrow);
+	rs->narrow = NULL;
+	rs->wide = wide;
+}
+
+/* Appends the n keys of ids to the store. */
+static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
+{
+	uint32_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		max |= ids[i];
+	if (rs->narrow && max > UINT16_MAX)
+		raw_widen(rs);
+	if (rs->wide || (!rs->narrow && max > UINT16_MAX)) {
+		GROW(rs->wide, rs->idcap, rs->nids + n + 1);
+		memcpy(rs->wide + rs->nids, ids, n * sizeof *ids);
+	} else {
+		GROW(rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
+		uint16_t *out = rs->narrow + rs->nids;
+		for (size_t i = 0; i < n; i++)
+			out[i] = (uint16_t)ids[i];
+	}
+	rs->nids += n;
+}
+
+/* Interns the n keys in rs->tail (hashed to h): a new stack is stored, a known one's id returned. */
 static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint32_t h)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
@@ -422,14 +473,11 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint3
 		rs->slots = slots;
 		rs->nslots = nslots;
 	}
-	const uint32_t *ids = rs->ids + rs->nids;
+	const uint32_t *ids = rs->tail;
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash != h)
-			continue;
-		const prof_stack *st = &rs->st[sl->stack - 1];
-		if (st->len == n && (n == 0 || memcmp(rs->ids + st->off, ids, n * sizeof *ids) == 0))
+		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n))
 			return sl->stack - 1;
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
@@ -439,7 +487,7 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint3
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
 	rs->first[rs->n] = sample;
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
-	rs->nids += n;
+	raw_store(rs, ids, n);
 	return (uint32_t)rs->n++;
 }
 
@@ -537,23 +585,23 @@ static uint32_t id_key(decoder *dc, uint64_t id)
 }
 
 /*
- * Location ids, packed or not: their keys are appended past the stored
- * stack ids (*n of them there so far), where raw_intern_tail finds them.
+ * Location ids, packed or not: their keys are appended to the sample's
+ * tail (*n of them there so far), where raw_intern_tail finds them.
  */
 static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 {
 	raw_stacks *rs = &dc->rs;
 	if (f->wt == WT_VARINT) {
 		uint32_t key = id_key(dc, f->v);
-		GROW(rs->ids, rs->idcap, rs->nids + *n + 1);
-		rs->ids[rs->nids + (*n)++] = key;
+		GROW(rs->tail, rs->tailcap, *n + 1);
+		rs->tail[(*n)++] = key;
 		return true;
 	}
 	if (f->wt != WT_LEN)
 		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
 		                 "location_id", wire_names[f->wt]);
-	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
-	uint32_t *out = rs->ids + rs->nids;
+	GROW(rs->tail, rs->tailcap, *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
+	uint32_t *out = rs->tail;
 	size_t k = *n, pos = 0;
 	const uint8_t *d = f->d;
 	while (pos < f->n) {
@@ -601,7 +649,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 			return false;
 		if (f.num != 1 && !hashed && nids) {
 			raw_stacks *rs = &dc->rs;
-			h = hash_ids(rs->ids + rs->nids, nids);
+			h = hash_ids(rs->tail, nids);
 			hashed = true;
 			if (rs->nslots)
 				__builtin_prefetch(&rs->slots[h & (rs->nslots - 1)]);
@@ -640,10 +688,10 @@ static bool decode_sample(decoder *dc, const field *sf)
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
-	/* A sample with no location before any had one: the store gets room, no offset into NULL. */
-	GROW(dc->rs.ids, dc->rs.idcap, dc->rs.nids + 1);
+	/* A sample with no location before any had one: the tail gets room, no offset into NULL. */
+	GROW(dc->rs.tail, dc->rs.tailcap, 1);
 	if (!hashed)
-		h = hash_ids(dc->rs.ids + dc->rs.nids, nids);
+		h = hash_ids(dc->rs.tail, nids);
 	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
 	s->label_off = (uint32_t)label_off;
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
@@ -706,7 +754,8 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
 	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
 	     (uint64_t)dc->samplecap * sizeof *p->samples;
-	b += (uint64_t)rs->idcap * sizeof *rs->ids + (uint64_t)rs->cap * sizeof *rs->st +
+	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
+	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
 	     (uint64_t)rs->fcap * sizeof *rs->first + (uint64_t)rs->nslots * sizeof *rs->slots;
 	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
 	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
@@ -975,38 +1024,77 @@ static bool each_saved(decoder *dc, field_fn fn)
 	return true;
 }
 
-/* Turns raw stacks (location id keys) into model stacks (location indices), in place. */
+/* The location index of key (as raw_stacks stores it) at store index i; PROF_NONE after a message. */
+static uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
+{
+	const prof_profile *p = dc->p;
+	const raw_stacks *rs = &dc->rs;
+	uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
+	/* Runtime profiles number locations 1..n in order: skip the hash then. */
+	if (id - 1 < p->nlocation && p->locations[id - 1].id == id)
+		return (uint32_t)(id - 1);
+	uint32_t li = idmap_get(&dc->locations, id);
+	if (li == PROF_NONE) {
+		/* Name the first sample that uses a stack holding it. */
+		size_t s = 0;
+		while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
+			s++;
+		prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined", rs->first[s], id);
+	}
+	return li;
+}
+
+/*
+ * Turns raw stacks (location id keys) into model stacks (location indices),
+ * in place. The indices are 16-bit when the profile has at most 65536
+ * locations, whatever its ids were, else 32-bit.
+ */
 static bool resolve_stacks(decoder *dc)
 {
 	prof_profile *p = dc->p;
 	raw_stacks *rs = &dc->rs;
-	for (size_t i = 0; i < rs->nids; i++) {
-		uint32_t key = rs->ids[i];
-		uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
-		uint32_t li;
-		/* Runtime profiles number locations 1..n in order: skip the hash then. */
-		if (id - 1 < p->nlocation && p->locations[id - 1].id == id)
-			li = (uint32_t)(id - 1);
-		else if ((li = idmap_get(&dc->locations, id)) == PROF_NONE) {
-			/* Name the first sample that uses a stack holding it. */
-			size_t s = 0;
-			while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
-				s++;
-			return prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined",
-			                 rs->first[s], id);
+	if (rs->narrow && p->nlocation > UINT16_MAX + 1)
+		raw_widen(rs);
+	if (rs->narrow) {
+		for (size_t i = 0; i < rs->nids; i++) {
+			uint32_t li = resolve_key(dc, rs->narrow[i], i);
+			if (li == PROF_NONE)
+				return false;
+			rs->narrow[i] = (uint16_t)li;
 		}
-		rs->ids[i] = li;
+	} else if (rs->wide) {
+		bool fits = p->nlocation <= UINT16_MAX + 1;
+		uint16_t *narrow = (uint16_t *)rs->wide;
+		for (size_t i = 0; i < rs->nids; i++) {
+			uint32_t li = resolve_key(dc, rs->wide[i], i);
+			if (li == PROF_NONE)
+				return false;
+			/* Narrowed in place when it fits: index i is read before 2i bytes in is written. */
+			if (fits)
+				narrow[i] = (uint16_t)li;
+			else
+				rs->wide[i] = li;
+		}
+		if (fits) {
+			rs->narrow = narrow;
+			rs->wide = NULL;
+			rs->idcap *= 2;
+		}
 	}
 	/* Distinct id sequences are distinct location sequences: no re-interning. */
 	if (rs->idcap > rs->nids + 1024) {
-		rs->ids = xrealloc(rs->ids, (rs->nids + 1) * sizeof *rs->ids);
+		if (rs->narrow)
+			rs->narrow = xrealloc(rs->narrow, (rs->nids + 1) * sizeof *rs->narrow);
+		else
+			rs->wide = xrealloc(rs->wide, (rs->nids + 1) * sizeof *rs->wide);
 		rs->idcap = rs->nids + 1;
 	}
-	p->stack_locs = rs->ids;
+	p->stack_locs = (prof_locstore){.narrow = rs->narrow, .wide = rs->wide};
 	p->stacks = rs->st;
 	p->nstack = rs->n;
 	p->nstack_loc = rs->nids;
-	rs->ids = NULL;
+	rs->narrow = NULL;
+	rs->wide = NULL;
 	rs->st = NULL;
 	return true;
 }
@@ -1108,7 +1196,9 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	ok = ok && resolve_stacks(&dc);
 	ok = ok && resolve_labels(&dc);
 
-	free(dc.rs.ids);
+	free(dc.rs.narrow);
+	free(dc.rs.wide);
+	free(dc.rs.tail);
 	free(dc.rs.st);
 	free(dc.rs.first);
 	free(dc.rs.slots);

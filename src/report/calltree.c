@@ -58,6 +58,7 @@ static uint32_t *frames_build(report_flame *fl, char *const *keys, uint32_t nkey
 typedef struct builder {
 	report_flame *fl;
 	hashtab wide; /* the children of parents with more than WIDE, by (parent, frame) */
+	prof_locbuf locs; /* the stack being added */
 } builder;
 
 typedef struct child_key {
@@ -128,7 +129,7 @@ static uint32_t add_stack(builder *b, const rctx *r, const uint32_t *canon, cons
 {
 	const prof_profile *p = r->p;
 	const graph_index *ix = r->ix;
-	const uint32_t *locs = p->stack_locs + s->off;
+	const uint32_t *locs = prof_stack_locs(p, s, &b->locs);
 	uint32_t v = 0;
 	node_add(&b->fl->nodes[0], w);
 	if (inverted) {
@@ -169,6 +170,7 @@ void calltree_build(report_flame *fl, const rctx *r, char *const *keys, bool inv
 			leaf[st] = v;
 	}
 	hashtab_free(&b.wide);
+	prof_locbuf_free(&b.locs);
 	free(canon);
 	if (!leaf)
 		return;

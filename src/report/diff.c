@@ -108,7 +108,7 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
 	const prof_profile *p = sn->p;
 	const prof_stack *s = &p->stacks[st];
 	uint32_t i = 0;
-	while (i + 1 < s->len && sn->skip[p->stack_locs[s->off + i]])
+	while (i + 1 < s->len && sn->skip[prof_stack_loc(p, s, i)])
 		i++;
 	return i;
 }
@@ -119,15 +119,17 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
  * past the root.
  */
 typedef struct node_walk {
-	const uint32_t *locs, *off, *gid;
-	uint32_t i, len; /* the next location, locs[i] */
+	const prof_profile *p;
+	const uint32_t *off, *gid;
+	size_t base;     /* the stack's first location in the profile's store */
+	uint32_t i, len; /* the next location, the store's base + i */
 	uint32_t k, end; /* the current location's names left: gid[k..end) */
 } node_walk;
 
 static void walk_start(node_walk *w, const snap *sn, uint32_t st, bool whole)
 {
 	const prof_stack *s = &sn->p->stacks[st];
-	*w = (node_walk){.locs = sn->p->stack_locs + s->off, .off = sn->loc_gid_off, .gid = sn->loc_gid,
+	*w = (node_walk){.p = sn->p, .base = s->off, .off = sn->loc_gid_off, .gid = sn->loc_gid,
 	                 .i = whole ? 0 : stack_start(sn, st), .len = s->len};
 }
 
@@ -136,7 +138,7 @@ static inline uint32_t walk_next(node_walk *w)
 	while (w->k == w->end) {
 		if (w->i == w->len)
 			return UINT32_MAX;
-		uint32_t l = w->locs[w->i++];
+		uint32_t l = prof_loc_at(w->p, w->base + w->i++);
 		w->k = w->off[l];
 		w->end = w->off[l + 1];
 	}

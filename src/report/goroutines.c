@@ -112,7 +112,7 @@ static void stack_key(gctx *g, uint32_t stack, bool similar, uint64_t **buf, siz
 	const prof_stack *st = &p->stacks[stack];
 	size_t start = *used;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		GROW(*buf, *cap, *used + (size_t)nl * KEY_WORDS);
 		uint64_t *w = *buf + *used;
@@ -178,8 +178,8 @@ static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
 	const prof_stack *sa = &p->stacks[a], *sb = &p->stacks[b];
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t k = 0; k < sa->len && k < sb->len; k++) {
-			const prof_location *la = &p->locations[p->stack_locs[sa->off + k]];
-			const prof_location *lb = &p->locations[p->stack_locs[sb->off + k]];
+			const prof_location *la = &p->locations[prof_stack_loc(p, sa, k)];
+			const prof_location *lb = &p->locations[prof_stack_loc(p, sb, k)];
 			if (la->nline != lb->nline)
 				return la->nline < lb->nline ? -1 : 1;
 			if (la->nline == 0 && la->address != lb->address)
@@ -231,7 +231,7 @@ static const char *leaf_name(const prof_profile *p, uint32_t stack)
 	const prof_stack *st = &p->stacks[stack];
 	if (st->len == 0)
 		return "";
-	const prof_location *l = &p->locations[p->stack_locs[st->off]];
+	const prof_location *l = &p->locations[prof_stack_loc(p, st, 0)];
 	if (l->nline == 0)
 		return "";
 	return prof_str(p, p->functions[p->lines[l->line_off].function].name);
@@ -317,7 +317,7 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 	const char *name;
 	size_t width = 0, n = 0;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		n += nl;
 		for (uint32_t j = 0; j < nl; j++) {
@@ -331,7 +331,7 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 	gr->frames = xcalloc(n + 1, sizeof *gr->frames);
 	size_t fi = 0; /* frame number, leaf first */
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		for (uint32_t j = 0; j < nl; j++, fi++) {
 			frame_name(p, l, j, addr, sizeof addr, &name);
@@ -361,7 +361,7 @@ static size_t stack_lines(const prof_profile *p, uint32_t stack, int64_t **buf, 
 	const prof_stack *st = &p->stacks[stack];
 	size_t n = 0;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		GROW(*buf, *cap, n + nl);
 		for (uint32_t j = 0; j < nl; j++)

@@ -85,7 +85,7 @@ bool report_traces_each(rctx *r, report_trace_fn fn, void *ctx)
 		rctx_value(r, t.value, t.value_s, sizeof t.value_s);
 		t.nframes = 0;
 		for (uint32_t k = 0; k < st->len; k++) {
-			uint32_t l = p->stack_locs[st->off + k];
+			uint32_t l = prof_stack_loc(p, st, k);
 			const uint32_t *nodes = ix->loc_nodes + ix->loc_off[l];
 			GROW(t.frames, framecap, t.nframes + ix->loc_n[l]);
 			for (uint32_t j = 0; j < ix->loc_n[l]; j++)

@@ -382,12 +382,13 @@ static void drop_stacks(prof_profile *p, const name_pass *np)
 	bool dropped = false;
 	for (size_t s = 0; s < p->nstack; s++) {
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = st->len ? p->stack_locs + st->off : NULL;
 		bool focused = false, ignored = false, shown = false;
 		for (uint32_t i = 0; i < st->len && !ignored; i++) {
-			ignored = np->fi[locs[i]] == LOC_IGNORE;
-			focused = focused || np->fi[locs[i]] == LOC_FOCUS;
-			shown = shown || !np->hidden[locs[i]];
+			/* One at a time: most stacks are decided within their first frames. */
+			uint32_t l = prof_stack_loc(p, st, i);
+			ignored = np->fi[l] == LOC_IGNORE;
+			focused = focused || np->fi[l] == LOC_FOCUS;
+			shown = shown || !np->hidden[l];
 			/* Without an ignored location the verdict is known: stop reading the stack (hide on 1M stacks). */
 			if (focused && shown && !np->can_ignore)
 				break;

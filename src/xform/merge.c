@@ -265,7 +265,7 @@ static int64_t own_stack(const prof_profile *p, const uint32_t *locs, uint32_t n
 static bool repeats_used(const prof_profile *p, const uint32_t *lcanon)
 {
 	for (size_t i = 0; i < p->nstack_loc; i++)
-		if (lcanon[p->stack_locs[i]] != p->stack_locs[i])
+		if (lcanon[prof_loc_at(p, i)] != prof_loc_at(p, i))
 			return true;
 	return false;
 }
@@ -428,7 +428,7 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		const prof_stack *st = &src->stacks[s];
 		GROW(buf, bufcap, (size_t)st->len + 1);
 		for (uint32_t k = 0; k < st->len; k++)
-			buf[k] = c.loc[src->stack_locs[st->off + k]];
+			buf[k] = c.loc[prof_stack_loc(src, st, k)];
 		stack[s] = prof_stack_intern(dst, &six, buf, st->len);
 	}
 	free(buf);
@@ -622,7 +622,7 @@ prof_numbering *prof_merge_numbering(const prof_profile *p)
 			continue;
 		const prof_stack *st = &p->stacks[p->samples[i].stack];
 		for (uint32_t k = 0; k < st->len; k++)
-			number_location(&c, &maps, &locs, p->stack_locs[st->off + k]);
+			number_location(&c, &maps, &locs, prof_stack_loc(p, st, k));
 	}
 	hashtab_free(&maps);
 	hashtab_free(&locs);

@@ -141,6 +141,82 @@ static void decodes_big_streams(void **state)
 	free(name);
 }
 
+/* The location ids of sample i's stack, leaf first, 0-terminated in out. */
+static void sample_ids(const prof_profile *p, size_t i, uint64_t *out)
+{
+	const prof_stack *st = &p->stacks[p->samples[i].stack];
+	prof_locbuf buf = {0};
+	const uint32_t *locs = prof_stack_locs(p, st, &buf);
+	for (uint32_t k = 0; k < st->len; k++) {
+		assert_int_equal(locs[k], prof_stack_loc(p, st, k));
+		out[k] = p->locations[locs[k]].id;
+	}
+	out[st->len] = 0;
+	prof_locbuf_free(&buf);
+}
+
+/*
+ * Location indices are stored in 16 bits when the profile has at most
+ * 65536 locations, whatever its ids, else 32: a first sample with a large
+ * id, a large id after small ones (the store widens while streaming, then
+ * narrows), an id past 2^31, and more locations than 16 bits hold.
+ */
+static void stores_stacks_narrow_or_wide(void **state)
+{
+	(void)state;
+	static const uint64_t big = (uint64_t)1 << 40;
+	const uint64_t *stacks[2][4] = {
+		{(uint64_t[]){70000, 2, 1, 0}, (uint64_t[]){2, 1, 0}, (uint64_t[]){big, 70000, 0}, (uint64_t[]){1, 0}},
+		{(uint64_t[]){2, 1, 0}, (uint64_t[]){3, 70000, 1, 0}, (uint64_t[]){big, 2, 0}, (uint64_t[]){2, 1, 0}},
+	};
+	for (int order = 0; order < 2; order++) {
+		pbuild b;
+		pb_init(&b);
+		pb_sample_type(&b, "samples", "count");
+		pb_function(&b, 1, "main.main", "main.go");
+		uint64_t ids[] = {1, 2, 3, 70000, big};
+		for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+			pb_location(&b, ids[i], (uint64_t[]){1, 0});
+		for (int i = 0; i < 4; i++)
+			pb_sample(&b, stacks[order][i], (int64_t[]){i + 1});
+		prof_profile *p = pb_load(&b);
+		assert_non_null(p);
+		assert_non_null(p->stack_locs.narrow);
+		assert_null(p->stack_locs.wide);
+		assert_int_equal(p->nstack, order == 0 ? 4 : 3);
+		for (int i = 0; i < 4; i++) {
+			uint64_t got[8];
+			sample_ids(p, (size_t)i, got);
+			for (int k = 0; stacks[order][i][k] || got[k]; k++)
+				assert_int_equal(got[k], stacks[order][i][k]);
+		}
+		prof_profile_free(p);
+	}
+
+	/* 70000 locations: indices past 16 bits, the first samples' ids small. */
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "main.go");
+	for (uint64_t id = 1; id <= 70000; id++)
+		pb_location(&b, id, (uint64_t[]){1, 0});
+	pb_sample(&b, (uint64_t[]){5, 4, 0}, (int64_t[]){1});
+	pb_sample(&b, (uint64_t[]){69999, 65537, 4, 0}, (int64_t[]){2});
+	prof_profile *p = pb_load(&b);
+	assert_non_null(p);
+	assert_null(p->stack_locs.narrow);
+	assert_non_null(p->stack_locs.wide);
+	uint64_t got[8];
+	sample_ids(p, 1, got);
+	assert_int_equal(got[0], 69999);
+	assert_int_equal(got[1], 65537);
+	assert_int_equal(got[2], 4);
+	assert_int_equal(got[3], 0);
+	sample_ids(p, 0, got);
+	assert_int_equal(got[0], 5);
+	prof_profile_free(p);
+}
+
 static void expect_error(const uint8_t *buf, size_t len, const char *want)
 {
 	prof_err err = {0};
@@ -244,6 +320,7 @@ int main(void)
 		cmocka_unit_test(decodes_model),
 		cmocka_unit_test(decodes_gzip),
 		cmocka_unit_test(decodes_big_streams),
+		cmocka_unit_test(stores_stacks_narrow_or_wide),
 		cmocka_unit_test(rejects_undefined_location),
 		cmocka_unit_test(rejects_value_count),
 		cmocka_unit_test(rejects_duplicate_and_zero_ids),

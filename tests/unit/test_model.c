@@ -59,6 +59,55 @@ static void interns_stacks(void **state)
 	prof_profile_free(p);
 }
 
+static int64_t same_stack(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out, void *arg)
+{
+	(void)p;
+	(void)arg;
+	memcpy(out, locs, n * sizeof *locs);
+	return n;
+}
+
+/* The stack store is 16-bit until an index past 16 bits comes, then 32-bit, with every stack kept. */
+static void widens_stack_store(void **state)
+{
+	(void)state;
+	prof_profile *p = prof_profile_new();
+	prof_stack_index ix = {0};
+	uint32_t empty = prof_stack_intern(p, &ix, NULL, 0);
+	uint32_t a = prof_stack_intern(p, &ix, (uint32_t[]){7, 65535, 0}, 3);
+	assert_non_null(p->stack_locs.narrow);
+	uint32_t b = prof_stack_intern(p, &ix, (uint32_t[]){65536, 7}, 2);
+	assert_null(p->stack_locs.narrow);
+	assert_non_null(p->stack_locs.wide);
+	assert_int_equal(prof_stack_intern(p, &ix, (uint32_t[]){7, 65535, 0}, 3), a);
+	assert_int_equal(prof_stack_intern(p, &ix, (uint32_t[]){65536, 7}, 2), b);
+	prof_stack_index_free(&ix);
+	p->samples = calloc(3, sizeof *p->samples);
+	p->samples[0].stack = empty;
+	p->samples[1].stack = a;
+	p->samples[2].stack = b;
+	p->nsample = 3;
+	prof_rewrite_stacks(p, same_stack, NULL);
+	prof_locbuf buf = {0};
+	const prof_stack *sa = &p->stacks[p->samples[1].stack], *sb = &p->stacks[p->samples[2].stack];
+	assert_int_equal(sa->len, 3);
+	assert_memory_equal(prof_stack_locs(p, sa, &buf), ((uint32_t[]){7, 65535, 0}), 3 * sizeof(uint32_t));
+	assert_int_equal(prof_stack_loc(p, sb, 0), 65536);
+	assert_int_equal(p->stacks[p->samples[0].stack].len, 0);
+	assert_non_null(prof_stack_locs(p, &p->stacks[p->samples[0].stack], &buf));
+	prof_locbuf_free(&buf);
+	prof_profile_free(p);
+
+	/* Stacks first made wide: the store starts wide. */
+	p = prof_profile_new();
+	ix = (prof_stack_index){0};
+	prof_stack_intern(p, &ix, (uint32_t[]){1u << 20}, 1);
+	assert_non_null(p->stack_locs.wide);
+	assert_int_equal(prof_loc_at(p, 0), 1u << 20);
+	prof_stack_index_free(&ix);
+	prof_profile_free(p);
+}
+
 static prof_profile *typed(const char *const *types, size_t n, const char *deflt)
 {
 	prof_profile *p = prof_profile_new();
@@ -208,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(interns_strings),
 		cmocka_unit_test(interns_stacks),
+		cmocka_unit_test(widens_stack_store),
 		cmocka_unit_test(picks_sample_index),
 		cmocka_unit_test(formats_like_pprof),
 		cmocka_unit_test(formats_values_as_printf),

@@ -184,7 +184,7 @@ static void keeps_the_profile(void **state)
 	assert_int_equal(prof_sample_values(q, 2)[1], 20);
 	const prof_stack *st = &q->stacks[q->samples[0].stack];
 	assert_int_equal(st->len, 3);
-	const prof_location *leaf = &q->locations[q->stack_locs[st->off]];
+	const prof_location *leaf = &q->locations[prof_stack_loc(q, st, 0)];
 	assert_int_equal(leaf->nline, 2);
 	assert_int_equal(leaf->mapping, 0);
 	assert_int_equal(leaf->address, 0x1000 + 22);

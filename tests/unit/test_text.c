@@ -81,7 +81,7 @@ static const prof_location *stack_loc(const prof_profile *p, size_t sample, size
 {
 	const prof_stack *st = &p->stacks[p->samples[sample].stack];
 	assert_true(i < st->len);
-	return &p->locations[p->stack_locs[st->off + i]];
+	return &p->locations[prof_stack_loc(p, st, i)];
 }
 
 static size_t stack_len(const prof_profile *p, size_t sample)
