@@ -255,28 +255,58 @@ void graph_weights_free(graph_weights *gw)
 	free(gw->any);
 }
 
-typedef struct edge_key {
-	const graph *g;
-	uint32_t src, dst;
-} edge_key;
-
-static bool edge_eq(const void *ctx, uint32_t e)
+static size_t edge_slot(const graph_edge_index *x, uint32_t src, uint32_t dst)
 {
-	const edge_key *k = ctx;
-	return k->g->edges[e].src == k->src && k->g->edges[e].dst == k->dst;
+	uint64_t h = ((uint64_t)src << 32 | dst) ^ x->seed;
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (x->nhead - 1);
+}
+
+/* Room for edge n: the heads double (and every chain is made again) when the edges would outnumber them. */
+static void edge_index_grow(graph_edge_index *x, const graph *g, size_t n)
+{
+	GROW(x->next, x->nextcap, n + 1);
+	if (n < x->nhead)
+		return;
+	if (!x->head)
+		x->seed = hashtab_new_seed();
+	free(x->head);
+	x->nhead = x->nhead ? x->nhead * 2 : 1024;
+	x->head = xcalloc(x->nhead, sizeof *x->head);
+	for (uint32_t e = 0; e < n; e++) {
+		size_t h = edge_slot(x, g->edges[e].src, g->edges[e].dst);
+		x->next[e] = x->head[h];
+		x->head[h] = e + 1;
+	}
+}
+
+static void edge_index_free(graph_edge_index *x)
+{
+	free(x->head);
+	free(x->next);
+	memset(x, 0, sizeof *x);
 }
 
 static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 {
-	edge_key k = {g, src, dst};
-	uint32_t e = hashtab_intern(&g->etab, (uint64_t)src << 32 | dst, g->nedges, edge_eq, &k);
-	*created = e == g->nedges;
-	if (!*created)
-		return e;
+	graph_edge_index *x = &g->etab;
+	if (x->nhead) {
+		for (uint32_t e = x->head[edge_slot(x, src, dst)]; e; e = x->next[e - 1])
+			if (g->edges[e - 1].src == src && g->edges[e - 1].dst == dst) {
+				*created = false;
+				return e - 1;
+			}
+	}
+	*created = true;
+	edge_index_grow(x, g, g->nedges);
 	size_t cap = g->edgecap;
 	GROW(g->edges, cap, (size_t)g->nedges + 1);
 	g->edgecap = (uint32_t)cap;
 	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
+	size_t h = edge_slot(x, src, dst);
+	x->next[g->nedges] = x->head[h];
+	x->head[h] = g->nedges + 1;
 	return g->nedges++;
 }
 
@@ -500,7 +530,6 @@ static void *build_run(void *arg)
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
-						e->weight_div += dw;
 						if (residual)
 							e->residual = true;
 						bool inl = ni != k - 1;
@@ -551,7 +580,6 @@ static void build_merge(build_job *a, const build_job *b, uint32_t nn)
 		uint32_t ei = job_edge(a, be->src, be->dst, &created);
 		graph_edge *e = &a->e.edges[ei];
 		e->weight += be->weight;
-		e->weight_div += be->weight_div;
 		e->residual = e->residual || be->residual;
 		e->inl = created ? be->inl : e->inl && be->inl;
 	}
@@ -617,9 +645,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		free(job[1].flat_div);
 		free(job[1].cum_div);
 		free(job[1].e.edges);
-		hashtab_free(&job[1].e.etab);
+		edge_index_free(&job[1].e.etab);
 	}
-	hashtab_free(&job[0].e.etab);
+	edge_index_free(&job[0].e.etab);
 	free(job[0].cells);
 	if (gridded)
 		grid_free(&grid);
@@ -681,7 +709,7 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 			any = has[locs[i]];
 		if (!any)
 			continue;
-		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
+		int64_t w = gw->w[s];
 		gen++;
 		uint32_t parent = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
@@ -697,7 +725,6 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
-						e->weight_div += dw;
 						bool inl = ni != k - 1;
 						e->inl = created ? inl : e->inl && inl;
 					}
@@ -707,7 +734,7 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 		}
 	}
 	prof_locbuf_free(&buf);
-	hashtab_free(&g->etab);
+	edge_index_free(&g->etab);
 	free(has);
 }
 
@@ -722,7 +749,7 @@ void graph_free(graph *g)
 	free(g->gen);
 	free(g->nodes);
 	free(g->edges);
-	hashtab_free(&g->etab);
+	edge_index_free(&g->etab);
 	free(g);
 }
 

@@ -77,10 +77,23 @@ void graph_weights_free(graph_weights *gw);
 
 typedef struct graph_edge {
 	uint32_t src, dst;
-	int64_t weight, weight_div;
+	int64_t weight;
 	bool residual, inl, dropped;
 	uint32_t gen;
 } graph_edge;
+
+/*
+ * The edges of a graph being built, by (src, dst): chains through next (edge
+ * + 1, 0 ends one) from a power-of-two table of heads at most as long as
+ * the edges. Four bytes an edge and four to eight a head: a graph of every
+ * edge of 1M distinct stacks has 2.8M, for which half-full hashtab slots of
+ * eight bytes took 67 MB.
+ */
+typedef struct graph_edge_index {
+	uint32_t *head, *next;
+	size_t nhead, nextcap;
+	uint64_t seed;
+} graph_edge_index;
 
 typedef struct graph {
 	const graph_index *ix;
@@ -90,7 +103,7 @@ typedef struct graph {
 	uint32_t nnodes;
 	graph_edge *edges;
 	uint32_t nedges, edgecap;
-	hashtab etab; /* over edges, by (src, dst) */
+	graph_edge_index etab; /* over edges while they are recorded */
 } graph;
 
 /*

@@ -107,6 +107,23 @@ typedef struct raw_stacks {
 	size_t nslots;
 } raw_stacks;
 
+/*
+ * Samples with equal labels share one run of them (a heap profile's
+ * "bytes" label takes a few values over a million samples): a sample's
+ * labels are looked up once decoded, and dropped when an equal run is
+ * stored. While runs keep coming out new (half of the labelled samples or
+ * more), the table costs more than it saves and goes.
+ */
+typedef struct label_runs {
+	hashtab index; /* over runs */
+	struct label_run {
+		uint32_t off, n;
+	} *runs;
+	size_t nrun, cap;
+	size_t nlabelled; /* samples with labels so far */
+	bool off;         /* given up */
+} label_runs;
+
 typedef struct decoder {
 	prof_profile *p;
 	prof_err *err;
@@ -119,7 +136,8 @@ typedef struct decoder {
 	/* The first label string index that cannot be valid (negative or huge). */
 	int64_t bad_label_index;
 	const char *bad_label_field;
-	size_t bad_label;
+	size_t bad_label_sample; /* 1-based */
+	label_runs lr;
 	idmap bigids;         /* large location id -> ordinal */
 	uint64_t *bigid_list; /* ordinal -> id */
 	size_t nbigid, bigidcap;
@@ -531,7 +549,7 @@ static uint32_t raw_index(decoder *dc, int64_t v, const char *name)
 	if (!dc->bad_label_field) {
 		dc->bad_label_index = v;
 		dc->bad_label_field = name;
-		dc->bad_label = dc->p->nlabel;
+		dc->bad_label_sample = dc->p->nsample + 1;
 	}
 	return UINT32_MAX;
 }
@@ -629,6 +647,62 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 	return true;
 }
 
+static bool same_label(const prof_label *a, const prof_label *b)
+{
+	return a->key == b->key && a->str == b->str && a->num_unit == b->num_unit && a->num == b->num &&
+	       a->num_set == b->num_set;
+}
+
+typedef struct run_key {
+	const decoder *dc;
+	uint32_t off, n;
+} run_key;
+
+static bool run_eq(const void *ctx, uint32_t r)
+{
+	const run_key *k = ctx;
+	const struct label_run *run = &k->dc->lr.runs[r];
+	if (run->n != k->n)
+		return false;
+	const prof_label *a = k->dc->p->labels + run->off, *b = k->dc->p->labels + k->off;
+	for (uint32_t i = 0; i < k->n; i++)
+		if (!same_label(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where the n labels just decoded at off are kept: at an equal run stored
+ * before (the new ones dropped), or where they are.
+ */
+static uint32_t label_run(decoder *dc, uint32_t off, uint32_t n)
+{
+	label_runs *lr = &dc->lr;
+	if (lr->off)
+		return off;
+	lr->nlabelled++;
+	if (lr->nlabelled % 65536 == 0 && lr->nrun * 2 > lr->nlabelled) {
+		hashtab_free(&lr->index);
+		free(lr->runs);
+		*lr = (label_runs){.off = true};
+		return off;
+	}
+	const prof_label *ls = dc->p->labels + off;
+	uint64_t h = n;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ ((uint64_t)ls[i].key << 32 ^ ls[i].str ^ (uint64_t)ls[i].num_unit << 16 ^ (uint64_t)ls[i].num)) *
+		    0xff51afd7ed558ccdull;
+	run_key k = {dc, off, n};
+	uint32_t r = hashtab_intern(&lr->index, h, (uint32_t)lr->nrun, run_eq, &k);
+	if (r != lr->nrun) {
+		dc->p->nlabel = off;
+		return lr->runs[r].off;
+	}
+	GROW(lr->runs, lr->cap, lr->nrun + 1);
+	lr->runs[lr->nrun++] = (struct label_run){off, n};
+	return off;
+}
+
 static bool decode_sample(decoder *dc, const field *sf)
 {
 	prof_profile *p = dc->p;
@@ -693,8 +767,8 @@ static bool decode_sample(decoder *dc, const field *sf)
 	if (!hashed)
 		h = hash_ids(dc->rs.tail, nids);
 	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
-	s->label_off = (uint32_t)label_off;
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
+	s->label_off = s->nlabel ? label_run(dc, (uint32_t)label_off, s->nlabel) : (uint32_t)label_off;
 	return true;
 }
 
@@ -757,6 +831,7 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
 	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
 	     (uint64_t)rs->fcap * sizeof *rs->first + (uint64_t)rs->nslots * sizeof *rs->slots;
+	b += (uint64_t)dc->lr.index.nslots * sizeof *dc->lr.index.slots + (uint64_t)dc->lr.cap * sizeof *dc->lr.runs;
 	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
 	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
 	return b;
@@ -1099,18 +1174,16 @@ static bool resolve_stacks(decoder *dc)
 	return true;
 }
 
-/* The 1-based number of the sample holding label i. */
+/*
+ * The 1-based number of the first sample holding label i: the one that
+ * stored its run (samples with equal labels share an earlier sample's run).
+ */
 static size_t label_sample(const prof_profile *p, size_t i)
 {
-	size_t lo = 0, hi = p->nsample;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->samples[mid].label_off <= i)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo + 1;
+	for (size_t s = 0; s < p->nsample; s++)
+		if (p->samples[s].label_off <= i && i - p->samples[s].label_off < p->samples[s].nlabel)
+			return s + 1;
+	return p->nsample;
 }
 
 static bool resolve_labels(decoder *dc)
@@ -1118,7 +1191,7 @@ static bool resolve_labels(decoder *dc)
 	prof_profile *p = dc->p;
 	if (dc->bad_label_field)
 		return prof_errf(dc->err, "sample %zu: %s is string %" PRId64 ", but the string table has %zu strings",
-		                 label_sample(p, dc->bad_label), dc->bad_label_field, dc->bad_label_index, dc->nstr);
+		                 dc->bad_label_sample, dc->bad_label_field, dc->bad_label_index, dc->nstr);
 	for (size_t i = 0; i < p->nlabel; i++) {
 		prof_label *l = &p->labels[i];
 		uint32_t *fields[3] = {&l->key, &l->str, &l->num_unit};
@@ -1177,6 +1250,8 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	free(dc.rs.slots);
 	dc.rs.slots = NULL;
 	dc.rs.nslots = 0;
+	hashtab_free(&dc.lr.index);
+	free(dc.lr.runs);
 	if (ok && src->total == 0)
 		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
 	if (!ok && err->set && !pb_source_failed(src) && !dc.over_budget &&

@@ -379,10 +379,34 @@ void prof_scale_values(prof_profile *p, const double *ratios)
 void prof_set_label(prof_profile *p, const char *key, const char *value)
 {
 	prof_strid k = prof_intern(p, key, strlen(key)), v = prof_intern(p, value, strlen(value));
-	prof_label *labels = xmalloc((p->nlabel + p->nsample + 1) * sizeof *labels);
-	size_t n = 0;
+	/*
+	 * Samples may share a run of labels (the decoder stores equal ones
+	 * once): each run is rewritten once, and so is the run of the samples
+	 * that had no labels, which all get the one label.
+	 */
+	struct moved {
+		uint32_t n, off, len; /* the old run's length; its new place */
+	} *moved = xmalloc((p->nlabel + 1) * sizeof *moved);
+	for (size_t i = 0; i <= p->nlabel; i++)
+		moved[i].n = UINT32_MAX;
+	prof_label *labels = NULL;
+	size_t n = 0, cap = 0;
+	GROW(labels, cap, 1); /* never NULL, as a loaded profile's labels are not */
+	uint32_t bare = UINT32_MAX;
 	for (size_t s = 0; s < p->nsample; s++) {
 		prof_sample *sm = &p->samples[s];
+		if (!sm->nlabel && bare != UINT32_MAX) {
+			sm->label_off = bare;
+			sm->nlabel = 1;
+			continue;
+		}
+		struct moved *m = sm->nlabel ? &moved[sm->label_off] : NULL;
+		if (m && m->n == sm->nlabel) {
+			sm->label_off = m->off;
+			sm->nlabel = m->len;
+			continue;
+		}
+		GROW(labels, cap, n + sm->nlabel + 1);
 		uint32_t off = (uint32_t)n;
 		for (uint32_t i = 0; i < sm->nlabel; i++) {
 			const prof_label *l = &p->labels[sm->label_off + i];
@@ -390,9 +414,14 @@ void prof_set_label(prof_profile *p, const char *key, const char *value)
 				labels[n++] = *l;
 		}
 		labels[n++] = (prof_label){.key = k, .str = v};
+		if (m)
+			*m = (struct moved){sm->nlabel, off, (uint32_t)n - off};
+		else
+			bare = off;
 		sm->label_off = off;
 		sm->nlabel = (uint32_t)n - off;
 	}
+	free(moved);
 	free(p->labels);
 	p->labels = labels;
 	p->nlabel = n;

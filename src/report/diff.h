@@ -15,6 +15,12 @@ typedef struct diff_opts {
 } diff_opts;
 
 /*
+ * The comparisons take profiles that the caller frees after them: each is
+ * filtered in place, and gives up its samples, values and labels once they
+ * are grouped (so the snapshots' groups do not sit on top of them).
+ */
+
+/*
  * Writes the comparison of base and cur (both filtered in place by o's
  * filters; never merged). *max_growth is the largest growth of one stack,
  * for -fail_if_grew.

@@ -607,7 +607,7 @@ bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, co
                 prof_err *err)
 {
 	if (e->consume)
-		return report_run(out, e->orig, name, arg, o, warn, err);
+		return report_run_last(out, e->orig, name, arg, o, warn, err);
 	const prof_command *cmd = prof_command_find(name);
 	/* The greeting and comments only read; unknown names fail before reading. */
 	if (!cmd || cmd->kind != CMD_REPORT || cmd->report == PR_COMMENTS) {

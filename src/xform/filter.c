@@ -499,11 +499,23 @@ static bool label_key_verdict(const prof_profile *p, const prof_label *l, const 
 	return true;
 }
 
-/* tagshow/taghide: drop label keys from every sample. */
+/*
+ * tagshow/taghide: drop label keys from every sample. Samples may share a
+ * run of labels (the decoder stores equal ones once): a run is edited in
+ * place once, and the others on it take its new length.
+ */
 static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide, bool *sm, bool *hm)
 {
+	uint32_t *done = xmalloc((p->nlabel + 1) * sizeof *done); /* per run start: its new length, or UINT32_MAX */
+	memset(done, 0xff, (p->nlabel + 1) * sizeof *done);
 	for (size_t i = 0; i < p->nsample; i++) {
 		prof_sample *s = &p->samples[i];
+		if (!s->nlabel)
+			continue;
+		if (done[s->label_off] != UINT32_MAX) {
+			s->nlabel = done[s->label_off];
+			continue;
+		}
 		prof_label *ls = p->labels + s->label_off;
 		uint32_t w = 0;
 		for (uint32_t k = 0; k < s->nlabel; k++) {
@@ -517,8 +529,9 @@ static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide
 			if (ms && !mh)
 				ls[w++] = ls[k];
 		}
-		s->nlabel = w;
+		s->nlabel = done[s->label_off] = w;
 	}
+	free(done);
 }
 
 void prof_label_key_matches(const prof_profile *p, const prof_filters *f, const uint8_t *alive, bool *sm,

@@ -297,7 +297,14 @@ static void own_index(merge_ctx *c, hashtab *mt, hashtab *ft, hashtab *lt)
 	free(lcanon);
 }
 
-bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
+/* What src gave up to dst: its arrays go as soon as they are copied, so the two are never held whole at once. */
+static void give_up(void **arr)
+{
+	free(*arr);
+	*arr = NULL;
+}
+
+bool prof_merge(prof_profile *dst, prof_profile *src, prof_err *err)
 {
 	size_t *pick = xmalloc((src->nsample_type + dst->nsample_type + 1) * sizeof *pick);
 	if (!compatibilize(dst, src, pick)) {
@@ -419,7 +426,7 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 	free(lines);
 
-	/* Samples: stacks re-interned, labels and values appended. */
+	/* Samples: stacks re-interned, labels and values appended, each of src's arrays freed once copied. */
 	prof_stack_index six = {0};
 	uint32_t *stack = xmalloc((src->nstack + 1) * sizeof *stack);
 	uint32_t *buf = NULL;
@@ -433,9 +440,11 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 	free(buf);
 	prof_stack_index_free(&six);
+	give_up((void **)&src->stack_locs.narrow);
+	give_up((void **)&src->stack_locs.wide);
+	give_up((void **)&src->stacks);
+	src->nstack = src->nstack_loc = 0;
 	size_t nt = dst->nsample_type;
-	dst->samples = xrealloc(dst->samples, (dst->nsample + src->nsample + 1) * sizeof *dst->samples);
-	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
 	dst->labels = xrealloc(dst->labels, (dst->nlabel + src->nlabel + 1) * sizeof *dst->labels);
 	for (size_t i = 0; i < src->nlabel; i++) {
 		prof_label l = src->labels[i];
@@ -444,18 +453,24 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		l.num_unit = c.str[l.num_unit];
 		dst->labels[dst->nlabel + i] = l;
 	}
+	give_up((void **)&src->labels);
+	dst->samples = xrealloc(dst->samples, (dst->nsample + src->nsample + 1) * sizeof *dst->samples);
 	for (size_t i = 0; i < src->nsample; i++) {
 		prof_sample s = src->samples[i];
 		s.stack = stack[s.stack];
 		s.label_off += (uint32_t)dst->nlabel;
 		dst->samples[dst->nsample + i] = s;
 	}
+	give_up((void **)&src->samples);
+	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
 	for (size_t i = 0; i < src->nsample; i++)
 		for (size_t k = 0; k < nt; k++)
 			dst->values[(dst->nsample + i) * nt + k] = src->values[i * src->nsample_type + pick[k]];
+	give_up((void **)&src->values);
 	free(pick);
 	dst->nsample += src->nsample;
 	dst->nlabel += src->nlabel;
+	src->nsample = src->nlabel = 0;
 	/* Equal samples from the two profiles merge when a report needs it. */
 	dst->compacted = false;
 
