@@ -2,6 +2,7 @@
 #include "graph/graph.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
@@ -263,50 +264,73 @@ static size_t edge_slot(const graph_edge_index *x, uint32_t src, uint32_t dst)
 	return (size_t)(h >> 32) & (x->nhead - 1);
 }
 
-/* Room for edge n: the heads double (and every chain is made again) when the edges would outnumber them. */
-static void edge_index_grow(graph_edge_index *x, const graph *g, size_t n)
+/* Edge e's ends: every edge struct indexed starts with uint32_t src, dst. */
+static void edge_ends(const void *edges, size_t stride, uint32_t e, uint32_t *src, uint32_t *dst)
 {
-	GROW(x->next, x->nextcap, n + 1);
-	if (n < x->nhead)
-		return;
-	if (!x->head)
-		x->seed = hashtab_new_seed();
-	free(x->head);
-	x->nhead = x->nhead ? x->nhead * 2 : 1024;
-	x->head = xcalloc(x->nhead, sizeof *x->head);
-	for (uint32_t e = 0; e < n; e++) {
-		size_t h = edge_slot(x, g->edges[e].src, g->edges[e].dst);
-		x->next[e] = x->head[h];
-		x->head[h] = e + 1;
-	}
+	uint32_t ends[2];
+	memcpy(ends, (const char *)edges + (size_t)e * stride, sizeof ends);
+	*src = ends[0];
+	*dst = ends[1];
 }
 
-static void edge_index_free(graph_edge_index *x)
+uint32_t graph_edge_index_find(const graph_edge_index *x, const void *edges, size_t stride, uint32_t src,
+                               uint32_t dst)
+{
+	if (!x->nhead)
+		return PROF_NONE;
+	for (uint32_t e = x->head[edge_slot(x, src, dst)]; e; e = x->next[e - 1]) {
+		uint32_t s, d;
+		edge_ends(edges, stride, e - 1, &s, &d);
+		if (s == src && d == dst)
+			return e - 1;
+	}
+	return PROF_NONE;
+}
+
+void graph_edge_index_add(graph_edge_index *x, const void *edges, size_t stride, uint32_t n)
+{
+	GROW(x->next, x->nextcap, (size_t)n + 1);
+	uint32_t src, dst;
+	if (n >= x->nhead) {
+		/* The heads double, and every chain is made again, when the edges would outnumber them. */
+		if (!x->head)
+			x->seed = hashtab_new_seed();
+		free(x->head);
+		x->nhead = x->nhead ? x->nhead * 2 : 1024;
+		x->head = xcalloc(x->nhead, sizeof *x->head);
+		for (uint32_t e = 0; e < n; e++) {
+			edge_ends(edges, stride, e, &src, &dst);
+			size_t h = edge_slot(x, src, dst);
+			x->next[e] = x->head[h];
+			x->head[h] = e + 1;
+		}
+	}
+	edge_ends(edges, stride, n, &src, &dst);
+	size_t h = edge_slot(x, src, dst);
+	x->next[n] = x->head[h];
+	x->head[h] = n + 1;
+}
+
+void graph_edge_index_free(graph_edge_index *x)
 {
 	free(x->head);
 	free(x->next);
 	memset(x, 0, sizeof *x);
 }
 
+_Static_assert(offsetof(graph_edge, src) == 0 && offsetof(graph_edge, dst) == 4, "graph_edge_index reads src, dst");
+
 static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 {
-	graph_edge_index *x = &g->etab;
-	if (x->nhead) {
-		for (uint32_t e = x->head[edge_slot(x, src, dst)]; e; e = x->next[e - 1])
-			if (g->edges[e - 1].src == src && g->edges[e - 1].dst == dst) {
-				*created = false;
-				return e - 1;
-			}
-	}
-	*created = true;
-	edge_index_grow(x, g, g->nedges);
+	uint32_t e = graph_edge_index_find(&g->etab, g->edges, sizeof *g->edges, src, dst);
+	*created = e == PROF_NONE;
+	if (!*created)
+		return e;
 	size_t cap = g->edgecap;
 	GROW(g->edges, cap, (size_t)g->nedges + 1);
 	g->edgecap = (uint32_t)cap;
 	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
-	size_t h = edge_slot(x, src, dst);
-	x->next[g->nedges] = x->head[h];
-	x->head[h] = g->nedges + 1;
+	graph_edge_index_add(&g->etab, g->edges, sizeof *g->edges, g->nedges);
 	return g->nedges++;
 }
 
@@ -645,9 +669,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		free(job[1].flat_div);
 		free(job[1].cum_div);
 		free(job[1].e.edges);
-		edge_index_free(&job[1].e.etab);
+		graph_edge_index_free(&job[1].e.etab);
 	}
-	edge_index_free(&job[0].e.etab);
+	graph_edge_index_free(&job[0].e.etab);
 	free(job[0].cells);
 	if (gridded)
 		grid_free(&grid);
@@ -734,7 +758,7 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 		}
 	}
 	prof_locbuf_free(&buf);
-	edge_index_free(&g->etab);
+	graph_edge_index_free(&g->etab);
 	free(has);
 }
 
@@ -749,7 +773,7 @@ void graph_free(graph *g)
 	free(g->gen);
 	free(g->nodes);
 	free(g->edges);
-	edge_index_free(&g->etab);
+	graph_edge_index_free(&g->etab);
 	free(g);
 }
 

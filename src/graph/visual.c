@@ -3,6 +3,7 @@
 #include "util/sort.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,11 +158,7 @@ static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 	return id;
 }
 
-static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
-{
-	const uint32_t *k = key;
-	return g->edges[id].src == k[0] && g->edges[id].dst == k[1];
-}
+_Static_assert(offsetof(vgraph_edge, src) == 0 && offsetof(vgraph_edge, dst) == 4, "graph_edge_index reads src, dst");
 
 /*
  * pprof's AddToEdgeDiv. A nonzero gen counts the edge once per sample (the
@@ -170,15 +167,15 @@ static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
 static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t dw, bool residual, bool inl,
                      uint32_t gen)
 {
-	uint32_t key[2] = {src, dst};
-	uint32_t id = table_intern(g, &g->edge_tab, pair_hash(src, dst), g->nedges, key, edge_eq);
+	uint32_t id = graph_edge_index_find(&g->edge_tab, g->edges, sizeof *g->edges, src, dst);
 	vgraph_edge *e;
-	if (id == g->nedges) {
+	if (id == PROF_NONE) {
 		size_t cap = g->edgecap;
 		GROW(g->edges, cap, (size_t)g->nedges + 1);
 		g->edgecap = (uint32_t)cap;
 		e = &g->edges[g->nedges];
 		*e = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
+		graph_edge_index_add(&g->edge_tab, g->edges, sizeof *g->edges, g->nedges);
 		list_add(&g->nodes[src].out, g->nedges);
 		list_add(&g->nodes[dst].in, g->nedges);
 		g->nedges++;
@@ -354,7 +351,7 @@ void vgraph_free(vgraph *g)
 	free(g->tags);
 	free(g->list);
 	hashtab_free(&g->node_tab);
-	hashtab_free(&g->edge_tab);
+	graph_edge_index_free(&g->edge_tab);
 	hashtab_free(&g->tag_tab);
 	free(g);
 }

@@ -86,7 +86,7 @@ typedef struct vgraph {
 	uint32_t *list; /* pprof's g.Nodes: the nodes shown, in order */
 	uint32_t nlist;
 	hashtab node_tab; /* call tree: (parent, info) -> node */
-	hashtab edge_tab; /* (src, dst) -> edge */
+	graph_edge_index edge_tab; /* (src, dst) -> edge */
 	hashtab tag_tab;  /* (node, group, name, numeric) -> tag */
 	uint32_t seen_gen;
 	bool sums_only; /* built without edges and tags: see build() */

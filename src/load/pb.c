@@ -100,6 +100,7 @@ typedef struct raw_stacks {
 	size_t nids, idcap;
 	uint32_t *tail;
 	size_t tailcap;
+	bool tail_big; /* a key of the tail is past 16 bits */
 	prof_stack *st;     /* off/len into ids */
 	uint32_t *first;    /* 1-based number of the first sample using it */
 	size_t n, cap, fcap;
@@ -453,21 +454,30 @@ static void raw_widen(raw_stacks *rs)
 	rs->wide = wide;
 }
 
-/* Appends the n keys of ids to the store. */
+/* Appends the n keys of ids (the tail) to the store. */
 static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 {
-	uint32_t max = 0;
-	for (size_t i = 0; i < n; i++)
-		max |= ids[i];
-	if (rs->narrow && max > UINT16_MAX)
+	if (rs->narrow && rs->tail_big)
 		raw_widen(rs);
-	if (rs->wide || (!rs->narrow && max > UINT16_MAX)) {
+	if (rs->wide || (!rs->narrow && rs->tail_big)) {
 		GROW(rs->wide, rs->idcap, rs->nids + n + 1);
 		memcpy(rs->wide + rs->nids, ids, n * sizeof *ids);
 	} else {
 		GROW(rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
 		uint16_t *out = rs->narrow + rs->nids;
-		for (size_t i = 0; i < n; i++)
+		size_t i = 0;
+#if defined(__GNUC__) || defined(__clang__)
+		/* Eight a step in vector registers, as prof_locstore_get widens them: 21M ids on 1M samples. */
+		typedef uint32_t u32x8 __attribute__((vector_size(32)));
+		typedef uint16_t u16x8 __attribute__((vector_size(16)));
+		for (; i + 8 <= n; i += 8) {
+			u32x8 v;
+			memcpy(&v, ids + i, sizeof v);
+			u16x8 w = __builtin_convertvector(v, u16x8);
+			memcpy(out + i, &w, sizeof w);
+		}
+#endif
+		for (; i < n; i++)
 			out[i] = (uint16_t)ids[i];
 	}
 	rs->nids += n;
@@ -613,6 +623,7 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 		uint32_t key = id_key(dc, f->v);
 		GROW(rs->tail, rs->tailcap, *n + 1);
 		rs->tail[(*n)++] = key;
+		rs->tail_big = rs->tail_big || key > UINT16_MAX;
 		return true;
 	}
 	if (f->wt != WT_LEN)
@@ -642,6 +653,7 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 			                 si, "location_id");
 		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
 		out[k++] = key;
+		rs->tail_big = rs->tail_big || key > UINT16_MAX; /* the fast paths above give keys below 2^14 */
 	}
 	*n = k;
 	return true;
@@ -711,6 +723,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 	size_t pos = 0;
 	field f;
 	size_t label_off = p->nlabel;
+	dc->rs.tail_big = false;
 	/*
 	 * The stack's hash slot is a cache miss on a big profile: it is hashed
 	 * and its slot fetched as soon as the ids are read (Go writes them
@@ -1100,14 +1113,10 @@ static bool each_saved(decoder *dc, field_fn fn)
 }
 
 /* The location index of key (as raw_stacks stores it) at store index i; PROF_NONE after a message. */
-static uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
+static uint32_t resolve_slow(decoder *dc, uint32_t key, size_t i)
 {
-	const prof_profile *p = dc->p;
 	const raw_stacks *rs = &dc->rs;
 	uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
-	/* Runtime profiles number locations 1..n in order: skip the hash then. */
-	if (id - 1 < p->nlocation && p->locations[id - 1].id == id)
-		return (uint32_t)(id - 1);
 	uint32_t li = idmap_get(&dc->locations, id);
 	if (li == PROF_NONE) {
 		/* Name the first sample that uses a stack holding it. */
@@ -1117,6 +1126,19 @@ static uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
 		prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined", rs->first[s], id);
 	}
 	return li;
+}
+
+/*
+ * The location index of key (as raw_stacks stores it) at store index i;
+ * PROF_NONE after a message. Runtime profiles number locations 1..n in
+ * order: the hash is skipped then, inline (21M keys on 1M samples).
+ */
+static inline uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
+{
+	const prof_profile *p = dc->p;
+	if (key - 1u < p->nlocation && p->locations[key - 1].id == key)
+		return key - 1;
+	return resolve_slow(dc, key, i);
 }
 
 /*

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/arena.h"
 #include "util/hashtab.h"
@@ -227,7 +228,19 @@ static inline const uint32_t *prof_locstore_get(const prof_locstore *ls, const p
 		prof_locbuf_grow(b, st->len);
 	const uint16_t *in = ls->narrow + st->off;
 	uint32_t *out = b->ids;
-	for (uint32_t k = 0; k < st->len; k++)
+	uint32_t k = 0;
+#if defined(__GNUC__) || defined(__clang__)
+	/* Eight a step in vector registers: the walks over 21M frames pay for this loop, which -O2 leaves scalar. */
+	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+	typedef uint32_t u32x8 __attribute__((vector_size(32)));
+	for (; k + 8 <= st->len; k += 8) {
+		u16x8 v;
+		memcpy(&v, in + k, sizeof v);
+		u32x8 w = __builtin_convertvector(v, u32x8);
+		memcpy(out + k, &w, sizeof w);
+	}
+#endif
+	for (; k < st->len; k++)
 		out[k] = in[k];
 	return out;
 }
