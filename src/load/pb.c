@@ -102,8 +102,7 @@ typedef struct raw_stacks {
 	size_t tailcap;
 	bool tail_big; /* a key of the tail is past 16 bits */
 	prof_stack *st;     /* off/len into ids */
-	uint32_t *first;    /* 1-based number of the first sample using it */
-	size_t n, cap, fcap;
+	size_t n, cap;
 	raw_slot *slots;
 	size_t nslots;
 } raw_stacks;
@@ -484,7 +483,7 @@ static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 }
 
 /* Interns the n keys in rs->tail (hashed to h): a new stack is stored, a known one's id returned. */
-static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint32_t h)
+static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
@@ -511,9 +510,7 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint3
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
 	GROW(rs->st, rs->cap, rs->n + 1);
-	GROW(rs->first, rs->fcap, rs->n + 1);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
-	rs->first[rs->n] = sample;
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
 	raw_store(rs, ids, n);
 	return (uint32_t)rs->n++;
@@ -779,7 +776,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 	GROW(dc->rs.tail, dc->rs.tailcap, 1);
 	if (!hashed)
 		h = hash_ids(dc->rs.tail, nids);
-	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
+	s->stack = raw_intern_tail(&dc->rs, nids, h);
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
 	s->label_off = s->nlabel ? label_run(dc, (uint32_t)label_off, s->nlabel) : (uint32_t)label_off;
 	return true;
@@ -843,7 +840,7 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	     (uint64_t)dc->samplecap * sizeof *p->samples;
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
 	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
-	     (uint64_t)rs->fcap * sizeof *rs->first + (uint64_t)rs->nslots * sizeof *rs->slots;
+	     (uint64_t)rs->nslots * sizeof *rs->slots;
 	b += (uint64_t)dc->lr.index.nslots * sizeof *dc->lr.index.slots + (uint64_t)dc->lr.cap * sizeof *dc->lr.runs;
 	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
 	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
@@ -1119,11 +1116,13 @@ static uint32_t resolve_slow(decoder *dc, uint32_t key, size_t i)
 	uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
 	uint32_t li = idmap_get(&dc->locations, id);
 	if (li == PROF_NONE) {
-		/* Name the first sample that uses a stack holding it. */
-		size_t s = 0;
+		/* Name the first sample that uses a stack holding it (on this error only: no table of them). */
+		size_t s = 0, k = 0;
 		while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
 			s++;
-		prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined", rs->first[s], id);
+		while (k + 1 < dc->p->nsample && dc->p->samples[k].stack != s)
+			k++;
+		prof_errf(dc->err, "sample %zu refers to location %" PRIu64 ", which is not defined", k + 1, id);
 	}
 	return li;
 }
@@ -1297,7 +1296,6 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	free(dc.rs.wide);
 	free(dc.rs.tail);
 	free(dc.rs.st);
-	free(dc.rs.first);
 	free(dc.rs.slots);
 	free(dc.bigid_list);
 	idmap_free(&dc.bigids);
