@@ -94,6 +94,22 @@ typedef struct raw_slot {
  * are most of the memory), else 32-bit: narrow or wide, as in the model.
  * A sample's keys are decoded into tail first, then interned from there.
  */
+/*
+ * Samples whose stacks wait to be interned, oldest first. On a big profile
+ * interning is three cache misses in a row (the hash slot, the stack's
+ * record, its stored ids), most of the decode's time: a sample is interned
+ * PENDING samples after it is read, and the lines it will need are
+ * fetched while the samples between are decoded, a stage at a time.
+ */
+enum { PENDING = 16 };
+typedef struct pending {
+	uint32_t *ids; /* its own buffer: the sample's location keys */
+	size_t cap, n;
+	uint32_t hash;
+	bool big;      /* a key past 16 bits */
+	size_t sample; /* index in p->samples, whose stack it sets */
+} pending;
+
 typedef struct raw_stacks {
 	uint16_t *narrow;
 	uint32_t *wide;
@@ -105,6 +121,9 @@ typedef struct raw_stacks {
 	size_t n, cap;
 	raw_slot *slots;
 	size_t nslots;
+	pending queue[PENDING]; /* a ring: the oldest at head */
+	size_t head, npending;
+	uint64_t seed; /* hash_ids' */
 } raw_stacks;
 
 /*
@@ -418,13 +437,30 @@ static void pb_free(void *data, void *ptr)
 
 /* ---- samples, decoded while streaming ---- */
 
-static uint32_t hash_ids(const uint32_t *ids, size_t n)
+/*
+ * A stack's hash, seeded per load so that a hostile profile cannot aim its
+ * stacks at one probe sequence. Two ids a step in each of two lanes: the
+ * multiplies of one chain wait on each other, and a million stacks of
+ * thirty frames made the single chain a fifth of the decode.
+ */
+static uint32_t hash_ids(const uint32_t *ids, size_t n, uint64_t seed)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ ids[i]) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+	uint64_t a = seed ^ n, b = seed * 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		uint64_t x, y;
+		memcpy(&x, ids + i, sizeof x);
+		memcpy(&y, ids + i + 2, sizeof y);
+		a = (a ^ x) * 0xff51afd7ed558ccdull;
+		b = (b ^ y) * 0xc4ceb9fe1a85ec53ull;
+		a ^= a >> 29;
+		b ^= b >> 29;
 	}
+	for (; i < n; i++) {
+		a = (a ^ ids[i]) * 0xff51afd7ed558ccdull;
+		a ^= a >> 29;
+	}
+	uint64_t h = (a ^ b * 0x94d049bb133111ebull) * 0xbf58476d1ce4e5b9ull;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -514,6 +550,87 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
 	raw_store(rs, ids, n);
 	return (uint32_t)rs->n++;
+}
+
+/* The first slot that may hold hash h (its first with the hash, or the empty one ending the probe), NULL for none. */
+static const raw_slot *raw_first_slot(const raw_stacks *rs, uint32_t h)
+{
+	if (!rs->nslots)
+		return NULL;
+	for (size_t j = h & (rs->nslots - 1);; j = (j + 1) & (rs->nslots - 1))
+		if (!rs->slots[j].stack || rs->slots[j].hash == h)
+			return &rs->slots[j];
+}
+
+/*
+ * Fetches ahead what interning queued sample q will read: at age 1 its hash
+ * slot; halfway, the stack record that slot names; at three quarters, that
+ * stack's stored ids. Hints only: interning looks everything up again.
+ */
+static void raw_prefetch(const raw_stacks *rs, const pending *q, size_t age)
+{
+	if (!rs->nslots)
+		return;
+	if (age == 1) {
+		__builtin_prefetch(&rs->slots[q->hash & (rs->nslots - 1)]);
+		return;
+	}
+	if (age != PENDING / 2 && age != PENDING * 3 / 4)
+		return;
+	const raw_slot *sl = raw_first_slot(rs, q->hash);
+	if (!sl || !sl->stack)
+		return;
+	const prof_stack *st = &rs->st[sl->stack - 1];
+	if (age == PENDING / 2)
+		__builtin_prefetch(st);
+	else if (rs->wide)
+		__builtin_prefetch(rs->wide + st->off);
+	else if (rs->narrow)
+		__builtin_prefetch(rs->narrow + st->off);
+}
+
+/* Interns the oldest queued sample's stack into its sample. */
+static void raw_pop(raw_stacks *rs, prof_sample *samples)
+{
+	pending *q = &rs->queue[rs->head];
+	/* raw_intern_tail reads the tail: lend it this sample's buffer. */
+	uint32_t *tail = rs->tail;
+	size_t tailcap = rs->tailcap;
+	rs->tail = q->ids;
+	rs->tail_big = q->big;
+	samples[q->sample].stack = raw_intern_tail(rs, q->n, q->hash);
+	rs->tail = tail;
+	rs->tailcap = tailcap;
+	rs->head = (rs->head + 1) % PENDING;
+	rs->npending--;
+}
+
+/*
+ * Queues the sample just decoded (its keys in the tail, hashed to h): the
+ * tail's buffer goes to the queue and the queue's free buffer becomes the
+ * tail. Interns the oldest first when the queue is full.
+ */
+static void raw_push(raw_stacks *rs, prof_sample *samples, size_t sample, size_t n, uint32_t h)
+{
+	if (rs->npending == PENDING)
+		raw_pop(rs, samples);
+	pending *q = &rs->queue[(rs->head + rs->npending) % PENDING];
+	uint32_t *buf = q->ids;
+	size_t cap = q->cap;
+	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .big = rs->tail_big, .sample = sample};
+	rs->tail = buf;
+	rs->tailcap = cap;
+	rs->npending++;
+	static const size_t ages[] = {1, PENDING / 2, PENDING * 3 / 4};
+	for (size_t k = 0; k < sizeof ages / sizeof ages[0] && ages[k] <= rs->npending; k++)
+		raw_prefetch(rs, &rs->queue[(rs->head + rs->npending - ages[k]) % PENDING], ages[k]);
+}
+
+/* Interns every queued sample: the stream has ended. */
+static void raw_drain(raw_stacks *rs, prof_sample *samples)
+{
+	while (rs->npending)
+		raw_pop(rs, samples);
 }
 
 /* A repeated varint field, packed or not: appends its values to *arr. */
@@ -733,7 +850,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 			return false;
 		if (f.num != 1 && !hashed && nids) {
 			raw_stacks *rs = &dc->rs;
-			h = hash_ids(rs->tail, nids);
+			h = hash_ids(rs->tail, nids, rs->seed);
 			hashed = true;
 			if (rs->nslots)
 				__builtin_prefetch(&rs->slots[h & (rs->nslots - 1)]);
@@ -775,8 +892,8 @@ static bool decode_sample(decoder *dc, const field *sf)
 	/* A sample with no location before any had one: the tail gets room, no offset into NULL. */
 	GROW(dc->rs.tail, dc->rs.tailcap, 1);
 	if (!hashed)
-		h = hash_ids(dc->rs.tail, nids);
-	s->stack = raw_intern_tail(&dc->rs, nids, h);
+		h = hash_ids(dc->rs.tail, nids, dc->rs.seed);
+	raw_push(&dc->rs, p->samples, p->nsample - 1, nids, h); /* sets s->stack before the stream ends */
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
 	s->label_off = s->nlabel ? label_run(dc, (uint32_t)label_off, s->nlabel) : (uint32_t)label_off;
 	return true;
@@ -1266,7 +1383,10 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.insize = src->inlen;
 	dc.budget = prof_model_budget(src->limit, src->inlen);
 
+	dc.rs.seed = hashtab_new_seed();
 	bool ok = stream(&dc, src);
+	if (ok)
+		raw_drain(&dc.rs, dc.p->samples);
 	/* Every stack is interned: the index goes before the rest is resolved. */
 	free(dc.rs.slots);
 	dc.rs.slots = NULL;
@@ -1295,6 +1415,8 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	free(dc.rs.narrow);
 	free(dc.rs.wide);
 	free(dc.rs.tail);
+	for (size_t i = 0; i < PENDING; i++)
+		free(dc.rs.queue[i].ids);
 	free(dc.rs.st);
 	free(dc.rs.slots);
 	free(dc.bigid_list);
