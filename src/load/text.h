@@ -45,6 +45,12 @@ bool prof_text_head(const uint8_t *d, size_t n);
 
 /* Decodes a text profile; NULL with *err set ("line N: ...") on bad input. */
 prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err);
+/*
+ * The same, where d is a private read-only mapping of a file: a big
+ * goroutine dump hands its pages back as it is read (the model never
+ * points into d).
+ */
+prof_profile *prof_decode_text_mapped(const uint8_t *d, size_t n, bool mapped, prof_err *err);
 
 /* ---- Shared by text.c and text_dump.c; not for other callers. ---- */
 
@@ -93,6 +99,17 @@ void text_label_str(text_builder *b, prof_strid key, prof_strid val);
 void text_label_num(text_builder *b, prof_strid key, int64_t num, prof_strid unit);
 /* Ends the current sample with values[0..nsample_type); false (and *err) when totals overflow. */
 bool text_sample(text_builder *b, const int64_t *values);
+/* The locations pushed since the last sample as an interned stack; forgets them. */
+uint32_t text_stack(text_builder *b);
+/* text_sample with a stack already interned (text_stack), the pushed locations unused. */
+bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack);
+/*
+ * Appends src's samples, values and labels, their stacks through
+ * stack_map and their strings through str_map (src's ids to b's): for a
+ * profile parsed in parts. False (and *err) when totals overflow.
+ */
+bool text_append_samples(text_builder *b, const prof_profile *src, const uint32_t *stack_map,
+                         const prof_strid *str_map);
 void text_comment(text_builder *b, const char *s, size_t n);
 
 /* Writes s[0..n) for an error message: quoted, at most 40 bytes, unprintable bytes as '?'. */
@@ -105,8 +122,8 @@ const char *text_snip(char *buf, size_t cap, const char *s, size_t n);
  */
 bool text_unquote(const char *s, const char *e, char *out, size_t *outn, size_t *used);
 
-/* The goroutine dump parser (text_dump.c). */
-prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err);
+/* The goroutine dump parser (text_dump.c); mapped as for prof_decode_text_mapped. */
+prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err);
 /* Whether line[0..n) is a goroutine dump header "goroutine N [...]:". */
 bool text_is_dump_header(const char *line, size_t n);
 

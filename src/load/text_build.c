@@ -193,29 +193,80 @@ void text_label_num(text_builder *b, prof_strid key, int64_t num, prof_strid uni
 	*new_label(b) = (prof_label){.key = key, .num = num, .num_unit = unit, .num_set = true};
 }
 
-bool text_sample(text_builder *b, const int64_t *values)
+uint32_t text_stack(text_builder *b)
+{
+	uint32_t s = prof_stack_intern(b->p, &b->six, b->stack, (uint32_t)b->nstack);
+	b->nstack = 0;
+	return s;
+}
+
+/* Adds v (|value| of sample type i) to the type's sum; false when the sum would pass 2^63. */
+static bool add_sum(text_builder *b, size_t i, int64_t v)
+{
+	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	if (a > (uint64_t)(INT64_MAX - b->sums[i]))
+		return prof_errf(b->err, "line %zu: the profile's %s values add up to more than 2^63", b->lineno,
+		                 prof_str(b->p, b->p->sample_types[i].type));
+	b->sums[i] += (int64_t)a;
+	return true;
+}
+
+bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack)
 {
 	prof_profile *p = b->p;
 	size_t nt = p->nsample_type;
-	for (size_t i = 0; i < nt; i++) {
-		int64_t v = values[i];
-		uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-		if (a > (uint64_t)(INT64_MAX - b->sums[i]))
-			return prof_errf(b->err, "line %zu: the profile's %s values add up to more than 2^63", b->lineno,
-			                 prof_str(p, p->sample_types[i].type));
-		b->sums[i] += (int64_t)a;
-	}
+	for (size_t i = 0; i < nt; i++)
+		if (!add_sum(b, i, values[i]))
+			return false;
 	if (p->nsample >= UINT32_MAX - 1)
 		prof_oom();
 	GROW(p->samples, b->samplecap, p->nsample + 1);
 	GROW(p->values, b->valuecap, (p->nsample + 1) * nt);
 	memcpy(p->values + p->nsample * nt, values, nt * sizeof *values);
 	p->samples[p->nsample++] = (prof_sample){
-		.stack = prof_stack_intern(p, &b->six, b->stack, (uint32_t)b->nstack),
+		.stack = stack,
 		.label_off = (uint32_t)b->label_off,
 		.nlabel = (uint32_t)(p->nlabel - b->label_off),
 	};
-	b->nstack = 0;
+	b->label_off = p->nlabel;
+	return true;
+}
+
+bool text_sample(text_builder *b, const int64_t *values)
+{
+	return text_sample_stack(b, values, text_stack(b));
+}
+
+bool text_append_samples(text_builder *b, const prof_profile *src, const uint32_t *stack_map,
+                         const prof_strid *str_map)
+{
+	prof_profile *p = b->p;
+	size_t nt = p->nsample_type;
+	if (p->nsample + src->nsample >= UINT32_MAX - 1 || p->nlabel + src->nlabel >= UINT32_MAX - 1)
+		prof_oom();
+	for (size_t i = 0; i < src->nsample * nt; i++)
+		if (!add_sum(b, i % nt, src->values[i]))
+			return false;
+	GROW(p->samples, b->samplecap, p->nsample + src->nsample);
+	GROW(p->values, b->valuecap, (p->nsample + src->nsample) * nt);
+	GROW(p->labels, b->labelcap, p->nlabel + src->nlabel);
+	if (src->nsample)
+		memcpy(p->values + p->nsample * nt, src->values, src->nsample * nt * sizeof *src->values);
+	for (size_t i = 0; i < src->nlabel; i++) {
+		prof_label l = src->labels[i];
+		l.key = str_map[l.key];
+		l.str = str_map[l.str];
+		l.num_unit = str_map[l.num_unit];
+		p->labels[p->nlabel + i] = l;
+	}
+	for (size_t i = 0; i < src->nsample; i++) {
+		prof_sample s = src->samples[i];
+		s.stack = stack_map[s.stack];
+		s.label_off += (uint32_t)p->nlabel;
+		p->samples[p->nsample + i] = s;
+	}
+	p->nsample += src->nsample;
+	p->nlabel += src->nlabel;
 	b->label_off = p->nlabel;
 	return true;
 }

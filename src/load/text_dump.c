@@ -16,18 +16,64 @@
  * goroutine leaked, "synctest_bubble", and the goroutine's own labels under
  * GODEBUG=tracebacklabels=1). Text around the goroutines (a panic message, registers, "exit
  * status 2") is skipped; a dump cut off mid-goroutine keeps what is there.
+ *
+ * Speed (a leak leaves a million goroutines, half a gigabyte of text, most
+ * parked at a few places): a goroutine's lines are first read as spans of
+ * the dump (frame names without their arguments, files and lines without
+ * pc offsets, the creator), interning nothing. Those spans key a cache of
+ * the blocks already built, so a goroutine printed like an earlier one
+ * costs one lookup; only a new block interns its strings, functions,
+ * locations and stack, in the order the lines name them. A big dump is read
+ * in two parts on two threads, split at a goroutine header; the second
+ * part's profile is appended to the first's in its own order, so every id
+ * is the one a single pass gives (on any error the dump is read again in
+ * one pass, for the exact line number). The model never points into the
+ * dump, so a mapped file's pages are handed back behind the parser.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "load/text.h"
 #include "util/arena.h"
+
+/* What a goroutine's line adds, a span of the dump, in the order of the lines. */
+enum { EV_FRAME, EV_FILE, EV_CREATED };
+typedef struct gev {
+	const char *s;
+	size_t n;
+	int64_t line;  /* EV_FILE */
+	uint8_t kind;
+	bool inlined;  /* EV_FRAME: printed "pkg.F(...)" */
+} gev;
 
 typedef struct gframe {
 	prof_strid name, file;
 	int64_t line;
 	bool inlined;
 } gframe;
+
+/* The blocks built so far: their events' bytes (block_key) to their stack and creator. */
+typedef struct block_cache {
+	unsigned char *pool;
+	size_t npool, poolcap;
+	struct bent {
+		size_t off, len;
+		uint32_t stack;
+		prof_strid created;
+	} *ents;
+	size_t n, cap;
+	hashtab index;
+} block_cache;
+
+/* A dump of all-different goroutines would copy itself into the cache: it stops growing here. */
+#define CACHE_MAX ((size_t)32 << 20)
+/* Dumps smaller than this are read in one pass. */
+#define SPLIT_MIN ((size_t)16 << 20)
+/* Mapped pages behind the parser are handed back this much at a time. */
+#define DROP_STEP ((size_t)8 << 20)
 
 typedef struct dump {
 	text_builder b;
@@ -37,11 +83,16 @@ typedef struct dump {
 	bool ancestors;  /* past "[originating from goroutine N]:" */
 	bool pending;    /* the last frame still waits for its file line */
 	bool creator;    /* the next tab line is the creator's file line */
-	prof_strid state, created_by;
+	prof_strid state;
 	int64_t minutes; /* -1: not printed */
 	size_t g_line;
+	gev *ev;         /* the block's lines, as spans */
+	size_t nev, evcap;
 	gframe *fr;
 	size_t nfr, frcap;
+	unsigned char *kb; /* the block's key */
+	size_t nkb, kbcap;
+	block_cache cache;
 	uint64_t *key;
 	uint32_t *funcs;
 	int64_t *lines;
@@ -53,23 +104,9 @@ typedef struct dump {
 	char *sbuf;         /* the state without " (scan)" */
 	size_t sbufcap;
 	prof_strid k_state, k_created, k_wait, u_minutes, k_leaked, v_true, k_bubble;
+	bool drop;          /* d is a read-only file mapping: read pages may go */
+	size_t dropped;     /* pages before d + dropped are handed back (or not ours) */
 } dump;
-
-static bool next_line(dump *g, const char **s, size_t *len)
-{
-	if (g->pos >= g->n)
-		return false;
-	const char *start = g->d + g->pos;
-	const char *nl = memchr(start, '\n', g->n - g->pos);
-	size_t k = nl ? (size_t)(nl - start) : g->n - g->pos;
-	g->pos += k + (nl ? 1 : 0);
-	g->no++;
-	while (k > 0 && (start[k - 1] == '\r' || start[k - 1] == ' '))
-		k--;
-	*s = start;
-	*len = k;
-	return true;
-}
 
 static bool has_prefix(const char *s, size_t n, const char *pre)
 {
@@ -81,20 +118,99 @@ static bool has_prefix(const char *s, size_t n, const char *pre)
 static size_t find(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(s + i, needle, k) == 0)
-			return i;
+	for (const char *p = s, *e = s + n; k <= (size_t)(e - p); p++) {
+		p = memchr(p, needle[0], (size_t)(e - p) - k + 1);
+		if (!p)
+			break;
+		if (memcmp(p, needle, k) == 0)
+			return (size_t)(p - s);
+	}
 	return n;
 }
 
-/* Ends the current goroutine: its frames become a sample. */
-static bool finish(dump *g)
+static void add_event(dump *g, const char *s, size_t n, uint8_t kind)
+{
+	GROW(g->ev, g->evcap, g->nev + 1);
+	g->ev[g->nev++] = (gev){.s = s, .n = n, .kind = kind};
+}
+
+/* Hands back the whole pages of a mapped dump before d + upto, DROP_STEP at a time. */
+static void drop_behind(dump *g, size_t upto)
+{
+	if (!g->drop || upto < g->dropped + DROP_STEP)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)g->d + g->dropped + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)g->d + upto) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	g->dropped = upto;
+}
+
+static void key_put(dump *g, const void *s, size_t n)
+{
+	GROW(g->kb, g->kbcap, g->nkb + n);
+	memcpy(g->kb + g->nkb, s, n);
+	g->nkb += n;
+}
+
+/* The block's events as bytes: kind, length, span, line. Equal keys, equal blocks. */
+static void block_key(dump *g)
+{
+	g->nkb = 0;
+	for (size_t i = 0; i < g->nev; i++) {
+		const gev *e = &g->ev[i];
+		unsigned char tag = (unsigned char)(e->kind | e->inlined << 2);
+		key_put(g, &tag, 1);
+		key_put(g, &e->n, sizeof e->n);
+		key_put(g, e->s, e->n);
+		if (e->kind == EV_FILE)
+			key_put(g, &e->line, sizeof e->line);
+	}
+}
+
+typedef struct bkey {
+	const block_cache *c;
+	const unsigned char *k;
+	size_t n;
+} bkey;
+
+static bool bkey_eq(const void *ctx, uint32_t e)
+{
+	const bkey *q = ctx;
+	const struct bent *t = &q->c->ents[e];
+	return t->len == q->n && memcmp(q->c->pool + t->off, q->k, q->n) == 0;
+}
+
+static void cache_free(block_cache *c)
+{
+	free(c->pool);
+	free(c->ents);
+	hashtab_free(&c->index);
+}
+
+/*
+ * Interns the block's strings in the order its lines name them (names and
+ * files of frames, the creator), then its functions, locations and stack.
+ */
+static uint32_t build_block(dump *g, prof_strid *created)
 {
 	text_builder *b = &g->b;
-	if (!g->in_g)
-		return true;
-	g->in_g = false;
-	b->lineno = g->g_line;
+	g->nfr = 0;
+	*created = 0;
+	for (size_t i = 0; i < g->nev; i++) {
+		const gev *e = &g->ev[i];
+		prof_strid s = text_intern(b, e->s, e->n);
+		if (e->kind == EV_FRAME) {
+			GROW(g->fr, g->frcap, g->nfr + 1);
+			g->fr[g->nfr++] = (gframe){.name = s, .inlined = e->inlined};
+		} else if (e->kind == EV_FILE) {
+			g->fr[g->nfr - 1].file = s;
+			g->fr[g->nfr - 1].line = e->line;
+		} else {
+			*created = s;
+		}
+	}
 	for (size_t i = 0; i < g->nfr;) {
 		size_t k = i;
 		while (k + 1 < g->nfr && g->fr[k].inlined)
@@ -113,10 +229,49 @@ static bool finish(dump *g)
 		text_push(b, text_location(b, g->key, 2 * nl, 0, g->funcs, g->lines, nl));
 		i = k + 1;
 	}
+	return text_stack(b);
+}
+
+/* The block's stack and creator: from the cache, or built and cached (while the cache has room). */
+static uint32_t block_stack(dump *g, prof_strid *created)
+{
+	block_cache *c = &g->cache;
+	block_key(g);
+	uint64_t h = hashtab_hash_bytes(g->kb, g->nkb);
+	bkey q = {c, g->kb, g->nkb};
+	uint32_t e = hashtab_find(&c->index, h, bkey_eq, &q);
+	if (e != HASHTAB_NONE) {
+		*created = c->ents[e].created;
+		return c->ents[e].stack;
+	}
+	uint32_t stack = build_block(g, created);
+	if (c->npool + g->nkb <= CACHE_MAX) {
+		GROW(c->pool, c->poolcap, c->npool + g->nkb);
+		memcpy(c->pool + c->npool, g->kb, g->nkb);
+		GROW(c->ents, c->cap, c->n + 1);
+		c->ents[c->n] = (struct bent){c->npool, g->nkb, stack, *created};
+		hashtab_add(&c->index, h, (uint32_t)c->n);
+		c->npool += g->nkb;
+		c->n++;
+	}
+	return stack;
+}
+
+/* Ends the current goroutine (its line starts at d + at): its frames become a sample. */
+static bool finish(dump *g, size_t at)
+{
+	text_builder *b = &g->b;
+	if (!g->in_g)
+		return true;
+	g->in_g = false;
+	b->lineno = g->g_line;
+	prof_strid created;
+	uint32_t stack = block_stack(g, &created);
+	drop_behind(g, at); /* no span points behind the current line now */
 	if (g->state)
 		text_label_str(b, g->k_state, g->state);
-	if (g->created_by)
-		text_label_str(b, g->k_created, g->created_by);
+	if (created)
+		text_label_str(b, g->k_created, created);
 	if (g->minutes >= 0)
 		text_label_num(b, g->k_wait, g->minutes, g->u_minutes);
 	if (g->leaked)
@@ -126,7 +281,7 @@ static bool finish(dump *g)
 	for (size_t i = 0; i + 1 < g->nhl; i += 2)
 		text_label_str(b, g->hl[i], g->hl[i + 1]);
 	int64_t one = 1;
-	return text_sample(b, &one);
+	return text_sample_stack(b, &one, stack);
 }
 
 /* Strips suffix from s[0..*n) when it ends s; says whether it did. */
@@ -280,8 +435,7 @@ static bool header(dump *g, const char *s, size_t n)
 		}
 		q += pl;
 	}
-	g->created_by = 0;
-	g->nfr = 0;
+	g->nev = 0;
 	g->in_g = true;
 	g->ancestors = g->pending = g->creator = false;
 	g->g_line = g->no;
@@ -305,16 +459,27 @@ static size_t call_name(const char *s, size_t n, bool *inlined)
 	return 0;
 }
 
-/* "\t/path/file.go:77 +0x25 fp=... sp=... pc=..." */
-static bool file_line(dump *g, const char *s, size_t n, gframe *f)
+/* Where "FILE:LINE" ends in a file line: at the first " +0x" or " fp=", else at len. */
+static size_t file_end(const char *p, size_t len)
+{
+	for (const char *q = p, *e = p + len; q < e; q++) {
+		q = memchr(q, ' ', (size_t)(e - q));
+		if (!q)
+			break;
+		if (e - q >= 4 && ((q[1] == '+' && q[2] == '0' && q[3] == 'x') || (q[1] == 'f' && q[2] == 'p' && q[3] == '=')))
+			return (size_t)(q - p);
+	}
+	return len;
+}
+
+/* "\t/path/file.go:77 +0x25 fp=... sp=... pc=...": the last frame's file and line. */
+static bool file_line(dump *g, const char *s, size_t n)
 {
 	char buf[64];
 	const char *p = s, *e = s + n;
 	while (p < e && (*p == '\t' || *p == ' '))
 		p++;
-	size_t len = (size_t)(e - p);
-	size_t a = find(p, len, " +0x"), b = find(p, len, " fp=");
-	len = a < b ? a : b;
+	size_t len = file_end(p, (size_t)(e - p));
 	while (len > 0 && p[len - 1] == ' ')
 		len--;
 	size_t colon = len;
@@ -334,50 +499,55 @@ static bool file_line(dump *g, const char *s, size_t n, gframe *f)
 		return prof_errf(g->b.err, "line %zu: expected \"FILE:LINE\" after a function line, found %s", g->no,
 		                 text_snip(buf, sizeof buf, p, (size_t)(e - p)));
 	}
-	f->file = text_intern(&g->b, p, colon - 1);
-	f->line = line;
+	add_event(g, p, colon - 1, EV_FILE);
+	g->ev[g->nev - 1].line = line;
 	return true;
 }
 
-static bool dump_line(dump *g, const char *s, size_t n)
+/* A line inside a goroutine's block that starts with a tab or a space. */
+static bool tab_line(dump *g, const char *s, size_t n)
 {
-	if (text_is_dump_header(s, n)) {
-		if (!finish(g))
+	const char *t = s;
+	size_t tl = n;
+	while (tl > 0 && (*t == '\t' || *t == ' ')) {
+		t++;
+		tl--;
+	}
+	if (has_prefix(t, tl, "goroutine running on other thread"))
+		return true;
+	if (g->ancestors)
+		return true;
+	if (g->creator) {
+		g->creator = false;
+		return true;
+	}
+	if (!g->pending)
+		return prof_errf(g->b.err, "line %zu: a file line without a function line before it", g->no);
+	g->pending = false;
+	return file_line(g, s, n);
+}
+
+/* Line s[0..n), which starts at d + at. */
+static bool dump_line(dump *g, const char *s, size_t n, size_t at)
+{
+	if (n >= 10 && s[0] == 'g' && text_is_dump_header(s, n)) {
+		if (!finish(g, at))
 			return false;
 		return header(g, s, n);
 	}
 	if (!g->in_g)
 		return true; /* text around the goroutines */
 	if (n == 0)
-		return finish(g);
-	if (s[0] == '\t' || s[0] == ' ') {
-		const char *t = s;
-		size_t tl = n;
-		while (tl > 0 && (*t == '\t' || *t == ' ')) {
-			t++;
-			tl--;
-		}
-		if (has_prefix(t, tl, "goroutine running on other thread"))
-			return true;
-		if (g->ancestors)
-			return true;
-		if (g->creator) {
-			g->creator = false;
-			return true;
-		}
-		if (!g->pending)
-			return prof_errf(g->b.err, "line %zu: a file line without a function line before it", g->no);
-		g->pending = false;
-		return file_line(g, s, n, &g->fr[g->nfr - 1]);
-	}
+		return finish(g, at);
+	if (s[0] == '\t' || s[0] == ' ')
+		return tab_line(g, s, n);
 	g->pending = g->creator = false;
 	if (has_prefix(s, n, "created by ")) {
 		if (g->ancestors)
 			return true;
 		const char *c = s + strlen("created by ");
 		size_t cl = n - strlen("created by ");
-		cl = find(c, cl, " in goroutine ");
-		g->created_by = text_intern(&g->b, c, cl);
+		add_event(g, c, find(c, cl, " in goroutine "), EV_CREATED);
 		g->creator = true;
 		return true;
 	}
@@ -394,49 +564,203 @@ static bool dump_line(dump *g, const char *s, size_t n)
 	bool inlined = false;
 	size_t nl = call_name(s, n, &inlined);
 	if (nl == 0)
-		return finish(g); /* not a stack line: the dump ended, the log goes on */
+		return finish(g, at); /* not a stack line: the dump ended, the log goes on */
 	if (g->ancestors)
 		return true;
-	GROW(g->fr, g->frcap, g->nfr + 1);
-	g->fr[g->nfr++] = (gframe){.name = text_intern(&g->b, s, nl), .inlined = inlined};
+	add_event(g, s, nl, EV_FRAME);
+	g->ev[g->nev - 1].inlined = inlined;
 	g->pending = true;
 	return true;
 }
 
-prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err)
+static void dump_init(dump *g, const char *d, size_t n, bool drop, prof_profile *p, prof_err *err)
 {
-	dump g = {.d = (const char *)d, .n = n};
+	*g = (dump){.d = d, .n = n, .drop = drop};
+	text_builder_init(&g->b, p, err);
+	static const char *const types[] = {"goroutine", "count"};
+	text_set_types(&g->b, types, 1, "goroutine", "count", 1);
+	g->k_state = text_intern(&g->b, "state", 5);
+	g->k_created = text_intern(&g->b, "created_by", 10);
+	g->k_wait = text_intern(&g->b, "wait_minutes", 12);
+	g->u_minutes = text_intern(&g->b, "minutes", 7);
+	g->k_leaked = text_intern(&g->b, "leaked", 6);
+	g->v_true = text_intern(&g->b, "true", 4);
+	g->k_bubble = text_intern(&g->b, "synctest_bubble", 15);
+}
+
+static void dump_free(dump *g)
+{
+	text_builder_free(&g->b);
+	cache_free(&g->cache);
+	free(g->ev);
+	free(g->fr);
+	free(g->kb);
+	free(g->key);
+	free(g->funcs);
+	free(g->lines);
+	free(g->hl);
+	free(g->sbuf);
+}
+
+/* Reads every line of g's bytes into its profile; false (and the builder's *err) on bad input. */
+static bool dump_parse(dump *g)
+{
+	const char *d = g->d;
+	while (g->pos < g->n) {
+		size_t at = g->pos;
+		const char *s = d + at;
+		const char *nl = memchr(s, '\n', g->n - at);
+		size_t k = nl ? (size_t)(nl - s) : g->n - at;
+		g->pos += k + (nl ? 1 : 0);
+		g->no++;
+		while (k > 0 && (s[k - 1] == '\r' || s[k - 1] == ' '))
+			k--;
+		if (!dump_line(g, s, k, at))
+			return false;
+	}
+	return finish(g, g->n);
+}
+
+/* The dump d[0..n) in one pass. */
+static prof_profile *parse_whole(const uint8_t *d, size_t n, bool drop, prof_err *err)
+{
+	prof_profile *p = prof_profile_new();
+	dump g;
+	dump_init(&g, (const char *)d, n, drop, p, err);
 	if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
 		g.pos = 3; /* a UTF-8 byte order mark */
-	prof_profile *p = prof_profile_new();
-	text_builder_init(&g.b, p, err);
-	static const char *const types[] = {"goroutine", "count"};
-	text_set_types(&g.b, types, 1, "goroutine", "count", 1);
-	g.k_state = text_intern(&g.b, "state", 5);
-	g.k_created = text_intern(&g.b, "created_by", 10);
-	g.k_wait = text_intern(&g.b, "wait_minutes", 12);
-	g.u_minutes = text_intern(&g.b, "minutes", 7);
-	g.k_leaked = text_intern(&g.b, "leaked", 6);
-	g.v_true = text_intern(&g.b, "true", 4);
-	g.k_bubble = text_intern(&g.b, "synctest_bubble", 15);
-	bool ok = true;
-	const char *s;
-	size_t len;
-	while (ok && next_line(&g, &s, &len))
-		ok = dump_line(&g, s, len);
-	ok = ok && finish(&g);
+	bool ok = dump_parse(&g);
 	if (ok && p->nsample == 0)
 		ok = prof_errf(err, "no goroutines in the dump");
-	text_builder_free(&g.b);
-	free(g.fr);
-	free(g.key);
-	free(g.funcs);
-	free(g.lines);
-	free(g.hl);
-	free(g.sbuf);
+	dump_free(&g);
 	if (!ok) {
 		prof_profile_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+/* The start of a goroutine header line at or after the middle of d[0..n), or 0: where to split. */
+static size_t split_point(const char *d, size_t n)
+{
+	const char *e = d + n;
+	for (const char *q = d + n / 2; q < e; q++) {
+		q = memchr(q, '\n', (size_t)(e - q));
+		if (!q)
+			break;
+		const char *s = q + 1;
+		if (e - s < 10 || memcmp(s, "goroutine ", 10) != 0)
+			continue;
+		const char *nl = memchr(s, '\n', (size_t)(e - s));
+		size_t k = nl ? (size_t)(nl - s) : (size_t)(e - s);
+		while (k > 0 && (s[k - 1] == '\r' || s[k - 1] == ' '))
+			k--;
+		if (text_is_dump_header(s, k))
+			return (size_t)(s - d);
+	}
+	return 0;
+}
+
+typedef struct part {
+	dump g;
+	prof_err err;
+	bool ok;
+} part;
+
+static void *part_main(void *arg)
+{
+	part *pt = arg;
+	pt->ok = dump_parse(&pt->g);
+	return NULL;
+}
+
+/* One location of src's stack s (k from the leaf). */
+static uint32_t stack_loc(const prof_profile *src, uint32_t s, uint32_t k)
+{
+	return src->stack_locs[src->stacks[s].off + k];
+}
+
+/*
+ * Appends src, the profile of the dump's second part, to g's: strings,
+ * functions, locations and stacks in src's order (so each new one gets the
+ * id one pass would have given it), then the samples.
+ */
+static bool append_part(dump *g, const prof_profile *src)
+{
+	text_builder *b = &g->b;
+	prof_strid *smap = xcalloc(src->strs.n + 1, sizeof *smap);
+	uint32_t *fmap = xcalloc(src->nfunction + 1, sizeof *fmap);
+	uint32_t *lmap = xcalloc(src->nlocation + 1, sizeof *lmap);
+	uint32_t *stmap = xcalloc(src->nstack + 1, sizeof *stmap);
+	for (size_t i = 0; i < src->strs.n; i++)
+		smap[i] = text_intern(b, src->strs.str[i], src->strs.len[i]);
+	for (size_t i = 0; i < src->nfunction; i++)
+		fmap[i] = text_function(b, smap[src->functions[i].name], smap[src->functions[i].filename]);
+	for (size_t i = 0; i < src->nlocation; i++) {
+		const prof_location *l = &src->locations[i];
+		GROW(g->key, g->keycap, 2 * (size_t)l->nline);
+		GROW(g->funcs, g->funccap, l->nline);
+		GROW(g->lines, g->linecap, l->nline);
+		for (uint32_t j = 0; j < l->nline; j++) {
+			const prof_line *ln = &src->lines[l->line_off + j];
+			g->funcs[j] = fmap[ln->function];
+			g->lines[j] = ln->line;
+			g->key[2 * j] = g->funcs[j];
+			g->key[2 * j + 1] = (uint64_t)ln->line;
+		}
+		lmap[i] = text_location(b, g->key, 2 * (size_t)l->nline, 0, g->funcs, g->lines, l->nline);
+	}
+	for (uint32_t s = 0; s < src->nstack; s++) {
+		for (uint32_t k = 0; k < src->stacks[s].len; k++)
+			text_push(b, lmap[stack_loc(src, s, k)]);
+		stmap[s] = text_stack(b);
+	}
+	bool ok = text_append_samples(b, src, stmap, smap);
+	free(smap);
+	free(fmap);
+	free(lmap);
+	free(stmap);
+	return ok;
+}
+
+/*
+ * The dump in two parts, the second on a thread; NULL when a part fails
+ * (the caller then reads the dump in one pass, which names the first bad
+ * line exactly).
+ */
+static prof_profile *parse_split(const uint8_t *d, size_t n, size_t split, bool drop)
+{
+	prof_profile *p1 = prof_profile_new(), *p2 = prof_profile_new();
+	part a = {0}, c = {0};
+	dump_init(&a.g, (const char *)d, split, drop, p1, &a.err);
+	dump_init(&c.g, (const char *)d + split, n - split, drop, p2, &c.err);
+	if (split >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
+		a.g.pos = 3; /* a UTF-8 byte order mark */
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, part_main, &c) == 0;
+	part_main(&a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		part_main(&c);
+	dump_free(&c.g);
+	bool ok = a.ok && c.ok && append_part(&a.g, p2) && p1->nsample > 0;
+	prof_profile_free(p2);
+	dump_free(&a.g);
+	if (!ok) {
+		prof_profile_free(p1);
+		return NULL;
+	}
+	return p1;
+}
+
+prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err)
+{
+	size_t split = n >= SPLIT_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 ? split_point((const char *)d, n) : 0;
+	if (split > 0) {
+		prof_profile *p = parse_split(d, n, split, mapped);
+		if (p)
+			return p;
+	}
+	return parse_whole(d, n, mapped, err);
 }
