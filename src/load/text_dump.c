@@ -55,21 +55,50 @@ typedef struct gframe {
 	bool inlined;
 } gframe;
 
-/* The blocks built so far: their events' bytes (block_key) to their stack and creator. */
-typedef struct block_cache {
+/*
+ * Byte strings to the index of a value the caller keeps (the caches of
+ * blocks, bodies and headers below). It stops taking keys when its pool
+ * is full: a dump of all-different goroutines would copy itself into it.
+ */
+typedef struct bytemap {
 	unsigned char *pool;
 	size_t npool, poolcap;
-	struct bent {
+	struct bkent {
 		size_t off, len;
-		uint32_t stack;
-		prof_strid created;
 	} *ents;
 	size_t n, cap;
 	hashtab index;
-} block_cache;
+} bytemap;
 
-/* A dump of all-different goroutines would copy itself into the cache: it stops growing here. */
+/* A block built: its stack and creator, under the block's key (block_key). */
+typedef struct block_val {
+	uint32_t stack;
+	prof_strid created;
+} block_val;
+
+/*
+ * The last block seen in full after a goroutine header, under the bytes of
+ * its first line: its bytes through the empty line that ended it (a copy
+ * in bodies), its line count, stack and creator.
+ */
+typedef struct body_val {
+	size_t off, len, nlines;
+	uint32_t stack;
+	prof_strid created;
+} body_val;
+
+/* A header's bracket content parsed: state, marks, wait and labels (hls[hl_off..+nhl)). */
+typedef struct head_val {
+	prof_strid state;
+	bool leaked;
+	int64_t minutes, bubble;
+	size_t hl_off, nhl;
+} head_val;
+
+/* What each cache may copy of the dump. */
 #define CACHE_MAX ((size_t)32 << 20)
+/* Bodies are looked up until this many misses outnumber the hits (a dump whose frames print arguments). */
+#define BODY_TRIES 1024
 /* Dumps smaller than this are read in one pass. */
 #define SPLIT_MIN ((size_t)16 << 20)
 /* Mapped pages behind the parser are handed back this much at a time. */
@@ -92,7 +121,19 @@ typedef struct dump {
 	size_t nfr, frcap;
 	unsigned char *kb; /* the block's key */
 	size_t nkb, kbcap;
-	block_cache cache;
+	bytemap blocks, bodies, heads;
+	block_val *bval;
+	body_val *rval;
+	head_val *hval;
+	size_t bvalcap, rvalcap, hvalcap;
+	unsigned char *raw; /* the bodies' bytes */
+	size_t nraw, rawcap;
+	prof_strid *hls;    /* the headers' labels */
+	size_t nhls, hlscap;
+	size_t body_hits, body_misses;
+	bool body_seen;     /* this goroutine's body was looked up and missed: cache it at its end */
+	size_t body_start;  /* where this goroutine's body starts (after its header) */
+	uint64_t body_h;    /* the hash of its first line */
 	uint64_t *key;
 	uint32_t *funcs;
 	int64_t *lines;
@@ -169,24 +210,46 @@ static void block_key(dump *g)
 	}
 }
 
-typedef struct bkey {
-	const block_cache *c;
-	const unsigned char *k;
+typedef struct bmkey {
+	const bytemap *m;
+	const void *k;
 	size_t n;
-} bkey;
+} bmkey;
 
-static bool bkey_eq(const void *ctx, uint32_t e)
+static bool bmkey_eq(const void *ctx, uint32_t e)
 {
-	const bkey *q = ctx;
-	const struct bent *t = &q->c->ents[e];
-	return t->len == q->n && memcmp(q->c->pool + t->off, q->k, q->n) == 0;
+	const bmkey *q = ctx;
+	const struct bkent *t = &q->m->ents[e];
+	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n) == 0;
 }
 
-static void cache_free(block_cache *c)
+static uint32_t bytemap_find(const bytemap *m, const void *k, size_t n, uint64_t h)
 {
-	free(c->pool);
-	free(c->ents);
-	hashtab_free(&c->index);
+	bmkey q = {m, k, n};
+	return hashtab_find(&m->index, h, bmkey_eq, &q);
+}
+
+/* Files k[0..n) (not there yet, hash h) as entry m->n; false when the pool is full. */
+static bool bytemap_put(bytemap *m, const void *k, size_t n, uint64_t h)
+{
+	if (m->npool + n > CACHE_MAX || m->n >= UINT32_MAX / 2)
+		return false;
+	GROW(m->pool, m->poolcap, m->npool + n + 1);
+	if (n)
+		memcpy(m->pool + m->npool, k, n);
+	GROW(m->ents, m->cap, m->n + 1);
+	m->ents[m->n] = (struct bkent){m->npool, n};
+	hashtab_add(&m->index, h, (uint32_t)m->n);
+	m->npool += n;
+	m->n++;
+	return true;
+}
+
+static void bytemap_free(bytemap *m)
+{
+	free(m->pool);
+	free(m->ents);
+	hashtab_free(&m->index);
 }
 
 /*
@@ -235,39 +298,26 @@ static uint32_t build_block(dump *g, prof_strid *created)
 /* The block's stack and creator: from the cache, or built and cached (while the cache has room). */
 static uint32_t block_stack(dump *g, prof_strid *created)
 {
-	block_cache *c = &g->cache;
 	block_key(g);
 	uint64_t h = hashtab_hash_bytes(g->kb, g->nkb);
-	bkey q = {c, g->kb, g->nkb};
-	uint32_t e = hashtab_find(&c->index, h, bkey_eq, &q);
+	uint32_t e = bytemap_find(&g->blocks, g->kb, g->nkb, h);
 	if (e != HASHTAB_NONE) {
-		*created = c->ents[e].created;
-		return c->ents[e].stack;
+		*created = g->bval[e].created;
+		return g->bval[e].stack;
 	}
 	uint32_t stack = build_block(g, created);
-	if (c->npool + g->nkb <= CACHE_MAX) {
-		GROW(c->pool, c->poolcap, c->npool + g->nkb);
-		memcpy(c->pool + c->npool, g->kb, g->nkb);
-		GROW(c->ents, c->cap, c->n + 1);
-		c->ents[c->n] = (struct bent){c->npool, g->nkb, stack, *created};
-		hashtab_add(&c->index, h, (uint32_t)c->n);
-		c->npool += g->nkb;
-		c->n++;
+	size_t i = g->blocks.n;
+	if (bytemap_put(&g->blocks, g->kb, g->nkb, h)) {
+		GROW(g->bval, g->bvalcap, i + 1);
+		g->bval[i] = (block_val){stack, *created};
 	}
 	return stack;
 }
 
-/* Ends the current goroutine (its line starts at d + at): its frames become a sample. */
-static bool finish(dump *g, size_t at)
+/* The labels and the sample of a goroutine whose stack and creator are known. */
+static bool add_goroutine(dump *g, uint32_t stack, prof_strid created)
 {
 	text_builder *b = &g->b;
-	if (!g->in_g)
-		return true;
-	g->in_g = false;
-	b->lineno = g->g_line;
-	prof_strid created;
-	uint32_t stack = block_stack(g, &created);
-	drop_behind(g, at); /* no span points behind the current line now */
 	if (g->state)
 		text_label_str(b, g->k_state, g->state);
 	if (created)
@@ -282,6 +332,88 @@ static bool finish(dump *g, size_t at)
 		text_label_str(b, g->hl[i], g->hl[i + 1]);
 	int64_t one = 1;
 	return text_sample_stack(b, &one, stack);
+}
+
+/*
+ * A body that ended at its first empty line (d + at) goes into the bodies,
+ * under its first line: the next goroutine whose bytes start the same up to
+ * such a line is the same goroutine, and is read by one memcmp.
+ */
+static void keep_body(dump *g, size_t at, uint32_t stack, prof_strid created)
+{
+	g->body_seen = false;
+	if (at >= g->n || g->d[at] != '\n')
+		return;
+	const char *s = g->d + g->body_start;
+	size_t len = at + 1 - g->body_start;
+	if (g->nraw + len > CACHE_MAX)
+		return;
+	const char *nl = memchr(s, '\n', len);
+	size_t k = (size_t)(nl - s);
+	uint32_t e = bytemap_find(&g->bodies, s, k, g->body_h);
+	if (e == HASHTAB_NONE) {
+		e = (uint32_t)g->bodies.n;
+		if (!bytemap_put(&g->bodies, s, k, g->body_h))
+			return;
+		GROW(g->rval, g->rvalcap, e + 1);
+	}
+	GROW(g->raw, g->rawcap, g->nraw + len);
+	memcpy(g->raw + g->nraw, s, len);
+	g->rval[e] = (body_val){g->nraw, len, g->no - g->g_line, stack, created};
+	g->nraw += len;
+}
+
+/*
+ * Right after a header: when the goroutine's bytes repeat the last body
+ * that began with the same first line, it is that goroutine again, and
+ * the lines are skipped. True when it was.
+ */
+static bool same_body(dump *g, uint32_t *stack, prof_strid *created)
+{
+	g->body_seen = false;
+	if (g->body_misses > BODY_TRIES && g->body_misses > g->body_hits)
+		return false;
+	const char *s = g->d + g->pos;
+	size_t left = g->n - g->pos;
+	const char *nl = memchr(s, '\n', left);
+	if (!nl)
+		return false;
+	size_t k = (size_t)(nl - s);
+	g->body_h = hashtab_hash_bytes(s, k);
+	uint32_t e = bytemap_find(&g->bodies, s, k, g->body_h);
+	if (e != HASHTAB_NONE) {
+		const body_val *v = &g->rval[e];
+		if (v->len <= left && memcmp(g->raw + v->off, s, v->len) == 0) {
+			g->body_hits++;
+			*stack = v->stack;
+			*created = v->created;
+			g->pos += v->len;
+			g->no += v->nlines;
+			g->in_g = false;
+			g->b.lineno = g->g_line;
+			drop_behind(g, g->pos);
+			return true;
+		}
+	}
+	g->body_misses++;
+	g->body_seen = true;
+	g->body_start = g->pos;
+	return false;
+}
+
+/* Ends the current goroutine (its line starts at d + at): its frames become a sample. */
+static bool finish(dump *g, size_t at)
+{
+	if (!g->in_g)
+		return true;
+	g->in_g = false;
+	g->b.lineno = g->g_line;
+	prof_strid created;
+	uint32_t stack = block_stack(g, &created);
+	if (g->body_seen)
+		keep_body(g, at, stack, created);
+	drop_behind(g, at); /* no span points behind the current line now */
+	return add_goroutine(g, stack, created);
 }
 
 /* Strips suffix from s[0..*n) when it ends s; says whether it did. */
@@ -371,22 +503,9 @@ static bool header_labels(dump *g, const char *s, size_t n)
  * bubble N" and " labels:{...}" (Go 1.26). The state label is the wait
  * reason alone ("(durable)" is part of some reasons' names, so it stays).
  */
-static bool header(dump *g, const char *s, size_t n)
+static bool header_content(dump *g, const char *c, const char *ce)
 {
 	char buf[64];
-	const char *e = s + n, *p = s + strlen("goroutine ");
-	const char *id = p;
-	uint64_t v = 0;
-	while (p < e && *p >= '0' && *p <= '9')
-		p++;
-	for (const char *q = id; q < p; q++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return prof_errf(g->b.err, "line %zu: goroutine id %s is out of range", g->no,
-			                 text_snip(buf, sizeof buf, id, (size_t)(p - id)));
-		v = v * 10 + (uint64_t)(*q - '0');
-	}
-	const char *open = memchr(p, '[', (size_t)(e - p));
-	const char *c = open + 1, *ce = e - 2; /* bracket content, without "]:" */
 	g->nhl = 0;
 	/* A label's key or value cannot hold " labels:{": its quotes are escaped. */
 	size_t lab = find(c, (size_t)(ce - c), " labels:{");
@@ -435,6 +554,58 @@ static bool header(dump *g, const char *s, size_t n)
 		}
 		q += pl;
 	}
+	return true;
+}
+
+/* The bracket content c[0..n): parsed once per distinct text (a dump repeats a few states and waits). */
+static bool header_cached(dump *g, const char *c, size_t n)
+{
+	uint64_t h = hashtab_hash_bytes(c, n);
+	uint32_t e = bytemap_find(&g->heads, c, n, h);
+	if (e != HASHTAB_NONE) {
+		const head_val *v = &g->hval[e];
+		g->state = v->state;
+		g->leaked = v->leaked;
+		g->minutes = v->minutes;
+		g->bubble = v->bubble;
+		g->nhl = v->nhl;
+		GROW(g->hl, g->hlcap, v->nhl);
+		if (v->nhl)
+			memcpy(g->hl, g->hls + v->hl_off, v->nhl * sizeof *g->hl);
+		return true;
+	}
+	if (!header_content(g, c, c + n))
+		return false;
+	e = (uint32_t)g->heads.n;
+	if (bytemap_put(&g->heads, c, n, h)) {
+		GROW(g->hval, g->hvalcap, e + 1);
+		GROW(g->hls, g->hlscap, g->nhls + g->nhl);
+		if (g->nhl)
+			memcpy(g->hls + g->nhls, g->hl, g->nhl * sizeof *g->hl);
+		g->hval[e] = (head_val){g->state, g->leaked, g->minutes, g->bubble, g->nhls, g->nhl};
+		g->nhls += g->nhl;
+	}
+	return true;
+}
+
+static bool header(dump *g, const char *s, size_t n)
+{
+	char buf[64];
+	const char *e = s + n, *p = s + strlen("goroutine ");
+	const char *id = p;
+	uint64_t v = 0;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	for (const char *q = id; q < p; q++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return prof_errf(g->b.err, "line %zu: goroutine id %s is out of range", g->no,
+			                 text_snip(buf, sizeof buf, id, (size_t)(p - id)));
+		v = v * 10 + (uint64_t)(*q - '0');
+	}
+	const char *open = memchr(p, '[', (size_t)(e - p));
+	const char *c = open + 1, *ce = e - 2; /* bracket content, without "]:" */
+	if (!header_cached(g, c, (size_t)(ce - c)))
+		return false;
 	g->nev = 0;
 	g->in_g = true;
 	g->ancestors = g->pending = g->creator = false;
@@ -531,9 +702,11 @@ static bool tab_line(dump *g, const char *s, size_t n)
 static bool dump_line(dump *g, const char *s, size_t n, size_t at)
 {
 	if (n >= 10 && s[0] == 'g' && text_is_dump_header(s, n)) {
-		if (!finish(g, at))
+		if (!finish(g, at) || !header(g, s, n))
 			return false;
-		return header(g, s, n);
+		uint32_t stack;
+		prof_strid created;
+		return !same_body(g, &stack, &created) || add_goroutine(g, stack, created);
 	}
 	if (!g->in_g)
 		return true; /* text around the goroutines */
@@ -591,7 +764,14 @@ static void dump_init(dump *g, const char *d, size_t n, bool drop, prof_profile 
 static void dump_free(dump *g)
 {
 	text_builder_free(&g->b);
-	cache_free(&g->cache);
+	bytemap_free(&g->blocks);
+	bytemap_free(&g->bodies);
+	bytemap_free(&g->heads);
+	free(g->bval);
+	free(g->rval);
+	free(g->hval);
+	free(g->raw);
+	free(g->hls);
 	free(g->ev);
 	free(g->fr);
 	free(g->kb);
