@@ -3,8 +3,10 @@
 #include "util/sort.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static uint64_t mix(uint64_t h)
 {
@@ -111,56 +113,57 @@ static uint32_t new_node(vgraph *g, uint32_t info, uint32_t parent)
 	return g->nnodes++;
 }
 
-/*
- * The graph's tables (util/hashtab) keyed by a 64-bit hash over ids of its
- * arrays. eq says whether an id has the key.
- */
-typedef bool (*slot_eq)(const vgraph *g, uint32_t id, const void *key);
-
-typedef struct vkey {
-	const vgraph *g;
-	const void *key;
-	slot_eq eq;
-} vkey;
-
-static bool vkey_eq(const void *ctx, uint32_t id)
-{
-	const vkey *k = ctx;
-	return k->eq(k->g, id, k->key);
-}
-
-/* The id holding key (hash h), or count when there is none: the caller then creates it at count. */
-static uint32_t table_intern(const vgraph *g, hashtab *t, uint64_t h, uint32_t count, const void *key, slot_eq eq)
-{
-	vkey k = {g, key, eq};
-	return hashtab_intern(t, h, count, vkey_eq, &k);
-}
-
 static uint64_t pair_hash(uint32_t a, uint32_t b)
 {
 	return mix((uint64_t)a << 32 | b);
 }
 
-static bool tree_node_eq(const vgraph *g, uint32_t id, const void *key)
+/* A lookup in one of the graph's tables: the graph and the key (two or four words). */
+typedef struct gkey {
+	const vgraph *g;
+	uint32_t a, b, c;
+	bool d;
+} gkey;
+
+static bool tree_node_eq(const void *ctx, uint32_t id)
 {
-	const uint32_t *k = key;
-	return g->nodes[id].parent == k[0] && g->nodes[id].info == k[1];
+	const gkey *k = ctx;
+	return k->g->nodes[id].parent == k->a && k->g->nodes[id].info == k->b;
 }
 
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
-	uint32_t key[2] = {parent, info};
-	uint32_t id = table_intern(g, &g->node_tab, pair_hash(parent, info), g->nnodes, key, tree_node_eq);
+	gkey k = {g, parent, info, 0, false};
+	uint32_t id = hashtab_intern(&g->node_tab, pair_hash(parent, info), g->nnodes, tree_node_eq, &k);
 	if (id == g->nnodes)
 		new_node(g, info, parent);
 	return id;
 }
 
-static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
+static bool edge_eq(const void *ctx, uint32_t id)
 {
-	const uint32_t *k = key;
-	return g->edges[id].src == k[0] && g->edges[id].dst == k[1];
+	const gkey *k = ctx;
+	return k->g->edges[id].src == k->a && k->g->edges[id].dst == k->b;
+}
+
+/* The edge src -> dst: created (with the flags) when new. */
+static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual, bool inl, uint32_t gen,
+                            bool *created)
+{
+	gkey k = {g, src, dst, 0, false};
+	uint32_t id = hashtab_intern(&g->edge_tab, pair_hash(src, dst), g->nedges, edge_eq, &k);
+	*created = id == g->nedges;
+	if (*created) {
+		size_t cap = g->edgecap;
+		GROW(g->edges, cap, (size_t)g->nedges + 1);
+		g->edgecap = (uint32_t)cap;
+		g->edges[id] = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
+		list_add(&g->nodes[src].out, id);
+		list_add(&g->nodes[dst].in, id);
+		g->nedges++;
+	}
+	return &g->edges[id];
 }
 
 /*
@@ -170,20 +173,9 @@ static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
 static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t dw, bool residual, bool inl,
                      uint32_t gen)
 {
-	uint32_t key[2] = {src, dst};
-	uint32_t id = table_intern(g, &g->edge_tab, pair_hash(src, dst), g->nedges, key, edge_eq);
-	vgraph_edge *e;
-	if (id == g->nedges) {
-		size_t cap = g->edgecap;
-		GROW(g->edges, cap, (size_t)g->nedges + 1);
-		g->edgecap = (uint32_t)cap;
-		e = &g->edges[g->nedges];
-		*e = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
-		list_add(&g->nodes[src].out, g->nedges);
-		list_add(&g->nodes[dst].in, g->nedges);
-		g->nedges++;
-	} else {
-		e = &g->edges[id];
+	bool created;
+	vgraph_edge *e = edge_of(g, src, dst, residual, inl, gen, &created);
+	if (!created) {
 		if (gen && e->gen == gen)
 			return;
 		e->gen = gen;
@@ -206,17 +198,18 @@ static uint64_t tag_key_hash(const tag_key *k)
 	return mix(pair_hash(k->node, k->group) ^ ((uint64_t)k->name << 1 | k->numeric));
 }
 
-static bool tag_eq(const vgraph *g, uint32_t id, const void *key)
+static bool tag_eq(const void *ctx, uint32_t id)
 {
-	const tag_key *k = key;
-	const vgraph_tag *t = &g->tags[id];
-	return t->node == k->node && t->group == k->group && t->name == k->name && t->numeric == k->numeric;
+	const gkey *k = ctx;
+	const vgraph_tag *t = &k->g->tags[id];
+	return t->node == k->a && t->group == k->b && t->name == k->c && t->numeric == k->d;
 }
 
 static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t name, bool numeric, int64_t value)
 {
-	tag_key k = {node, group, name, numeric};
-	uint32_t id = table_intern(g, &g->tag_tab, tag_key_hash(&k), g->ntags, &k, tag_eq);
+	tag_key tk = {node, group, name, numeric};
+	gkey k = {g, node, group, name, numeric};
+	uint32_t id = hashtab_intern(&g->tag_tab, tag_key_hash(&tk), g->ntags, tag_eq, &k);
 	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
@@ -266,25 +259,19 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 
 /*
  * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
- * newTree. Both walk each sample from the root, callers before the lines
- * inlined into them. sums_only (not for the call tree) leaves out edges and
- * tags: a graph that only picks which nodes to keep needs their flat and cum
- * alone, and on a profile of unique stacks its edges are most of the memory.
+ * newTree, over samples [from, to) into g. Both walk each sample from the
+ * root, callers before the lines inlined into them. node_of: per info, g's
+ * node (not for the call tree).
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
+static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uint32_t *node_of, size_t from,
+                       size_t to)
 {
+	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
-	vgraph *g = xcalloc(1, sizeof *g);
-	g->in = in;
-	g->sums_only = sums_only;
-	uint32_t *node_of = NULL;
-	if (!o->call_tree) {
-		node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
-		memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
-	}
+	bool sums_only = g->sums_only;
 	uint32_t gen = 0;
-	for (size_t s = 0; s < in->nsample; s++) {
+	for (size_t s = from; s < to; s++) {
 		int64_t w = in->w[s], dw = in->dw[s];
 		if (!w && !dw)
 			continue;
@@ -327,15 +314,196 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 		if (parent != PROF_NONE && !residual)
 			add_sample(g, parent, s, true);
 	}
+}
+
+/*
+ * Adds graph b, built from the samples after a's, to a: b's nodes, edges
+ * and tags that a lacks are appended in b's order, so every id and list
+ * order is the one a single walk would have made. Not for the call tree.
+ */
+static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
+{
+	uint32_t *map = xmalloc(((size_t)b->nnodes + 1) * sizeof *map);
+	for (uint32_t n = 0; n < b->nnodes; n++) {
+		const vgraph_node *bn = &b->nodes[n];
+		if (node_of[bn->info] == PROF_NONE)
+			node_of[bn->info] = new_node(a, bn->info, PROF_NONE);
+		vgraph_node *an = &a->nodes[node_of[bn->info]];
+		add_to(&an->flat, &an->flat_div, bn->flat, bn->flat_div);
+		add_to(&an->cum, &an->cum_div, bn->cum, bn->cum_div);
+		map[n] = node_of[bn->info];
+	}
+	for (uint32_t k = 0; k < b->nedges; k++) {
+		const vgraph_edge *be = &b->edges[k];
+		bool created;
+		vgraph_edge *e = edge_of(a, map[be->src], map[be->dst], be->residual, be->inl, 0, &created);
+		e->residual = e->residual || be->residual;
+		e->inl = e->inl && be->inl;
+		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
+	}
+	for (uint32_t k = 0; k < b->ntags; k++) {
+		const vgraph_tag *bt = &b->tags[k];
+		vgraph_tag *t = find_tag(a, map[bt->node], bt->group, bt->name, bt->numeric, bt->value);
+		add_to(&t->flat, &t->flat_div, bt->flat, bt->flat_div);
+		add_to(&t->cum, &t->cum_div, bt->cum, bt->cum_div);
+	}
+	free(map);
+}
+
+/* One half of a build on two threads. */
+typedef struct build_job {
+	vgraph *g;
+	const uint8_t *kept;
+	const vgraph_opts *o;
+	uint32_t *node_of;
+	size_t from, to;
+} build_job;
+
+static void *build_job_run(void *arg)
+{
+	build_job *j = arg;
+	build_walk(j->g, j->kept, j->o, j->node_of, j->from, j->to);
+	return NULL;
+}
+
+static vgraph *graph_new(const vgraph_input *in, bool sums_only)
+{
+	vgraph *g = xcalloc(1, sizeof *g);
+	g->in = in;
+	g->sums_only = sums_only;
+	return g;
+}
+
+static uint32_t *new_node_of(const graph_index *ix)
+{
+	uint32_t *node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
+	memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
+	return node_of;
+}
+
+/* Two walks pay on two cores from this many samples (each half then merged; not for the call tree). */
+#define TWO_WALKS 65536
+
+static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
+{
+	return !o->call_tree && in->nsample >= TWO_WALKS && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/*
+ * The whole graph (see build_walk); sums_only (not for the call tree)
+ * leaves out edges and tags. On two cores the second half of the samples
+ * is walked on a thread into a graph of its own, then merged.
+ */
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
+{
+	vgraph *g = graph_new(in, sums_only);
+	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
+	size_t n = in->nsample, mid = n / 2;
+	build_job b = {graph_new(in, sums_only), kept, o, NULL, mid, n};
+	pthread_t th;
+	bool threaded = false;
+	if (two_walks(in, o)) {
+		b.node_of = new_node_of(in->ix);
+		threaded = pthread_create(&th, NULL, build_job_run, &b) == 0;
+	}
+	build_walk(g, kept, o, node_of, 0, threaded ? mid : n);
+	if (threaded) {
+		pthread_join(th, NULL);
+		merge_graph(g, b.g, node_of);
+	}
+	vgraph_free(b.g);
+	free(b.node_of);
 	free(node_of);
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
-	for (uint32_t n = 0; n < g->nnodes; n++) {
-		const vgraph_node *nd = &g->nodes[n];
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		const vgraph_node *nd = &g->nodes[k];
 		if (graph_node_shown(nd->flat, nd->cum, o->drop_negative))
-			g->list[g->nlist++] = n;
+			g->list[g->nlist++] = k;
 	}
 	return g;
+}
+
+/* Every info's flat and cum as build's nodes sum them (raw), over samples [from, to): no nodes, edges or tags. */
+typedef struct sums_job {
+	const vgraph_input *in;
+	size_t from, to;
+	int64_t *flat, *cum;
+	uint32_t *gen;
+} sums_job;
+
+static void *sums_run(void *arg)
+{
+	sums_job *j = arg;
+	const vgraph_input *in = j->in;
+	const graph_index *ix = in->ix;
+	const prof_profile *p = ix->p;
+	uint32_t gen = 0;
+	for (size_t s = j->from; s < j->to; s++) {
+		int64_t w = in->w[s];
+		if (!w && !in->dw[s])
+			continue;
+		gen++;
+		const prof_stack *st = &p->stacks[p->samples[s].stack];
+		const uint32_t *locs = p->stack_locs + st->off;
+		uint32_t leaf = PROF_NONE;
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint32_t l = locs[i];
+			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+			for (uint32_t ni = ix->loc_n[l]; ni-- > 0;) {
+				uint32_t info = ln[ni];
+				if (j->gen[info] != gen) {
+					j->gen[info] = gen;
+					j->cum[info] = (int64_t)((uint64_t)j->cum[info] + (uint64_t)w);
+				}
+				leaf = info;
+			}
+		}
+		if (leaf != PROF_NONE)
+			j->flat[leaf] = (int64_t)((uint64_t)j->flat[leaf] + (uint64_t)w);
+	}
+	return NULL;
+}
+
+static void sums_job_init(sums_job *j, const vgraph_input *in, size_t from, size_t to)
+{
+	size_t n = (size_t)in->ix->ninfo + 1;
+	*j = (sums_job){in, from, to, xcalloc(n, sizeof *j->flat), xcalloc(n, sizeof *j->cum), xcalloc(n, sizeof *j->gen)};
+}
+
+static void sums_job_free(sums_job *j)
+{
+	free(j->flat);
+	free(j->cum);
+	free(j->gen);
+}
+
+/*
+ * The first of pprof's graphs, of which only the nodes' sums are read: each
+ * info's flat and cum into *a (two walks on two cores, added).
+ */
+static void info_sums(const vgraph_input *in, const vgraph_opts *o, sums_job *a)
+{
+	size_t n = in->nsample, mid = n / 2;
+	sums_job b;
+	pthread_t th;
+	bool threaded = false;
+	if (two_walks(in, o)) {
+		sums_job_init(&b, in, mid, n);
+		threaded = pthread_create(&th, NULL, sums_run, &b) == 0;
+		if (!threaded)
+			sums_job_free(&b);
+	}
+	sums_job_init(a, in, 0, threaded ? mid : n);
+	sums_run(a);
+	if (!threaded)
+		return;
+	pthread_join(th, NULL);
+	for (uint32_t i = 0; i <= in->ix->ninfo; i++) {
+		a->flat[i] = (int64_t)((uint64_t)a->flat[i] + (uint64_t)b.flat[i]);
+		a->cum[i] = (int64_t)((uint64_t)a->cum[i] + (uint64_t)b.cum[i]);
+	}
+	sums_job_free(&b);
 }
 
 void vgraph_free(vgraph *g)
@@ -627,49 +795,85 @@ static uint32_t select_top(const vgraph *g, int max)
 	return m < g->nlist ? m : g->nlist;
 }
 
-vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
+/* pprof's node and edge cutoffs: fractions of the sum of the nodes' flat values. */
+static void cutoffs(int64_t total, const vgraph_opts *o, int64_t *node_cutoff, int64_t *edge_cutoff)
 {
-	vgraph_result r = {0};
-	/* pprof builds the whole graph first; its nodes' sums are all that is read of it here. */
-	vgraph *g = build(in, NULL, o, !o->call_tree);
+	*node_cutoff = vgraph_abs(go_int64((double)total * o->node_fraction));
+	*edge_cutoff = vgraph_abs(go_int64((double)total * o->edge_fraction));
+}
+
+/*
+ * pprof builds the whole graph first and reads only its nodes' sums: here
+ * those sums alone, then the graph of the nodes that pass the node
+ * fraction (kept_info marks them).
+ */
+static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, uint8_t *kept_info,
+                                 int64_t *node_cutoff, int64_t *edge_cutoff, vgraph_result *r)
+{
+	sums_job s;
+	info_sums(in, o, &s);
+	int64_t total = 0;
+	uint32_t nshown = 0, nkept = 0;
+	for (uint32_t i = 0; i < in->ix->ninfo; i++)
+		if (graph_node_shown(s.flat[i], s.cum[i], o->drop_negative)) {
+			total = wrap_add(total, s.flat[i]);
+			nshown++;
+		}
+	cutoffs(total, o, node_cutoff, edge_cutoff);
+	if (*node_cutoff > 0)
+		for (uint32_t i = 0; i < in->ix->ninfo; i++)
+			if (graph_node_shown(s.flat[i], s.cum[i], o->drop_negative) && vgraph_abs(s.cum[i]) >= *node_cutoff) {
+				kept_info[i] = 1;
+				nkept++;
+			}
+	sums_job_free(&s);
+	if (*node_cutoff > 0 && nkept != nshown) {
+		r->dropped_nodes = (int)(nshown - nkept);
+		return build(in, kept_info, o, false);
+	}
+	return build(in, NULL, o, false);
+}
+
+/* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
+static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
+                                int64_t *edge_cutoff, vgraph_result *r)
+{
+	vgraph *g = build(in, NULL, o, false);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
-	int64_t node_cutoff = vgraph_abs(go_int64((double)total * o->node_fraction));
-	int64_t edge_cutoff = vgraph_abs(go_int64((double)total * o->edge_fraction));
-	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
-	if (node_cutoff > 0) {
+	cutoffs(total, o, node_cutoff, edge_cutoff);
+	if (*node_cutoff > 0) {
 		uint8_t *keep = xcalloc((size_t)g->nnodes + 1, 1);
 		uint32_t nkept = 0;
-		for (uint32_t k = 0; k < g->nlist; k++) {
-			uint32_t n = g->list[k];
-			if (vgraph_abs(g->nodes[n].cum) >= node_cutoff) {
-				keep[n] = 1;
-				kept_info[g->nodes[n].info] = 1;
+		for (uint32_t k = 0; k < g->nlist; k++)
+			if (vgraph_abs(g->nodes[g->list[k]].cum) >= *node_cutoff) {
+				keep[g->list[k]] = 1;
 				nkept++;
 			}
-		}
 		if (nkept != g->nlist) {
-			r.dropped_nodes = (int)(g->nlist - nkept);
-			if (o->call_tree) {
-				trim_tree(g, keep);
-			} else {
-				vgraph_free(g);
-				g = build(in, kept_info, o, false);
-			}
+			r->dropped_nodes = (int)(g->nlist - nkept);
+			trim_tree(g, keep);
 		}
 		free(keep);
 	}
-	if (g->sums_only) {
-		vgraph_free(g);
-		g = build(in, NULL, o, false);
-	}
+	return g;
+}
+
+vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
+{
+	vgraph_result r = {0};
+	int64_t node_cutoff, edge_cutoff;
+	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
+	vgraph *g = o->call_tree ? tree_by_fraction(in, o, &node_cutoff, &edge_cutoff, &r)
+	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &r);
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
 	if (o->node_count > 0) {
 		trim_tags(g, node_cutoff);
-		trim_edges(g, edge_cutoff);
 		uint32_t m = select_top(g, o->node_count);
+		if (m == g->nlist) /* what select_top reads does not depend on the edges */
+			trim_edges(g, edge_cutoff);
 		if (m != g->nlist) {
 			if (o->call_tree) {
 				uint8_t *keep = xcalloc((size_t)g->nnodes + 1, 1);
