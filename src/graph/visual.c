@@ -113,46 +113,71 @@ static uint32_t new_node(vgraph *g, uint32_t info, uint32_t parent)
 	return g->nnodes++;
 }
 
-static uint64_t pair_hash(uint32_t a, uint32_t b)
+static uint64_t map_hash(uint32_t a, uint32_t b, uint32_t c)
 {
-	return mix((uint64_t)a << 32 | b);
+	return mix(((uint64_t)a << 32 | b) ^ (uint64_t)c * 0x9e3779b97f4a7c15ull);
 }
 
-/* A lookup in one of the graph's tables: the graph and the key (two or four words). */
-typedef struct gkey {
-	const vgraph *g;
-	uint32_t a, b, c;
-	bool d;
-} gkey;
-
-static bool tree_node_eq(const void *ctx, uint32_t id)
+static void map_grow(vgraph_map *m)
 {
-	const gkey *k = ctx;
-	return k->g->nodes[id].parent == k->a && k->g->nodes[id].info == k->b;
+	size_t nslots = m->nslots ? 2 * m->nslots : 64;
+	struct vgraph_slot *slots = xcalloc(nslots, sizeof *slots);
+	for (size_t i = 0; i < m->nslots; i++) {
+		const struct vgraph_slot *s = &m->slots[i];
+		if (!s->id)
+			continue;
+		size_t j = map_hash(s->a, s->b, s->c) & (nslots - 1);
+		while (slots[j].id)
+			j = (j + 1) & (nslots - 1);
+		slots[j] = *s;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+}
+
+/* The id under (a, b, c); when there is none, id is filed there and returned (the caller creates it). */
+static uint32_t map_intern(vgraph_map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t id)
+{
+	if ((m->n + 1) * 2 > m->nslots)
+		map_grow(m);
+	size_t mask = m->nslots - 1;
+	for (size_t j = map_hash(a, b, c) & mask;; j = (j + 1) & mask) {
+		struct vgraph_slot *s = &m->slots[j];
+		if (!s->id) {
+			if (id == UINT32_MAX)
+				prof_oom();
+			*s = (struct vgraph_slot){a, b, c, id + 1};
+			m->n++;
+			return id;
+		}
+		if (s->a == a && s->b == b && s->c == c)
+			return s->id - 1;
+	}
 }
 
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
-	gkey k = {g, parent, info, 0, false};
-	uint32_t id = hashtab_intern(&g->node_tab, pair_hash(parent, info), g->nnodes, tree_node_eq, &k);
+	uint32_t id = map_intern(&g->node_tab, parent, info, 0, g->nnodes);
 	if (id == g->nnodes)
 		new_node(g, info, parent);
 	return id;
-}
-
-static bool edge_eq(const void *ctx, uint32_t id)
-{
-	const gkey *k = ctx;
-	return k->g->edges[id].src == k->a && k->g->edges[id].dst == k->b;
 }
 
 /* The edge src -> dst: created (with the flags) when new. */
 static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual, bool inl, uint32_t gen,
                             bool *created)
 {
-	gkey k = {g, src, dst, 0, false};
-	uint32_t id = hashtab_intern(&g->edge_tab, pair_hash(src, dst), g->nedges, edge_eq, &k);
+	uint32_t id;
+	if (g->grid) {
+		uint32_t *cell = &g->grid[(size_t)g->kidx[g->nodes[src].info] * g->nk + g->kidx[g->nodes[dst].info]];
+		if (!*cell)
+			*cell = g->nedges + 1;
+		id = *cell - 1;
+	} else {
+		id = map_intern(&g->edge_tab, src, dst, 0, g->nedges);
+	}
 	*created = id == g->nedges;
 	if (*created) {
 		size_t cap = g->edgecap;
@@ -188,28 +213,11 @@ static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t d
 	e->weight_div = (int64_t)((uint64_t)e->weight_div + (uint64_t)dw);
 }
 
-typedef struct tag_key {
-	uint32_t node, group, name;
-	bool numeric;
-} tag_key;
-
-static uint64_t tag_key_hash(const tag_key *k)
-{
-	return mix(pair_hash(k->node, k->group) ^ ((uint64_t)k->name << 1 | k->numeric));
-}
-
-static bool tag_eq(const void *ctx, uint32_t id)
-{
-	const gkey *k = ctx;
-	const vgraph_tag *t = &k->g->tags[id];
-	return t->node == k->a && t->group == k->b && t->name == k->c && t->numeric == k->d;
-}
-
 static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t name, bool numeric, int64_t value)
 {
-	tag_key tk = {node, group, name, numeric};
-	gkey k = {g, node, group, name, numeric};
-	uint32_t id = hashtab_intern(&g->tag_tab, tag_key_hash(&tk), g->ntags, tag_eq, &k);
+	if (name >= UINT32_MAX / 2)
+		prof_oom();
+	uint32_t id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
 	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
@@ -366,12 +374,38 @@ static void *build_job_run(void *arg)
 	return NULL;
 }
 
-static vgraph *graph_new(const vgraph_input *in, bool sums_only)
+/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
+#define GRID_MAX ((size_t)1 << 22)
+
+/* kidx: per info its kept index when few are kept (an edge grid), NULL otherwise. */
+static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk)
 {
 	vgraph *g = xcalloc(1, sizeof *g);
 	g->in = in;
 	g->sums_only = sums_only;
+	if (kidx && !sums_only) {
+		g->kidx = kidx;
+		g->nk = nk;
+		g->grid = xcalloc((size_t)nk * nk + 1, sizeof *g->grid);
+	}
 	return g;
+}
+
+/* Each kept info's index among the kept, when they are few enough for an edge grid; NULL otherwise. */
+static uint32_t *kept_index(const graph_index *ix, const uint8_t *kept, uint32_t *nk)
+{
+	if (!kept)
+		return NULL;
+	uint32_t *kidx = xcalloc((size_t)ix->ninfo + 1, sizeof *kidx);
+	*nk = 0;
+	for (uint32_t i = 0; i < ix->ninfo; i++)
+		if (kept[i])
+			kidx[i] = (*nk)++;
+	if ((size_t)*nk * *nk > GRID_MAX) {
+		free(kidx);
+		return NULL;
+	}
+	return kidx;
 }
 
 static uint32_t *new_node_of(const graph_index *ix)
@@ -396,10 +430,11 @@ static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
  */
 static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
 {
-	vgraph *g = graph_new(in, sums_only);
+	uint32_t nk = 0, *kidx = o->call_tree ? NULL : kept_index(in->ix, kept, &nk);
+	vgraph *g = graph_new(in, sums_only, kidx, nk);
 	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
 	size_t n = in->nsample, mid = n / 2;
-	build_job b = {graph_new(in, sums_only), kept, o, NULL, mid, n};
+	build_job b = {graph_new(in, sums_only, kidx, nk), kept, o, NULL, mid, n};
 	pthread_t th;
 	bool threaded = false;
 	if (two_walks(in, o)) {
@@ -414,6 +449,10 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	vgraph_free(b.g);
 	free(b.node_of);
 	free(node_of);
+	free(g->grid);
+	g->grid = NULL;
+	free(kidx);
+	g->kidx = NULL;
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
 	for (uint32_t k = 0; k < g->nnodes; k++) {
@@ -519,9 +558,10 @@ void vgraph_free(vgraph *g)
 	free(g->edges);
 	free(g->tags);
 	free(g->list);
-	hashtab_free(&g->node_tab);
-	hashtab_free(&g->edge_tab);
-	hashtab_free(&g->tag_tab);
+	free(g->grid);
+	free(g->node_tab.slots);
+	free(g->edge_tab.slots);
+	free(g->tag_tab.slots);
 	free(g);
 }
 
