@@ -265,6 +265,102 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 	}
 }
 
+/* A hint that *p is read soon: a sample's edges and tags are looked up together, their misses overlapped. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* One node of a sample's path in build_walk: what it adds, in the walk's order. */
+typedef struct wstep {
+	uint32_t node, parent;
+	bool cum, flat, edge, residual, inl;
+} wstep;
+
+/* Prefetches the table slots that add_sample's tag lookups for step t will read. */
+static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
+{
+	const vgraph_input *in = g->in;
+	const vgraph_map *m = &g->tag_tab;
+	if (!m->nslots)
+		return;
+	size_t mask = m->nslots - 1;
+	uint32_t grp = in->group[s];
+	if (grp)
+		PREFETCH(&m->slots[map_hash(t->node, grp, grp << 1) & mask]);
+	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
+		PREFETCH(&m->slots[map_hash(t->node, grp, in->num_name[j] << 1 | 1) & mask]);
+}
+
+/*
+ * Sample s's steps into g: node sums and tags, then edges, in the walk's
+ * order (the arrays they create into are separate, so each keeps the order
+ * of a walk that interleaves them). The lookups are prefetched first.
+ */
+static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t gen)
+{
+	const vgraph_input *in = g->in;
+	int64_t w = in->w[s], dw = in->dw[s];
+	bool tags = !g->sums_only && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
+	for (uint32_t k = 0; k < n && !g->sums_only; k++) {
+		const wstep *t = &steps[k];
+		if (t->edge && g->grid)
+			PREFETCH(&g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
+			                  g->kidx[g->nodes[t->node].info]]);
+		if (tags && (t->cum || t->flat))
+			prefetch_tags(g, s, t);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		if (steps[k].cum)
+			add_sample(g, steps[k].node, s, false);
+		if (steps[k].flat)
+			add_sample(g, steps[k].node, s, true);
+	}
+	if (g->grid)
+		for (uint32_t k = 0; k < n; k++) {
+			const wstep *t = &steps[k];
+			uint32_t cell = t->edge ? g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
+			                                  g->kidx[g->nodes[t->node].info]]
+			                        : 0;
+			if (cell)
+				PREFETCH(&g->edges[cell - 1]);
+		}
+	for (uint32_t k = 0; k < n; k++)
+		if (steps[k].edge)
+			add_edge(g, steps[k].parent, steps[k].node, w, dw, steps[k].residual, steps[k].inl, gen);
+}
+
+/* pprof's newTree over samples [from, to) into g: a node per distinct call path. */
+static void tree_walk(vgraph *g, size_t from, size_t to)
+{
+	const vgraph_input *in = g->in;
+	const graph_index *ix = in->ix;
+	const prof_profile *p = ix->p;
+	for (size_t s = from; s < to; s++) {
+		int64_t w = in->w[s], dw = in->dw[s];
+		if (!w && !dw)
+			continue;
+		const prof_stack *st = &p->stacks[p->samples[s].stack];
+		const uint32_t *locs = p->stack_locs + st->off;
+		uint32_t parent = PROF_NONE;
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint32_t l = locs[i];
+			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+			uint32_t k = ix->loc_n[l];
+			for (uint32_t ni = k; ni-- > 0;) {
+				uint32_t n = tree_node(g, parent, ln[ni]);
+				add_sample(g, n, s, false);
+				if (parent != PROF_NONE)
+					add_edge(g, parent, n, w, dw, false, ni != k - 1, 0);
+				parent = n;
+			}
+		}
+		if (parent != PROF_NONE)
+			add_sample(g, parent, s, true);
+	}
+}
+
 /*
  * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
  * newTree, over samples [from, to) into g. Both walk each sample from the
@@ -274,54 +370,53 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uint32_t *node_of, size_t from,
                        size_t to)
 {
+	if (o->call_tree) {
+		tree_walk(g, from, to);
+		return;
+	}
 	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
 	bool sums_only = g->sums_only;
 	uint32_t gen = 0;
+	wstep *steps = NULL;
+	size_t stepcap = 0;
 	for (size_t s = from; s < to; s++) {
-		int64_t w = in->w[s], dw = in->dw[s];
-		if (!w && !dw)
+		if (!in->w[s] && !in->dw[s])
 			continue;
 		gen++;
 		const prof_stack *st = &p->stacks[p->samples[s].stack];
 		const uint32_t *locs = p->stack_locs + st->off;
-		uint32_t parent = PROF_NONE;
+		uint32_t parent = PROF_NONE, n = 0;
 		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
 			uint32_t l = locs[i];
 			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
 			uint32_t k = ix->loc_n[l];
+			GROW(steps, stepcap, (size_t)n + k + 1);
 			for (uint32_t ni = k; ni-- > 0;) {
-				uint32_t info = ln[ni], n;
-				bool inl = ni != k - 1;
-				if (o->call_tree) {
-					n = tree_node(g, parent, info);
-					add_sample(g, n, s, false);
-					if (parent != PROF_NONE)
-						add_edge(g, parent, n, w, dw, false, inl, 0);
-				} else {
-					if (kept && !kept[info]) {
-						residual = true;
-						continue;
-					}
-					if (node_of[info] == PROF_NONE)
-						node_of[info] = new_node(g, info, PROF_NONE);
-					n = node_of[info];
-					if (g->nodes[n].gen != gen) {
-						g->nodes[n].gen = gen;
-						add_sample(g, n, s, false);
-					}
-					if (parent != PROF_NONE && n != parent && !sums_only)
-						add_edge(g, parent, n, w, dw, residual, inl, gen);
-					residual = false;
+				uint32_t info = ln[ni];
+				if (kept && !kept[info]) {
+					residual = true;
+					continue;
 				}
-				parent = n;
+				if (node_of[info] == PROF_NONE)
+					node_of[info] = new_node(g, info, PROF_NONE);
+				uint32_t x = node_of[info];
+				wstep *t = &steps[n++];
+				*t = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1};
+				t->cum = g->nodes[x].gen != gen;
+				g->nodes[x].gen = gen;
+				t->edge = parent != PROF_NONE && x != parent && !sums_only;
+				residual = false;
+				parent = x;
 			}
 		}
 		if (parent != PROF_NONE && !residual)
-			add_sample(g, parent, s, true);
+			steps[n++] = (wstep){.node = parent, .flat = true};
+		apply_steps(g, s, steps, n, gen);
 	}
+	free(steps);
 }
 
 /*
