@@ -48,8 +48,8 @@ typedef struct tctx {
 	prof_strid *units;
 	bool own_units;
 	vmemo memo;
-	uint32_t *nlen;  /* per node: its name's length + 1, 0 until asked */
-	const char **name; /* per node: a copy of its name with NAME_SLACK bytes after it */
+	uint32_t *nlen;  /* per node and inline mark: its frame line's length, 0 until made */
+	const char **line; /* per node and inline mark: the frame line (frame_line) */
 	arena names;
 	char *pool;      /* the sample's label lines, each NUL-terminated */
 	size_t npool, poolcap;
@@ -221,8 +221,8 @@ static void tctx_init(tctx *t, rctx *r, prof_strid *units)
 {
 	*t = (tctx){.r = r, .p = r->p, .ix = r->ix, .units = units ? units : prof_num_label_units(r->p),
 	            .own_units = !units};
-	t->nlen = xcalloc((size_t)r->ix->ninfo + 1, sizeof *t->nlen);
-	t->name = xcalloc((size_t)r->ix->ninfo + 1, sizeof *t->name);
+	t->nlen = xcalloc(2 * (size_t)r->ix->ninfo + 2, sizeof *t->nlen);
+	t->line = xcalloc(2 * (size_t)r->ix->ninfo + 2, sizeof *t->line);
 }
 
 static void tctx_free(tctx *t)
@@ -233,7 +233,7 @@ static void tctx_free(tctx *t)
 	if (t->own_units)
 		free(t->units);
 	free(t->nlen);
-	free((void *)t->name);
+	free((void *)t->line);
 	arena_free(&t->names);
 	free(t->pool);
 	free(t->loff);
@@ -306,19 +306,28 @@ static inline void copy16(char *w, const char *s, size_t n)
 		memcpy(w + k, s + k, 16);
 }
 
-/* Each node's name with NAME_SLACK readable bytes after it, so copy16 may read past its end. */
-static const char *node_name(tctx *t, uint32_t node, size_t *len)
+/*
+ * Node x's frame line as printed below the first: "             pkg.F\n"
+ * (13 spaces), or with " (inline)" when inl. Made once per node and mark,
+ * with NAME_SLACK readable bytes after it, so copy16 may read past its end.
+ */
+static const char *frame_line(tctx *t, uint32_t x, bool inl, size_t *len)
 {
-	if (!t->nlen[node]) {
-		const char *s = t->ix->printable[node];
-		size_t n = strlen(s);
-		char *c = arena_zalloc(&t->names, n + NAME_SLACK);
-		memcpy(c, s, n + 1);
-		t->name[node] = c;
-		t->nlen[node] = (uint32_t)n + 1;
+	uint32_t k = 2 * x + inl;
+	if (!t->nlen[k]) {
+		const char *s = t->ix->printable[x];
+		size_t n = strlen(s), m = 13 + n + (inl ? 9 : 0) + 1;
+		char *c = arena_zalloc(&t->names, m + NAME_SLACK);
+		memset(c, ' ', 13);
+		memcpy(c + 13, s, n);
+		if (inl)
+			memcpy(c + 13 + n, " (inline)", 9);
+		c[m - 1] = '\n';
+		t->line[k] = c;
+		t->nlen[k] = (uint32_t)m;
 	}
-	*len = t->nlen[node] - 1;
-	return t->name[node];
+	*len = t->nlen[k];
+	return t->line[k];
 }
 
 /* "%10s   %s%s\n" for each frame of sample i: the value (first frame only), the name and its inline mark. */
@@ -327,36 +336,31 @@ static void print_frames(tctx *t, size_t i, obuf *o)
 	const prof_profile *p = t->p;
 	const graph_index *ix = t->ix;
 	const prof_stack *st = &p->stacks[p->samples[i].stack];
-	bool first = true;
+	size_t start = o->n;
 	for (uint32_t k = 0; k < st->len; k++) {
-		uint32_t l = stack_loc(p, st, k);
-		const uint32_t *nodes = ix->loc_nodes + ix->loc_off[l];
-		uint32_t n = ix->loc_n[l];
+		uint64_t span = ix->loc_span[stack_loc(p, st, k)];
+		uint32_t n = (uint32_t)(span >> 32);
+		const uint32_t *nodes = n == 1 ? NULL : ix->loc_nodes + (uint32_t)span;
 		for (uint32_t j = 0; j < n; j++) {
-			size_t nl, vl = first ? t->value_len : 0;
-			const char *name = node_name(t, nodes[j], &nl);
-			size_t pad = vl < 10 ? 10 - vl : 0;
-			char *w = ob_room(o, pad + vl + 3 + nl + 10);
-			if (first) {
-				memset(w, ' ', pad);
-				memcpy(w + pad, t->value, vl);
-				w += pad + vl;
-				first = false;
-			} else {
-				memcpy(w, "          ", 10);
-				w += 10;
-			}
-			memcpy(w, "   ", 3);
-			copy16(w + 3, name, nl);
-			w += 3 + nl;
-			if (j != n - 1) {
-				memcpy(w, " (inline)", 9);
-				w += 9;
-			}
-			*w++ = '\n';
-			o->n = (size_t)(w - o->b);
+			size_t len;
+			const char *line = frame_line(t, nodes ? nodes[j] : (uint32_t)span, j != n - 1, &len);
+			copy16(ob_room(o, len), line, len);
+			o->n += len;
 		}
 	}
+	if (o->n == start)
+		return;
+	/* The first line carries the value, right-aligned in 10 columns. */
+	size_t vl = t->value_len;
+	if (vl <= 10) {
+		memcpy(o->b + start + 10 - vl, t->value, vl);
+		return;
+	}
+	size_t total = o->n - start;
+	ob_room(o, vl - 10);
+	memmove(o->b + start + vl, o->b + start + 10, total - 10);
+	memcpy(o->b + start, t->value, vl);
+	o->n += vl - 10;
 }
 
 /* The traces of samples [from, to) into o. */
