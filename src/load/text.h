@@ -103,13 +103,6 @@ bool text_sample(text_builder *b, const int64_t *values);
 uint32_t text_stack(text_builder *b);
 /* text_sample with a stack already interned (text_stack), the pushed locations unused. */
 bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack);
-/*
- * Appends src's samples, values and labels, their stacks through
- * stack_map and their strings through str_map (src's ids to b's): for a
- * profile parsed in parts. False (and *err) when totals overflow.
- */
-bool text_append_samples(text_builder *b, const prof_profile *src, const uint32_t *stack_map,
-                         const prof_strid *str_map);
 void text_comment(text_builder *b, const char *s, size_t n);
 
 /* Writes s[0..n) for an error message: quoted, at most 40 bytes, unprintable bytes as '?'. */

@@ -237,40 +237,6 @@ bool text_sample(text_builder *b, const int64_t *values)
 	return text_sample_stack(b, values, text_stack(b));
 }
 
-bool text_append_samples(text_builder *b, const prof_profile *src, const uint32_t *stack_map,
-                         const prof_strid *str_map)
-{
-	prof_profile *p = b->p;
-	size_t nt = p->nsample_type;
-	if (p->nsample + src->nsample >= UINT32_MAX - 1 || p->nlabel + src->nlabel >= UINT32_MAX - 1)
-		prof_oom();
-	for (size_t i = 0; i < src->nsample * nt; i++)
-		if (!add_sum(b, i % nt, src->values[i]))
-			return false;
-	GROW(p->samples, b->samplecap, p->nsample + src->nsample);
-	GROW(p->values, b->valuecap, (p->nsample + src->nsample) * nt);
-	GROW(p->labels, b->labelcap, p->nlabel + src->nlabel);
-	if (src->nsample)
-		memcpy(p->values + p->nsample * nt, src->values, src->nsample * nt * sizeof *src->values);
-	for (size_t i = 0; i < src->nlabel; i++) {
-		prof_label l = src->labels[i];
-		l.key = str_map[l.key];
-		l.str = str_map[l.str];
-		l.num_unit = str_map[l.num_unit];
-		p->labels[p->nlabel + i] = l;
-	}
-	for (size_t i = 0; i < src->nsample; i++) {
-		prof_sample s = src->samples[i];
-		s.stack = stack_map[s.stack];
-		s.label_off += (uint32_t)p->nlabel;
-		p->samples[p->nsample + i] = s;
-	}
-	p->nsample += src->nsample;
-	p->nlabel += src->nlabel;
-	b->label_off = p->nlabel;
-	return true;
-}
-
 void text_comment(text_builder *b, const char *s, size_t n)
 {
 	prof_profile *p = b->p;

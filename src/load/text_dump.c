@@ -38,6 +38,7 @@
 
 #include "load/text.h"
 #include "util/arena.h"
+#include "xform/merge.h"
 
 /* What a goroutine's line adds, a span of the dump, in the order of the lines. */
 enum { EV_FRAME, EV_FILE, EV_CREATED };
@@ -854,55 +855,6 @@ static void *part_main(void *arg)
 	return NULL;
 }
 
-/* One location of src's stack s (k from the leaf). */
-static uint32_t stack_loc(const prof_profile *src, uint32_t s, uint32_t k)
-{
-	return src->stack_locs[src->stacks[s].off + k];
-}
-
-/*
- * Appends src, the profile of the dump's second part, to g's: strings,
- * functions, locations and stacks in src's order (so each new one gets the
- * id one pass would have given it), then the samples.
- */
-static bool append_part(dump *g, const prof_profile *src)
-{
-	text_builder *b = &g->b;
-	prof_strid *smap = xcalloc(src->strs.n + 1, sizeof *smap);
-	uint32_t *fmap = xcalloc(src->nfunction + 1, sizeof *fmap);
-	uint32_t *lmap = xcalloc(src->nlocation + 1, sizeof *lmap);
-	uint32_t *stmap = xcalloc(src->nstack + 1, sizeof *stmap);
-	for (size_t i = 0; i < src->strs.n; i++)
-		smap[i] = text_intern(b, src->strs.str[i], src->strs.len[i]);
-	for (size_t i = 0; i < src->nfunction; i++)
-		fmap[i] = text_function(b, smap[src->functions[i].name], smap[src->functions[i].filename]);
-	for (size_t i = 0; i < src->nlocation; i++) {
-		const prof_location *l = &src->locations[i];
-		GROW(g->key, g->keycap, 2 * (size_t)l->nline);
-		GROW(g->funcs, g->funccap, l->nline);
-		GROW(g->lines, g->linecap, l->nline);
-		for (uint32_t j = 0; j < l->nline; j++) {
-			const prof_line *ln = &src->lines[l->line_off + j];
-			g->funcs[j] = fmap[ln->function];
-			g->lines[j] = ln->line;
-			g->key[2 * j] = g->funcs[j];
-			g->key[2 * j + 1] = (uint64_t)ln->line;
-		}
-		lmap[i] = text_location(b, g->key, 2 * (size_t)l->nline, 0, g->funcs, g->lines, l->nline);
-	}
-	for (uint32_t s = 0; s < src->nstack; s++) {
-		for (uint32_t k = 0; k < src->stacks[s].len; k++)
-			text_push(b, lmap[stack_loc(src, s, k)]);
-		stmap[s] = text_stack(b);
-	}
-	bool ok = text_append_samples(b, src, stmap, smap);
-	free(smap);
-	free(fmap);
-	free(lmap);
-	free(stmap);
-	return ok;
-}
-
 /*
  * The dump in two parts, the second on a thread; NULL when a part fails
  * (the caller then reads the dump in one pass, which names the first bad
@@ -924,9 +876,15 @@ static prof_profile *parse_split(const uint8_t *d, size_t n, size_t split, bool 
 	else
 		part_main(&c);
 	dump_free(&c.g);
-	bool ok = a.ok && c.ok && append_part(&a.g, p2) && p1->nsample > 0;
-	prof_profile_free(p2);
 	dump_free(&a.g);
+	/*
+	 * The merge appends the second part's strings, functions, locations and
+	 * stacks that the first lacks in the second's order: the ids one pass
+	 * gives (a dump repeats no function or location, so nothing folds).
+	 */
+	prof_err merr = {0};
+	bool ok = a.ok && c.ok && prof_merge(p1, p2, &merr) && p1->nsample > 0;
+	prof_profile_free(p2);
 	if (!ok) {
 		prof_profile_free(p1);
 		return NULL;
