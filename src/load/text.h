@@ -66,6 +66,13 @@ typedef struct text_keymap {
 	hashtab index; /* over ents */
 } text_keymap;
 
+uint64_t text_key_hash(const uint64_t *k, size_t n);
+/* The value filed under k[0..n) (hash h, from text_key_hash), or PROF_NONE. */
+uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h);
+/* Files val under a key text_keymap_find did not find. */
+void text_keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val);
+void text_keymap_free(text_keymap *m);
+
 /* Builds a profile: functions, locations, stacks, samples and labels. */
 typedef struct text_builder {
 	prof_profile *p;

@@ -30,7 +30,7 @@ const char *text_snip(char *buf, size_t cap, const char *s, size_t n)
 	return buf;
 }
 
-static uint64_t hash_words(const uint64_t *k, size_t n)
+uint64_t text_key_hash(const uint64_t *k, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 	for (size_t i = 0; i < n; i++) {
@@ -53,16 +53,14 @@ static bool kkey_eq(const void *ctx, uint32_t e)
 	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0;
 }
 
-/* The value for key k[0..n) (hash h), or PROF_NONE. */
-static uint32_t keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)
+uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)
 {
 	kkey q = {m, k, n};
 	uint32_t e = hashtab_find(&m->index, h, kkey_eq, &q);
 	return e == HASHTAB_NONE ? PROF_NONE : m->ents[e].val;
 }
 
-/* Files val under a key keymap_find did not find. */
-static void keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
+void text_keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
 {
 	GROW(m->pool, m->poolcap, m->npool + n);
 	if (n)
@@ -74,7 +72,7 @@ static void keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, 
 	m->n++;
 }
 
-static void keymap_free(text_keymap *m)
+void text_keymap_free(text_keymap *m)
 {
 	free(m->pool);
 	free(m->ents);
@@ -92,8 +90,8 @@ void text_builder_init(text_builder *b, prof_profile *p, prof_err *err)
 void text_builder_free(text_builder *b)
 {
 	prof_stack_index_free(&b->six);
-	keymap_free(&b->funcs);
-	keymap_free(&b->locs);
+	text_keymap_free(&b->funcs);
+	text_keymap_free(&b->locs);
 	free(b->stack);
 }
 
@@ -119,8 +117,8 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 {
 	prof_profile *p = b->p;
 	uint64_t k = (uint64_t)name << 32 | file;
-	uint64_t h = hash_words(&k, 1);
-	uint32_t f = keymap_find(&b->funcs, &k, 1, h);
+	uint64_t h = text_key_hash(&k, 1);
+	uint32_t f = text_keymap_find(&b->funcs, &k, 1, h);
 	if (f != PROF_NONE)
 		return f;
 	if (p->nfunction >= UINT32_MAX - 1)
@@ -128,7 +126,7 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 	GROW(p->functions, b->funccap, p->nfunction + 1);
 	p->functions[p->nfunction] = (prof_function){.id = p->nfunction + 1, .name = name, .system_name = name,
 	                                             .filename = file};
-	keymap_put(&b->funcs, &k, 1, h, (uint32_t)p->nfunction);
+	text_keymap_put(&b->funcs, &k, 1, h, (uint32_t)p->nfunction);
 	return (uint32_t)p->nfunction++;
 }
 
@@ -148,8 +146,8 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
                        const uint32_t *funcs, const int64_t *lines, size_t nline)
 {
 	prof_profile *p = b->p;
-	uint64_t h = hash_words(key, nkey);
-	uint32_t li = keymap_find(&b->locs, key, nkey, h);
+	uint64_t h = text_key_hash(key, nkey);
+	uint32_t li = text_keymap_find(&b->locs, key, nkey, h);
 	if (li != PROF_NONE) {
 		if (p->locations[li].nline == 0 && nline > 0)
 			set_lines(b, &p->locations[li], funcs, lines, nline);
@@ -162,7 +160,7 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
 	*l = (prof_location){.id = p->nlocation + 1, .address = address, .mapping = PROF_NONE,
 	                     .line_off = (uint32_t)p->nline};
 	set_lines(b, l, funcs, lines, nline);
-	keymap_put(&b->locs, key, nkey, h, (uint32_t)p->nlocation);
+	text_keymap_put(&b->locs, key, nkey, h, (uint32_t)p->nlocation);
 	return (uint32_t)p->nlocation++;
 }
 

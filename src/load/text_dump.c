@@ -56,21 +56,6 @@ typedef struct gframe {
 	bool inlined;
 } gframe;
 
-/*
- * Byte strings to the index of a value the caller keeps (the caches of
- * blocks, bodies and headers below). It stops taking keys when its pool
- * is full: a dump of all-different goroutines would copy itself into it.
- */
-typedef struct bytemap {
-	unsigned char *pool;
-	size_t npool, poolcap;
-	struct bkent {
-		size_t off, len;
-	} *ents;
-	size_t n, cap;
-	hashtab index;
-} bytemap;
-
 /* A block built: its stack and creator, under the block's key (block_key). */
 typedef struct block_val {
 	uint32_t stack;
@@ -96,7 +81,7 @@ typedef struct head_val {
 	size_t hl_off, nhl;
 } head_val;
 
-/* What each cache may copy of the dump. */
+/* What each cache may copy of the dump, in bytes: a dump of all-different goroutines would copy itself. */
 #define CACHE_MAX ((size_t)32 << 20)
 /* Bodies are looked up until this many misses outnumber the hits (a dump whose frames print arguments). */
 #define BODY_TRIES 1024
@@ -120,9 +105,9 @@ typedef struct dump {
 	size_t nev, evcap;
 	gframe *fr;
 	size_t nfr, frcap;
-	unsigned char *kb; /* the block's key */
-	size_t nkb, kbcap;
-	bytemap blocks, bodies, heads;
+	uint64_t *kw;       /* a key being made (key_bytes, block_key) */
+	size_t nkw, kwcap;
+	text_keymap blocks, bodies, heads; /* keys to indices of bval, rval, hval */
 	block_val *bval;
 	body_val *rval;
 	head_val *hval;
@@ -189,68 +174,37 @@ static void drop_behind(dump *g, size_t upto)
 	g->dropped = upto;
 }
 
-static void key_put(dump *g, const void *s, size_t n)
+/* Appends s[0..n) to the key being made: its length, then its bytes in words, zero-padded. */
+static void key_bytes(dump *g, uint64_t tag, const char *s, size_t n)
 {
-	GROW(g->kb, g->kbcap, g->nkb + n);
-	memcpy(g->kb + g->nkb, s, n);
-	g->nkb += n;
+	size_t w = (n + 7) / 8;
+	GROW(g->kw, g->kwcap, g->nkw + w + 1);
+	g->kw[g->nkw++] = tag << 56 ^ n;
+	if (n) {
+		g->kw[g->nkw + w - 1] = 0;
+		memcpy(g->kw + g->nkw, s, n);
+	}
+	g->nkw += w;
 }
 
-/* The block's events as bytes: kind, length, span, line. Equal keys, equal blocks. */
+/* The block's events as words: kind and length, span, line. Equal keys, equal blocks. */
 static void block_key(dump *g)
 {
-	g->nkb = 0;
+	g->nkw = 0;
 	for (size_t i = 0; i < g->nev; i++) {
 		const gev *e = &g->ev[i];
-		unsigned char tag = (unsigned char)(e->kind | e->inlined << 2);
-		key_put(g, &tag, 1);
-		key_put(g, &e->n, sizeof e->n);
-		key_put(g, e->s, e->n);
-		if (e->kind == EV_FILE)
-			key_put(g, &e->line, sizeof e->line);
+		key_bytes(g, (uint64_t)(e->kind | e->inlined << 2) + 1, e->s, e->n);
+		if (e->kind == EV_FILE) {
+			GROW(g->kw, g->kwcap, g->nkw + 1);
+			g->kw[g->nkw++] = (uint64_t)e->line;
+		}
 	}
 }
 
-typedef struct bmkey {
-	const bytemap *m;
-	const void *k;
-	size_t n;
-} bmkey;
-
-static bool bmkey_eq(const void *ctx, uint32_t e)
+/* Whether a cache may take a key of n more words. */
+static bool cache_room(const text_keymap *m, size_t n)
 {
-	const bmkey *q = ctx;
-	const struct bkent *t = &q->m->ents[e];
-	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n) == 0;
-}
-
-static uint32_t bytemap_find(const bytemap *m, const void *k, size_t n, uint64_t h)
-{
-	bmkey q = {m, k, n};
-	return hashtab_find(&m->index, h, bmkey_eq, &q);
-}
-
-/* Files k[0..n) (not there yet, hash h) as entry m->n; false when the pool is full. */
-static bool bytemap_put(bytemap *m, const void *k, size_t n, uint64_t h)
-{
-	if (m->npool + n > CACHE_MAX || m->n >= UINT32_MAX / 2)
-		return false;
-	GROW(m->pool, m->poolcap, m->npool + n + 1);
-	if (n)
-		memcpy(m->pool + m->npool, k, n);
-	GROW(m->ents, m->cap, m->n + 1);
-	m->ents[m->n] = (struct bkent){m->npool, n};
-	hashtab_add(&m->index, h, (uint32_t)m->n);
-	m->npool += n;
-	m->n++;
-	return true;
-}
-
-static void bytemap_free(bytemap *m)
-{
-	free(m->pool);
-	free(m->ents);
-	hashtab_free(&m->index);
+	return (m->npool + n) * sizeof(uint64_t) <= CACHE_MAX && m->n < UINT32_MAX / 2;
 }
 
 /*
@@ -300,17 +254,18 @@ static uint32_t build_block(dump *g, prof_strid *created)
 static uint32_t block_stack(dump *g, prof_strid *created)
 {
 	block_key(g);
-	uint64_t h = hashtab_hash_bytes(g->kb, g->nkb);
-	uint32_t e = bytemap_find(&g->blocks, g->kb, g->nkb, h);
-	if (e != HASHTAB_NONE) {
+	uint64_t h = text_key_hash(g->kw, g->nkw);
+	uint32_t e = text_keymap_find(&g->blocks, g->kw, g->nkw, h);
+	if (e != PROF_NONE) {
 		*created = g->bval[e].created;
 		return g->bval[e].stack;
 	}
 	uint32_t stack = build_block(g, created);
-	size_t i = g->blocks.n;
-	if (bytemap_put(&g->blocks, g->kb, g->nkb, h)) {
-		GROW(g->bval, g->bvalcap, i + 1);
-		g->bval[i] = (block_val){stack, *created};
+	if (cache_room(&g->blocks, g->nkw)) {
+		e = (uint32_t)g->blocks.n;
+		text_keymap_put(&g->blocks, g->kw, g->nkw, h, e);
+		GROW(g->bval, g->bvalcap, (size_t)e + 1);
+		g->bval[e] = (block_val){stack, *created};
 	}
 	return stack;
 }
@@ -350,13 +305,15 @@ static void keep_body(dump *g, size_t at, uint32_t stack, prof_strid created)
 	if (g->nraw + len > CACHE_MAX)
 		return;
 	const char *nl = memchr(s, '\n', len);
-	size_t k = (size_t)(nl - s);
-	uint32_t e = bytemap_find(&g->bodies, s, k, g->body_h);
-	if (e == HASHTAB_NONE) {
-		e = (uint32_t)g->bodies.n;
-		if (!bytemap_put(&g->bodies, s, k, g->body_h))
+	g->nkw = 0;
+	key_bytes(g, 0, s, (size_t)(nl - s));
+	uint32_t e = text_keymap_find(&g->bodies, g->kw, g->nkw, g->body_h);
+	if (e == PROF_NONE) {
+		if (!cache_room(&g->bodies, g->nkw))
 			return;
-		GROW(g->rval, g->rvalcap, e + 1);
+		e = (uint32_t)g->bodies.n;
+		text_keymap_put(&g->bodies, g->kw, g->nkw, g->body_h, e);
+		GROW(g->rval, g->rvalcap, (size_t)e + 1);
 	}
 	GROW(g->raw, g->rawcap, g->nraw + len);
 	memcpy(g->raw + g->nraw, s, len);
@@ -379,10 +336,11 @@ static bool same_body(dump *g, uint32_t *stack, prof_strid *created)
 	const char *nl = memchr(s, '\n', left);
 	if (!nl)
 		return false;
-	size_t k = (size_t)(nl - s);
-	g->body_h = hashtab_hash_bytes(s, k);
-	uint32_t e = bytemap_find(&g->bodies, s, k, g->body_h);
-	if (e != HASHTAB_NONE) {
+	g->nkw = 0;
+	key_bytes(g, 0, s, (size_t)(nl - s));
+	g->body_h = text_key_hash(g->kw, g->nkw);
+	uint32_t e = text_keymap_find(&g->bodies, g->kw, g->nkw, g->body_h);
+	if (e != PROF_NONE) {
 		const body_val *v = &g->rval[e];
 		if (v->len <= left && memcmp(g->raw + v->off, s, v->len) == 0) {
 			g->body_hits++;
@@ -561,9 +519,11 @@ static bool header_content(dump *g, const char *c, const char *ce)
 /* The bracket content c[0..n): parsed once per distinct text (a dump repeats a few states and waits). */
 static bool header_cached(dump *g, const char *c, size_t n)
 {
-	uint64_t h = hashtab_hash_bytes(c, n);
-	uint32_t e = bytemap_find(&g->heads, c, n, h);
-	if (e != HASHTAB_NONE) {
+	g->nkw = 0;
+	key_bytes(g, 0, c, n);
+	uint64_t h = text_key_hash(g->kw, g->nkw);
+	uint32_t e = text_keymap_find(&g->heads, g->kw, g->nkw, h);
+	if (e != PROF_NONE) {
 		const head_val *v = &g->hval[e];
 		g->state = v->state;
 		g->leaked = v->leaked;
@@ -577,9 +537,10 @@ static bool header_cached(dump *g, const char *c, size_t n)
 	}
 	if (!header_content(g, c, c + n))
 		return false;
-	e = (uint32_t)g->heads.n;
-	if (bytemap_put(&g->heads, c, n, h)) {
-		GROW(g->hval, g->hvalcap, e + 1);
+	if (cache_room(&g->heads, g->nkw)) { /* header_content left g->kw as it was */
+		e = (uint32_t)g->heads.n;
+		text_keymap_put(&g->heads, g->kw, g->nkw, h, e);
+		GROW(g->hval, g->hvalcap, (size_t)e + 1);
 		GROW(g->hls, g->hlscap, g->nhls + g->nhl);
 		if (g->nhl)
 			memcpy(g->hls + g->nhls, g->hl, g->nhl * sizeof *g->hl);
@@ -765,9 +726,9 @@ static void dump_init(dump *g, const char *d, size_t n, bool drop, prof_profile 
 static void dump_free(dump *g)
 {
 	text_builder_free(&g->b);
-	bytemap_free(&g->blocks);
-	bytemap_free(&g->bodies);
-	bytemap_free(&g->heads);
+	text_keymap_free(&g->blocks);
+	text_keymap_free(&g->bodies);
+	text_keymap_free(&g->heads);
 	free(g->bval);
 	free(g->rval);
 	free(g->hval);
@@ -775,7 +736,7 @@ static void dump_free(dump *g)
 	free(g->hls);
 	free(g->ev);
 	free(g->fr);
-	free(g->kb);
+	free(g->kw);
 	free(g->key);
 	free(g->funcs);
 	free(g->lines);

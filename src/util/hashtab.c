@@ -22,35 +22,6 @@ static uint64_t new_seed(void)
 	return s ^ (s >> 29);
 }
 
-static inline uint64_t lane(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	return h ^ h >> 32;
-}
-
-uint64_t hashtab_hash_bytes(const void *s, size_t n)
-{
-	const unsigned char *b = s;
-	uint64_t h0 = 0x9e3779b97f4a7c15ull ^ n, h1 = 0xbf58476d1ce4e5b9ull, h2 = 0x94d049bb133111ebull,
-	         h3 = 0xc2b2ae3d27d4eb4full, w[4];
-	for (; n >= 32; b += 32, n -= 32) {
-		memcpy(w, b, 32);
-		h0 = lane(h0, w[0]);
-		h1 = lane(h1, w[1]);
-		h2 = lane(h2, w[2]);
-		h3 = lane(h3, w[3]);
-	}
-	if (n > 0) { /* the tail, zero-padded; the length went into h0 */
-		memset(w, 0, sizeof w);
-		memcpy(w, b, n);
-		h0 = lane(h0, w[0]);
-		h1 = lane(h1, w[1]);
-		h2 = lane(h2, w[2]);
-		h3 = lane(h3, w[3]);
-	}
-	return lane(lane(lane(h0, h1), h2), h3);
-}
-
 void hashtab_reserve(hashtab *t, size_t need)
 {
 	if (need > UINT32_MAX / 2)

@@ -33,13 +33,6 @@ typedef struct hashtab {
 	uint64_t seed; /* set with the first slots */
 } hashtab;
 
-/*
- * A hash of s[0..n) for the tables above: four independent lanes of eight
- * bytes each, so a key of hundreds of bytes costs tens of cycles, not a
- * multiply chain per word. Not seeded: the table mixes in its own seed.
- */
-uint64_t hashtab_hash_bytes(const void *s, size_t n);
-
 /* eq(ctx, entry): does entry hold the key being looked up? */
 typedef bool (*hashtab_eq)(const void *ctx, uint32_t entry);
 
