@@ -65,7 +65,7 @@ typedef struct block_val {
 /*
  * The last block seen in full after a goroutine header, under the bytes of
  * its first line: its bytes through the empty line that ended it (a copy
- * in bodies), its line count, stack and creator.
+ * at raw + off), its line count, stack and creator.
  */
 typedef struct body_val {
 	size_t off, len, nlines;
