@@ -57,7 +57,8 @@ typedef struct tctx {
 	size_t nl, loffcap;
 	tframe *fr;
 	size_t nfr, frcap;
-	const char *value; /* the sample's value, formatted */
+	int64_t v;         /* the sample's value (divided under -mean) */
+	const char *value; /* and formatted */
 	size_t value_len;
 	char scratch[64];  /* a number past MEMO_MAX */
 } tctx;
@@ -195,6 +196,7 @@ static bool trace_read(tctx *t, size_t i)
 	int64_t d = t->r->o->mean ? p->values[i * p->nsample_type] : 0;
 	if (d != 0)
 		v /= d;
+	t->v = v;
 	t->value = number(t, v, UINT32_MAX, &t->value_len);
 	return true;
 }
@@ -256,9 +258,7 @@ bool report_traces_each(rctx *r, report_trace_fn fn, void *ctx)
 			lines[k] = t.pool + t.loff[k];
 		tr.labels = lines;
 		tr.nlabels = t.nl;
-		int64_t v = t.p->values[i * t.p->nsample_type + r->si];
-		int64_t d = r->o->mean ? t.p->values[i * t.p->nsample_type] : 0;
-		tr.value = d != 0 ? v / d : v;
+		tr.value = t.v;
 		memcpy(tr.value_s, t.value, t.value_len < sizeof tr.value_s ? t.value_len + 1 : sizeof tr.value_s);
 		tr.value_s[sizeof tr.value_s - 1] = '\0';
 		GROW(tr.frames, framecap, t.nfr + 1);
