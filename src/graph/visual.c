@@ -249,7 +249,7 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 	if (g->sums_only)
 		return;
 	uint32_t grp = in->group[s];
-	if (grp) {
+	if (grp && (!g->live_group || g->live_group[grp])) {
 		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
@@ -257,6 +257,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 			add_to(&t->cum, &t->cum_div, w, dw);
 	}
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
+		if (g->live_num && !g->live_num[j])
+			continue;
 		vgraph_tag *t = find_tag(g, n, grp, in->num_name[j], true, in->num_value[j]);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
@@ -287,10 +289,11 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 		return;
 	size_t mask = m->nslots - 1;
 	uint32_t grp = in->group[s];
-	if (grp)
+	if (grp && (!g->live_group || g->live_group[grp]))
 		PREFETCH(&m->slots[map_hash(t->node, grp, grp << 1) & mask]);
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
-		PREFETCH(&m->slots[map_hash(t->node, grp, in->num_name[j] << 1 | 1) & mask]);
+		if (!g->live_num || g->live_num[j])
+			PREFETCH(&m->slots[map_hash(t->node, grp, in->num_name[j] << 1 | 1) & mask]);
 }
 
 /*
@@ -469,15 +472,73 @@ static void *build_job_run(void *arg)
 	return NULL;
 }
 
+/* The tags that can outlive a node cutoff (see vgraph.live_group). */
+typedef struct tag_live {
+	uint8_t *group, *num;
+} tag_live;
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/*
+ * A tag's flat and cum are sums of |value| over some of the samples that
+ * carry its label set (and size): when those samples' |values| add up to
+ * less than the cutoff over the whole profile, no node's tag of that key
+ * reaches it, and trim_tags drops it.
+ */
+static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
+{
+	uint64_t *gsum = xcalloc((size_t)in->strs.n + 1, sizeof *gsum), *nsum = NULL;
+	uint32_t *key = xmalloc(((size_t)in->nnum + 1) * sizeof *key), nkeys = 0;
+	size_t nsumcap = 0;
+	vgraph_map keys = {0};
+	for (size_t s = 0; s < in->nsample; s++) {
+		uint64_t a = in->w[s] < 0 ? 0 - (uint64_t)in->w[s] : (uint64_t)in->w[s];
+		uint32_t grp = in->group[s];
+		gsum[grp] = sat_add(gsum[grp], a);
+		for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
+			key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			if (key[j] == nkeys) {
+				GROW(nsum, nsumcap, (size_t)++nkeys);
+				nsum[key[j]] = 0;
+			}
+			nsum[key[j]] = sat_add(nsum[key[j]], a);
+		}
+	}
+	t->group = xmalloc((size_t)in->strs.n + 1);
+	for (uint32_t g = 0; g < in->strs.n; g++)
+		t->group[g] = gsum[g] >= (uint64_t)cutoff;
+	t->num = xmalloc((size_t)in->nnum + 1);
+	for (uint32_t j = 0; j < in->nnum; j++)
+		t->num[j] = nsum[key[j]] >= (uint64_t)cutoff;
+	free(gsum);
+	free(nsum);
+	free(key);
+	free(keys.slots);
+}
+
+static void tag_live_free(tag_live *t)
+{
+	free(t->group);
+	free(t->num);
+}
+
 /* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
 #define GRID_MAX ((size_t)1 << 22)
 
 /* kidx: per info its kept index when few are kept (an edge grid), NULL otherwise. */
-static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk)
+static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk,
+                         const tag_live *live)
 {
 	vgraph *g = xcalloc(1, sizeof *g);
 	g->in = in;
 	g->sums_only = sums_only;
+	if (live) {
+		g->live_group = live->group;
+		g->live_num = live->num;
+	}
 	if (kidx && !sums_only) {
 		g->kidx = kidx;
 		g->nk = nk;
@@ -523,13 +584,14 @@ static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
  * leaves out edges and tags. On two cores the second half of the samples
  * is walked on a thread into a graph of its own, then merged.
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only,
+                     const tag_live *live)
 {
 	uint32_t nk = 0, *kidx = o->call_tree ? NULL : kept_index(in->ix, kept, &nk);
-	vgraph *g = graph_new(in, sums_only, kidx, nk);
+	vgraph *g = graph_new(in, sums_only, kidx, nk, live);
 	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
 	size_t n = in->nsample, mid = n / 2;
-	build_job b = {graph_new(in, sums_only, kidx, nk), kept, o, NULL, mid, n};
+	build_job b = {graph_new(in, sums_only, kidx, nk, live), kept, o, NULL, mid, n};
 	pthread_t th;
 	bool threaded = false;
 	if (two_walks(in, o)) {
@@ -943,7 +1005,7 @@ static void cutoffs(int64_t total, const vgraph_opts *o, int64_t *node_cutoff, i
  * fraction (kept_info marks them).
  */
 static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, uint8_t *kept_info,
-                                 int64_t *node_cutoff, int64_t *edge_cutoff, vgraph_result *r)
+                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vgraph_result *r)
 {
 	sums_job s;
 	info_sums(in, o, &s);
@@ -962,18 +1024,23 @@ static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, u
 				nkept++;
 			}
 	sums_job_free(&s);
+	const tag_live *l = NULL;
+	if (*node_cutoff > 0) {
+		tag_live_init(live, in, *node_cutoff);
+		l = live;
+	}
 	if (*node_cutoff > 0 && nkept != nshown) {
 		r->dropped_nodes = (int)(nshown - nkept);
-		return build(in, kept_info, o, false);
+		return build(in, kept_info, o, false, l);
 	}
-	return build(in, NULL, o, false);
+	return build(in, NULL, o, false, l);
 }
 
 /* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
 static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
                                 int64_t *edge_cutoff, vgraph_result *r)
 {
-	vgraph *g = build(in, NULL, o, false);
+	vgraph *g = build(in, NULL, o, false, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -1000,8 +1067,9 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 	vgraph_result r = {0};
 	int64_t node_cutoff, edge_cutoff;
 	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
+	tag_live live = {0};
 	vgraph *g = o->call_tree ? tree_by_fraction(in, o, &node_cutoff, &edge_cutoff, &r)
-	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &r);
+	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &r);
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
 	if (o->node_count > 0) {
@@ -1021,12 +1089,14 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
 				vgraph_free(g);
-				g = build(in, kept_info, o, false);
+				g = build(in, kept_info, o, false, live.group ? &live : NULL);
 			}
 			sort_entropy(g);
 		}
 	}
 	free(kept_info);
+	tag_live_free(&live);
+	g->live_group = g->live_num = NULL;
 	trim_tags(g, node_cutoff);
 	r.dropped_edges = trim_edges(g, edge_cutoff);
 	remove_redundant(g);

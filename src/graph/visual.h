@@ -109,6 +109,12 @@ typedef struct vgraph {
 	uint32_t *grid;
 	const uint32_t *kidx;
 	uint32_t nk;
+	/*
+	 * Per label set id, and per numeric label entry of the input: whether
+	 * its tags can outlive the node cutoff (NULL: all can). Those that
+	 * cannot are never made: trim_tags would drop them whatever their node.
+	 */
+	const uint8_t *live_group, *live_num;
 	uint32_t seen_gen;
 	bool sums_only; /* built without edges and tags: see build() */
 } vgraph;
