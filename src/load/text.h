@@ -124,6 +124,11 @@ bool text_unquote(const char *s, const char *e, char *out, size_t *outn, size_t 
 
 /* The goroutine dump parser (text_dump.c); mapped as for prof_decode_text_mapped. */
 prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err);
+/*
+ * The same, read in two parts when n >= split_min (SIZE_MAX: one pass) and
+ * a goroutine header follows the middle; for tests, which compare the two.
+ */
+prof_profile *text_decode_dump_split(const uint8_t *d, size_t n, bool mapped, size_t split_min, prof_err *err);
 /* Whether line[0..n) is a goroutine dump header "goroutine N [...]:". */
 bool text_is_dump_header(const char *line, size_t n);
 

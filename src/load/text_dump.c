@@ -855,7 +855,13 @@ static prof_profile *parse_split(const uint8_t *d, size_t n, size_t split, bool 
 
 prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err)
 {
-	size_t split = n >= SPLIT_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 ? split_point((const char *)d, n) : 0;
+	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1; /* asked each time: no state, and cheap beside a dump's read */
+	return text_decode_dump_split(d, n, mapped, two ? SPLIT_MIN : SIZE_MAX, err);
+}
+
+prof_profile *text_decode_dump_split(const uint8_t *d, size_t n, bool mapped, size_t split_min, prof_err *err)
+{
+	size_t split = n >= split_min ? split_point((const char *)d, n) : 0;
 	if (split > 0) {
 		prof_profile *p = parse_split(d, n, split, mapped);
 		if (p)
