@@ -293,6 +293,14 @@ static inline char *ob_room(obuf *o, size_t need)
 	return o->b + o->n;
 }
 
+/* Writes out what o holds and empties it. */
+static void ob_write(obuf *o, FILE *out)
+{
+	if (o->n)
+		fwrite(o->b, 1, o->n, out);
+	o->n = 0;
+}
+
 static void ob_add(obuf *o, const char *s, size_t n)
 {
 	memcpy(ob_room(o, n), s, n);
@@ -453,11 +461,10 @@ static bool print_two(tctx *t, obuf *o, FILE *out)
 		h.from = mid;
 		h.to = end;
 		printer_ask(&h, ++round);
-		o->n = 0;
 		print_range(t, i, mid, o);
-		fwrite(o->b, 1, o->n, out);
+		ob_write(o, out);
 		printer_wait(&h, round);
-		fwrite(h.o.b, 1, h.o.n, out);
+		ob_write(&h.o, out);
 	}
 	printer_ask(&h, UINT_MAX);
 	pthread_join(th, NULL);
@@ -465,7 +472,6 @@ static bool print_two(tctx *t, obuf *o, FILE *out)
 	pthread_cond_destroy(&h.cv);
 	free(h.o.b);
 	tctx_free(&h.t);
-	o->n = 0;
 	return true;
 }
 
@@ -479,14 +485,12 @@ bool report_traces_rctx(FILE *out, rctx *r)
 	size_t n = t.p->nsample;
 	if (n < TWO_PRINTERS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !print_two(&t, &o, out)) {
 		for (size_t i = 0; i < n; i += CHUNK) {
-			o.n = 0;
 			print_range(&t, i, i + CHUNK < n ? i + CHUNK : n, &o);
-			fwrite(o.b, 1, o.n, out);
+			ob_write(&o, out);
 		}
 	}
-	o.n = 0;
 	ob_add(&o, SEPARATOR, strlen(SEPARATOR));
-	fwrite(o.b, 1, o.n, out);
+	ob_write(&o, out);
 	free(o.b);
 	tctx_free(&t);
 	return true;
