@@ -50,7 +50,7 @@ static bool kkey_eq(const void *ctx, uint32_t e)
 {
 	const kkey *q = ctx;
 	const struct text_kent *t = &q->m->ents[e];
-	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0;
+	return t->len == q->n && (q->n == 0 || memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0);
 }
 
 uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)

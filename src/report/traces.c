@@ -171,7 +171,8 @@ static void label_lines(tctx *t, const prof_sample *s, bool numeric)
 		}
 		t->pool[t->npool++] = '\0';
 	}
-	sort_r(t->loff + first, t->nl - first, sizeof *t->loff, line_cmp, t->pool);
+	if (t->nl > first)
+		sort_r(t->loff + first, t->nl - first, sizeof *t->loff, line_cmp, t->pool);
 }
 
 /* One location of stack s (k from the leaf). */
