@@ -647,6 +647,20 @@ static void dump_in_two_parts(void **state)
 	free(d);
 }
 
+/* Goroutines printed without frames (their empty blocks share one cache key) are samples with empty stacks. */
+static void frameless_goroutines(void **state)
+{
+	(void)state;
+	prof_profile *p = parse_ok("goroutine 1 [running]:\nexit status 2\ngoroutine 2 [running]:\n\n"
+	                           "goroutine 3 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\ngoroutine 4 [running]:\n");
+	assert_int_equal(p->nsample, 4);
+	assert_int_equal(p->stacks[p->samples[0].stack].len, 0);
+	assert_int_equal(p->samples[0].stack, p->samples[1].stack);
+	assert_int_equal(p->samples[1].stack, p->samples[3].stack);
+	assert_int_equal(p->stacks[p->samples[2].stack].len, 1);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +679,7 @@ int main(void)
 		cmocka_unit_test(rejects_bad_text),
 		cmocka_unit_test(survives_mutations),
 		cmocka_unit_test(dump_in_two_parts),
+		cmocka_unit_test(frameless_goroutines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
