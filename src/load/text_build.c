@@ -30,14 +30,32 @@ const char *text_snip(char *buf, size_t cap, const char *s, size_t n)
 	return buf;
 }
 
+static inline uint64_t mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+/* Short keys (functions, locations) in one chain; long ones (a goroutine's block) in four, side by side. */
 uint64_t text_key_hash(const uint64_t *k, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ k[i]) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			h = mix_word(h, k[i]);
+		return h;
 	}
-	return h;
+	uint64_t h1 = 0xbf58476d1ce4e5b9ull, h2 = 0x94d049bb133111ebull, h3 = 0xc2b2ae3d27d4eb4full;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		h = mix_word(h, k[i]);
+		h1 = mix_word(h1, k[i + 1]);
+		h2 = mix_word(h2, k[i + 2]);
+		h3 = mix_word(h3, k[i + 3]);
+	}
+	for (; i < n; i++)
+		h = mix_word(h, k[i]);
+	return mix_word(mix_word(mix_word(h, h1), h2), h3);
 }
 
 typedef struct kkey {

@@ -174,30 +174,42 @@ static void drop_behind(dump *g, size_t upto)
 	g->dropped = upto;
 }
 
-/* Appends s[0..n) to the key being made: its length, then its bytes in words, zero-padded. */
-static void key_bytes(dump *g, uint64_t tag, const char *s, size_t n)
+/* Puts tag and length, then s[0..n) in words, zero-padded, at g->kw + g->nkw (room made by the caller). */
+static void put_bytes(dump *g, uint64_t tag, const char *s, size_t n)
 {
-	size_t w = (n + 7) / 8;
-	GROW(g->kw, g->kwcap, g->nkw + w + 1);
-	g->kw[g->nkw++] = tag << 56 ^ n;
-	if (n) {
-		g->kw[g->nkw + w - 1] = 0;
-		memcpy(g->kw + g->nkw, s, n);
+	uint64_t *w = g->kw + g->nkw;
+	*w++ = tag << 56 ^ n;
+	size_t full = n / 8, rest = n % 8;
+	for (size_t i = 0; i < full; i++)
+		memcpy(&w[i], s + 8 * i, 8);
+	if (rest) {
+		w[full] = 0;
+		memcpy(&w[full], s + 8 * full, rest);
 	}
-	g->nkw += w;
+	g->nkw += 1 + full + (rest != 0);
+}
+
+/* The key of s[0..n) alone (a first line, a header's bracket content) in g->kw. */
+static void key_bytes(dump *g, const char *s, size_t n)
+{
+	GROW(g->kw, g->kwcap, n / 8 + 2);
+	g->nkw = 0;
+	put_bytes(g, 0, s, n);
 }
 
 /* The block's events as words: kind and length, span, line. Equal keys, equal blocks. */
 static void block_key(dump *g)
 {
+	size_t need = 0;
+	for (size_t i = 0; i < g->nev; i++)
+		need += 2 + g->ev[i].n / 8 + (g->ev[i].kind == EV_FILE);
+	GROW(g->kw, g->kwcap, need + 1);
 	g->nkw = 0;
 	for (size_t i = 0; i < g->nev; i++) {
 		const gev *e = &g->ev[i];
-		key_bytes(g, (uint64_t)(e->kind | e->inlined << 2) + 1, e->s, e->n);
-		if (e->kind == EV_FILE) {
-			GROW(g->kw, g->kwcap, g->nkw + 1);
+		put_bytes(g, (uint64_t)(e->kind | e->inlined << 2) + 1, e->s, e->n);
+		if (e->kind == EV_FILE)
 			g->kw[g->nkw++] = (uint64_t)e->line;
-		}
 	}
 }
 
@@ -305,8 +317,7 @@ static void keep_body(dump *g, size_t at, uint32_t stack, prof_strid created)
 	if (g->nraw + len > CACHE_MAX)
 		return;
 	const char *nl = memchr(s, '\n', len);
-	g->nkw = 0;
-	key_bytes(g, 0, s, (size_t)(nl - s));
+	key_bytes(g, s, (size_t)(nl - s));
 	uint32_t e = text_keymap_find(&g->bodies, g->kw, g->nkw, g->body_h);
 	if (e == PROF_NONE) {
 		if (!cache_room(&g->bodies, g->nkw))
@@ -336,8 +347,7 @@ static bool same_body(dump *g, uint32_t *stack, prof_strid *created)
 	const char *nl = memchr(s, '\n', left);
 	if (!nl)
 		return false;
-	g->nkw = 0;
-	key_bytes(g, 0, s, (size_t)(nl - s));
+	key_bytes(g, s, (size_t)(nl - s));
 	g->body_h = text_key_hash(g->kw, g->nkw);
 	uint32_t e = text_keymap_find(&g->bodies, g->kw, g->nkw, g->body_h);
 	if (e != PROF_NONE) {
@@ -519,8 +529,7 @@ static bool header_content(dump *g, const char *c, const char *ce)
 /* The bracket content c[0..n): parsed once per distinct text (a dump repeats a few states and waits). */
 static bool header_cached(dump *g, const char *c, size_t n)
 {
-	g->nkw = 0;
-	key_bytes(g, 0, c, n);
+	key_bytes(g, c, n);
 	uint64_t h = text_key_hash(g->kw, g->nkw);
 	uint32_t e = text_keymap_find(&g->heads, g->kw, g->nkw, h);
 	if (e != PROF_NONE) {
