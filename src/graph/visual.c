@@ -113,20 +113,22 @@ static uint32_t new_node(vgraph *g, uint32_t info, uint32_t parent)
 	return g->nnodes++;
 }
 
-static uint64_t map_hash(uint32_t a, uint32_t b, uint32_t c)
+static uint64_t map_hash(const vgraph_map *m, uint32_t a, uint32_t b, uint32_t c)
 {
-	return mix(((uint64_t)a << 32 | b) ^ (uint64_t)c * 0x9e3779b97f4a7c15ull);
+	return mix(((uint64_t)a << 32 | b) ^ (uint64_t)c * 0x9e3779b97f4a7c15ull ^ m->seed);
 }
 
 static void map_grow(vgraph_map *m)
 {
+	if (!m->slots)
+		m->seed = hashtab_seed();
 	size_t nslots = m->nslots ? 2 * m->nslots : 64;
 	struct vgraph_slot *slots = xcalloc(nslots, sizeof *slots);
 	for (size_t i = 0; i < m->nslots; i++) {
 		const struct vgraph_slot *s = &m->slots[i];
 		if (!s->id)
 			continue;
-		size_t j = map_hash(s->a, s->b, s->c) & (nslots - 1);
+		size_t j = map_hash(m, s->a, s->b, s->c) & (nslots - 1);
 		while (slots[j].id)
 			j = (j + 1) & (nslots - 1);
 		slots[j] = *s;
@@ -142,7 +144,7 @@ static uint32_t map_intern(vgraph_map *m, uint32_t a, uint32_t b, uint32_t c, ui
 	if ((m->n + 1) * 2 > m->nslots)
 		map_grow(m);
 	size_t mask = m->nslots - 1;
-	for (size_t j = map_hash(a, b, c) & mask;; j = (j + 1) & mask) {
+	for (size_t j = map_hash(m, a, b, c) & mask;; j = (j + 1) & mask) {
 		struct vgraph_slot *s = &m->slots[j];
 		if (!s->id) {
 			if (id == UINT32_MAX)
@@ -290,10 +292,10 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 	size_t mask = m->nslots - 1;
 	uint32_t grp = in->group[s];
 	if (grp && (!g->live_group || g->live_group[grp]))
-		PREFETCH(&m->slots[map_hash(t->node, grp, grp << 1) & mask]);
+		PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
 		if (!g->live_num || g->live_num[j])
-			PREFETCH(&m->slots[map_hash(t->node, grp, in->num_name[j] << 1 | 1) & mask]);
+			PREFETCH(&m->slots[map_hash(m, t->node, grp, in->num_name[j] << 1 | 1) & mask]);
 }
 
 /*

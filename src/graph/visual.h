@@ -11,6 +11,10 @@
  * sample's labels) and keeps real node objects, because a call tree has many
  * nodes per info and trimming a tree rewires edges.
  *
+ * A big profile's samples are walked in two halves on two threads, the
+ * second half's graph merged into the first's in its own order, so ids and
+ * list orders are those of one walk (not for the call tree).
+ *
  * A vgraph borrows its input, which borrows the graph_index and the profile.
  * Formatting (tag names, units) is the report's business: the input arrives
  * with names already made.
@@ -79,13 +83,15 @@ typedef struct vgraph_node {
  * The graph's lookups, (a, b, c) -> id, with the keys in the slots: one
  * probe reads one slot, where util/hashtab would read the slot and then the
  * entry (on a profile of unique stacks these tables outgrow the caches, and
- * each lookup was two misses). Keys are the graph's own small ids.
+ * each lookup was two misses). Seeded as util/hashtab is, so a hostile
+ * profile cannot aim its keys at one probe sequence.
  */
 typedef struct vgraph_map {
 	struct vgraph_slot {
 		uint32_t a, b, c, id; /* id + 1; 0: empty */
 	} *slots;
 	size_t nslots, n;
+	uint64_t seed; /* set with the first slots */
 } vgraph_map;
 
 typedef struct vgraph {

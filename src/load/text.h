@@ -66,6 +66,7 @@ typedef struct text_keymap {
 	hashtab index; /* over ents */
 } text_keymap;
 
+/* A hash of the words k[0..n), for the tables below (util/hashtab seeds it). */
 uint64_t text_key_hash(const uint64_t *k, size_t n);
 /* The value filed under k[0..n) (hash h, from text_key_hash), or PROF_NONE. */
 uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h);

@@ -33,6 +33,9 @@ typedef struct hashtab {
 	uint64_t seed; /* set with the first slots */
 } hashtab;
 
+/* A table's seed: from the clock, ASLR and a count of tables (any thread may ask); for tables of other shapes too. */
+uint64_t hashtab_seed(void);
+
 /* eq(ctx, entry): does entry hold the key being looked up? */
 typedef bool (*hashtab_eq)(const void *ctx, uint32_t entry);
 
