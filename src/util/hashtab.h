@@ -33,6 +33,7 @@ typedef struct hashtab {
 	uint64_t seed; /* set with the first slots */
 } hashtab;
 
+
 /* eq(ctx, entry): does entry hold the key being looked up? */
 typedef bool (*hashtab_eq)(const void *ctx, uint32_t entry);
 
