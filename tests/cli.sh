@@ -120,6 +120,13 @@ if check diff-modpath 0 "$prof" diff "$m1" "$m2" &&
 if check trend-modpath 0 "$prof" trend "$m1" "$m2" "$m2" &&
 	grep -q '1\. score.*<- github.com/acme/app/store.(\*Cache).Get$' "$tmp/out"; then ok; else bad "trend drops a module-path frame"; fi
 if check diff-one 2 "$prof" diff "$t1/goroutine.pb.gz"; then ok; else bad "diff with one profile"; fi
+# Snapshots load side by side; a refusal still reads as loading in order: the first bad file's line, alone.
+b1=fixtures/broken/bad-string-index-label.pb
+b2=fixtures/broken/bad-string-index-mapping-filename.pb
+for args in "diff $b1 $b2" "diff $t1/goroutine.pb.gz $b1" "trend $t1/goroutine.pb.gz $b1 $b2"; do
+	if check "load-order" 1 "$prof" $args && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
+		grep -q "^prof: $b1: " "$tmp/err"; then ok; else bad "$args: not one line for the first bad file"; fi
+done
 if check diff-kinds 1 "$prof" diff "$t1/heap.pb.gz" "$t3/goroutine.pb.gz"; then ok; else bad "diff of different kinds"; fi
 # prof trend: regression goldens; snapshots sort by time whatever the argument order.
 t2=fixtures/leaky/normal/t2

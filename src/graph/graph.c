@@ -2,6 +2,7 @@
 #include "graph/graph.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
@@ -40,7 +41,11 @@ static char *printable_name(graph_index *ix, const graph_info *i)
 	size_t np = 0;
 	char *tail = NULL;
 	if (i->address) {
-		snprintf(addr, sizeof addr, "%016" PRIx64, i->address);
+		/* "%016" PRIx64 by hand: a profile of a million unsymbolized locations names each so. */
+		static const char hex[] = "0123456789abcdef";
+		for (int d = 0; d < 16; d++)
+			addr[d] = hex[(i->address >> (60 - 4 * d)) & 0xf];
+		addr[16] = '\0';
 		parts[np++] = addr;
 	}
 	if (i->name)
@@ -255,28 +260,81 @@ void graph_weights_free(graph_weights *gw)
 	free(gw->any);
 }
 
-typedef struct edge_key {
-	const graph *g;
-	uint32_t src, dst;
-} edge_key;
-
-static bool edge_eq(const void *ctx, uint32_t e)
+static size_t edge_slot(const graph_edge_index *x, uint32_t src, uint32_t dst)
 {
-	const edge_key *k = ctx;
-	return k->g->edges[e].src == k->src && k->g->edges[e].dst == k->dst;
+	uint64_t h = ((uint64_t)src << 32 | dst) ^ x->seed;
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (x->nhead - 1);
 }
+
+/* Edge e's ends: every edge struct indexed starts with uint32_t src, dst. */
+static void edge_ends(const void *edges, size_t stride, uint32_t e, uint32_t *src, uint32_t *dst)
+{
+	uint32_t ends[2];
+	memcpy(ends, (const char *)edges + (size_t)e * stride, sizeof ends);
+	*src = ends[0];
+	*dst = ends[1];
+}
+
+uint32_t graph_edge_index_find(const graph_edge_index *x, const void *edges, size_t stride, uint32_t src,
+                               uint32_t dst)
+{
+	if (!x->nhead)
+		return PROF_NONE;
+	for (uint32_t e = x->head[edge_slot(x, src, dst)]; e; e = x->next[e - 1]) {
+		uint32_t s, d;
+		edge_ends(edges, stride, e - 1, &s, &d);
+		if (s == src && d == dst)
+			return e - 1;
+	}
+	return PROF_NONE;
+}
+
+void graph_edge_index_add(graph_edge_index *x, const void *edges, size_t stride, uint32_t n)
+{
+	GROW(x->next, x->nextcap, (size_t)n + 1);
+	uint32_t src, dst;
+	if (n >= x->nhead) {
+		/* The heads double, and every chain is made again, when the edges would outnumber them. */
+		if (!x->head)
+			x->seed = hashtab_new_seed();
+		free(x->head);
+		x->nhead = x->nhead ? x->nhead * 2 : 1024;
+		x->head = xcalloc(x->nhead, sizeof *x->head);
+		for (uint32_t e = 0; e < n; e++) {
+			edge_ends(edges, stride, e, &src, &dst);
+			size_t h = edge_slot(x, src, dst);
+			x->next[e] = x->head[h];
+			x->head[h] = e + 1;
+		}
+	}
+	edge_ends(edges, stride, n, &src, &dst);
+	size_t h = edge_slot(x, src, dst);
+	x->next[n] = x->head[h];
+	x->head[h] = n + 1;
+}
+
+void graph_edge_index_free(graph_edge_index *x)
+{
+	free(x->head);
+	free(x->next);
+	memset(x, 0, sizeof *x);
+}
+
+_Static_assert(offsetof(graph_edge, src) == 0 && offsetof(graph_edge, dst) == 4, "graph_edge_index reads src, dst");
 
 static uint32_t edge_find(graph *g, uint32_t src, uint32_t dst, bool *created)
 {
-	edge_key k = {g, src, dst};
-	uint32_t e = hashtab_intern(&g->etab, (uint64_t)src << 32 | dst, g->nedges, edge_eq, &k);
-	*created = e == g->nedges;
+	uint32_t e = graph_edge_index_find(&g->etab, g->edges, sizeof *g->edges, src, dst);
+	*created = e == PROF_NONE;
 	if (!*created)
 		return e;
 	size_t cap = g->edgecap;
 	GROW(g->edges, cap, (size_t)g->nedges + 1);
 	g->edgecap = (uint32_t)cap;
 	g->edges[g->nedges] = (graph_edge){.src = src, .dst = dst};
+	graph_edge_index_add(&g->etab, g->edges, sizeof *g->edges, g->nedges);
 	return g->nedges++;
 }
 
@@ -384,13 +442,14 @@ static void nodes_run(build_job *j)
 	const uint64_t *span = ix->loc_span;
 	node_acc *acc = j->acc;
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		for (uint32_t i = 0; i < st->len; i++) {
 			uint64_t sp = span[locs[i]];
 			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
@@ -428,6 +487,7 @@ static void nodes_run(build_job *j)
 			break;
 		}
 	}
+	prof_locbuf_free(&buf);
 }
 
 /*
@@ -467,13 +527,14 @@ static void *build_run(void *arg)
 	node_acc *acc = j->acc;
 	graph *eg = &j->e;
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
@@ -505,7 +566,6 @@ static void *build_run(void *arg)
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
-						e->weight_div += dw;
 						if (residual)
 							e->residual = true;
 						bool inl = ni != k - 1;
@@ -525,6 +585,7 @@ static void *build_run(void *arg)
 				j->flat_div[parent] += dw;
 		}
 	}
+	prof_locbuf_free(&buf);
 	return NULL;
 }
 
@@ -621,6 +682,7 @@ static void *flags_run(void *arg)
 	const uint8_t *any = j->gw->any;
 	const int64_t *ws = j->gw->w;
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!any[s])
 			continue;
@@ -628,7 +690,7 @@ static void *flags_run(void *arg)
 		gen++;
 		j->nstack_cells = 0;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
 			kept_line e = ltab[locs[i]];
@@ -646,6 +708,7 @@ static void *flags_run(void *arg)
 			}
 		}
 	}
+	prof_locbuf_free(&buf);
 	return NULL;
 }
 
@@ -770,7 +833,6 @@ static void build_merge(build_job *a, const build_job *b, uint32_t nn)
 		uint32_t ei = job_edge(a, be->src, be->dst, &created);
 		graph_edge *e = &a->e.edges[ei];
 		e->weight += be->weight;
-		e->weight_div += be->weight_div;
 		e->residual = e->residual || be->residual;
 		e->inl = created ? be->inl : e->inl && be->inl;
 	}
@@ -825,9 +887,9 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		free(job[1].flat_div);
 		free(job[1].cum_div);
 		free(job[1].e.edges);
-		hashtab_free(&job[1].e.etab);
+		graph_edge_index_free(&job[1].e.etab);
 	}
-	hashtab_free(&job[0].e.etab);
+	graph_edge_index_free(&job[0].e.etab);
 	free(job[0].cells);
 	if (gridded)
 		grid_free(&grid);
@@ -878,17 +940,18 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 	const prof_profile *p = ix->p;
 	uint8_t *has = locs_holding(ix, x);
 	uint32_t gen = 0;
+	prof_locbuf buf = {0};
 	for (size_t s = 0; s < p->nstack; s++) {
 		if (!gw->any[s])
 			continue;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		bool any = false;
 		for (uint32_t i = 0; i < st->len && !any; i++)
 			any = has[locs[i]];
 		if (!any)
 			continue;
-		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
+		int64_t w = gw->w[s];
 		gen++;
 		uint32_t parent = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
@@ -904,7 +967,6 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 					if (e->gen != gen) {
 						e->gen = gen;
 						e->weight += w;
-						e->weight_div += dw;
 						bool inl = ni != k - 1;
 						e->inl = created ? inl : e->inl && inl;
 					}
@@ -913,7 +975,8 @@ void graph_add_node_edges(graph *g, const graph_weights *gw, uint32_t x)
 			}
 		}
 	}
-	hashtab_free(&g->etab);
+	prof_locbuf_free(&buf);
+	graph_edge_index_free(&g->etab);
 	free(has);
 }
 
@@ -928,7 +991,7 @@ void graph_free(graph *g)
 	free(g->gen);
 	free(g->nodes);
 	free(g->edges);
-	hashtab_free(&g->etab);
+	graph_edge_index_free(&g->etab);
 	free(g->in_flags);
 	free(g);
 }

@@ -77,10 +77,32 @@ void graph_weights_free(graph_weights *gw);
 
 typedef struct graph_edge {
 	uint32_t src, dst;
-	int64_t weight, weight_div;
+	int64_t weight;
 	bool residual, inl, dropped;
 	uint32_t gen;
 } graph_edge;
+
+/*
+ * Edges by (src, dst), for a graph being built (this one's and visual's):
+ * chains through next (edge + 1, 0 ends one) from a power-of-two table of
+ * heads at most as long as the edges. Four bytes an edge and four to eight
+ * a head: a graph of every edge of 1M distinct stacks has 2.8M, for which
+ * half-full hashtab slots of eight bytes took 67 MB. The edges stay the
+ * caller's: an array of structs stride bytes apart, each starting with
+ * uint32_t src, dst. A zeroed index is empty.
+ */
+typedef struct graph_edge_index {
+	uint32_t *head, *next;
+	size_t nhead, nextcap;
+	uint64_t seed;
+} graph_edge_index;
+
+/* The edge from src to dst, or PROF_NONE. */
+uint32_t graph_edge_index_find(const graph_edge_index *x, const void *edges, size_t stride, uint32_t src,
+                               uint32_t dst);
+/* Adds edge n, which is set in edges (as is every edge before it, all added). */
+void graph_edge_index_add(graph_edge_index *x, const void *edges, size_t stride, uint32_t n);
+void graph_edge_index_free(graph_edge_index *x);
 
 typedef struct graph {
 	const graph_index *ix;
@@ -90,7 +112,7 @@ typedef struct graph {
 	uint32_t nnodes;
 	graph_edge *edges;
 	uint32_t nedges, edgecap;
-	hashtab etab; /* over edges, by (src, dst) */
+	graph_edge_index etab; /* over edges while they are recorded */
 	uint8_t *in_flags; /* per node, GRAPH_IN_*: what graph_inline_flags returns for a graph kept without edges */
 } graph;
 

@@ -3,8 +3,10 @@
 #include "util/sort.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static uint64_t mix(uint64_t h)
 {
@@ -111,56 +113,84 @@ static uint32_t new_node(vgraph *g, uint32_t info, uint32_t parent)
 	return g->nnodes++;
 }
 
-/*
- * The graph's tables (util/hashtab) keyed by a 64-bit hash over ids of its
- * arrays. eq says whether an id has the key.
- */
-typedef bool (*slot_eq)(const vgraph *g, uint32_t id, const void *key);
-
-typedef struct vkey {
-	const vgraph *g;
-	const void *key;
-	slot_eq eq;
-} vkey;
-
-static bool vkey_eq(const void *ctx, uint32_t id)
+static uint64_t map_hash(const vgraph_map *m, uint32_t a, uint32_t b, uint32_t c)
 {
-	const vkey *k = ctx;
-	return k->eq(k->g, id, k->key);
+	return mix(((uint64_t)a << 32 | b) ^ (uint64_t)c * 0x9e3779b97f4a7c15ull ^ m->seed);
 }
 
-/* The id holding key (hash h), or count when there is none: the caller then creates it at count. */
-static uint32_t table_intern(const vgraph *g, hashtab *t, uint64_t h, uint32_t count, const void *key, slot_eq eq)
+static void map_grow(vgraph_map *m)
 {
-	vkey k = {g, key, eq};
-	return hashtab_intern(t, h, count, vkey_eq, &k);
+	if (!m->slots)
+		m->seed = hashtab_new_seed();
+	size_t nslots = m->nslots ? 2 * m->nslots : 64;
+	struct vgraph_slot *slots = xcalloc(nslots, sizeof *slots);
+	for (size_t i = 0; i < m->nslots; i++) {
+		const struct vgraph_slot *s = &m->slots[i];
+		if (!s->id)
+			continue;
+		size_t j = map_hash(m, s->a, s->b, s->c) & (nslots - 1);
+		while (slots[j].id)
+			j = (j + 1) & (nslots - 1);
+		slots[j] = *s;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
 }
 
-static uint64_t pair_hash(uint32_t a, uint32_t b)
+/* The id under (a, b, c); when there is none, id is filed there and returned (the caller creates it). */
+static uint32_t map_intern(vgraph_map *m, uint32_t a, uint32_t b, uint32_t c, uint32_t id)
 {
-	return mix((uint64_t)a << 32 | b);
-}
-
-static bool tree_node_eq(const vgraph *g, uint32_t id, const void *key)
-{
-	const uint32_t *k = key;
-	return g->nodes[id].parent == k[0] && g->nodes[id].info == k[1];
+	if ((m->n + 1) * 2 > m->nslots)
+		map_grow(m);
+	size_t mask = m->nslots - 1;
+	for (size_t j = map_hash(m, a, b, c) & mask;; j = (j + 1) & mask) {
+		struct vgraph_slot *s = &m->slots[j];
+		if (!s->id) {
+			if (id == UINT32_MAX)
+				prof_oom();
+			*s = (struct vgraph_slot){a, b, c, id + 1};
+			m->n++;
+			return id;
+		}
+		if (s->a == a && s->b == b && s->c == c)
+			return s->id - 1;
+	}
 }
 
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
-	uint32_t key[2] = {parent, info};
-	uint32_t id = table_intern(g, &g->node_tab, pair_hash(parent, info), g->nnodes, key, tree_node_eq);
+	uint32_t id = map_intern(&g->node_tab, parent, info, 0, g->nnodes);
 	if (id == g->nnodes)
 		new_node(g, info, parent);
 	return id;
 }
 
-static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
+/* The edge src -> dst: created (with the flags) when new. */
+static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual, bool inl, uint32_t gen,
+                            bool *created)
 {
-	const uint32_t *k = key;
-	return g->edges[id].src == k[0] && g->edges[id].dst == k[1];
+	uint32_t id;
+	if (g->grid) {
+		uint32_t *cell = &g->grid[(size_t)g->kidx[g->nodes[src].info] * g->nk + g->kidx[g->nodes[dst].info]];
+		if (!*cell)
+			*cell = g->nedges + 1;
+		id = *cell - 1;
+	} else {
+		id = map_intern(&g->edge_tab, src, dst, 0, g->nedges);
+	}
+	*created = id == g->nedges;
+	if (*created) {
+		size_t cap = g->edgecap;
+		GROW(g->edges, cap, (size_t)g->nedges + 1);
+		g->edgecap = (uint32_t)cap;
+		g->edges[id] = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
+		list_add(&g->nodes[src].out, id);
+		list_add(&g->nodes[dst].in, id);
+		g->nedges++;
+	}
+	return &g->edges[id];
 }
 
 /*
@@ -170,20 +200,9 @@ static bool edge_eq(const vgraph *g, uint32_t id, const void *key)
 static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t dw, bool residual, bool inl,
                      uint32_t gen)
 {
-	uint32_t key[2] = {src, dst};
-	uint32_t id = table_intern(g, &g->edge_tab, pair_hash(src, dst), g->nedges, key, edge_eq);
-	vgraph_edge *e;
-	if (id == g->nedges) {
-		size_t cap = g->edgecap;
-		GROW(g->edges, cap, (size_t)g->nedges + 1);
-		g->edgecap = (uint32_t)cap;
-		e = &g->edges[g->nedges];
-		*e = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
-		list_add(&g->nodes[src].out, g->nedges);
-		list_add(&g->nodes[dst].in, g->nedges);
-		g->nedges++;
-	} else {
-		e = &g->edges[id];
+	bool created;
+	vgraph_edge *e = edge_of(g, src, dst, residual, inl, gen, &created);
+	if (!created) {
 		if (gen && e->gen == gen)
 			return;
 		e->gen = gen;
@@ -196,27 +215,11 @@ static void add_edge(vgraph *g, uint32_t src, uint32_t dst, int64_t w, int64_t d
 	e->weight_div = (int64_t)((uint64_t)e->weight_div + (uint64_t)dw);
 }
 
-typedef struct tag_key {
-	uint32_t node, group, name;
-	bool numeric;
-} tag_key;
-
-static uint64_t tag_key_hash(const tag_key *k)
-{
-	return mix(pair_hash(k->node, k->group) ^ ((uint64_t)k->name << 1 | k->numeric));
-}
-
-static bool tag_eq(const vgraph *g, uint32_t id, const void *key)
-{
-	const tag_key *k = key;
-	const vgraph_tag *t = &g->tags[id];
-	return t->node == k->node && t->group == k->group && t->name == k->name && t->numeric == k->numeric;
-}
-
 static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t name, bool numeric, int64_t value)
 {
-	tag_key k = {node, group, name, numeric};
-	uint32_t id = table_intern(g, &g->tag_tab, tag_key_hash(&k), g->ntags, &k, tag_eq);
+	if (name >= UINT32_MAX / 2)
+		prof_oom();
+	uint32_t id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
 	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
@@ -248,7 +251,7 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 	if (g->sums_only)
 		return;
 	uint32_t grp = in->group[s];
-	if (grp) {
+	if (grp && (!g->live_group || g->live_group[grp])) {
 		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
@@ -256,6 +259,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 			add_to(&t->cum, &t->cum_div, w, dw);
 	}
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
+		if (g->live_num && !g->live_num[j])
+			continue;
 		vgraph_tag *t = find_tag(g, n, grp, in->num_name[j], true, in->num_value[j]);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
@@ -264,78 +269,445 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 	}
 }
 
-/*
- * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
- * newTree. Both walk each sample from the root, callers before the lines
- * inlined into them. sums_only (not for the call tree) leaves out edges and
- * tags: a graph that only picks which nodes to keep needs their flat and cum
- * alone, and on a profile of unique stacks its edges are most of the memory.
- */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only)
+/* A hint that *p is read soon: a sample's edges and tags are looked up together, their misses overlapped. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* One node of a sample's path in build_walk: what it adds, in the walk's order. */
+typedef struct wstep {
+	uint32_t node, parent;
+	bool cum, flat, edge, residual, inl;
+} wstep;
+
+/* Prefetches the table slots that add_sample's tag lookups for step t will read. */
+static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 {
+	const vgraph_input *in = g->in;
+	const vgraph_map *m = &g->tag_tab;
+	if (!m->nslots)
+		return;
+	size_t mask = m->nslots - 1;
+	uint32_t grp = in->group[s];
+	if (grp && (!g->live_group || g->live_group[grp]))
+		PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
+	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
+		if (!g->live_num || g->live_num[j])
+			PREFETCH(&m->slots[map_hash(m, t->node, grp, in->num_name[j] << 1 | 1) & mask]);
+}
+
+/*
+ * Sample s's steps into g: node sums and tags, then edges, in the walk's
+ * order (the arrays they create into are separate, so each keeps the order
+ * of a walk that interleaves them). The lookups are prefetched first.
+ */
+static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t gen)
+{
+	const vgraph_input *in = g->in;
+	int64_t w = in->w[s], dw = in->dw[s];
+	bool tags = !g->sums_only && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
+	for (uint32_t k = 0; k < n && !g->sums_only; k++) {
+		const wstep *t = &steps[k];
+		if (t->edge && g->grid)
+			PREFETCH(&g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
+			                  g->kidx[g->nodes[t->node].info]]);
+		if (tags && (t->cum || t->flat))
+			prefetch_tags(g, s, t);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		if (steps[k].cum)
+			add_sample(g, steps[k].node, s, false);
+		if (steps[k].flat)
+			add_sample(g, steps[k].node, s, true);
+	}
+	if (g->grid)
+		for (uint32_t k = 0; k < n; k++) {
+			const wstep *t = &steps[k];
+			uint32_t cell = t->edge ? g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
+			                                  g->kidx[g->nodes[t->node].info]]
+			                        : 0;
+			if (cell)
+				PREFETCH(&g->edges[cell - 1]);
+		}
+	for (uint32_t k = 0; k < n; k++)
+		if (steps[k].edge)
+			add_edge(g, steps[k].parent, steps[k].node, w, dw, steps[k].residual, steps[k].inl, gen);
+}
+
+/* pprof's newTree over samples [from, to) into g: a node per distinct call path. */
+static void tree_walk(vgraph *g, size_t from, size_t to)
+{
+	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
-	vgraph *g = xcalloc(1, sizeof *g);
-	g->in = in;
-	g->sums_only = sums_only;
-	uint32_t *node_of = NULL;
-	if (!o->call_tree) {
-		node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
-		memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
-	}
-	uint32_t gen = 0;
-	for (size_t s = 0; s < in->nsample; s++) {
+	prof_locbuf buf = {0};
+	for (size_t s = from; s < to; s++) {
 		int64_t w = in->w[s], dw = in->dw[s];
 		if (!w && !dw)
 			continue;
-		gen++;
 		const prof_stack *st = &p->stacks[p->samples[s].stack];
-		const uint32_t *locs = p->stack_locs + st->off;
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
-		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
 			uint32_t l = locs[i];
 			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
 			uint32_t k = ix->loc_n[l];
 			for (uint32_t ni = k; ni-- > 0;) {
-				uint32_t info = ln[ni], n;
-				bool inl = ni != k - 1;
-				if (o->call_tree) {
-					n = tree_node(g, parent, info);
-					add_sample(g, n, s, false);
-					if (parent != PROF_NONE)
-						add_edge(g, parent, n, w, dw, false, inl, 0);
-				} else {
-					if (kept && !kept[info]) {
-						residual = true;
-						continue;
-					}
-					if (node_of[info] == PROF_NONE)
-						node_of[info] = new_node(g, info, PROF_NONE);
-					n = node_of[info];
-					if (g->nodes[n].gen != gen) {
-						g->nodes[n].gen = gen;
-						add_sample(g, n, s, false);
-					}
-					if (parent != PROF_NONE && n != parent && !sums_only)
-						add_edge(g, parent, n, w, dw, residual, inl, gen);
-					residual = false;
-				}
+				uint32_t n = tree_node(g, parent, ln[ni]);
+				add_sample(g, n, s, false);
+				if (parent != PROF_NONE)
+					add_edge(g, parent, n, w, dw, false, ni != k - 1, 0);
 				parent = n;
 			}
 		}
-		if (parent != PROF_NONE && !residual)
+		if (parent != PROF_NONE)
 			add_sample(g, parent, s, true);
 	}
-	free(node_of);
-	/* pprof's selectNodesForGraph. */
-	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
-	for (uint32_t n = 0; n < g->nnodes; n++) {
-		const vgraph_node *nd = &g->nodes[n];
-		if (graph_node_shown(nd->flat, nd->cum, o->drop_negative))
-			g->list[g->nlist++] = n;
+	prof_locbuf_free(&buf);
+}
+
+/*
+ * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
+ * newTree, over samples [from, to) into g. Both walk each sample from the
+ * root, callers before the lines inlined into them. node_of: per info, g's
+ * node (not for the call tree).
+ */
+static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uint32_t *node_of, size_t from,
+                       size_t to)
+{
+	if (o->call_tree) {
+		tree_walk(g, from, to);
+		return;
+	}
+	const vgraph_input *in = g->in;
+	const graph_index *ix = in->ix;
+	const prof_profile *p = ix->p;
+	bool sums_only = g->sums_only;
+	uint32_t gen = 0;
+	wstep *steps = NULL;
+	size_t stepcap = 0;
+	prof_locbuf buf = {0};
+	for (size_t s = from; s < to; s++) {
+		if (!in->w[s] && !in->dw[s])
+			continue;
+		gen++;
+		const prof_stack *st = &p->stacks[p->samples[s].stack];
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
+		uint32_t parent = PROF_NONE, n = 0;
+		bool residual = false;
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint32_t l = locs[i];
+			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+			uint32_t k = ix->loc_n[l];
+			GROW(steps, stepcap, (size_t)n + k + 1);
+			for (uint32_t ni = k; ni-- > 0;) {
+				uint32_t info = ln[ni];
+				if (kept && !kept[info]) {
+					residual = true;
+					continue;
+				}
+				if (node_of[info] == PROF_NONE)
+					node_of[info] = new_node(g, info, PROF_NONE);
+				uint32_t x = node_of[info];
+				wstep *t = &steps[n++];
+				*t = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1};
+				t->cum = g->nodes[x].gen != gen;
+				g->nodes[x].gen = gen;
+				t->edge = parent != PROF_NONE && x != parent && !sums_only;
+				residual = false;
+				parent = x;
+			}
+		}
+		if (parent != PROF_NONE && !residual)
+			steps[n++] = (wstep){.node = parent, .flat = true};
+		apply_steps(g, s, steps, n, gen);
+	}
+	free(steps);
+	prof_locbuf_free(&buf);
+}
+
+/*
+ * Adds graph b, built from the samples after a's, to a: b's nodes, edges
+ * and tags that a lacks are appended in b's order, so every id and list
+ * order is the one a single walk would have made. Not for the call tree.
+ */
+static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
+{
+	uint32_t *map = xmalloc(((size_t)b->nnodes + 1) * sizeof *map);
+	for (uint32_t n = 0; n < b->nnodes; n++) {
+		const vgraph_node *bn = &b->nodes[n];
+		if (node_of[bn->info] == PROF_NONE)
+			node_of[bn->info] = new_node(a, bn->info, PROF_NONE);
+		vgraph_node *an = &a->nodes[node_of[bn->info]];
+		add_to(&an->flat, &an->flat_div, bn->flat, bn->flat_div);
+		add_to(&an->cum, &an->cum_div, bn->cum, bn->cum_div);
+		map[n] = node_of[bn->info];
+	}
+	for (uint32_t k = 0; k < b->nedges; k++) {
+		const vgraph_edge *be = &b->edges[k];
+		bool created;
+		vgraph_edge *e = edge_of(a, map[be->src], map[be->dst], be->residual, be->inl, 0, &created);
+		e->residual = e->residual || be->residual;
+		e->inl = e->inl && be->inl;
+		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
+	}
+	for (uint32_t k = 0; k < b->ntags; k++) {
+		const vgraph_tag *bt = &b->tags[k];
+		vgraph_tag *t = find_tag(a, map[bt->node], bt->group, bt->name, bt->numeric, bt->value);
+		add_to(&t->flat, &t->flat_div, bt->flat, bt->flat_div);
+		add_to(&t->cum, &t->cum_div, bt->cum, bt->cum_div);
+	}
+	free(map);
+}
+
+/* One half of a build on two threads. */
+typedef struct build_job {
+	vgraph *g;
+	const uint8_t *kept;
+	const vgraph_opts *o;
+	uint32_t *node_of;
+	size_t from, to;
+} build_job;
+
+static void *build_job_run(void *arg)
+{
+	build_job *j = arg;
+	build_walk(j->g, j->kept, j->o, j->node_of, j->from, j->to);
+	return NULL;
+}
+
+/* The tags that can outlive a node cutoff (see vgraph.live_group). */
+typedef struct tag_live {
+	uint8_t *group, *num;
+} tag_live;
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/*
+ * A tag's flat and cum are sums of |value| over some of the samples that
+ * carry its label set (and size): when those samples' |values| add up to
+ * less than the cutoff over the whole profile, no node's tag of that key
+ * reaches it, and trim_tags drops it.
+ */
+static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
+{
+	uint64_t *gsum = xcalloc((size_t)in->strs.n + 1, sizeof *gsum), *nsum = NULL;
+	uint32_t *key = xmalloc(((size_t)in->nnum + 1) * sizeof *key), nkeys = 0;
+	size_t nsumcap = 0;
+	vgraph_map keys = {0};
+	for (size_t s = 0; s < in->nsample; s++) {
+		uint64_t a = in->w[s] < 0 ? 0 - (uint64_t)in->w[s] : (uint64_t)in->w[s];
+		uint32_t grp = in->group[s];
+		gsum[grp] = sat_add(gsum[grp], a);
+		for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
+			key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			if (key[j] == nkeys) {
+				GROW(nsum, nsumcap, (size_t)++nkeys);
+				nsum[key[j]] = 0;
+			}
+			nsum[key[j]] = sat_add(nsum[key[j]], a);
+		}
+	}
+	t->group = xmalloc((size_t)in->strs.n + 1);
+	for (uint32_t g = 0; g < in->strs.n; g++)
+		t->group[g] = gsum[g] >= (uint64_t)cutoff;
+	t->num = xmalloc((size_t)in->nnum + 1);
+	for (uint32_t j = 0; j < in->nnum; j++)
+		t->num[j] = nsum[key[j]] >= (uint64_t)cutoff;
+	free(gsum);
+	free(nsum);
+	free(key);
+	free(keys.slots);
+}
+
+static void tag_live_free(tag_live *t)
+{
+	free(t->group);
+	free(t->num);
+}
+
+/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
+#define GRID_MAX ((size_t)1 << 22)
+
+/* kidx: per info its kept index when few are kept (an edge grid), NULL otherwise. */
+static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk,
+                         const tag_live *live)
+{
+	vgraph *g = xcalloc(1, sizeof *g);
+	g->in = in;
+	g->sums_only = sums_only;
+	if (live) {
+		g->live_group = live->group;
+		g->live_num = live->num;
+	}
+	if (kidx && !sums_only) {
+		g->kidx = kidx;
+		g->nk = nk;
+		g->grid = xcalloc((size_t)nk * nk + 1, sizeof *g->grid);
 	}
 	return g;
+}
+
+/* Each kept info's index among the kept, when they are few enough for an edge grid; NULL otherwise. */
+static uint32_t *kept_index(const graph_index *ix, const uint8_t *kept, uint32_t *nk)
+{
+	if (!kept)
+		return NULL;
+	uint32_t *kidx = xcalloc((size_t)ix->ninfo + 1, sizeof *kidx);
+	*nk = 0;
+	for (uint32_t i = 0; i < ix->ninfo; i++)
+		if (kept[i])
+			kidx[i] = (*nk)++;
+	if ((size_t)*nk * *nk > GRID_MAX) {
+		free(kidx);
+		return NULL;
+	}
+	return kidx;
+}
+
+static uint32_t *new_node_of(const graph_index *ix)
+{
+	uint32_t *node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
+	memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
+	return node_of;
+}
+
+/* Two walks pay on two cores from this many samples (each half then merged; not for the call tree). */
+#define TWO_WALKS 65536
+
+static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
+{
+	return !o->call_tree && in->nsample >= TWO_WALKS && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/*
+ * The whole graph (see build_walk); sums_only (not for the call tree)
+ * leaves out edges and tags. On two cores the second half of the samples
+ * is walked on a thread into a graph of its own, then merged.
+ */
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only,
+                     const tag_live *live)
+{
+	uint32_t nk = 0, *kidx = o->call_tree ? NULL : kept_index(in->ix, kept, &nk);
+	vgraph *g = graph_new(in, sums_only, kidx, nk, live);
+	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
+	size_t n = in->nsample, mid = n / 2;
+	build_job b = {graph_new(in, sums_only, kidx, nk, live), kept, o, NULL, mid, n};
+	pthread_t th;
+	bool threaded = false;
+	if (two_walks(in, o)) {
+		b.node_of = new_node_of(in->ix);
+		threaded = pthread_create(&th, NULL, build_job_run, &b) == 0;
+	}
+	build_walk(g, kept, o, node_of, 0, threaded ? mid : n);
+	if (threaded) {
+		pthread_join(th, NULL);
+		merge_graph(g, b.g, node_of);
+	}
+	vgraph_free(b.g);
+	free(b.node_of);
+	free(node_of);
+	free(g->grid);
+	g->grid = NULL;
+	free(kidx);
+	g->kidx = NULL;
+	/* pprof's selectNodesForGraph. */
+	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
+	for (uint32_t k = 0; k < g->nnodes; k++) {
+		const vgraph_node *nd = &g->nodes[k];
+		if (graph_node_shown(nd->flat, nd->cum, o->drop_negative))
+			g->list[g->nlist++] = k;
+	}
+	return g;
+}
+
+/* Every info's flat and cum as build's nodes sum them (raw), over samples [from, to): no nodes, edges or tags. */
+typedef struct sums_job {
+	const vgraph_input *in;
+	size_t from, to;
+	int64_t *flat, *cum;
+	uint32_t *gen;
+} sums_job;
+
+static void *sums_run(void *arg)
+{
+	sums_job *j = arg;
+	const vgraph_input *in = j->in;
+	const graph_index *ix = in->ix;
+	const prof_profile *p = ix->p;
+	uint32_t gen = 0;
+	prof_locbuf buf = {0};
+	for (size_t s = j->from; s < j->to; s++) {
+		int64_t w = in->w[s];
+		if (!w && !in->dw[s])
+			continue;
+		gen++;
+		const prof_stack *st = &p->stacks[p->samples[s].stack];
+		const uint32_t *locs = prof_stack_locs(p, st, &buf);
+		uint32_t leaf = PROF_NONE;
+		for (uint32_t i = st->len; i-- > 0;) {
+			uint32_t l = locs[i];
+			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
+			for (uint32_t ni = ix->loc_n[l]; ni-- > 0;) {
+				uint32_t info = ln[ni];
+				if (j->gen[info] != gen) {
+					j->gen[info] = gen;
+					j->cum[info] = (int64_t)((uint64_t)j->cum[info] + (uint64_t)w);
+				}
+				leaf = info;
+			}
+		}
+		if (leaf != PROF_NONE)
+			j->flat[leaf] = (int64_t)((uint64_t)j->flat[leaf] + (uint64_t)w);
+	}
+	prof_locbuf_free(&buf);
+	return NULL;
+}
+
+static void sums_job_init(sums_job *j, const vgraph_input *in, size_t from, size_t to)
+{
+	size_t n = (size_t)in->ix->ninfo + 1;
+	*j = (sums_job){in, from, to, xcalloc(n, sizeof *j->flat), xcalloc(n, sizeof *j->cum), xcalloc(n, sizeof *j->gen)};
+}
+
+static void sums_job_free(sums_job *j)
+{
+	free(j->flat);
+	free(j->cum);
+	free(j->gen);
+}
+
+/*
+ * The first of pprof's graphs, of which only the nodes' sums are read: each
+ * info's flat and cum into *a (two walks on two cores, added).
+ */
+static void info_sums(const vgraph_input *in, const vgraph_opts *o, sums_job *a)
+{
+	size_t n = in->nsample, mid = n / 2;
+	sums_job b;
+	pthread_t th;
+	bool threaded = false;
+	if (two_walks(in, o)) {
+		sums_job_init(&b, in, mid, n);
+		threaded = pthread_create(&th, NULL, sums_run, &b) == 0;
+		if (!threaded)
+			sums_job_free(&b);
+	}
+	sums_job_init(a, in, 0, threaded ? mid : n);
+	sums_run(a);
+	if (!threaded)
+		return;
+	pthread_join(th, NULL);
+	for (uint32_t i = 0; i <= in->ix->ninfo; i++) {
+		a->flat[i] = (int64_t)((uint64_t)a->flat[i] + (uint64_t)b.flat[i]);
+		a->cum[i] = (int64_t)((uint64_t)a->cum[i] + (uint64_t)b.cum[i]);
+	}
+	sums_job_free(&b);
 }
 
 void vgraph_free(vgraph *g)
@@ -351,9 +723,10 @@ void vgraph_free(vgraph *g)
 	free(g->edges);
 	free(g->tags);
 	free(g->list);
-	hashtab_free(&g->node_tab);
-	hashtab_free(&g->edge_tab);
-	hashtab_free(&g->tag_tab);
+	free(g->grid);
+	free(g->node_tab.slots);
+	free(g->edge_tab.slots);
+	free(g->tag_tab.slots);
 	free(g);
 }
 
@@ -627,49 +1000,91 @@ static uint32_t select_top(const vgraph *g, int max)
 	return m < g->nlist ? m : g->nlist;
 }
 
-vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
+/* pprof's node and edge cutoffs: fractions of the sum of the nodes' flat values. */
+static void cutoffs(int64_t total, const vgraph_opts *o, int64_t *node_cutoff, int64_t *edge_cutoff)
 {
-	vgraph_result r = {0};
-	/* pprof builds the whole graph first; its nodes' sums are all that is read of it here. */
-	vgraph *g = build(in, NULL, o, !o->call_tree);
+	*node_cutoff = vgraph_abs(go_int64((double)total * o->node_fraction));
+	*edge_cutoff = vgraph_abs(go_int64((double)total * o->edge_fraction));
+}
+
+/*
+ * pprof builds the whole graph first and reads only its nodes' sums: here
+ * those sums alone, then the graph of the nodes that pass the node
+ * fraction (kept_info marks them).
+ */
+static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, uint8_t *kept_info,
+                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vgraph_result *r)
+{
+	sums_job s;
+	info_sums(in, o, &s);
+	int64_t total = 0;
+	uint32_t nshown = 0, nkept = 0;
+	for (uint32_t i = 0; i < in->ix->ninfo; i++)
+		if (graph_node_shown(s.flat[i], s.cum[i], o->drop_negative)) {
+			total = wrap_add(total, s.flat[i]);
+			nshown++;
+		}
+	cutoffs(total, o, node_cutoff, edge_cutoff);
+	if (*node_cutoff > 0)
+		for (uint32_t i = 0; i < in->ix->ninfo; i++)
+			if (graph_node_shown(s.flat[i], s.cum[i], o->drop_negative) && vgraph_abs(s.cum[i]) >= *node_cutoff) {
+				kept_info[i] = 1;
+				nkept++;
+			}
+	sums_job_free(&s);
+	const tag_live *l = NULL;
+	if (*node_cutoff > 0) {
+		tag_live_init(live, in, *node_cutoff);
+		l = live;
+	}
+	if (*node_cutoff > 0 && nkept != nshown) {
+		r->dropped_nodes = (int)(nshown - nkept);
+		return build(in, kept_info, o, false, l);
+	}
+	return build(in, NULL, o, false, l);
+}
+
+/* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
+static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
+                                int64_t *edge_cutoff, vgraph_result *r)
+{
+	vgraph *g = build(in, NULL, o, false, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
-	int64_t node_cutoff = vgraph_abs(go_int64((double)total * o->node_fraction));
-	int64_t edge_cutoff = vgraph_abs(go_int64((double)total * o->edge_fraction));
-	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
-	if (node_cutoff > 0) {
+	cutoffs(total, o, node_cutoff, edge_cutoff);
+	if (*node_cutoff > 0) {
 		uint8_t *keep = xcalloc((size_t)g->nnodes + 1, 1);
 		uint32_t nkept = 0;
-		for (uint32_t k = 0; k < g->nlist; k++) {
-			uint32_t n = g->list[k];
-			if (vgraph_abs(g->nodes[n].cum) >= node_cutoff) {
-				keep[n] = 1;
-				kept_info[g->nodes[n].info] = 1;
+		for (uint32_t k = 0; k < g->nlist; k++)
+			if (vgraph_abs(g->nodes[g->list[k]].cum) >= *node_cutoff) {
+				keep[g->list[k]] = 1;
 				nkept++;
 			}
-		}
 		if (nkept != g->nlist) {
-			r.dropped_nodes = (int)(g->nlist - nkept);
-			if (o->call_tree) {
-				trim_tree(g, keep);
-			} else {
-				vgraph_free(g);
-				g = build(in, kept_info, o, false);
-			}
+			r->dropped_nodes = (int)(g->nlist - nkept);
+			trim_tree(g, keep);
 		}
 		free(keep);
 	}
-	if (g->sums_only) {
-		vgraph_free(g);
-		g = build(in, NULL, o, false);
-	}
+	return g;
+}
+
+vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
+{
+	vgraph_result r = {0};
+	int64_t node_cutoff, edge_cutoff;
+	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
+	tag_live live = {0};
+	vgraph *g = o->call_tree ? tree_by_fraction(in, o, &node_cutoff, &edge_cutoff, &r)
+	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &r);
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
 	if (o->node_count > 0) {
 		trim_tags(g, node_cutoff);
-		trim_edges(g, edge_cutoff);
 		uint32_t m = select_top(g, o->node_count);
+		if (m == g->nlist) /* what select_top reads does not depend on the edges */
+			trim_edges(g, edge_cutoff);
 		if (m != g->nlist) {
 			if (o->call_tree) {
 				uint8_t *keep = xcalloc((size_t)g->nnodes + 1, 1);
@@ -682,12 +1097,14 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
 				vgraph_free(g);
-				g = build(in, kept_info, o, false);
+				g = build(in, kept_info, o, false, live.group ? &live : NULL);
 			}
 			sort_entropy(g);
 		}
 	}
 	free(kept_info);
+	tag_live_free(&live);
+	g->live_group = g->live_num = NULL;
 	trim_tags(g, node_cutoff);
 	r.dropped_edges = trim_edges(g, edge_cutoff);
 	remove_redundant(g);

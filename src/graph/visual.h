@@ -11,6 +11,10 @@
  * sample's labels) and keeps real node objects, because a call tree has many
  * nodes per info and trimming a tree rewires edges.
  *
+ * A big profile's samples are walked in two halves on two threads, the
+ * second half's graph merged into the first's in its own order, so ids and
+ * list orders are those of one walk (not for the call tree).
+ *
  * A vgraph borrows its input, which borrows the graph_index and the profile.
  * Formatting (tag names, units) is the report's business: the input arrives
  * with names already made.
@@ -75,6 +79,21 @@ typedef struct vgraph_node {
 	uint32_t gen, seen;
 } vgraph_node;
 
+/*
+ * The graph's lookups, (a, b, c) -> id, with the keys in the slots: one
+ * probe reads one slot, where util/hashtab would read the slot and then the
+ * entry (on a profile of unique stacks these tables outgrow the caches, and
+ * each lookup was two misses). Seeded as util/hashtab is, so a hostile
+ * profile cannot aim its keys at one probe sequence.
+ */
+typedef struct vgraph_map {
+	struct vgraph_slot {
+		uint32_t a, b, c, id; /* id + 1; 0: empty */
+	} *slots;
+	size_t nslots, n;
+	uint64_t seed; /* set with the first slots */
+} vgraph_map;
+
 typedef struct vgraph {
 	const vgraph_input *in;
 	vgraph_node *nodes;
@@ -85,9 +104,23 @@ typedef struct vgraph {
 	uint32_t ntags, tagcap;
 	uint32_t *list; /* pprof's g.Nodes: the nodes shown, in order */
 	uint32_t nlist;
-	hashtab node_tab; /* call tree: (parent, info) -> node */
-	hashtab edge_tab; /* (src, dst) -> edge */
-	hashtab tag_tab;  /* (node, group, name, numeric) -> tag */
+	vgraph_map node_tab; /* call tree: (parent, info) -> node */
+	vgraph_map edge_tab; /* (src, dst) -> edge */
+	vgraph_map tag_tab;  /* (node, group, name << 1 | numeric) -> tag */
+	/*
+	 * While a graph of few kept nodes is built: edge id + 1 by the kept
+	 * indices (kidx, per info) of its ends, one load a lookup instead of
+	 * edge_tab. NULL otherwise, and once built.
+	 */
+	uint32_t *grid;
+	const uint32_t *kidx;
+	uint32_t nk;
+	/*
+	 * Per label set id, and per numeric label entry of the input: whether
+	 * its tags can outlive the node cutoff (NULL: all can). Those that
+	 * cannot are never made: trim_tags would drop them whatever their node.
+	 */
+	const uint8_t *live_group, *live_num;
 	uint32_t seen_gen;
 	bool sums_only; /* built without edges and tags: see build() */
 } vgraph;

@@ -209,7 +209,7 @@ static prof_profile *decode(const uint8_t *data, size_t len, bool mapped, const 
 	if (!gz && prof_legacy_sniff(data, len))
 		return prof_decode_legacy(data, len, err);
 	if (!gz && prof_text_sniff(data, len))
-		return prof_decode_text(data, len, err);
+		return prof_decode_text_mapped(data, len, mapped, err);
 	if (!gz && prof_folded_sniff(data, len)) {
 		*folded = true;
 		return prof_decode_folded(data, len, err);

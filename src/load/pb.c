@@ -88,15 +88,60 @@ typedef struct raw_slot {
 	uint32_t hash;
 } raw_slot;
 
+/*
+ * The stored ids are 16-bit while every key so far fits (as in the model,
+ * see prof_locstore: on a profile where samples have their own stacks they
+ * are most of the memory), else 32-bit: narrow or wide, as in the model.
+ * A sample's keys are decoded into tail first, then interned from there.
+ */
+/*
+ * Samples whose stacks wait to be interned, oldest first. On a big profile
+ * interning is three cache misses in a row (the hash slot, the stack's
+ * record, its stored ids), most of the decode's time: a sample is interned
+ * PENDING samples after it is read, and the lines it will need are
+ * fetched while the samples between are decoded, a stage at a time.
+ */
+enum { PENDING = 16 };
+typedef struct pending {
+	uint32_t *ids; /* its own buffer: the sample's location keys */
+	size_t cap, n;
+	uint32_t hash;
+	bool big;      /* a key past 16 bits */
+	size_t sample; /* index in p->samples, whose stack it sets */
+} pending;
+
 typedef struct raw_stacks {
-	uint32_t *ids;
+	uint16_t *narrow;
+	uint32_t *wide;
 	size_t nids, idcap;
+	uint32_t *tail;
+	size_t tailcap;
+	bool tail_big; /* a key of the tail is past 16 bits */
 	prof_stack *st;     /* off/len into ids */
-	uint32_t *first;    /* 1-based number of the first sample using it */
-	size_t n, cap, fcap;
+	size_t n, cap;
 	raw_slot *slots;
 	size_t nslots;
+	pending queue[PENDING]; /* a ring: the oldest at head */
+	size_t head, npending;
+	uint64_t seed; /* hash_ids' */
 } raw_stacks;
+
+/*
+ * Samples with equal labels share one run of them (a heap profile's
+ * "bytes" label takes a few values over a million samples): a sample's
+ * labels are looked up once decoded, and dropped when an equal run is
+ * stored. While runs keep coming out new (half of the labelled samples or
+ * more), the table costs more than it saves and goes.
+ */
+typedef struct label_runs {
+	hashtab index; /* over runs */
+	struct label_run {
+		uint32_t off, n;
+	} *runs;
+	size_t nrun, cap;
+	size_t nlabelled; /* samples with labels so far */
+	bool off;         /* given up */
+} label_runs;
 
 typedef struct decoder {
 	prof_profile *p;
@@ -110,7 +155,8 @@ typedef struct decoder {
 	/* The first label string index that cannot be valid (negative or huge). */
 	int64_t bad_label_index;
 	const char *bad_label_field;
-	size_t bad_label;
+	size_t bad_label_sample; /* 1-based */
+	label_runs lr;
 	idmap bigids;         /* large location id -> ordinal */
 	uint64_t *bigid_list; /* ordinal -> id */
 	size_t nbigid, bigidcap;
@@ -391,21 +437,89 @@ static void pb_free(void *data, void *ptr)
 
 /* ---- samples, decoded while streaming ---- */
 
-static uint32_t hash_ids(const uint32_t *ids, size_t n)
+/*
+ * A stack's hash, seeded per load so that a hostile profile cannot aim its
+ * stacks at one probe sequence. Two ids a step in each of two lanes: the
+ * multiplies of one chain wait on each other, and a million stacks of
+ * thirty frames made the single chain a fifth of the decode.
+ */
+static uint32_t hash_ids(const uint32_t *ids, size_t n, uint64_t seed)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ ids[i]) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+	uint64_t a = seed ^ n, b = seed * 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		uint64_t x, y;
+		memcpy(&x, ids + i, sizeof x);
+		memcpy(&y, ids + i + 2, sizeof y);
+		a = (a ^ x) * 0xff51afd7ed558ccdull;
+		b = (b ^ y) * 0xc4ceb9fe1a85ec53ull;
+		a ^= a >> 29;
+		b ^= b >> 29;
 	}
+	for (; i < n; i++) {
+		a = (a ^ ids[i]) * 0xff51afd7ed558ccdull;
+		a ^= a >> 29;
+	}
+	uint64_t h = (a ^ b * 0x94d049bb133111ebull) * 0xbf58476d1ce4e5b9ull;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/*
- * Interns the n ids the decoder wrote past the stored ones (rs->ids +
- * rs->nids): a new stack keeps them where they are, a known one drops them.
- */
-static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint32_t h)
+/* Whether stored stack st holds the n keys of ids. */
+static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t *ids, size_t n)
+{
+	if (st->len != n)
+		return false;
+	if (rs->wide)
+		return n == 0 || memcmp(rs->wide + st->off, ids, n * sizeof *ids) == 0;
+	const uint16_t *have = rs->narrow + st->off;
+	for (size_t i = 0; i < n; i++)
+		if (have[i] != ids[i])
+			return false;
+	return true;
+}
+
+/* The stored ids in 32 bits from now on: a key past 16 bits came. */
+static void raw_widen(raw_stacks *rs)
+{
+	uint32_t *wide = xmalloc((rs->idcap + 1) * sizeof *wide);
+	for (size_t i = 0; i < rs->nids; i++)
+		wide[i] = rs->narrow[i];
+	free(rs->narrow);
+	rs->narrow = NULL;
+	rs->wide = wide;
+}
+
+/* Appends the n keys of ids (the tail) to the store. */
+static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
+{
+	if (rs->narrow && rs->tail_big)
+		raw_widen(rs);
+	if (rs->wide || (!rs->narrow && rs->tail_big)) {
+		GROW(rs->wide, rs->idcap, rs->nids + n + 1);
+		memcpy(rs->wide + rs->nids, ids, n * sizeof *ids);
+	} else {
+		GROW(rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
+		uint16_t *out = rs->narrow + rs->nids;
+		size_t i = 0;
+#if defined(__GNUC__) || defined(__clang__)
+		/* Eight a step in vector registers, as prof_locstore_get widens them: 21M ids on 1M samples. */
+		typedef uint32_t u32x8 __attribute__((vector_size(32)));
+		typedef uint16_t u16x8 __attribute__((vector_size(16)));
+		for (; i + 8 <= n; i += 8) {
+			u32x8 v;
+			memcpy(&v, ids + i, sizeof v);
+			u16x8 w = __builtin_convertvector(v, u16x8);
+			memcpy(out + i, &w, sizeof w);
+		}
+#endif
+		for (; i < n; i++)
+			out[i] = (uint16_t)ids[i];
+	}
+	rs->nids += n;
+}
+
+/* Interns the n keys in rs->tail (hashed to h): a new stack is stored, a known one's id returned. */
+static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 {
 	if ((rs->n + 1) * 2 > rs->nslots) {
 		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
@@ -422,25 +536,101 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t sample, uint3
 		rs->slots = slots;
 		rs->nslots = nslots;
 	}
-	const uint32_t *ids = rs->ids + rs->nids;
+	const uint32_t *ids = rs->tail;
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash != h)
-			continue;
-		const prof_stack *st = &rs->st[sl->stack - 1];
-		if (st->len == n && (n == 0 || memcmp(rs->ids + st->off, ids, n * sizeof *ids) == 0))
+		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n))
 			return sl->stack - 1;
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
 	GROW(rs->st, rs->cap, rs->n + 1);
-	GROW(rs->first, rs->fcap, rs->n + 1);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
-	rs->first[rs->n] = sample;
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
-	rs->nids += n;
+	raw_store(rs, ids, n);
 	return (uint32_t)rs->n++;
+}
+
+/* The first slot that may hold hash h (its first with the hash, or the empty one ending the probe), NULL for none. */
+static const raw_slot *raw_first_slot(const raw_stacks *rs, uint32_t h)
+{
+	if (!rs->nslots)
+		return NULL;
+	for (size_t j = h & (rs->nslots - 1);; j = (j + 1) & (rs->nslots - 1))
+		if (!rs->slots[j].stack || rs->slots[j].hash == h)
+			return &rs->slots[j];
+}
+
+/*
+ * Fetches ahead what interning queued sample q will read: at age 1 its hash
+ * slot; halfway, the stack record that slot names; at three quarters, that
+ * stack's stored ids. Hints only: interning looks everything up again.
+ */
+static void raw_prefetch(const raw_stacks *rs, const pending *q, size_t age)
+{
+	if (!rs->nslots)
+		return;
+	if (age == 1) {
+		__builtin_prefetch(&rs->slots[q->hash & (rs->nslots - 1)]);
+		return;
+	}
+	if (age != PENDING / 2 && age != PENDING * 3 / 4)
+		return;
+	const raw_slot *sl = raw_first_slot(rs, q->hash);
+	if (!sl || !sl->stack)
+		return;
+	const prof_stack *st = &rs->st[sl->stack - 1];
+	if (age == PENDING / 2)
+		__builtin_prefetch(st);
+	else if (rs->wide)
+		__builtin_prefetch(rs->wide + st->off);
+	else if (rs->narrow)
+		__builtin_prefetch(rs->narrow + st->off);
+}
+
+/* Interns the oldest queued sample's stack into its sample. */
+static void raw_pop(raw_stacks *rs, prof_sample *samples)
+{
+	pending *q = &rs->queue[rs->head];
+	/* raw_intern_tail reads the tail: lend it this sample's buffer. */
+	uint32_t *tail = rs->tail;
+	size_t tailcap = rs->tailcap;
+	rs->tail = q->ids;
+	rs->tail_big = q->big;
+	samples[q->sample].stack = raw_intern_tail(rs, q->n, q->hash);
+	rs->tail = tail;
+	rs->tailcap = tailcap;
+	rs->head = (rs->head + 1) % PENDING;
+	rs->npending--;
+}
+
+/*
+ * Queues the sample just decoded (its keys in the tail, hashed to h): the
+ * tail's buffer goes to the queue and the queue's free buffer becomes the
+ * tail. Interns the oldest first when the queue is full.
+ */
+static void raw_push(raw_stacks *rs, prof_sample *samples, size_t sample, size_t n, uint32_t h)
+{
+	if (rs->npending == PENDING)
+		raw_pop(rs, samples);
+	pending *q = &rs->queue[(rs->head + rs->npending) % PENDING];
+	uint32_t *buf = q->ids;
+	size_t cap = q->cap;
+	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .big = rs->tail_big, .sample = sample};
+	rs->tail = buf;
+	rs->tailcap = cap;
+	rs->npending++;
+	static const size_t ages[] = {1, PENDING / 2, PENDING * 3 / 4};
+	for (size_t k = 0; k < sizeof ages / sizeof ages[0] && ages[k] <= rs->npending; k++)
+		raw_prefetch(rs, &rs->queue[(rs->head + rs->npending - ages[k]) % PENDING], ages[k]);
+}
+
+/* Interns every queued sample: the stream has ended. */
+static void raw_drain(raw_stacks *rs, prof_sample *samples)
+{
+	while (rs->npending)
+		raw_pop(rs, samples);
 }
 
 /* A repeated varint field, packed or not: appends its values to *arr. */
@@ -483,7 +673,7 @@ static uint32_t raw_index(decoder *dc, int64_t v, const char *name)
 	if (!dc->bad_label_field) {
 		dc->bad_label_index = v;
 		dc->bad_label_field = name;
-		dc->bad_label = dc->p->nlabel;
+		dc->bad_label_sample = dc->p->nsample + 1;
 	}
 	return UINT32_MAX;
 }
@@ -537,23 +727,24 @@ static uint32_t id_key(decoder *dc, uint64_t id)
 }
 
 /*
- * Location ids, packed or not: their keys are appended past the stored
- * stack ids (*n of them there so far), where raw_intern_tail finds them.
+ * Location ids, packed or not: their keys are appended to the sample's
+ * tail (*n of them there so far), where raw_intern_tail finds them.
  */
 static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 {
 	raw_stacks *rs = &dc->rs;
 	if (f->wt == WT_VARINT) {
 		uint32_t key = id_key(dc, f->v);
-		GROW(rs->ids, rs->idcap, rs->nids + *n + 1);
-		rs->ids[rs->nids + (*n)++] = key;
+		GROW(rs->tail, rs->tailcap, *n + 1);
+		rs->tail[(*n)++] = key;
+		rs->tail_big = rs->tail_big || key > UINT16_MAX;
 		return true;
 	}
 	if (f->wt != WT_LEN)
 		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
 		                 "location_id", wire_names[f->wt]);
-	GROW(rs->ids, rs->idcap, rs->nids + *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
-	uint32_t *out = rs->ids + rs->nids;
+	GROW(rs->tail, rs->tailcap, *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
+	uint32_t *out = rs->tail;
 	size_t k = *n, pos = 0;
 	const uint8_t *d = f->d;
 	while (pos < f->n) {
@@ -576,9 +767,66 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 			                 si, "location_id");
 		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
 		out[k++] = key;
+		rs->tail_big = rs->tail_big || key > UINT16_MAX; /* the fast paths above give keys below 2^14 */
 	}
 	*n = k;
 	return true;
+}
+
+static bool same_label(const prof_label *a, const prof_label *b)
+{
+	return a->key == b->key && a->str == b->str && a->num_unit == b->num_unit && a->num == b->num &&
+	       a->num_set == b->num_set;
+}
+
+typedef struct run_key {
+	const decoder *dc;
+	uint32_t off, n;
+} run_key;
+
+static bool run_eq(const void *ctx, uint32_t r)
+{
+	const run_key *k = ctx;
+	const struct label_run *run = &k->dc->lr.runs[r];
+	if (run->n != k->n)
+		return false;
+	const prof_label *a = k->dc->p->labels + run->off, *b = k->dc->p->labels + k->off;
+	for (uint32_t i = 0; i < k->n; i++)
+		if (!same_label(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where the n labels just decoded at off are kept: at an equal run stored
+ * before (the new ones dropped), or where they are.
+ */
+static uint32_t label_run(decoder *dc, uint32_t off, uint32_t n)
+{
+	label_runs *lr = &dc->lr;
+	if (lr->off)
+		return off;
+	lr->nlabelled++;
+	if (lr->nlabelled % 65536 == 0 && lr->nrun * 2 > lr->nlabelled) {
+		hashtab_free(&lr->index);
+		free(lr->runs);
+		*lr = (label_runs){.off = true};
+		return off;
+	}
+	const prof_label *ls = dc->p->labels + off;
+	uint64_t h = n;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ ((uint64_t)ls[i].key << 32 ^ ls[i].str ^ (uint64_t)ls[i].num_unit << 16 ^ (uint64_t)ls[i].num)) *
+		    0xff51afd7ed558ccdull;
+	run_key k = {dc, off, n};
+	uint32_t r = hashtab_intern(&lr->index, h, (uint32_t)lr->nrun, run_eq, &k);
+	if (r != lr->nrun) {
+		dc->p->nlabel = off;
+		return lr->runs[r].off;
+	}
+	GROW(lr->runs, lr->cap, lr->nrun + 1);
+	lr->runs[lr->nrun++] = (struct label_run){off, n};
+	return off;
 }
 
 static bool decode_sample(decoder *dc, const field *sf)
@@ -589,6 +837,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 	size_t pos = 0;
 	field f;
 	size_t label_off = p->nlabel;
+	dc->rs.tail_big = false;
 	/*
 	 * The stack's hash slot is a cache miss on a big profile: it is hashed
 	 * and its slot fetched as soon as the ids are read (Go writes them
@@ -601,7 +850,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 			return false;
 		if (f.num != 1 && !hashed && nids) {
 			raw_stacks *rs = &dc->rs;
-			h = hash_ids(rs->ids + rs->nids, nids);
+			h = hash_ids(rs->tail, nids, rs->seed);
 			hashed = true;
 			if (rs->nslots)
 				__builtin_prefetch(&rs->slots[h & (rs->nslots - 1)]);
@@ -640,13 +889,13 @@ static bool decode_sample(decoder *dc, const field *sf)
 	dc->nvalues += nvals;
 	GROW(p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
-	/* A sample with no location before any had one: the store gets room, no offset into NULL. */
-	GROW(dc->rs.ids, dc->rs.idcap, dc->rs.nids + 1);
+	/* A sample with no location before any had one: the tail gets room, no offset into NULL. */
+	GROW(dc->rs.tail, dc->rs.tailcap, 1);
 	if (!hashed)
-		h = hash_ids(dc->rs.ids + dc->rs.nids, nids);
-	s->stack = raw_intern_tail(&dc->rs, nids, (uint32_t)si, h);
-	s->label_off = (uint32_t)label_off;
+		h = hash_ids(dc->rs.tail, nids, dc->rs.seed);
+	raw_push(&dc->rs, p->samples, p->nsample - 1, nids, h); /* sets s->stack before the stream ends */
 	s->nlabel = (uint32_t)(p->nlabel - label_off);
+	s->label_off = s->nlabel ? label_run(dc, (uint32_t)label_off, s->nlabel) : (uint32_t)label_off;
 	return true;
 }
 
@@ -706,8 +955,10 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
 	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
 	     (uint64_t)dc->samplecap * sizeof *p->samples;
-	b += (uint64_t)rs->idcap * sizeof *rs->ids + (uint64_t)rs->cap * sizeof *rs->st +
-	     (uint64_t)rs->fcap * sizeof *rs->first + (uint64_t)rs->nslots * sizeof *rs->slots;
+	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
+	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
+	     (uint64_t)rs->nslots * sizeof *rs->slots;
+	b += (uint64_t)dc->lr.index.nslots * sizeof *dc->lr.index.slots + (uint64_t)dc->lr.cap * sizeof *dc->lr.runs;
 	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
 	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
 	return b;
@@ -975,54 +1226,102 @@ static bool each_saved(decoder *dc, field_fn fn)
 	return true;
 }
 
-/* Turns raw stacks (location id keys) into model stacks (location indices), in place. */
+/* The location index of key (as raw_stacks stores it) at store index i; PROF_NONE after a message. */
+static uint32_t resolve_slow(decoder *dc, uint32_t key, size_t i)
+{
+	const raw_stacks *rs = &dc->rs;
+	uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
+	uint32_t li = idmap_get(&dc->locations, id);
+	if (li == PROF_NONE) {
+		/* Name the first sample that uses a stack holding it (on this error only: no table of them). */
+		size_t s = 0, k = 0;
+		while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
+			s++;
+		while (k + 1 < dc->p->nsample && dc->p->samples[k].stack != s)
+			k++;
+		prof_errf(dc->err, "sample %zu refers to location %" PRIu64 ", which is not defined", k + 1, id);
+	}
+	return li;
+}
+
+/*
+ * The location index of key (as raw_stacks stores it) at store index i;
+ * PROF_NONE after a message. Runtime profiles number locations 1..n in
+ * order: the hash is skipped then, inline (21M keys on 1M samples).
+ */
+static inline uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
+{
+	const prof_profile *p = dc->p;
+	if (key - 1u < p->nlocation && p->locations[key - 1].id == key)
+		return key - 1;
+	return resolve_slow(dc, key, i);
+}
+
+/*
+ * Turns raw stacks (location id keys) into model stacks (location indices),
+ * in place. The indices are 16-bit when the profile has at most 65536
+ * locations, whatever its ids were, else 32-bit.
+ */
 static bool resolve_stacks(decoder *dc)
 {
 	prof_profile *p = dc->p;
 	raw_stacks *rs = &dc->rs;
-	for (size_t i = 0; i < rs->nids; i++) {
-		uint32_t key = rs->ids[i];
-		uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
-		uint32_t li;
-		/* Runtime profiles number locations 1..n in order: skip the hash then. */
-		if (id - 1 < p->nlocation && p->locations[id - 1].id == id)
-			li = (uint32_t)(id - 1);
-		else if ((li = idmap_get(&dc->locations, id)) == PROF_NONE) {
-			/* Name the first sample that uses a stack holding it. */
-			size_t s = 0;
-			while (s + 1 < rs->n && rs->st[s].off + rs->st[s].len <= i)
-				s++;
-			return prof_errf(dc->err, "sample %u refers to location %" PRIu64 ", which is not defined",
-			                 rs->first[s], id);
+	if (rs->narrow && p->nlocation > UINT16_MAX + 1)
+		raw_widen(rs);
+	if (rs->narrow) {
+		for (size_t i = 0; i < rs->nids; i++) {
+			uint32_t li = resolve_key(dc, rs->narrow[i], i);
+			if (li == PROF_NONE)
+				return false;
+			rs->narrow[i] = (uint16_t)li;
 		}
-		rs->ids[i] = li;
+	} else if (rs->wide) {
+		bool fits = p->nlocation <= UINT16_MAX + 1;
+		uint16_t *narrow = (uint16_t *)rs->wide;
+		for (size_t i = 0; i < rs->nids; i++) {
+			uint32_t li = resolve_key(dc, rs->wide[i], i);
+			if (li == PROF_NONE)
+				return false;
+			/* Narrowed in place when it fits: index i is read before 2i bytes in is written. */
+			if (fits)
+				narrow[i] = (uint16_t)li;
+			else
+				rs->wide[i] = li;
+		}
+		if (fits) {
+			rs->narrow = narrow;
+			rs->wide = NULL;
+			rs->idcap *= 2;
+		}
 	}
 	/* Distinct id sequences are distinct location sequences: no re-interning. */
 	if (rs->idcap > rs->nids + 1024) {
-		rs->ids = xrealloc(rs->ids, (rs->nids + 1) * sizeof *rs->ids);
+		if (rs->narrow)
+			rs->narrow = xrealloc(rs->narrow, (rs->nids + 1) * sizeof *rs->narrow);
+		else
+			rs->wide = xrealloc(rs->wide, (rs->nids + 1) * sizeof *rs->wide);
 		rs->idcap = rs->nids + 1;
 	}
-	p->stack_locs = rs->ids;
+	p->stack_locs = (prof_locstore){.narrow = rs->narrow, .wide = rs->wide};
 	p->stacks = rs->st;
 	p->nstack = rs->n;
 	p->nstack_loc = rs->nids;
-	rs->ids = NULL;
+	rs->narrow = NULL;
+	rs->wide = NULL;
 	rs->st = NULL;
 	return true;
 }
 
-/* The 1-based number of the sample holding label i. */
+/*
+ * The 1-based number of the first sample holding label i: the one that
+ * stored its run (samples with equal labels share an earlier sample's run).
+ */
 static size_t label_sample(const prof_profile *p, size_t i)
 {
-	size_t lo = 0, hi = p->nsample;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->samples[mid].label_off <= i)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo + 1;
+	for (size_t s = 0; s < p->nsample; s++)
+		if (p->samples[s].label_off <= i && i - p->samples[s].label_off < p->samples[s].nlabel)
+			return s + 1;
+	return p->nsample;
 }
 
 static bool resolve_labels(decoder *dc)
@@ -1030,7 +1329,7 @@ static bool resolve_labels(decoder *dc)
 	prof_profile *p = dc->p;
 	if (dc->bad_label_field)
 		return prof_errf(dc->err, "sample %zu: %s is string %" PRId64 ", but the string table has %zu strings",
-		                 label_sample(p, dc->bad_label), dc->bad_label_field, dc->bad_label_index, dc->nstr);
+		                 dc->bad_label_sample, dc->bad_label_field, dc->bad_label_index, dc->nstr);
 	for (size_t i = 0; i < p->nlabel; i++) {
 		prof_label *l = &p->labels[i];
 		uint32_t *fields[3] = {&l->key, &l->str, &l->num_unit};
@@ -1084,11 +1383,16 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.insize = src->inlen;
 	dc.budget = prof_model_budget(src->limit, src->inlen);
 
+	dc.rs.seed = hashtab_new_seed();
 	bool ok = stream(&dc, src);
+	if (ok)
+		raw_drain(&dc.rs, dc.p->samples);
 	/* Every stack is interned: the index goes before the rest is resolved. */
 	free(dc.rs.slots);
 	dc.rs.slots = NULL;
 	dc.rs.nslots = 0;
+	hashtab_free(&dc.lr.index);
+	free(dc.lr.runs);
 	if (ok && src->total == 0)
 		ok = prof_errf(err, "empty input (gzip data inflates to nothing)");
 	if (!ok && err->set && !pb_source_failed(src) && !dc.over_budget &&
@@ -1108,9 +1412,12 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	ok = ok && resolve_stacks(&dc);
 	ok = ok && resolve_labels(&dc);
 
-	free(dc.rs.ids);
+	free(dc.rs.narrow);
+	free(dc.rs.wide);
+	free(dc.rs.tail);
+	for (size_t i = 0; i < PENDING; i++)
+		free(dc.rs.queue[i].ids);
 	free(dc.rs.st);
-	free(dc.rs.first);
 	free(dc.rs.slots);
 	free(dc.bigid_list);
 	idmap_free(&dc.bigids);

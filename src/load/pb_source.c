@@ -19,10 +19,14 @@ void pb_source_init_mem(pb_source *s, const uint8_t *data, size_t len)
 	s->limit = PROF_MAX_SIZE_DEFAULT; /* the caller sets its own after init */
 }
 
-/* Hands back the whole pages of input before inpos, 8 MiB at a time. */
+/*
+ * Hands back the whole pages of input before inpos, 1 MiB at a time: the
+ * pages read stay resident while mapped, and at a load's peak 8 MiB of
+ * them were 6% of it (a call per MiB costs nothing beside inflating it).
+ */
 static void drop_read_input(pb_source *s)
 {
-	if (!s->drop_input || s->inpos < s->dropped + (8u << 20))
+	if (!s->drop_input || s->inpos < s->dropped + (1u << 20))
 		return;
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t from = ((uintptr_t)s->in + s->dropped + page - 1) & ~(page - 1);

@@ -1013,10 +1013,15 @@ static void text_fake_mapping(prof_profile *p)
 
 prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err)
 {
+	return prof_decode_text_mapped(d, n, false, err);
+}
+
+prof_profile *prof_decode_text_mapped(const uint8_t *d, size_t n, bool mapped, prof_err *err)
+{
 	enum kind kind = first_line_kind(d, n);
 	if (kind == K_NONE || kind == K_DUMP) {
 		if (kind == K_DUMP || has_dump_header(d, n))
-			return text_decode_dump(d, n, err);
+			return text_decode_dump(d, n, mapped, err);
 		prof_errf(err, "unrecognized text profile (expected a Go runtime profile written with debug=1 or 2)");
 		return NULL;
 	}

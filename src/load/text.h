@@ -45,6 +45,12 @@ bool prof_text_head(const uint8_t *d, size_t n);
 
 /* Decodes a text profile; NULL with *err set ("line N: ...") on bad input. */
 prof_profile *prof_decode_text(const uint8_t *d, size_t n, prof_err *err);
+/*
+ * The same, where d is a private read-only mapping of a file: a big
+ * goroutine dump hands its pages back as it is read (the model never
+ * points into d).
+ */
+prof_profile *prof_decode_text_mapped(const uint8_t *d, size_t n, bool mapped, prof_err *err);
 
 /* ---- Shared by text.c and text_dump.c; not for other callers. ---- */
 
@@ -59,6 +65,14 @@ typedef struct text_keymap {
 	size_t n, cap;
 	hashtab index; /* over ents */
 } text_keymap;
+
+/* A hash of the words k[0..n), for the tables below (util/hashtab seeds it). */
+uint64_t text_key_hash(const uint64_t *k, size_t n);
+/* The value filed under k[0..n) (hash h, from text_key_hash), or PROF_NONE. */
+uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h);
+/* Files val under a key text_keymap_find did not find. */
+void text_keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val);
+void text_keymap_free(text_keymap *m);
 
 /* Builds a profile: functions, locations, stacks, samples and labels. */
 typedef struct text_builder {
@@ -93,6 +107,10 @@ void text_label_str(text_builder *b, prof_strid key, prof_strid val);
 void text_label_num(text_builder *b, prof_strid key, int64_t num, prof_strid unit);
 /* Ends the current sample with values[0..nsample_type); false (and *err) when totals overflow. */
 bool text_sample(text_builder *b, const int64_t *values);
+/* The locations pushed since the last sample as an interned stack; forgets them. */
+uint32_t text_stack(text_builder *b);
+/* text_sample with a stack already interned (text_stack), the pushed locations unused. */
+bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack);
 void text_comment(text_builder *b, const char *s, size_t n);
 
 /* Writes s[0..n) for an error message: quoted, at most 40 bytes, unprintable bytes as '?'. */
@@ -105,8 +123,13 @@ const char *text_snip(char *buf, size_t cap, const char *s, size_t n);
  */
 bool text_unquote(const char *s, const char *e, char *out, size_t *outn, size_t *used);
 
-/* The goroutine dump parser (text_dump.c). */
-prof_profile *text_decode_dump(const uint8_t *d, size_t n, prof_err *err);
+/* The goroutine dump parser (text_dump.c); mapped as for prof_decode_text_mapped. */
+prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err);
+/*
+ * The same, read in two parts when n >= split_min (SIZE_MAX: one pass) and
+ * a goroutine header follows the middle; for tests, which compare the two.
+ */
+prof_profile *text_decode_dump_split(const uint8_t *d, size_t n, bool mapped, size_t split_min, prof_err *err);
 /* Whether line[0..n) is a goroutine dump header "goroutine N [...]:". */
 bool text_is_dump_header(const char *line, size_t n);
 

@@ -30,14 +30,32 @@ const char *text_snip(char *buf, size_t cap, const char *s, size_t n)
 	return buf;
 }
 
-static uint64_t hash_words(const uint64_t *k, size_t n)
+static inline uint64_t mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+/* Short keys (functions, locations) in one chain; long ones (a goroutine's block) in four, side by side. */
+uint64_t text_key_hash(const uint64_t *k, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ k[i]) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			h = mix_word(h, k[i]);
+		return h;
 	}
-	return h;
+	uint64_t h1 = 0xbf58476d1ce4e5b9ull, h2 = 0x94d049bb133111ebull, h3 = 0xc2b2ae3d27d4eb4full;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		h = mix_word(h, k[i]);
+		h1 = mix_word(h1, k[i + 1]);
+		h2 = mix_word(h2, k[i + 2]);
+		h3 = mix_word(h3, k[i + 3]);
+	}
+	for (; i < n; i++)
+		h = mix_word(h, k[i]);
+	return mix_word(mix_word(mix_word(h, h1), h2), h3);
 }
 
 typedef struct kkey {
@@ -50,19 +68,17 @@ static bool kkey_eq(const void *ctx, uint32_t e)
 {
 	const kkey *q = ctx;
 	const struct text_kent *t = &q->m->ents[e];
-	return t->len == q->n && memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0;
+	return t->len == q->n && (q->n == 0 || memcmp(q->m->pool + t->off, q->k, q->n * sizeof *q->k) == 0);
 }
 
-/* The value for key k[0..n) (hash h), or PROF_NONE. */
-static uint32_t keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)
+uint32_t text_keymap_find(const text_keymap *m, const uint64_t *k, size_t n, uint64_t h)
 {
 	kkey q = {m, k, n};
 	uint32_t e = hashtab_find(&m->index, h, kkey_eq, &q);
 	return e == HASHTAB_NONE ? PROF_NONE : m->ents[e].val;
 }
 
-/* Files val under a key keymap_find did not find. */
-static void keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
+void text_keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, uint32_t val)
 {
 	GROW(m->pool, m->poolcap, m->npool + n);
 	if (n)
@@ -74,7 +90,7 @@ static void keymap_put(text_keymap *m, const uint64_t *k, size_t n, uint64_t h, 
 	m->n++;
 }
 
-static void keymap_free(text_keymap *m)
+void text_keymap_free(text_keymap *m)
 {
 	free(m->pool);
 	free(m->ents);
@@ -92,8 +108,8 @@ void text_builder_init(text_builder *b, prof_profile *p, prof_err *err)
 void text_builder_free(text_builder *b)
 {
 	prof_stack_index_free(&b->six);
-	keymap_free(&b->funcs);
-	keymap_free(&b->locs);
+	text_keymap_free(&b->funcs);
+	text_keymap_free(&b->locs);
 	free(b->stack);
 }
 
@@ -119,8 +135,8 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 {
 	prof_profile *p = b->p;
 	uint64_t k = (uint64_t)name << 32 | file;
-	uint64_t h = hash_words(&k, 1);
-	uint32_t f = keymap_find(&b->funcs, &k, 1, h);
+	uint64_t h = text_key_hash(&k, 1);
+	uint32_t f = text_keymap_find(&b->funcs, &k, 1, h);
 	if (f != PROF_NONE)
 		return f;
 	if (p->nfunction >= UINT32_MAX - 1)
@@ -128,7 +144,7 @@ uint32_t text_function(text_builder *b, prof_strid name, prof_strid file)
 	GROW(p->functions, b->funccap, p->nfunction + 1);
 	p->functions[p->nfunction] = (prof_function){.id = p->nfunction + 1, .name = name, .system_name = name,
 	                                             .filename = file};
-	keymap_put(&b->funcs, &k, 1, h, (uint32_t)p->nfunction);
+	text_keymap_put(&b->funcs, &k, 1, h, (uint32_t)p->nfunction);
 	return (uint32_t)p->nfunction++;
 }
 
@@ -148,8 +164,8 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
                        const uint32_t *funcs, const int64_t *lines, size_t nline)
 {
 	prof_profile *p = b->p;
-	uint64_t h = hash_words(key, nkey);
-	uint32_t li = keymap_find(&b->locs, key, nkey, h);
+	uint64_t h = text_key_hash(key, nkey);
+	uint32_t li = text_keymap_find(&b->locs, key, nkey, h);
 	if (li != PROF_NONE) {
 		if (p->locations[li].nline == 0 && nline > 0)
 			set_lines(b, &p->locations[li], funcs, lines, nline);
@@ -162,7 +178,7 @@ uint32_t text_location(text_builder *b, const uint64_t *key, size_t nkey, uint64
 	*l = (prof_location){.id = p->nlocation + 1, .address = address, .mapping = PROF_NONE,
 	                     .line_off = (uint32_t)p->nline};
 	set_lines(b, l, funcs, lines, nline);
-	keymap_put(&b->locs, key, nkey, h, (uint32_t)p->nlocation);
+	text_keymap_put(&b->locs, key, nkey, h, (uint32_t)p->nlocation);
 	return (uint32_t)p->nlocation++;
 }
 
@@ -193,31 +209,48 @@ void text_label_num(text_builder *b, prof_strid key, int64_t num, prof_strid uni
 	*new_label(b) = (prof_label){.key = key, .num = num, .num_unit = unit, .num_set = true};
 }
 
-bool text_sample(text_builder *b, const int64_t *values)
+uint32_t text_stack(text_builder *b)
+{
+	uint32_t s = prof_stack_intern(b->p, &b->six, b->stack, (uint32_t)b->nstack);
+	b->nstack = 0;
+	return s;
+}
+
+/* Adds v (|value| of sample type i) to the type's sum; false when the sum would pass 2^63. */
+static bool add_sum(text_builder *b, size_t i, int64_t v)
+{
+	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	if (a > (uint64_t)(INT64_MAX - b->sums[i]))
+		return prof_errf(b->err, "line %zu: the profile's %s values add up to more than 2^63", b->lineno,
+		                 prof_str(b->p, b->p->sample_types[i].type));
+	b->sums[i] += (int64_t)a;
+	return true;
+}
+
+bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack)
 {
 	prof_profile *p = b->p;
 	size_t nt = p->nsample_type;
-	for (size_t i = 0; i < nt; i++) {
-		int64_t v = values[i];
-		uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-		if (a > (uint64_t)(INT64_MAX - b->sums[i]))
-			return prof_errf(b->err, "line %zu: the profile's %s values add up to more than 2^63", b->lineno,
-			                 prof_str(p, p->sample_types[i].type));
-		b->sums[i] += (int64_t)a;
-	}
+	for (size_t i = 0; i < nt; i++)
+		if (!add_sum(b, i, values[i]))
+			return false;
 	if (p->nsample >= UINT32_MAX - 1)
 		prof_oom();
 	GROW(p->samples, b->samplecap, p->nsample + 1);
 	GROW(p->values, b->valuecap, (p->nsample + 1) * nt);
 	memcpy(p->values + p->nsample * nt, values, nt * sizeof *values);
 	p->samples[p->nsample++] = (prof_sample){
-		.stack = prof_stack_intern(p, &b->six, b->stack, (uint32_t)b->nstack),
+		.stack = stack,
 		.label_off = (uint32_t)b->label_off,
 		.nlabel = (uint32_t)(p->nlabel - b->label_off),
 	};
-	b->nstack = 0;
 	b->label_off = p->nlabel;
 	return true;
+}
+
+bool text_sample(text_builder *b, const int64_t *values)
+{
+	return text_sample_stack(b, values, text_stack(b));
 }
 
 void text_comment(text_builder *b, const char *s, size_t n)

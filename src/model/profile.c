@@ -32,7 +32,8 @@ void prof_profile_free(prof_profile *p)
 	free(p->functions);
 	free(p->locations);
 	free(p->lines);
-	free(p->stack_locs);
+	free(p->stack_locs.narrow);
+	free(p->stack_locs.wide);
 	free(p->stacks);
 	free(p->samples);
 	free(p->values);
@@ -58,7 +59,10 @@ prof_profile *prof_profile_copy(const prof_profile *src)
 	p->functions = xdup_array(src->functions, src->nfunction, sizeof *src->functions);
 	p->locations = xdup_array(src->locations, src->nlocation, sizeof *src->locations);
 	p->lines = xdup_array(src->lines, src->nline, sizeof *src->lines);
-	p->stack_locs = xdup_array(src->stack_locs, src->nstack_loc, sizeof *src->stack_locs);
+	if (src->stack_locs.narrow)
+		p->stack_locs.narrow = xdup_array(src->stack_locs.narrow, src->nstack_loc, sizeof *src->stack_locs.narrow);
+	if (src->stack_locs.wide)
+		p->stack_locs.wide = xdup_array(src->stack_locs.wide, src->nstack_loc, sizeof *src->stack_locs.wide);
 	p->stacks = xdup_array(src->stacks, src->nstack, sizeof *src->stacks);
 	p->samples = xdup_array(src->samples, src->nsample, sizeof *src->samples);
 	p->values = xdup_array(src->values, src->nsample * src->nsample_type, sizeof *src->values);
@@ -143,14 +147,38 @@ prof_strid prof_intern(prof_profile *p, const char *s, size_t n)
 	return (prof_strid)t->n++;
 }
 
+void prof_locbuf_grow(prof_locbuf *b, size_t n)
+{
+	GROW(b->ids, b->cap, n);
+}
+
+void prof_locbuf_free(prof_locbuf *b)
+{
+	free(b->ids);
+	*b = (prof_locbuf){0};
+}
+
+#define HASH_LOCS_STEP(h, x) \
+	do { \
+		(h) ^= (x); \
+		(h) *= 0xff51afd7ed558ccdull; \
+		(h) ^= (h) >> 32; \
+	} while (0)
+
 static uint64_t hash_locs(const uint32_t *locs, uint32_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	for (uint32_t i = 0; i < n; i++) {
-		h ^= locs[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
+	for (uint32_t i = 0; i < n; i++)
+		HASH_LOCS_STEP(h, locs[i]);
+	return h;
+}
+
+/* hash_locs of a stored stack, in either width. */
+static uint64_t hash_stored(const prof_profile *p, const prof_stack *st)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ st->len;
+	for (uint32_t i = 0; i < st->len; i++)
+		HASH_LOCS_STEP(h, prof_stack_loc(p, st, i));
 	return h;
 }
 
@@ -163,18 +191,35 @@ typedef struct stack_key {
 static bool stack_eq(const void *ctx, uint32_t s)
 {
 	const stack_key *k = ctx;
-	const prof_stack *st = &k->p->stacks[s];
-	return st->len == k->n && (k->n == 0 || memcmp(k->p->stack_locs + st->off, k->locs, k->n * sizeof *k->locs) == 0);
+	const prof_profile *p = k->p;
+	const prof_stack *st = &p->stacks[s];
+	if (st->len != k->n)
+		return false;
+	if (!p->stack_locs.narrow)
+		return k->n == 0 || memcmp(p->stack_locs.wide + st->off, k->locs, k->n * sizeof *k->locs) == 0;
+	const uint16_t *have = p->stack_locs.narrow + st->off;
+	for (uint32_t i = 0; i < k->n; i++)
+		if (have[i] != k->locs[i])
+			return false;
+	return true;
 }
 
 /* A new index starts with the stacks the profile already holds (merges add to a loaded one). */
 static void stack_index_fill(const prof_profile *p, prof_stack_index *ix)
 {
 	hashtab_reserve(&ix->tab, p->nstack + 1);
-	for (size_t s = ix->tab.n; s < p->nstack; s++) {
-		const prof_stack *st = &p->stacks[s];
-		hashtab_add(&ix->tab, hash_locs(p->stack_locs + st->off, st->len), (uint32_t)s);
-	}
+	for (size_t s = ix->tab.n; s < p->nstack; s++)
+		hashtab_add(&ix->tab, hash_stored(p, &p->stacks[s]), (uint32_t)s);
+}
+
+/* The store in 32 bits from now on (cap indices of room): an index past 16 bits is coming. */
+static void widen_store(prof_profile *p, size_t cap)
+{
+	uint32_t *wide = xmalloc((cap + 1) * sizeof *wide);
+	for (size_t i = 0; i < p->nstack_loc; i++)
+		wide[i] = p->stack_locs.narrow[i];
+	free(p->stack_locs.narrow);
+	p->stack_locs = (prof_locstore){.wide = wide};
 }
 
 /* Adds locs[0..n) as the next stack, without looking for an equal one. */
@@ -183,9 +228,27 @@ static void stack_append(prof_profile *p, prof_stack_index *ix, const uint32_t *
 	if (p->nstack >= UINT32_MAX - 1 || p->nstack_loc + n >= UINT32_MAX)
 		prof_oom();
 	GROW(p->stacks, ix->stacks_cap, p->nstack + 1);
-	GROW(p->stack_locs, ix->locs_cap, p->nstack_loc + n);
-	if (n)
-		memcpy(p->stack_locs + p->nstack_loc, locs, n * sizeof *locs);
+	prof_locstore *ls = &p->stack_locs;
+	uint32_t max = 0;
+	for (uint32_t i = 0; i < n; i++)
+		max |= locs[i];
+	if (!ls->narrow && !ls->wide) {
+		/* No store yet (nor a stack with a location): it starts narrow when it can. */
+		ix->locs_cap = 0;
+		if (max <= UINT16_MAX)
+			GROW(ls->narrow, ix->locs_cap, (size_t)n + 1);
+	} else if (ls->narrow && max > UINT16_MAX) {
+		widen_store(p, ix->locs_cap);
+	}
+	if (ls->narrow) {
+		GROW(ls->narrow, ix->locs_cap, p->nstack_loc + n);
+		for (uint32_t i = 0; i < n; i++)
+			ls->narrow[p->nstack_loc + i] = (uint16_t)locs[i];
+	} else {
+		GROW(ls->wide, ix->locs_cap, p->nstack_loc + n + 1); /* + 1: an empty list gets room, never NULL */
+		if (n)
+			memcpy(ls->wide + p->nstack_loc, locs, n * sizeof *locs);
+	}
 	p->stacks[p->nstack] = (prof_stack){(uint32_t)p->nstack_loc, n};
 	p->nstack_loc += n;
 	p->nstack++;
@@ -213,7 +276,7 @@ void prof_stack_index_free(prof_stack_index *ix)
 void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 {
 	uint32_t *remap = xmalloc((p->nstack + 1) * sizeof *remap);
-	uint32_t *old_locs = p->stack_locs;
+	prof_locstore old_locs = p->stack_locs;
 	prof_stack *old_stacks = p->stacks;
 	size_t nold = p->nstack, old_nloc = p->nstack_loc, maxlen = 0;
 	for (size_t s = 0; s < nold; s++)
@@ -221,16 +284,24 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 			maxlen = old_stacks[s].len;
 	uint32_t *out = xmalloc((maxlen + 1) * sizeof *out);
 	p->nstack = p->nstack_loc = 0;
-	/* No transform lengthens a stack: room for all of them up front, no growing on the way. */
+	/*
+	 * No transform lengthens a stack: room for all of them up front, no
+	 * growing on the way, in the old store's width (stack_append widens it
+	 * if a transform brings an index past 16 bits).
+	 */
 	prof_stack_index ix = {.stacks_cap = nold + 1, .locs_cap = old_nloc + 1};
 	p->stacks = xmalloc(ix.stacks_cap * sizeof *p->stacks);
-	p->stack_locs = xmalloc(ix.locs_cap * sizeof *p->stack_locs);
+	p->stack_locs = (prof_locstore){0};
+	if (old_locs.narrow)
+		p->stack_locs.narrow = xmalloc(ix.locs_cap * sizeof *p->stack_locs.narrow);
+	else if (old_locs.wide)
+		p->stack_locs.wide = xmalloc(ix.locs_cap * sizeof *p->stack_locs.wide);
 	if (!p->stacks_may_repeat)
 		hashtab_reserve(&ix.tab, nold + 1);
 	bool dropped = false;
+	prof_locbuf buf = {0};
 	for (size_t s = 0; s < nold; s++) {
-		/* A profile of empty stacks only has no stack_locs at all: no offset into NULL. */
-		const uint32_t *locs = old_stacks[s].len ? old_locs + old_stacks[s].off : old_locs;
+		const uint32_t *locs = prof_locstore_get(&old_locs, &old_stacks[s], &buf);
 		int64_t n = fn(p, locs, old_stacks[s].len, out, arg);
 		if (n < 0) {
 			remap[s] = PROF_NONE;
@@ -244,6 +315,7 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 		if (n < 0 && p->stacks_may_repeat)
 			stack_append(p, &ix, out, 0); /* the id stays; no sample has it */
 	}
+	prof_locbuf_free(&buf);
 	uint8_t *keep = dropped ? xmalloc(p->nsample + 1) : NULL;
 	for (size_t i = 0; i < p->nsample; i++) {
 		uint32_t st = remap[p->samples[i].stack];
@@ -258,7 +330,8 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	free(out);
 	free(remap);
 	if (!p->stacks_borrowed) {
-		free(old_locs);
+		free(old_locs.narrow);
+		free(old_locs.wide);
 		free(old_stacks);
 	}
 	p->stacks_borrowed = false;
@@ -306,10 +379,34 @@ void prof_scale_values(prof_profile *p, const double *ratios)
 void prof_set_label(prof_profile *p, const char *key, const char *value)
 {
 	prof_strid k = prof_intern(p, key, strlen(key)), v = prof_intern(p, value, strlen(value));
-	prof_label *labels = xmalloc((p->nlabel + p->nsample + 1) * sizeof *labels);
-	size_t n = 0;
+	/*
+	 * Samples may share a run of labels (the decoder stores equal ones
+	 * once): each run is rewritten once, and so is the run of the samples
+	 * that had no labels, which all get the one label.
+	 */
+	struct moved {
+		uint32_t n, off, len; /* the old run's length; its new place */
+	} *moved = xmalloc((p->nlabel + 1) * sizeof *moved);
+	for (size_t i = 0; i <= p->nlabel; i++)
+		moved[i].n = UINT32_MAX;
+	prof_label *labels = NULL;
+	size_t n = 0, cap = 0;
+	GROW(labels, cap, 1); /* never NULL, as a loaded profile's labels are not */
+	uint32_t bare = UINT32_MAX;
 	for (size_t s = 0; s < p->nsample; s++) {
 		prof_sample *sm = &p->samples[s];
+		if (!sm->nlabel && bare != UINT32_MAX) {
+			sm->label_off = bare;
+			sm->nlabel = 1;
+			continue;
+		}
+		struct moved *m = sm->nlabel ? &moved[sm->label_off] : NULL;
+		if (m && m->n == sm->nlabel) {
+			sm->label_off = m->off;
+			sm->nlabel = m->len;
+			continue;
+		}
+		GROW(labels, cap, n + sm->nlabel + 1);
 		uint32_t off = (uint32_t)n;
 		for (uint32_t i = 0; i < sm->nlabel; i++) {
 			const prof_label *l = &p->labels[sm->label_off + i];
@@ -317,9 +414,14 @@ void prof_set_label(prof_profile *p, const char *key, const char *value)
 				labels[n++] = *l;
 		}
 		labels[n++] = (prof_label){.key = k, .str = v};
+		if (m)
+			*m = (struct moved){sm->nlabel, off, (uint32_t)n - off};
+		else
+			bare = off;
 		sm->label_off = off;
 		sm->nlabel = (uint32_t)n - off;
 	}
+	free(moved);
 	free(p->labels);
 	p->labels = labels;
 	p->nlabel = n;

@@ -95,11 +95,11 @@ struct calltree_item {
 static uint32_t read_frame(const calltree *t, calltree_item *it)
 {
 	const graph_index *ix = t->r->ix;
-	const uint32_t *locs = t->r->p->stack_locs + it->off;
 	while (it->pos == it->end) {
 		if (!it->left)
 			return NO_FRAME;
-		uint32_t l = t->inverted ? locs[it->len - it->left] : locs[it->left - 1];
+		/* Read one location at a time, through the model's accessor (its ids may be 16-bit). */
+		uint32_t l = prof_loc_at(t->r->p, (size_t)it->off + (t->inverted ? it->len - it->left : it->left - 1));
 		it->left--;
 		it->pos = ix->loc_off[l];
 		it->end = it->pos + ix->loc_n[l];

@@ -20,22 +20,31 @@
 #include "xform/merge.h"
 #include "util/sort.h"
 
+/*
+ * A group of samples with one stack (by its nodes' names), creator, state
+ * and verdict. Groups are made in sample order and never move: group i's
+ * values are row i of differ.vals. Small, as there can be millions.
+ */
 typedef struct group {
-	uint32_t snap, stack; /* a representative: a stack of snapshot snap */
-	uint32_t created;     /* created_by, in differ.names; 0 when unknown */
-	uint32_t state;       /* goroutine state (dumps), in differ.names; 0 when unknown */
-	uint32_t id;          /* row of its values in differ.vals; groups are made in sample order */
-	uint64_t order;       /* the last tie-break: snapshot (the last first), then stack */
-	int64_t base, cur;    /* the first and last snapshot's values */
-	int64_t wait_max;     /* longest wait in minutes (dumps), 0 when unknown */
-	bool leaked;          /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
+	uint32_t stack;     /* a representative: a stack of snapshot snap */
+	uint32_t created;   /* created_by, in differ.names; 0 when unknown */
+	uint32_t state;     /* goroutine state (dumps), in differ.names; 0 when unknown */
+	uint32_t leaf, app; /* compact_frames' names (in differ.names), found while the stack is in cache */
+	int32_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
+	uint16_t snap;
+	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
 
 /* One snapshot, filtered in place, with its nodes named in differ.names. */
 typedef struct snap {
 	prof_profile *p;
 	graph_index *ix;
-	uint32_t *gid;       /* per node of ix: its printable name's id in differ.names */
+	/*
+	 * Per location l: the names (ids in differ.names) of its nodes, innermost
+	 * first, in loc_gid[loc_gid_off[l] .. loc_gid_off[l + 1]): what a walk
+	 * over a stack's nodes reads, in two loads a location.
+	 */
+	uint32_t *loc_gid_off, *loc_gid;
 	uint64_t *hash;      /* per stack: its nodes' hash (collect's scratch) */
 	uint8_t *skip;       /* per location: left out at the leaf end (stack_start) */
 	int si;              /* the value compared: the type of the last snapshot's name */
@@ -57,7 +66,26 @@ typedef struct differ {
 	size_t valcap;
 	int64_t *totals; /* per snapshot */
 	hashtab index;   /* over groups, by stack, creator, state and verdict */
+	uint8_t *is_std; /* per node name in names: goname_is_std, asked once */
+	int64_t *fdelta; /* per name: the summed delta of the groups whose stacks hold it, each group once */
+	size_t nfdelta;
 } differ;
+
+/* Group g's values, one per snapshot; the first is the base, the last the current one. */
+static inline const int64_t *group_vals(const differ *d, const group *g)
+{
+	return d->vals + (size_t)(g - d->groups) * d->nsnap;
+}
+
+static inline int64_t group_base(const differ *d, const group *g)
+{
+	return group_vals(d, g)[0];
+}
+
+static inline int64_t group_cur(const differ *d, const group *g)
+{
+	return group_vals(d, g)[d->nsnap - 1];
+}
 
 /*
  * Where a stack starts for comparing: past the leaf-side frames of package
@@ -80,7 +108,7 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
 	const prof_profile *p = sn->p;
 	const prof_stack *s = &p->stacks[st];
 	uint32_t i = 0;
-	while (i + 1 < s->len && sn->skip[p->stack_locs[s->off + i]])
+	while (i + 1 < s->len && sn->skip[prof_stack_loc(p, s, i)])
 		i++;
 	return i;
 }
@@ -91,28 +119,30 @@ static uint32_t stack_start(const snap *sn, uint32_t st)
  * past the root.
  */
 typedef struct node_walk {
-	const snap *sn;
-	const prof_stack *s;
-	uint32_t i, k;
+	const prof_profile *p;
+	const uint32_t *off, *gid;
+	size_t base;     /* the stack's first location in the profile's store */
+	uint32_t i, len; /* the next location, the store's base + i */
+	uint32_t k, end; /* the current location's names left: gid[k..end) */
 } node_walk;
 
 static void walk_start(node_walk *w, const snap *sn, uint32_t st, bool whole)
 {
-	*w = (node_walk){sn, &sn->p->stacks[st], whole ? 0 : stack_start(sn, st), 0};
+	const prof_stack *s = &sn->p->stacks[st];
+	*w = (node_walk){.p = sn->p, .base = s->off, .off = sn->loc_gid_off, .gid = sn->loc_gid,
+	                 .i = whole ? 0 : stack_start(sn, st), .len = s->len};
 }
 
-static uint32_t walk_next(node_walk *w)
+static inline uint32_t walk_next(node_walk *w)
 {
-	const prof_profile *p = w->sn->p;
-	const graph_index *ix = w->sn->ix;
-	while (w->i < w->s->len && w->k >= ix->loc_n[p->stack_locs[w->s->off + w->i]]) {
-		w->i++;
-		w->k = 0;
+	while (w->k == w->end) {
+		if (w->i == w->len)
+			return UINT32_MAX;
+		uint32_t l = prof_loc_at(w->p, w->base + w->i++);
+		w->k = w->off[l];
+		w->end = w->off[l + 1];
 	}
-	if (w->i == w->s->len)
-		return UINT32_MAX;
-	uint32_t l = p->stack_locs[w->s->off + w->i];
-	return w->sn->gid[ix->loc_nodes[ix->loc_off[l] + w->k++]];
+	return w->gid[w->k++];
 }
 
 /* The names of a stack's nodes from its start as one hash. */
@@ -162,6 +192,20 @@ static bool group_eq(const void *ctx, uint32_t gi)
 	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
+/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it (UINT32_MAX: none). */
+static void compact_frames(const differ *d, uint32_t snap, uint32_t stack, uint32_t *leaf, uint32_t *app)
+{
+	node_walk w;
+	walk_start(&w, &d->snaps[snap], stack, false);
+	*leaf = *app = UINT32_MAX;
+	for (uint32_t id; *app == UINT32_MAX && (id = walk_next(&w)) != UINT32_MAX;) {
+		if (*leaf == UINT32_MAX)
+			*leaf = id;
+		else if (!d->is_std[id])
+			*app = id;
+	}
+}
+
 static group *find_group(differ *d, const group_key *k)
 {
 	uint64_t h = group_hash(d->snaps[k->snap].hash[k->stack], k->created, k->state, k->leaked);
@@ -171,10 +215,12 @@ static group *find_group(differ *d, const group_key *k)
 	GROW(d->groups, d->cap, d->ngroup + 1);
 	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
 	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	uint64_t rank = k->snap + 1 == d->nsnap ? 0 : k->snap + 1;
-	d->groups[d->ngroup] = (group){.snap = k->snap, .stack = k->stack, .created = k->created, .state = k->state,
-	                               .leaked = k->leaked, .id = (uint32_t)d->ngroup, .order = rank << 32 | k->stack};
-	return &d->groups[d->ngroup++];
+	group *g = &d->groups[d->ngroup];
+	*g = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .created = k->created, .state = k->state,
+	             .leaked = k->leaked};
+	compact_frames(d, k->snap, k->stack, &g->leaf, &g->app);
+	d->ngroup++;
+	return g;
 }
 
 /* A string of a snapshot (its shown form) in the shared table. */
@@ -199,6 +245,27 @@ static int same_type(const prof_profile *p, const prof_profile *last, int si)
 	return si < (int)p->nsample_type ? si : 0;
 }
 
+/* Names sn's nodes in d->names and lays them out per location (snap.loc_gid). */
+static void snap_names(differ *d, snap *sn)
+{
+	const graph_index *ix = sn->ix;
+	uint32_t *gid = xmalloc(((size_t)ix->ninfo + 1) * sizeof *gid);
+	for (uint32_t v = 0; v < ix->ninfo; v++)
+		gid[v] = prof_intern(d->names, ix->printable[v], strlen(ix->printable[v]));
+	size_t nloc = sn->p->nlocation, total = 0;
+	sn->loc_gid_off = xmalloc((nloc + 1) * sizeof *sn->loc_gid_off);
+	for (size_t l = 0; l < nloc; l++) {
+		sn->loc_gid_off[l] = (uint32_t)total;
+		total += ix->loc_n[l];
+	}
+	sn->loc_gid_off[nloc] = (uint32_t)total;
+	sn->loc_gid = xmalloc((total + 1) * sizeof *sn->loc_gid);
+	for (size_t l = 0; l < nloc; l++)
+		for (uint32_t k = 0; k < ix->loc_n[l]; k++)
+			sn->loc_gid[sn->loc_gid_off[l] + k] = gid[ix->loc_nodes[ix->loc_off[l] + k]];
+	free(gid);
+}
+
 /*
  * The snapshots ps[0..n), checked as prof_merge checks them and filtered
  * each in place, with their node indexes; si is the last one's value.
@@ -221,10 +288,11 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 		sn->skip = xmalloc(sn->p->nlocation + 1);
 		for (uint32_t l = 0; l < sn->p->nlocation; l++)
 			sn->skip[l] = location_skipped(sn->p, l);
-		sn->gid = xmalloc(((size_t)sn->ix->ninfo + 1) * sizeof *sn->gid);
-		for (uint32_t v = 0; v < sn->ix->ninfo; v++)
-			sn->gid[v] = prof_intern(d->names, sn->ix->printable[v], strlen(sn->ix->printable[v]));
+		snap_names(d, sn);
 	}
+	d->is_std = xmalloc(d->names->strs.n + 1);
+	for (size_t i = 0; i < d->names->strs.n; i++)
+		d->is_std[i] = goname_is_std(group_str(d, (uint32_t)i));
 	return true;
 }
 
@@ -259,13 +327,46 @@ static void collect_snap(differ *d, size_t k)
 		}
 		int64_t v = p->values[i * nt + (size_t)sn->si];
 		group *g = find_group(d, &key);
-		d->vals[g->id * d->nsnap + k] += v;
+		d->vals[(size_t)(g - d->groups) * d->nsnap + k] += v;
 		d->totals[k] += v;
 		if (wait > g->wait_max)
-			g->wait_max = wait;
+			g->wait_max = wait > INT32_MAX ? INT32_MAX : (int32_t)wait;
 	}
 	free(sn->hash);
 	sn->hash = NULL;
+	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
+	free(p->samples);
+	free(p->values);
+	free(p->labels);
+	p->samples = NULL;
+	p->values = NULL;
+	p->labels = NULL;
+	p->nsample = p->nlabel = 0;
+}
+
+/*
+ * Each group's delta added to each name on its stack, once per group (seen:
+ * the group's number + 1), in the order the groups were made, which is
+ * about the order of the stacks in memory.
+ */
+static void function_deltas(differ *d)
+{
+	size_t nn = d->names->strs.n;
+	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
+	d->nfdelta = nn;
+	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
+	for (size_t i = 0; i < d->ngroup; i++) {
+		const group *g = &d->groups[i];
+		int64_t add = group_cur(d, g) - group_base(d, g);
+		node_walk w;
+		walk_start(&w, &d->snaps[g->snap], g->stack, true);
+		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
+			if (seen[id] != (uint32_t)i + 1) {
+				seen[id] = (uint32_t)i + 1;
+				d->fdelta[id] += add;
+			}
+	}
+	free(seen);
 }
 
 /*
@@ -276,14 +377,18 @@ static void collect_snap(differ *d, size_t k)
 static void collect(differ *d)
 {
 	d->totals = xcalloc(d->nsnap + 1, sizeof *d->totals);
+	/* At least as many groups as the largest snapshot has stacks, in the usual case: no regrowth on the way. */
+	size_t guess = 0;
+	for (size_t k = 0; k < d->nsnap; k++)
+		if (d->snaps[k].p->nstack > guess)
+			guess = d->snaps[k].p->nstack;
+	hashtab_reserve(&d->index, guess);
+	GROW(d->groups, d->cap, guess);
+	GROW(d->vals, d->valcap, guess * d->nsnap);
 	collect_snap(d, d->nsnap - 1);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
 		collect_snap(d, k);
-	size_t n = d->nsnap;
-	for (size_t g = 0; g < d->ngroup; g++) {
-		d->groups[g].base = d->vals[d->groups[g].id * n];
-		d->groups[g].cur = d->vals[d->groups[g].id * n + n - 1];
-	}
+	hashtab_free(&d->index); /* groups are all made: room for the print order */
 }
 
 static void differ_free(differ *d)
@@ -294,11 +399,14 @@ static void differ_free(differ *d)
 	hashtab_free(&d->index);
 	for (size_t k = 0; k < d->nsnap && d->snaps; k++) {
 		graph_index_free(d->snaps[k].ix);
-		free(d->snaps[k].gid);
+		free(d->snaps[k].loc_gid_off);
+		free(d->snaps[k].loc_gid);
 		free(d->snaps[k].hash);
 		free(d->snaps[k].skip);
 	}
 	free(d->snaps);
+	free(d->is_std);
+	free(d->fdelta);
 	prof_profile_free(d->names);
 }
 
@@ -307,17 +415,120 @@ static int64_t abs64v(int64_t v)
 	return v < 0 ? -v : v;
 }
 
-static int group_cmp(const void *a, const void *b)
+/*
+ * A group's place in a report's order, as a key compared without touching
+ * the group: bit 63 of lo first (clear before set: the runtime's leaked
+ * verdict), then hi and mid (larger first), then lo (smaller first), then
+ * the group's index, so keys are unique and any sort gives one order.
+ */
+typedef struct group_order {
+	int64_t hi, mid;
+	uint64_t lo;
+	uint32_t id;
+} group_order;
+
+/*
+ * diff's order: leaked first, then the largest growth, then the largest
+ * current value, then the last snapshot's groups first and by stack.
+ */
+static group_order diff_key(const differ *d, const group *g)
 {
-	const group *l = a, *r = b;
-	if (l->leaked != r->leaked)
-		return l->leaked ? -1 : 1;
-	int64_t dl = l->cur - l->base, dr = r->cur - r->base;
-	if (dl != dr)
-		return dl > dr ? -1 : 1;
-	if (abs64v(l->cur) != abs64v(r->cur))
-		return abs64v(l->cur) > abs64v(r->cur) ? -1 : 1;
-	return (l->order > r->order) - (l->order < r->order);
+	uint64_t rank = (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+	int64_t cur = group_cur(d, g);
+	return (group_order){cur - group_base(d, g), abs64v(cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack,
+	                     (uint32_t)(g - d->groups)};
+}
+
+static inline bool order_before(const group_order *l, const group_order *r)
+{
+	if ((l->lo >> 63) != (r->lo >> 63))
+		return !(l->lo >> 63);
+	if (l->hi != r->hi)
+		return l->hi > r->hi;
+	if (l->mid != r->mid)
+		return l->mid > r->mid;
+	if (l->lo != r->lo)
+		return l->lo < r->lo;
+	return l->id < r->id;
+}
+
+static inline void swap_orders(group_order *a, group_order *b)
+{
+	group_order t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Heapsort of k[0..n): sort_orders' way out when a partition goes badly. */
+static void heap_orders(group_order *k, size_t n)
+{
+	for (size_t end = n, start = n / 2; end > 1;) {
+		size_t root;
+		if (start > 0)
+			root = --start;
+		else {
+			swap_orders(&k[0], &k[--end]);
+			root = 0;
+		}
+		for (size_t child; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && order_before(&k[child], &k[child + 1]))
+				child++;
+			if (!order_before(&k[root], &k[child]))
+				break;
+			swap_orders(&k[root], &k[child]);
+		}
+	}
+}
+
+/*
+ * Sorts k[0..n) by order_before in place (an introsort: quicksort on the
+ * median of three, heapsort past a depth, insertion sort on short runs),
+ * with the compare inlined: a million groups are common, qsort's calls
+ * through a pointer were most of the time, and a merge sort's scratch copy
+ * is fresh memory, which costs here. Keys are unique, so stability is moot.
+ */
+static void sort_orders(group_order *k, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			heap_orders(k, n);
+			return;
+		}
+		size_t mid = n / 2;
+		if (order_before(&k[mid], &k[0]))
+			swap_orders(&k[mid], &k[0]);
+		if (order_before(&k[n - 1], &k[0]))
+			swap_orders(&k[n - 1], &k[0]);
+		if (order_before(&k[n - 1], &k[mid]))
+			swap_orders(&k[n - 1], &k[mid]);
+		group_order pivot = k[mid];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (order_before(&k[i], &pivot))
+				i++;
+			while (order_before(&pivot, &k[j]))
+				j--;
+			if (i >= j)
+				break;
+			swap_orders(&k[i++], &k[j--]);
+		}
+		/* k[0..j] <= pivot <= k[j+1..n): recurse on the smaller side, loop on the other. */
+		if (j + 1 < n - j - 1) {
+			sort_orders(k, j + 1, depth);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			sort_orders(k + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		group_order x = k[i];
+		size_t j = i;
+		for (; j > 0 && order_before(&x, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
 }
 
 /* Names are printed as they are, but never with control bytes (file names are not escaped). */
@@ -325,6 +536,13 @@ static void put_name(FILE *out, const char *s)
 {
 	static const char controls[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
 	                               "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
+	const unsigned char *c = (const unsigned char *)s;
+	while (*c >= 0x20 && *c != 0x7f)
+		c++;
+	if (!*c) { /* the usual case: a name already under the name policy */
+		fputs(s, out);
+		return;
+	}
 	while (*s) {
 		size_t n = strcspn(s, controls);
 		fwrite(s, 1, n, out);
@@ -380,27 +598,6 @@ static bool stuck_forever(const char *state)
 	return strstr(state, "(nil chan)") || strcmp(state, "select (no cases)") == 0 || strstr(state, "(leaked)");
 }
 
-typedef struct trend_row {
-	const group *g;
-	bool grew_always;
-	int64_t first_seen; /* 0-based snapshot */
-	double slope;       /* per minute (or per step without times) */
-	double score;
-} trend_row;
-
-static int row_cmp(const void *a, const void *b)
-{
-	const trend_row *l = a, *r = b;
-	if (l->g->leaked != r->g->leaked)
-		return l->g->leaked ? -1 : 1;
-	if (l->score != r->score)
-		return l->score > r->score ? -1 : 1;
-	int64_t dl = l->g->cur - l->g->base, dr = r->g->cur - r->g->base;
-	if (dl != dr)
-		return dl > dr ? -1 : 1;
-	return (l->g->id > r->g->id) - (l->g->id < r->g->id);
-}
-
 /*
  * The leak-suspect score of a stack, from 0 up (documented in the README):
  *   +3 if it grew at every step, +2 x the share of steps where it grew,
@@ -412,7 +609,7 @@ static int row_cmp(const void *a, const void *b)
  */
 static double leak_score(const differ *d, const group *g, int64_t max_growth, bool *grew_always)
 {
-	const int64_t *v = d->vals + g->id * d->nsnap;
+	const int64_t *v = group_vals(d, g);
 	size_t up = 0;
 	int64_t peak = v[0];
 	for (size_t k = 1; k < d->nsnap; k++) {
@@ -456,12 +653,45 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	trend_row *rows; /* trend: the groups in print order; NULL for diff, whose groups are sorted in place */
+	uint32_t *order; /* the groups' indexes in print order */
+	/* trend (NULL for diff): snapshot k's time in minutes or steps, and the largest growth (for scores) */
+	double *x;
+	int64_t max_growth;
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
-	return c->rows ? c->rows[i].g : &c->d.groups[i];
+	return &c->d.groups[c->order[i]];
+}
+
+/* Row i's leak-suspect score (trend). */
+static double row_score(const report_cmp *c, size_t i)
+{
+	bool grew_always;
+	return leak_score(&c->d, row_group(c, i), c->max_growth, &grew_always);
+}
+
+/* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
+static void sort_groups(report_cmp *c, group_order *keys)
+{
+	const differ *d = &c->d;
+	unsigned depth = 2;
+	for (size_t m = d->ngroup; m > 1; m >>= 1)
+		depth += 2;
+	sort_orders(keys, d->ngroup, depth);
+	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
+	for (size_t i = 0; i < d->ngroup; i++)
+		c->order[i] = keys[i].id;
+	free(keys);
+}
+
+static void diff_order(report_cmp *c)
+{
+	const differ *d = &c->d;
+	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	for (size_t g = 0; g < d->ngroup; g++)
+		keys[g] = diff_key(d, &d->groups[g]);
+	sort_groups(c, keys);
 }
 
 /* Trend's figures per group and their order: by score, with times x (minutes or steps). */
@@ -469,23 +699,24 @@ static void trend_rows(report_cmp *c, const double *x)
 {
 	differ *d = &c->d;
 	size_t n = d->nsnap;
-	int64_t max_growth = 0;
+	c->x = xdup_array(x, n, sizeof *x);
+	c->max_growth = 0;
 	for (size_t g = 0; g < d->ngroup; g++)
-		if (d->groups[g].cur - d->groups[g].base > max_growth)
-			max_growth = d->groups[g].cur - d->groups[g].base;
-	c->rows = xcalloc(d->ngroup + 1, sizeof *c->rows);
+		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > c->max_growth)
+			c->max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
+	/* A row's other figures are made when it is asked for: only the score is needed to order them. */
+	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	for (size_t g = 0; g < d->ngroup; g++) {
-		trend_row *r = &c->rows[g];
-		r->g = &d->groups[g];
-		const int64_t *v = d->vals + r->g->id * n;
-		r->score = leak_score(d, r->g, max_growth, &r->grew_always);
-		r->first_seen = -1;
-		for (size_t k = 0; k < n && r->first_seen < 0; k++)
-			if (v[k])
-				r->first_seen = (int64_t)k;
-		r->slope = slope(v, x, n);
+		const group *gr = &d->groups[g];
+		const int64_t *v = group_vals(d, gr);
+		bool grew_always;
+		double score = leak_score(d, gr, c->max_growth, &grew_always);
+		/* Leaked first, then the score (never negative: its bits order as the value), then the growth. */
+		int64_t score_bits;
+		memcpy(&score_bits, &score, sizeof score_bits);
+		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63, (uint32_t)g};
 	}
-	qsort(c->rows, d->ngroup, sizeof *c->rows, row_cmp);
+	sort_groups(c, keys);
 }
 
 report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
@@ -499,8 +730,10 @@ report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x,
 	collect(&c->d);
 	if (x)
 		trend_rows(c, x);
-	else
-		qsort(c->d.groups, c->d.ngroup, sizeof *c->d.groups, group_cmp);
+	else {
+		function_deltas(&c->d);
+		diff_order(c);
+	}
 	return c;
 }
 
@@ -508,7 +741,8 @@ void report_cmp_free(report_cmp *c)
 {
 	if (!c)
 		return;
-	free(c->rows);
+	free(c->x);
+	free(c->order);
 	differ_free(&c->d);
 	free(c);
 }
@@ -542,57 +776,29 @@ void report_cmp_frames(const report_cmp *c, size_t i, report_cmp_frame_fn fn, vo
 		fn(ctx, group_str(&c->d, id), id);
 }
 
-/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it. */
-static void compact_frames(const differ *d, const group *g, const char **leaf, const char **app)
-{
-	node_walk w;
-	walk_start(&w, &d->snaps[g->snap], g->stack, false);
-	*leaf = *app = NULL;
-	for (uint32_t id; !*app && (id = walk_next(&w)) != UINT32_MAX;) {
-		const char *name = group_str(d, id);
-		if (!*leaf)
-			*leaf = name;
-		else if (!goname_is_std(name))
-			*app = name;
-	}
-}
-
 void report_cmp_row_at(const report_cmp *c, size_t i, report_cmp_row *row)
 {
 	const group *g = row_group(c, i);
 	memset(row, 0, sizeof *row);
-	row->values = c->d.vals + g->id * c->d.nsnap;
-	row->base = g->base;
-	row->cur = g->cur;
+	row->values = group_vals(&c->d, g);
+	row->base = group_base(&c->d, g);
+	row->cur = group_cur(&c->d, g);
 	row->leaked = g->leaked;
 	row->state = g->state ? group_str(&c->d, g->state) : NULL;
 	row->stuck = row->state && stuck_forever(row->state);
 	row->created = g->created ? group_str(&c->d, g->created) : NULL;
 	row->wait_max = g->wait_max;
-	compact_frames(&c->d, g, &row->leaf, &row->app);
+	row->leaf = g->leaf == UINT32_MAX ? NULL : group_str(&c->d, g->leaf);
+	row->app = g->app == UINT32_MAX ? NULL : group_str(&c->d, g->app);
 	row->first_seen = -1;
-	if (c->rows) {
-		const trend_row *r = &c->rows[i];
-		row->grew_always = r->grew_always;
-		row->first_seen = r->first_seen;
-		row->slope = r->slope;
-		row->score = r->score;
-	}
-}
-
-/* Adds a group's delta to each name on its stack, once per group (mark: the group's number + 1). */
-typedef struct fn_delta {
-	int64_t *delta, add;
-	uint32_t *seen, mark;
-} fn_delta;
-
-static void add_fn_delta(void *ctx, const char *name, uint32_t id)
-{
-	(void)name;
-	fn_delta *f = ctx;
-	if (f->seen[id] != f->mark) {
-		f->seen[id] = f->mark;
-		f->delta[id] += f->add;
+	if (c->x) {
+		const int64_t *v = row->values;
+		size_t n = c->d.nsnap;
+		row->score = leak_score(&c->d, g, c->max_growth, &row->grew_always);
+		for (size_t k = 0; k < n && row->first_seen < 0; k++)
+			if (v[k])
+				row->first_seen = (int64_t)k;
+		row->slope = slope(v, c->x, n);
 	}
 }
 
@@ -600,13 +806,9 @@ size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta
 {
 	size_t nn = report_cmp_nnames(c);
 	int64_t *fdelta = xcalloc(nn + 1, sizeof *fdelta);
-	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
-	for (size_t i = 0; i < c->d.ngroup; i++) {
-		const group *g = row_group(c, i);
-		fn_delta f = {fdelta, g->cur - g->base, seen, (uint32_t)i + 1};
-		report_cmp_frames(c, i, add_fn_delta, &f);
-	}
-	free(seen);
+	/* Names interned after the summary (labels) have no delta. */
+	for (size_t i = 0; i < nn && i < c->d.nfdelta; i++)
+		fdelta[i] = c->d.fdelta[i];
 	uint32_t *order = xmalloc((nn + 1) * sizeof *order);
 	size_t norder = 0;
 	for (uint32_t n = 0; n < nn; n++)
@@ -698,7 +900,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
 		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
 		const group *g = row_group(cmp, i);
-		int64_t delta = g->cur - g->base;
+		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
 		if (delta > *max_growth)
 			*max_growth = delta;
 		if (delta == 0 && !dopt->all && !g->leaked)
@@ -800,7 +1002,7 @@ typedef struct growing_ctx {
 static void add_growing(void *ctx, const char *name, uint32_t id)
 {
 	growing_ctx *g = ctx;
-	if (g->listed[id] || goname_is_std(name))
+	if (g->listed[id] || g->cmp->d.is_std[id])
 		return;
 	g->listed[id] = 1;
 	for (size_t q = 0; q < g->n0; q++)
@@ -845,7 +1047,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		size_t ngroup = report_cmp_size(cmp);
 		for (size_t i = 0; i < ngroup; i++) {
 			const group *g = row_group(cmp, i);
-			const int64_t *v = cmp->d.vals + g->id * n;
+			const int64_t *v = group_vals(&cmp->d, g);
 			bool changed = false;
 			for (size_t k = 1; k < n; k++)
 				changed = changed || v[k] != v[0];
@@ -864,7 +1066,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		fputs("\nLeak suspects (score: see prof help trend):\n", out);
 		size_t ns = 0;
 		for (size_t i = 0; i < ngroup && ns < 10; i++) {
-			if (cmp->rows[i].score <= 0 && !cmp->rows[i].g->leaked)
+			if (row_score(cmp, i) <= 0 && !row_group(cmp, i)->leaked)
 				continue;
 			ns++;
 			report_cmp_row r;
@@ -883,7 +1085,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		if (growing) {
 			growing_ctx g = {cmp, xcalloc(report_cmp_nnames(cmp) + 1, 1), growing, ngrowing, *ngrowing};
 			for (size_t i = 0; i < ngroup; i++)
-				if (cmp->rows[i].score > 0)
+				if (row_score(cmp, i) > 0)
 					report_cmp_frames(cmp, i, add_growing, &g);
 			free(g.listed);
 		}

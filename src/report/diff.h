@@ -15,6 +15,12 @@ typedef struct diff_opts {
 } diff_opts;
 
 /*
+ * The comparisons take profiles that the caller frees after them: each is
+ * filtered in place, and gives up its samples, values and labels once they
+ * are grouped (so the snapshots' groups do not sit on top of them).
+ */
+
+/*
  * Writes the comparison of base and cur (both filtered in place by o's
  * filters; never merged). *max_growth is the largest growth of one stack,
  * for -fail_if_grew.
@@ -82,7 +88,8 @@ const char *report_cmp_name(const report_cmp *c, uint32_t id);
 size_t report_cmp_nnames(const report_cmp *c);
 /*
  * diff's function summary: every name on the groups' stacks with the summed
- * delta (last - first) of the groups holding it, each group once. *ids
+ * delta (last - first) of the groups holding it, each group once (a
+ * comparison made for trend, with x, has none: every delta is zero). *ids
  * (malloc'd, the count returned) lists those with a change, largest growth
  * first, then by name; *delta (malloc'd) is indexed by name id.
  */

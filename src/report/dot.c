@@ -384,6 +384,42 @@ static int str_pcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The "bytes" label's tag names by value: each distinct size formatted once (a profile has a few thousand). */
+typedef struct size_names {
+	hashtab tab;
+	struct size_name {
+		int64_t v;
+		uint32_t id;
+	} *ents;
+	size_t n, cap;
+} size_names;
+
+typedef struct size_key {
+	const size_names *m;
+	int64_t v;
+} size_key;
+
+static bool size_eq(const void *ctx, uint32_t e)
+{
+	const size_key *k = ctx;
+	return k->m->ents[e].v == k->v;
+}
+
+/* The interned tag name of size v: formatted in the requested unit. */
+static uint32_t size_name(size_names *m, vgraph_input *in, int64_t v, const char *unit, const char *to)
+{
+	uint64_t h = (uint64_t)v * 0x9e3779b97f4a7c15ull;
+	size_key k = {m, v};
+	uint32_t e = hashtab_intern(&m->tab, h ^ h >> 29, (uint32_t)m->n, size_eq, &k);
+	if (e == m->n) {
+		char name[128];
+		fmt_scaled_label(name, sizeof name, v, unit, to);
+		GROW(m->ents, m->cap, m->n + 1);
+		m->ents[m->n++] = (struct size_name){v, vgraph_intern(&in->strs, name, strlen(name))};
+	}
+	return m->ents[e].id;
+}
+
 /*
  * pprof's newGraph keeps the sample's string labels (as one sorted
  * "key:value" list, joined by a literal \n, without pprof::base) and only the
@@ -391,6 +427,7 @@ static int str_pcmp(const void *a, const void *b)
  */
 static const char *prepare_input(vgraph_input *in, rctx *r)
 {
+	size_names sizes = {0};
 	prof_profile *p = r->p;
 	vgraph_input_init(in, r->ix, p->nsample);
 	prof_strid bytes = prof_intern(p, "bytes", 5), base = prof_intern(p, "pprof::base", 11);
@@ -417,14 +454,12 @@ static const char *prepare_input(vgraph_input *in, rctx *r)
 				parts[nparts] = xmalloc(len);
 				snprintf(parts[nparts++], len, "%s:%s", k, val);
 			} else if (l->key == bytes && prof_label_is_num(l)) {
-				char name[128];
-				fmt_scaled_label(name, sizeof name, l->num, unit, r->o->unit);
 				size_t cap = in->numcap;
 				GROW(in->num_name, cap, (size_t)in->nnum + 1);
 				cap = in->numcap;
 				GROW(in->num_value, cap, (size_t)in->nnum + 1);
 				in->numcap = (uint32_t)cap;
-				in->num_name[in->nnum] = vgraph_intern(&in->strs, name, strlen(name));
+				in->num_name[in->nnum] = size_name(&sizes, in, l->num, unit, r->o->unit);
 				in->num_value[in->nnum++] = l->num;
 			}
 		}
@@ -441,6 +476,8 @@ static const char *prepare_input(vgraph_input *in, rctx *r)
 		}
 	}
 	in->num_off[p->nsample] = in->nnum;
+	hashtab_free(&sizes.tab);
+	free(sizes.ents);
 	free(parts);
 	free(joined.s);
 	free(units);

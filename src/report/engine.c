@@ -39,7 +39,7 @@ typedef struct filtered_view {
 	prof_sample *samples; /* one per surviving unique stack of orig: label_off is its id there */
 	size_t nsample;
 	prof_stack *stacks;
-	uint32_t *stack_locs;
+	prof_locstore stack_locs;
 	size_t nstack, nstack_loc;
 	bool stacks_borrowed; /* orig's (no name filter changed them) */
 	bool own_locations;   /* lines edited (hide, show, show_from, prune_from) */
@@ -118,7 +118,6 @@ static void view_reset(prof_engine *e)
 	NOT_NULL(v->samples);
 	NOT_NULL(v->values);
 	NOT_NULL(v->stacks);
-	NOT_NULL(v->stack_locs);
 	NOT_NULL(v->locations);
 	NOT_NULL(v->lines);
 	NOT_NULL(v->mappings);
@@ -311,7 +310,8 @@ static void filtered_clear(filtered_view *fv)
 	free(fv->samples);
 	if (!fv->stacks_borrowed) {
 		free(fv->stacks);
-		free(fv->stack_locs);
+		free(fv->stack_locs.narrow);
+		free(fv->stack_locs.wide);
 	}
 	if (fv->own_locations) {
 		free(fv->locations);
@@ -596,7 +596,8 @@ static bool run_on_samples(prof_engine *e, FILE *out, const prof_command *cmd, c
 		free(v->mappings);
 	if (!v->stacks_borrowed) {
 		free(v->stacks);
-		free(v->stack_locs);
+		free(v->stack_locs.narrow);
+		free(v->stack_locs.wide);
 	}
 	view_reset(e);
 	return ok;
@@ -606,7 +607,7 @@ bool engine_run(prof_engine *e, FILE *out, const char *name, const char *arg, co
                 prof_err *err)
 {
 	if (e->consume)
-		return report_run(out, e->orig, name, arg, o, warn, err);
+		return report_run_last(out, e->orig, name, arg, o, warn, err);
 	const prof_command *cmd = prof_command_find(name);
 	/* The greeting and comments only read; unknown names fail before reading. */
 	if (!cmd || cmd->kind != CMD_REPORT || cmd->report == PR_COMMENTS) {

@@ -50,7 +50,8 @@ typedef struct gsample {
 } gsample;
 
 typedef struct group {
-	size_t first, n;      /* members: sorted[first..first+n) */
+	gsample rep;          /* the member first in the dump */
+	size_t first, n;      /* members: the samples members[first..first+n), in dump order */
 	int64_t count;
 	int64_t min_wait, max_wait; /* over members, a missing wait counting as 0 */
 	bool any_wait;
@@ -64,7 +65,7 @@ typedef struct gctx {
 	uint64_t *keys;       /* each stack's key, at key_off[stack], key_len[stack] words */
 	size_t *key_off;
 	size_t *key_len;
-	gsample *gs;
+	uint32_t *members;    /* sample indices, grouped */
 } gctx;
 
 /*
@@ -112,7 +113,7 @@ static void stack_key(gctx *g, uint32_t stack, bool similar, uint64_t **buf, siz
 	const prof_stack *st = &p->stacks[stack];
 	size_t start = *used;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		GROW(*buf, *cap, *used + (size_t)nl * KEY_WORDS);
 		uint64_t *w = *buf + *used;
@@ -178,8 +179,8 @@ static int stack_text_cmp(const prof_profile *p, uint32_t a, uint32_t b)
 	const prof_stack *sa = &p->stacks[a], *sb = &p->stacks[b];
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t k = 0; k < sa->len && k < sb->len; k++) {
-			const prof_location *la = &p->locations[p->stack_locs[sa->off + k]];
-			const prof_location *lb = &p->locations[p->stack_locs[sb->off + k]];
+			const prof_location *la = &p->locations[prof_stack_loc(p, sa, k)];
+			const prof_location *lb = &p->locations[prof_stack_loc(p, sb, k)];
 			if (la->nline != lb->nline)
 				return la->nline < lb->nline ? -1 : 1;
 			if (la->nline == 0 && la->address != lb->address)
@@ -205,6 +206,7 @@ static int group_cmp(const void *a, const void *b, void *ctx)
 {
 	const gctx *sort_ctx = ctx;
 	const group *x = a, *y = b;
+	const gsample *sx = &x->rep, *sy = &y->rep;
 	if (x->leaked != y->leaked)
 		return x->leaked ? -1 : 1;
 	if (x->count != y->count)
@@ -217,7 +219,6 @@ static int group_cmp(const void *a, const void *b, void *ctx)
 		return c;
 	/* Then by what is printed, so that the order depends on the content alone. */
 	const prof_profile *p = sort_ctx->p;
-	const gsample *sx = &sort_ctx->gs[x->first], *sy = &sort_ctx->gs[y->first];
 	c = stack_text_cmp(p, p->samples[sx->sample].stack, p->samples[sy->sample].stack);
 	if (c)
 		return c;
@@ -231,7 +232,7 @@ static const char *leaf_name(const prof_profile *p, uint32_t stack)
 	const prof_stack *st = &p->stacks[stack];
 	if (st->len == 0)
 		return "";
-	const prof_location *l = &p->locations[p->stack_locs[st->off]];
+	const prof_location *l = &p->locations[prof_stack_loc(p, st, 0)];
 	if (l->nline == 0)
 		return "";
 	return prof_str(p, p->functions[p->lines[l->line_off].function].name);
@@ -281,6 +282,13 @@ typedef struct alt_lines {
 
 #define ALT_MAX 8 /* lines listed for one frame before "..." */
 
+/* Scratch for similar_lines, reused from group to group. */
+typedef struct similar_bufs {
+	int64_t *lines, *alines, *atmp;
+	uint32_t *dstacks;
+	size_t lcap, acap, tcap, dcap;
+} similar_bufs;
+
 /* Frame fi's line (":31"), or all its members' distinct lines (":31,35") under -similar, into buf. */
 static void line_text(char *buf, size_t bn, int64_t line, size_t fi, const alt_lines *alt)
 {
@@ -317,7 +325,7 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 	const char *name;
 	size_t width = 0, n = 0;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		n += nl;
 		for (uint32_t j = 0; j < nl; j++) {
@@ -331,7 +339,7 @@ static void stack_frames(const prof_profile *p, uint32_t stack, const alt_lines 
 	gr->frames = xcalloc(n + 1, sizeof *gr->frames);
 	size_t fi = 0; /* frame number, leaf first */
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		for (uint32_t j = 0; j < nl; j++, fi++) {
 			frame_name(p, l, j, addr, sizeof addr, &name);
@@ -361,7 +369,7 @@ static size_t stack_lines(const prof_profile *p, uint32_t stack, int64_t **buf, 
 	const prof_stack *st = &p->stacks[stack];
 	size_t n = 0;
 	for (uint32_t k = 0; k < st->len; k++) {
-		const prof_location *l = &p->locations[p->stack_locs[st->off + k]];
+		const prof_location *l = &p->locations[prof_stack_loc(p, st, k)];
 		uint32_t nl = l->nline ? l->nline : 1;
 		GROW(*buf, *cap, n + nl);
 		for (uint32_t j = 0; j < nl; j++)
@@ -462,6 +470,22 @@ static bool key_is(const prof_profile *p, prof_strid key, const char *name)
 	return strcmp(prof_str(p, key), name) == 0;
 }
 
+/* What a dump's label key means to the grouping: known from its name, asked once per string id. */
+enum label_kind { LK_UNSEEN, LK_STATE, LK_CREATED, LK_WAIT, LK_LEAKED, LK_OTHER };
+
+static enum label_kind label_kind(const prof_profile *p, uint8_t *kinds, prof_strid key)
+{
+	if (kinds[key] == LK_UNSEEN) {
+		const char *s = prof_str(p, key);
+		kinds[key] = strcmp(s, "state") == 0        ? LK_STATE
+		             : strcmp(s, "created_by") == 0   ? LK_CREATED
+		             : strcmp(s, "wait_minutes") == 0 ? LK_WAIT
+		             : strcmp(s, "leaked") == 0       ? LK_LEAKED
+		                                              : LK_OTHER;
+	}
+	return (enum label_kind)kinds[key];
+}
+
 /* The string value of key in sample i, 0 when it has none. */
 static prof_strid sample_label(const prof_profile *p, uint32_t i, prof_strid key)
 {
@@ -480,7 +504,7 @@ static prof_strid sample_label(const prof_profile *p, uint32_t i, prof_strid key
 static void group_labels(const gctx *g, const group *gr, report_goroutine_group *out)
 {
 	const prof_profile *p = g->p;
-	uint32_t first = g->gs[gr->first].sample;
+	uint32_t first = gr->rep.sample;
 	const prof_sample *s = &p->samples[first];
 	out->labels = xcalloc((size_t)s->nlabel + 1, sizeof *out->labels);
 	for (uint32_t j = 0; j < s->nlabel; j++) {
@@ -490,7 +514,7 @@ static void group_labels(const gctx *g, const group *gr, report_goroutine_group 
 			continue;
 		size_t other = 0;
 		for (size_t m = 1; m < gr->n; m++)
-			other += sample_label(p, g->gs[gr->first + m].sample, l->key) != l->str;
+			other += sample_label(p, g->members[gr->first + m], l->key) != l->str;
 		report_goroutine_label *lb = &out->labels[out->nlabels++];
 		lb->key = xstrdup(prof_str(p, l->key));
 		lb->value = other ? NULL : xstrdup(prof_str(p, l->str));
@@ -519,166 +543,256 @@ void report_goroutines_free(report_goroutines *gs)
 	memset(gs, 0, sizeof *gs);
 }
 
+/* The goroutines gathered into groups, in the order each group first shows. */
+typedef struct grouping {
+	group *groups;
+	size_t n, cap;
+	hashtab tab;
+	uint32_t *of;    /* each kept sample's group */
+	uint32_t *kept;  /* the kept samples, in dump order */
+	size_t nkept;
+} grouping;
+
+/* Members of one group: equal class, verdict, state and creator. */
+static bool same_group(const gsample *a, const gsample *b)
+{
+	return a->cls == b->cls && a->leaked == b->leaked && a->state == b->state && a->created == b->created;
+}
+
+typedef struct gkey {
+	const group *groups;
+	const gsample *e;
+} gkey;
+
+static bool gkey_eq(const void *ctx, uint32_t grp)
+{
+	const gkey *k = ctx;
+	return same_group(&k->groups[grp].rep, k->e);
+}
+
+static uint64_t gkey_hash(const gsample *e)
+{
+	uint64_t h = ((uint64_t)e->cls << 32 | e->state) * 0x9e3779b97f4a7c15ull;
+	h ^= ((uint64_t)e->created << 1 | e->leaked) * 0xc2b2ae3d27d4eb4full;
+	return h ^ h >> 29;
+}
+
+/* Adds goroutine e (samples come in dump order) to its group: one hash lookup, no sort of the goroutines. */
+static void group_add(grouping *gp, const gsample *e)
+{
+	gkey k = {gp->groups, e};
+	uint32_t grp = hashtab_intern(&gp->tab, gkey_hash(e), (uint32_t)gp->n, gkey_eq, &k);
+	if (grp == gp->n) {
+		GROW(gp->groups, gp->cap, gp->n + 1);
+		gp->groups[gp->n++] = (group){.rep = *e, .min_wait = INT64_MAX};
+	}
+	group *gr = &gp->groups[grp];
+	int64_t w = e->minutes < 0 ? 0 : e->minutes;
+	gr->n++;
+	gr->count += e->count;
+	gr->hist[wait_bucket(w)] += e->count;
+	gr->any_wait |= e->minutes >= 0;
+	if (w < gr->min_wait)
+		gr->min_wait = w;
+	if (w > gr->max_wait)
+		gr->max_wait = w;
+	gp->kept[gp->nkept] = e->sample;
+	gp->of[gp->nkept++] = grp;
+}
+
+/* Each group's members together (first, n), in dump order: the samples a sort by group would leave. */
+static uint32_t *group_members(grouping *gp, const prof_profile *p)
+{
+	uint32_t *members = xmalloc((gp->nkept + 1) * sizeof *members);
+	size_t *fill = xcalloc(gp->n + 1, sizeof *fill);
+	for (size_t j = 0, at = 0; j < gp->n; j++) {
+		group *gr = &gp->groups[j];
+		gr->first = at;
+		at += gr->n;
+		gr->state = prof_str(p, gr->rep.state);
+		gr->leaf = leaf_name(p, p->samples[gr->rep.sample].stack);
+		gr->leaked = gr->rep.leaked;
+		gr->stuck = !gr->leaked && is_stuck(gr->state);
+	}
+	for (size_t i = 0; i < gp->nkept; i++) {
+		uint32_t grp = gp->of[i];
+		members[gp->groups[grp].first + fill[grp]++] = gp->kept[i];
+	}
+	free(fill);
+	return members;
+}
+
+/* Classes of stacks: equal keys, equal class, numbered in key order. */
+static uint32_t *stack_classes(gctx *g, bool similar)
+{
+	const prof_profile *p = g->p;
+	g->key_off = xcalloc(p->nstack + 1, sizeof *g->key_off);
+	g->key_len = xcalloc(p->nstack + 1, sizeof *g->key_len);
+	size_t kcap = 0, kused = 0;
+	for (uint32_t s = 0; s < p->nstack; s++)
+		stack_key(g, s, similar, &g->keys, &kcap, &kused);
+	uint32_t *order = xcalloc(p->nstack + 1, sizeof *order);
+	uint32_t *cls = xcalloc(p->nstack + 1, sizeof *cls);
+	for (uint32_t s = 0; s < p->nstack; s++)
+		order[s] = s;
+	sort_r(order, p->nstack, sizeof *order, stack_cmp, g);
+	for (uint32_t k = 0, c = 0; k < p->nstack; k++) {
+		if (k > 0 && key_cmp(g, order[k - 1], order[k]) != 0)
+			c++;
+		cls[order[k]] = c;
+	}
+	free(order);
+	free(g->keys);
+	free(g->key_off);
+	free(g->key_len);
+	g->keys = NULL;
+	g->key_off = g->key_len = NULL;
+	return cls;
+}
+
+/* Goroutine sample i as the grouping sees it: state, creator, wait and verdict from its labels. */
+static gsample read_goroutine(const prof_profile *p, size_t i, size_t si, bool leak_profile, uint8_t *kinds)
+{
+	const prof_sample *s = &p->samples[i];
+	gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * p->nsample_type + si],
+	             .leaked = leak_profile};
+	const prof_label *ls = p->labels + s->label_off;
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		enum label_kind k = label_kind(p, kinds, ls[j].key);
+		if (ls[j].str && k == LK_STATE)
+			e.state = ls[j].str;
+		else if (ls[j].str && k == LK_CREATED)
+			e.created = ls[j].str;
+		else if (!ls[j].str && k == LK_WAIT)
+			e.minutes = ls[j].num;
+		else if (ls[j].str && k == LK_LEAKED && key_is(p, ls[j].str, "true"))
+			e.leaked = true;
+	}
+	return e;
+}
+
+/*
+ * Every goroutine shown (positive count, a stack, a state -state matches)
+ * into its group; false with *err when -state asks for states the profile
+ * does not have.
+ */
+static bool gather(rctx *r, const uint32_t *cls, const prof_re *state_re, grouping *gp)
+{
+	const prof_profile *p = r->p;
+	bool leak_profile = strcmp(prof_str(p, p->sample_types[r->si].type), "goroutineleak") == 0;
+	bool any_state = false;
+	uint8_t *kinds = xcalloc(p->strs.n + 1, 1);
+	gp->of = xmalloc((p->nsample + 1) * sizeof *gp->of);
+	gp->kept = xmalloc((p->nsample + 1) * sizeof *gp->kept);
+	for (size_t i = 0; i < p->nsample; i++) {
+		gsample e = read_goroutine(p, i, (size_t)r->si, leak_profile, kinds);
+		uint32_t stack = p->samples[i].stack;
+		any_state |= e.state != 0;
+		if (e.count <= 0 || p->stacks[stack].len == 0)
+			continue;
+		if (state_re && !prof_re_match(state_re, prof_str(p, e.state)))
+			continue;
+		e.cls = cls[stack];
+		group_add(gp, &e);
+	}
+	free(kinds);
+	hashtab_free(&gp->tab);
+	if (state_re && !any_state && p->nsample > 0)
+		return prof_errf(r->err, "-state: this profile has no goroutine states; use a debug=2 dump "
+		                         "(/debug/pprof/goroutine?debug=2)");
+	return true;
+}
+
+/* With -similar, members may block on different lines: each distinct member stack's lines, for line_text. */
+static alt_lines similar_lines(const prof_profile *p, const gctx *g, const group *gr, uint32_t stack,
+                               similar_bufs *sb)
+{
+	size_t nd = 0;
+	GROW(sb->dstacks, sb->dcap, gr->n);
+	for (size_t m = 0; m < gr->n; m++)
+		sb->dstacks[nd++] = p->samples[g->members[gr->first + m]].stack;
+	qsort(sb->dstacks, nd, sizeof *sb->dstacks, u32_cmp);
+	size_t u = 0;
+	for (size_t m = 0; m < nd; m++)
+		if (u == 0 || sb->dstacks[m] != sb->dstacks[u - 1])
+			sb->dstacks[u++] = sb->dstacks[m];
+	size_t nf = stack_lines(p, stack, &sb->lines, &sb->lcap);
+	GROW(sb->alines, sb->acap, u * nf + 1);
+	for (size_t d = 0; d < u; d++) {
+		size_t mn = stack_lines(p, sb->dstacks[d], &sb->lines, &sb->lcap);
+		for (size_t f = 0; f < nf; f++)
+			sb->alines[d * nf + f] = f < mn ? sb->lines[f] : 0;
+	}
+	GROW(sb->atmp, sb->tcap, u + 1);
+	return (alt_lines){.lines = sb->alines, .nstack = u, .nframe = nf, .tmp = sb->atmp};
+}
+
+/* Group gr as the report shows it, into out. */
+static void add_group(const gctx *g, const group *gr, bool similar, similar_bufs *sb, report_goroutines *out)
+{
+	const prof_profile *p = g->p;
+	uint32_t stack = p->samples[gr->rep.sample].stack;
+	alt_lines alt = {0};
+	if (similar)
+		alt = similar_lines(p, g, gr, stack, sb);
+	report_goroutine_group *og = &out->groups[out->ngroups++];
+	*og = (report_goroutine_group){.count = gr->count, .state = xstrdup(gr->state),
+	                               .created = xstrdup(prof_str(p, gr->rep.created)), .any_wait = gr->any_wait,
+	                               .min_wait = gr->min_wait, .max_wait = gr->max_wait, .leaked = gr->leaked,
+	                               .stuck = gr->stuck, .members = gr->n};
+	memcpy(og->hist, gr->hist, sizeof og->hist);
+	group_labels(g, gr, og);
+	stack_frames(p, stack, similar ? &alt : NULL, og);
+	out->shown += gr->count;
+	if (gr->stuck)
+		out->stuck += gr->count;
+	if (gr->leaked)
+		out->leaked += gr->count;
+}
+
 bool report_goroutine_groups(rctx *r, report_goroutines *out)
 {
 	memset(out, 0, sizeof *out);
 	prof_profile *p = r->p;
 	const report_opts *o = r->o;
 	const char *type = prof_str(p, p->sample_types[r->si].type);
-	bool leak_profile = strcmp(type, "goroutineleak") == 0;
-	if (strcmp(type, "goroutine") != 0 && !leak_profile)
+	if (strcmp(type, "goroutine") != 0 && strcmp(type, "goroutineleak") != 0)
 		return prof_errf(r->err, "goroutines needs a goroutine dump or profile; this profile holds %s", type);
 	prof_re state_re = {0};
 	bool by_state = o->state && *o->state;
 	if (by_state && !prof_re_compile(&state_re, o->state, false, r->err))
 		return false;
-
 	gctx g = {.p = p};
-	g.gs = xcalloc(p->nsample + 1, sizeof *g.gs);
-	size_t ng = 0;
-	bool any_state = false;
-	size_t nt = p->nsample_type;
-	for (size_t i = 0; i < p->nsample; i++) {
-		const prof_sample *s = &p->samples[i];
-		gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * nt + r->si],
-		             .leaked = leak_profile};
-		const prof_label *ls = p->labels + s->label_off;
-		for (uint32_t j = 0; j < s->nlabel; j++) {
-			if (ls[j].str && key_is(p, ls[j].key, "state"))
-				e.state = ls[j].str;
-			else if (ls[j].str && key_is(p, ls[j].key, "created_by"))
-				e.created = ls[j].str;
-			else if (!ls[j].str && key_is(p, ls[j].key, "wait_minutes"))
-				e.minutes = ls[j].num;
-			else if (ls[j].str && key_is(p, ls[j].key, "leaked") && key_is(p, ls[j].str, "true"))
-				e.leaked = true;
-		}
-		any_state |= e.state != 0;
-		if (e.count <= 0 || p->stacks[s->stack].len == 0)
-			continue;
-		if (by_state && !prof_re_match(&state_re, prof_str(p, e.state)))
-			continue;
-		g.gs[ng++] = e;
-	}
+	uint32_t *cls = stack_classes(&g, o->similar);
+	grouping gp = {0};
+	bool ok = gather(r, cls, by_state ? &state_re : NULL, &gp);
 	prof_re_free(&state_re);
-	if (by_state && !any_state && p->nsample > 0) {
-		free(g.gs);
-		return prof_errf(r->err,
-		                 "-state: this profile has no goroutine states; use a debug=2 dump "
-		                 "(/debug/pprof/goroutine?debug=2)");
-	}
-
-	/* Classes of stacks: equal keys, equal class, numbered in key order. */
-	g.key_off = xcalloc(p->nstack + 1, sizeof *g.key_off);
-	g.key_len = xcalloc(p->nstack + 1, sizeof *g.key_len);
-	size_t kcap = 0, kused = 0;
-	for (uint32_t s = 0; s < p->nstack; s++)
-		stack_key(&g, s, o->similar, &g.keys, &kcap, &kused);
-	uint32_t *order = xcalloc(p->nstack + 1, sizeof *order);
-	uint32_t *cls = xcalloc(p->nstack + 1, sizeof *cls);
-	for (uint32_t s = 0; s < p->nstack; s++)
-		order[s] = s;
-	sort_r(order, p->nstack, sizeof *order, stack_cmp, &g);
-	for (uint32_t k = 0, c = 0; k < p->nstack; k++) {
-		if (k > 0 && key_cmp(&g, order[k - 1], order[k]) != 0)
-			c++;
-		cls[order[k]] = c;
-	}
-	for (size_t i = 0; i < ng; i++)
-		g.gs[i].cls = cls[p->samples[g.gs[i].sample].stack];
-	qsort(g.gs, ng, sizeof *g.gs, gsample_cmp);
-
-	/* Groups: runs of equal class, state and creator. */
-	group *groups = xcalloc(ng + 1, sizeof *groups);
-	size_t ngroup = 0;
-	for (size_t i = 0; i < ng;) {
-		size_t k = i;
-		group *gr = &groups[ngroup++];
-		*gr = (group){.first = i, .min_wait = INT64_MAX, .state = prof_str(p, g.gs[i].state),
-		              .leaf = leaf_name(p, p->samples[g.gs[i].sample].stack)};
-		gr->leaked = g.gs[i].leaked;
-		gr->stuck = !gr->leaked && is_stuck(gr->state);
-		for (; k < ng && g.gs[k].cls == g.gs[i].cls && g.gs[k].leaked == g.gs[i].leaked &&
-		       g.gs[k].state == g.gs[i].state &&
-		       g.gs[k].created == g.gs[i].created;
-		     k++) {
-			const gsample *e = &g.gs[k];
-			int64_t m = e->minutes < 0 ? 0 : e->minutes;
-			gr->count += e->count;
-			gr->hist[wait_bucket(m)] += e->count;
-			gr->any_wait |= e->minutes >= 0;
-			if (m < gr->min_wait)
-				gr->min_wait = m;
-			if (m > gr->max_wait)
-				gr->max_wait = m;
-		}
-		gr->n = k - i;
-		i = k;
-	}
-	sort_r(groups, ngroup, sizeof *groups, group_cmp, &g);
-
-	out->groups = xcalloc(ngroup + 1, sizeof *out->groups);
-	out->min = o->min;
-	int64_t *lines = NULL, *alines = NULL, *atmp = NULL;
-	uint32_t *dstacks = NULL;
-	size_t lcap = 0, acap = 0, tcap = 0, dcap = 0;
-	for (size_t k = 0; k < ngroup; k++) {
-		const group *gr = &groups[k];
-		if (o->min > 0 && gr->count < o->min) {
-			out->hidden += gr->count;
-			out->nhidden++;
-			continue;
-		}
-		const gsample *rep = &g.gs[gr->first]; /* the member first in the dump */
-		uint32_t stack = p->samples[rep->sample].stack;
-		/* With -similar, members may block on different lines: list them all. */
-		alt_lines alt = {0};
-		if (o->similar) {
-			size_t nd = 0;
-			GROW(dstacks, dcap, gr->n);
-			for (size_t m = 0; m < gr->n; m++)
-				dstacks[nd++] = p->samples[g.gs[gr->first + m].sample].stack;
-			qsort(dstacks, nd, sizeof *dstacks, u32_cmp);
-			size_t u = 0;
-			for (size_t m = 0; m < nd; m++)
-				if (u == 0 || dstacks[m] != dstacks[u - 1])
-					dstacks[u++] = dstacks[m];
-			size_t nf = stack_lines(p, stack, &lines, &lcap);
-			GROW(alines, acap, u * nf + 1);
-			for (size_t d = 0; d < u; d++) {
-				size_t mn = stack_lines(p, dstacks[d], &lines, &lcap);
-				for (size_t f = 0; f < nf; f++)
-					alines[d * nf + f] = f < mn ? lines[f] : 0;
-			}
-			GROW(atmp, tcap, u + 1);
-			alt = (alt_lines){.lines = alines, .nstack = u, .nframe = nf, .tmp = atmp};
-		}
-		report_goroutine_group *og = &out->groups[out->ngroups++];
-		*og = (report_goroutine_group){.count = gr->count, .state = xstrdup(gr->state),
-		                               .created = xstrdup(prof_str(p, rep->created)), .any_wait = gr->any_wait,
-		                               .min_wait = gr->min_wait, .max_wait = gr->max_wait, .leaked = gr->leaked,
-		                               .stuck = gr->stuck, .members = gr->n};
-		memcpy(og->hist, gr->hist, sizeof og->hist);
-		group_labels(&g, gr, og);
-		stack_frames(p, stack, o->similar ? &alt : NULL, og);
-		out->shown += gr->count;
-		if (gr->stuck)
-			out->stuck += gr->count;
-		if (gr->leaked)
-			out->leaked += gr->count;
-	}
-	free(lines);
-	free(alines);
-	free(atmp);
-	free(dstacks);
-	free(groups);
-	free(order);
 	free(cls);
-	free(g.keys);
-	free(g.key_off);
-	free(g.key_len);
-	free(g.gs);
-	return true;
+	if (ok) {
+		g.members = group_members(&gp, p);
+		sort_r(gp.groups, gp.n, sizeof *gp.groups, group_cmp, &g);
+		out->groups = xcalloc(gp.n + 1, sizeof *out->groups);
+		out->min = o->min;
+		similar_bufs sb = {0};
+		for (size_t k = 0; k < gp.n; k++) {
+			const group *gr = &gp.groups[k];
+			if (o->min > 0 && gr->count < o->min) {
+				out->hidden += gr->count;
+				out->nhidden++;
+			} else {
+				add_group(&g, gr, o->similar, &sb, out);
+			}
+		}
+		free(sb.lines);
+		free(sb.alines);
+		free(sb.atmp);
+		free(sb.dstacks);
+	}
+	free(g.members);
+	free(gp.groups);
+	free(gp.of);
+	free(gp.kept);
+	return ok;
 }
 
 bool report_goroutines_rctx(FILE *out, rctx *r)

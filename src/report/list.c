@@ -481,7 +481,7 @@ bool report_list_rctx(FILE *out, rctx *r, const char *regex)
 		const prof_stack *st = &p->stacks[s];
 		uint32_t last = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = p->stack_locs[st->off + i];
+			uint32_t l = prof_stack_loc(p, st, i);
 			for (uint32_t k = loc_n[l]; k-- > 0;) {
 				uint32_t nd = loc_nodes[loc_off[l] + k];
 				if (ix.nodes[nd].seen != s + 1) {

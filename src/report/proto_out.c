@@ -162,7 +162,7 @@ static void mark_used(const prof_profile *p, used *u)
 		if (st->len > u->maxstack)
 			u->maxstack = st->len;
 		for (uint32_t k = 0; k < st->len; k++)
-			u->loc[p->stack_locs[st->off + k]] = 1;
+			u->loc[prof_stack_loc(p, st, k)] = 1;
 	}
 	free(stack_seen);
 	/* Ids 1..n in model order, with no gaps: writing the output again gives the same bytes. */
@@ -239,7 +239,7 @@ static void put_samples(gz_sink *s, const prof_profile *p, const used *u, double
 		const prof_stack *st = &p->stacks[sm->stack];
 		Perftools__Profiles__Sample m = PERFTOOLS__PROFILES__SAMPLE__INIT;
 		for (uint32_t k = 0; k < st->len; k++)
-			ids[k] = u->loc[p->stack_locs[st->off + k]];
+			ids[k] = u->loc[prof_stack_loc(p, st, k)];
 		const int64_t *v = prof_sample_values(p, i);
 		for (size_t k = 0; k < nt; k++)
 			vals[k] = scaled ? scale(v[k], ratio) : v[k];

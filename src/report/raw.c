@@ -376,7 +376,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 			continue;
 		const prof_stack *st = &p->stacks[p->samples[i].stack];
 		for (uint32_t k = 0; k < st->len; k++)
-			used[p->stack_locs[st->off + k]] = 1;
+			used[prof_stack_loc(p, st, k)] = 1;
 	}
 	uint32_t *ids = xmalloc((p->nlocation + 1) * sizeof *ids);
 	uint32_t *extra = xmalloc((p->nlocation + 1) * sizeof *extra);
@@ -405,7 +405,7 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 			fprintf(out, " %10" PRId64, v[k]);
 		fputs(": ", out);
 		for (uint32_t k = 0; k < st->len; k++)
-			fprintf(out, "%" PRIu32 " ", ids[p->stack_locs[st->off + k]] + 1);
+			fprintf(out, "%" PRIu32 " ", ids[prof_stack_loc(p, st, k)] + 1);
 		fputc('\n', out);
 		print_sample_labels(out, p, s, &labs, &caplabs);
 	}
@@ -451,7 +451,7 @@ bool report_raw_rctx(FILE *out, rctx *r)
 			fprintf(out, " %10" PRId64, v[k]);
 		fputs(": ", out);
 		for (uint32_t k = 0; k < st->len; k++)
-			fprintf(out, "%" PRIu64 " ", p->locations[p->stack_locs[st->off + k]].id);
+			fprintf(out, "%" PRIu64 " ", p->locations[prof_stack_loc(p, st, k)].id);
 		fputc('\n', out);
 		print_sample_labels(out, p, s, &labs, &caplabs);
 	}

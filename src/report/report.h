@@ -53,6 +53,13 @@ void report_opts_init(report_opts *o);
  */
 bool report_run(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o, FILE *warn,
                 prof_err *err);
+/*
+ * report_run for a caller that frees p after this one report (the CLI): a
+ * report that reads only stack weights frees the samples, values and labels
+ * once it has them, so its graph is not built on top of them.
+ */
+bool report_run_last(FILE *out, prof_profile *p, const char *name, const char *arg, const report_opts *o,
+                     FILE *warn, prof_err *err);
 
 /*
  * Reports as data: top's rows and header lines, as the text report prints

@@ -301,7 +301,7 @@ bool report_match_data(prof_engine *e, const report_opts *o, const char *regex, 
 		const prof_stack *s = &p->stacks[st];
 		bool any = false;
 		for (uint32_t k = 0; k < s->len && !any && w; k++) {
-			uint32_t l = p->stack_locs[s->off + k];
+			uint32_t l = prof_stack_loc(p, s, k);
 			for (uint32_t j = 0; j < r.ix->loc_n[l] && !any; j++)
 				any = hit[r.ix->loc_nodes[r.ix->loc_off[l] + j]];
 		}

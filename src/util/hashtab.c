@@ -11,7 +11,7 @@
 static _Atomic uint64_t tables;
 
 /* A table's seed: from the clock, ASLR and a count of tables (any thread may ask). */
-static uint64_t new_seed(void)
+uint64_t hashtab_new_seed(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -32,7 +32,7 @@ void hashtab_reserve(hashtab *t, size_t need)
 	if (nslots <= t->nslots)
 		return;
 	if (!t->slots)
-		t->seed = new_seed();
+		t->seed = hashtab_new_seed();
 	hashtab_slot *slots = xcalloc(nslots, sizeof *slots);
 	size_t mask = nslots - 1;
 	for (size_t i = 0; i < t->nslots; i++) {

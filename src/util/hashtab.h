@@ -33,8 +33,15 @@ typedef struct hashtab {
 	uint64_t seed; /* set with the first slots */
 } hashtab;
 
+
 /* eq(ctx, entry): does entry hold the key being looked up? */
 typedef bool (*hashtab_eq)(const void *ctx, uint32_t entry);
+
+/*
+ * A fresh seed, as each table takes one: for an index of another shape
+ * that must not give a hostile profile a known probe sequence either.
+ */
+uint64_t hashtab_new_seed(void);
 
 /* Makes room for need entries in all (at most half full). */
 void hashtab_reserve(hashtab *t, size_t need);

@@ -144,12 +144,12 @@ typedef struct re_cost {
 	bool anchor;       /* holds a '^' or '$' */
 	bool nullable;     /* can match nothing */
 	bool alt_nullable; /* holds an alternation of which two branches or more can match nothing */
-	/* An open group's branches: the current one can match nothing; how many could; all could. */
-	bool branch_nullable, all_nullable;
+	/* An open group's branches: the current one can match nothing; how many could. */
+	bool branch_nullable;
 	int nullable_branches, branches;
 } re_cost;
 
-static const re_cost re_atom = {.count = 1}, re_group = {.count = 1, .branch_nullable = true, .all_nullable = true};
+static const re_cost re_atom = {.count = 1}, re_group = {.count = 1, .branch_nullable = true};
 
 /* The atom just read becomes part of group g's current branch. */
 static void fold_atom(re_cost *g, const re_cost *a)
@@ -163,7 +163,6 @@ static void end_branch(re_cost *g)
 {
 	g->branches++;
 	g->nullable_branches += g->branch_nullable;
-	g->all_nullable = g->all_nullable && g->branch_nullable;
 	g->branch_nullable = true;
 }
 
@@ -179,7 +178,11 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 	/* ... and over a repetition beside an anchor: "(^(.b|)*){30}", "((a|^)*){30}" take minutes */
 	if (counted && a->stars >= 1 && a->anchor && product > RE_MAX_NESTED_REPEAT)
 		return "a count over a repetition with an anchor is too costly (more than 10)";
-	/* ... and over what can match nothing in more than one way: "(a*|b*){300}" takes 45 s anchored */
+	/*
+	 * ... and over what can match nothing in more than one way: "(a*|b*){300}"
+	 * takes 45 s anchored, "(c|a*|b*){300}" 12 s and "(ik||){160}" more memory
+	 * than the machine: a branch that must match something does not help.
+	 */
 	if (counted && a->nullable && a->alt_nullable && product > RE_MAX_NESTED_REPEAT)
 		return "a count over alternatives that can match nothing is too costly (more than 10)";
 	if (product > g->count)
@@ -247,7 +250,7 @@ static const char *too_costly(const char *pat)
 		} else if (c == ')' && depth > 0) {
 			end_branch(&group[depth]);
 			last = group[depth--];
-			last.nullable = last.all_nullable;
+			last.nullable = last.nullable_branches > 0; /* a group matches nothing when one branch can */
 			last.alt_nullable = last.alt_nullable || (last.branches >= 2 && last.nullable_branches >= 2);
 			if (last.count > group[depth].count)
 				group[depth].count = last.count;

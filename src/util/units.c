@@ -120,20 +120,73 @@ double fmt_scale(int64_t value, const char *from, const char *to, const char **u
 	return (double)value;
 }
 
+/*
+ * printf's "%.2f" of v, exactly (the binary value rounded half to even, as
+ * glibc does), without printf: reports format millions of values. v is
+ * m * 2^e with m < 2^53, so v * 100 is m * 100 shifted, and the bits
+ * shifted out decide the rounding. Returns the length, or 0 when v is out of
+ * this path's range (NaN, infinities, |v| >= 2^63, tiny e) and printf must do it.
+ */
+static size_t fixed2(char *buf, double v)
+{
+	if (!(v == v) || fabs(v) >= 9.2e18)
+		return 0;
+	bool neg = signbit(v);
+	int exp;
+	double f = frexp(fabs(v), &exp);
+	uint64_t m = (uint64_t)ldexp(f, 53);
+	int e = exp - 53;
+	unsigned __int128 q;
+	if (e >= 0)
+		q = (unsigned __int128)(m << e) * 100;
+	else if (e > -120) {
+		unsigned __int128 x = (unsigned __int128)m * 100;
+		q = x >> -e;
+		unsigned __int128 r = x - (q << -e), half = (unsigned __int128)1 << (-e - 1);
+		if (r > half || (r == half && (q & 1)))
+			q++;
+	} else
+		q = 0;
+	char tmp[48];
+	size_t n = 0;
+	uint64_t whole = (uint64_t)(q / 100), frac = (uint64_t)(q % 100);
+	tmp[n++] = (char)('0' + frac % 10);
+	tmp[n++] = (char)('0' + frac / 10);
+	tmp[n++] = '.';
+	do {
+		tmp[n++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (neg)
+		tmp[n++] = '-';
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
 void fmt_scaled_label(char *buf, size_t n, int64_t value, const char *from, const char *to)
 {
 	const char *u;
 	double v = fmt_scale(value, from, to, &u);
 	char num[400];
-	snprintf(num, sizeof num, "%.2f", v);
-	size_t l = strlen(num);
+	size_t l = fixed2(num, v);
+	if (!l) {
+		snprintf(num, sizeof num, "%.2f", v);
+		l = strlen(num);
+	}
 	if (l >= 3 && strcmp(num + l - 3, ".00") == 0)
-		num[l - 3] = '\0';
+		num[l -= 3] = '\0';
 	if (strcmp(num, "0") == 0 || strcmp(num, "-0") == 0) {
 		snprintf(buf, n, "0");
 		return;
 	}
-	snprintf(buf, n, "%s%s", num, u);
+	size_t ul = strlen(u);
+	if (l + ul < n) {
+		memcpy(buf, num, l);
+		memcpy(buf + l, u, ul + 1);
+	} else
+		snprintf(buf, n, "%s%s", num, u);
 }
 
 void fmt_percentage(char *buf, size_t n, int64_t value, int64_t total)

@@ -382,12 +382,13 @@ static void drop_stacks(prof_profile *p, const name_pass *np)
 	bool dropped = false;
 	for (size_t s = 0; s < p->nstack; s++) {
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = st->len ? p->stack_locs + st->off : NULL;
 		bool focused = false, ignored = false, shown = false;
 		for (uint32_t i = 0; i < st->len && !ignored; i++) {
-			ignored = np->fi[locs[i]] == LOC_IGNORE;
-			focused = focused || np->fi[locs[i]] == LOC_FOCUS;
-			shown = shown || !np->hidden[locs[i]];
+			/* One at a time: most stacks are decided within their first frames. */
+			uint32_t l = prof_stack_loc(p, st, i);
+			ignored = np->fi[l] == LOC_IGNORE;
+			focused = focused || np->fi[l] == LOC_FOCUS;
+			shown = shown || !np->hidden[l];
 			/* Without an ignored location the verdict is known: stop reading the stack (hide on 1M stacks). */
 			if (focused && shown && !np->can_ignore)
 				break;
@@ -498,11 +499,23 @@ static bool label_key_verdict(const prof_profile *p, const prof_label *l, const 
 	return true;
 }
 
-/* tagshow/taghide: drop label keys from every sample. */
+/*
+ * tagshow/taghide: drop label keys from every sample. Samples may share a
+ * run of labels (the decoder stores equal ones once): a run is edited in
+ * place once, and the others on it take its new length.
+ */
 static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide, bool *sm, bool *hm)
 {
+	uint32_t *done = xmalloc((p->nlabel + 1) * sizeof *done); /* per run start: its new length, or UINT32_MAX */
+	memset(done, 0xff, (p->nlabel + 1) * sizeof *done);
 	for (size_t i = 0; i < p->nsample; i++) {
 		prof_sample *s = &p->samples[i];
+		if (!s->nlabel)
+			continue;
+		if (done[s->label_off] != UINT32_MAX) {
+			s->nlabel = done[s->label_off];
+			continue;
+		}
 		prof_label *ls = p->labels + s->label_off;
 		uint32_t w = 0;
 		for (uint32_t k = 0; k < s->nlabel; k++) {
@@ -516,8 +529,9 @@ static void label_pass(prof_profile *p, const prof_re *show, const prof_re *hide
 			if (ms && !mh)
 				ls[w++] = ls[k];
 		}
-		s->nlabel = w;
+		s->nlabel = done[s->label_off] = w;
 	}
+	free(done);
 }
 
 void prof_label_key_matches(const prof_profile *p, const prof_filters *f, const uint8_t *alive, bool *sm,

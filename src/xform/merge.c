@@ -265,7 +265,7 @@ static int64_t own_stack(const prof_profile *p, const uint32_t *locs, uint32_t n
 static bool repeats_used(const prof_profile *p, const uint32_t *lcanon)
 {
 	for (size_t i = 0; i < p->nstack_loc; i++)
-		if (lcanon[p->stack_locs[i]] != p->stack_locs[i])
+		if (lcanon[prof_loc_at(p, i)] != prof_loc_at(p, i))
 			return true;
 	return false;
 }
@@ -297,7 +297,14 @@ static void own_index(merge_ctx *c, hashtab *mt, hashtab *ft, hashtab *lt)
 	free(lcanon);
 }
 
-bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
+/* What src gave up to dst: its arrays go as soon as they are copied, so the two are never held whole at once. */
+static void give_up(void **arr)
+{
+	free(*arr);
+	*arr = NULL;
+}
+
+bool prof_merge(prof_profile *dst, prof_profile *src, prof_err *err)
 {
 	size_t *pick = xmalloc((src->nsample_type + dst->nsample_type + 1) * sizeof *pick);
 	if (!compatibilize(dst, src, pick)) {
@@ -419,7 +426,7 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 	}
 	free(lines);
 
-	/* Samples: stacks re-interned, labels and values appended. */
+	/* Samples: stacks re-interned, labels and values appended, each of src's arrays freed once copied. */
 	prof_stack_index six = {0};
 	uint32_t *stack = xmalloc((src->nstack + 1) * sizeof *stack);
 	uint32_t *buf = NULL;
@@ -428,14 +435,16 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		const prof_stack *st = &src->stacks[s];
 		GROW(buf, bufcap, (size_t)st->len + 1);
 		for (uint32_t k = 0; k < st->len; k++)
-			buf[k] = c.loc[src->stack_locs[st->off + k]];
+			buf[k] = c.loc[prof_stack_loc(src, st, k)];
 		stack[s] = prof_stack_intern(dst, &six, buf, st->len);
 	}
 	free(buf);
 	prof_stack_index_free(&six);
+	give_up((void **)&src->stack_locs.narrow);
+	give_up((void **)&src->stack_locs.wide);
+	give_up((void **)&src->stacks);
+	src->nstack = src->nstack_loc = 0;
 	size_t nt = dst->nsample_type;
-	dst->samples = xrealloc(dst->samples, (dst->nsample + src->nsample + 1) * sizeof *dst->samples);
-	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
 	dst->labels = xrealloc(dst->labels, (dst->nlabel + src->nlabel + 1) * sizeof *dst->labels);
 	for (size_t i = 0; i < src->nlabel; i++) {
 		prof_label l = src->labels[i];
@@ -444,18 +453,24 @@ bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err)
 		l.num_unit = c.str[l.num_unit];
 		dst->labels[dst->nlabel + i] = l;
 	}
+	give_up((void **)&src->labels);
+	dst->samples = xrealloc(dst->samples, (dst->nsample + src->nsample + 1) * sizeof *dst->samples);
 	for (size_t i = 0; i < src->nsample; i++) {
 		prof_sample s = src->samples[i];
 		s.stack = stack[s.stack];
 		s.label_off += (uint32_t)dst->nlabel;
 		dst->samples[dst->nsample + i] = s;
 	}
+	give_up((void **)&src->samples);
+	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
 	for (size_t i = 0; i < src->nsample; i++)
 		for (size_t k = 0; k < nt; k++)
 			dst->values[(dst->nsample + i) * nt + k] = src->values[i * src->nsample_type + pick[k]];
+	give_up((void **)&src->values);
 	free(pick);
 	dst->nsample += src->nsample;
 	dst->nlabel += src->nlabel;
+	src->nsample = src->nlabel = 0;
 	/* Equal samples from the two profiles merge when a report needs it. */
 	dst->compacted = false;
 
@@ -622,7 +637,7 @@ prof_numbering *prof_merge_numbering(const prof_profile *p)
 			continue;
 		const prof_stack *st = &p->stacks[p->samples[i].stack];
 		for (uint32_t k = 0; k < st->len; k++)
-			number_location(&c, &maps, &locs, p->stack_locs[st->off + k]);
+			number_location(&c, &maps, &locs, prof_stack_loc(p, st, k));
 	}
 	hashtab_free(&maps);
 	hashtab_free(&locs);

@@ -12,8 +12,13 @@
 #include "model/profile.h"
 #include "util/err.h"
 
-/* Merges src into dst; false with *err set when their sample types differ. */
-bool prof_merge(prof_profile *dst, const prof_profile *src, prof_err *err);
+/*
+ * Merges src into dst; false with *err set when their sample types differ
+ * (then neither changed). src gives up its stacks, samples, values and
+ * labels as they are copied, so a merge never holds both profiles whole:
+ * the caller frees it after.
+ */
+bool prof_merge(prof_profile *dst, prof_profile *src, prof_err *err);
 /*
  * prof_merge's refusals without the merge: false with its message when src
  * could not be merged into dst (no shared sample type, or units or period

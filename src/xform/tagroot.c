@@ -132,9 +132,8 @@ void prof_add_label_nodes(prof_profile *p, const char *root_keys, const char *le
 			label_values(p, s, leaves.k[k], unit, name, sizeof name, &leafm);
 			buf[n++] = label_location(p, first, name, leaves.k[k]);
 		}
-		if (st.len)
-			memcpy(buf + n, p->stack_locs + st.off, st.len * sizeof *buf);
-		n += st.len;
+		for (uint32_t k = 0; k < st.len; k++)
+			buf[n++] = prof_stack_loc(p, &st, k);
 		for (size_t k = roots.n; k-- > 0;) {
 			label_values(p, s, roots.k[k], unit, name, sizeof name, &rootm);
 			buf[n++] = label_location(p, first, name, roots.k[k]);

@@ -35,9 +35,11 @@ static inline void pb_init(pbuild *b)
 	pb_str(b, "");
 }
 
+/* Room doubles when n reaches a power of two: tests build 70000 locations or samples. */
 #define PB_PUSH(arr, n, item) \
 	do { \
-		(arr) = realloc((arr), ((n) + 1) * sizeof *(arr)); \
+		if (((n) & ((n) - 1)) == 0) \
+			(arr) = realloc((arr), ((n) ? 2 * (n) : 1) * sizeof *(arr)); \
 		(arr)[(n)++] = (item); \
 	} while (0)
 
@@ -88,6 +90,19 @@ static inline void pb_sample(pbuild *b, const uint64_t *locs, const int64_t *val
 	for (size_t i = 0; i < b->p->n_sample_type; i++)
 		PB_PUSH(s->value, s->n_value, values[i]);
 	PB_PUSH(b->p->sample, b->p->n_sample, s);
+}
+
+/* A label on the last sample: a string one with str, else numeric (unit may be NULL). */
+static inline void pb_label(pbuild *b, const char *key, const char *str, int64_t num, const char *unit)
+{
+	Perftools__Profiles__Sample *s = b->p->sample[b->p->n_sample - 1];
+	Perftools__Profiles__Label *l = calloc(1, sizeof *l);
+	perftools__profiles__label__init(l);
+	l->key = pb_str(b, key);
+	l->str = str ? pb_str(b, str) : 0;
+	l->num = num;
+	l->num_unit = unit ? pb_str(b, unit) : 0;
+	PB_PUSH(s->label, s->n_label, l);
 }
 
 /* Packs the profile; the caller frees the bytes. Frees the builder. */

@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <zlib.h>
 
 #include "load/load.h"
 #include "pbuild.h"
+#include "xform/filter.h"
 
 /* main <- handle <- leaf, two samples on the same stack, one on a shorter one. */
 static uint8_t *small_profile(size_t *len)
@@ -141,6 +143,82 @@ static void decodes_big_streams(void **state)
 	free(name);
 }
 
+/* The location ids of sample i's stack, leaf first, 0-terminated in out. */
+static void sample_ids(const prof_profile *p, size_t i, uint64_t *out)
+{
+	const prof_stack *st = &p->stacks[p->samples[i].stack];
+	prof_locbuf buf = {0};
+	const uint32_t *locs = prof_stack_locs(p, st, &buf);
+	for (uint32_t k = 0; k < st->len; k++) {
+		assert_int_equal(locs[k], prof_stack_loc(p, st, k));
+		out[k] = p->locations[locs[k]].id;
+	}
+	out[st->len] = 0;
+	prof_locbuf_free(&buf);
+}
+
+/*
+ * Location indices are stored in 16 bits when the profile has at most
+ * 65536 locations, whatever its ids, else 32: a first sample with a large
+ * id, a large id after small ones (the store widens while streaming, then
+ * narrows), an id past 2^31, and more locations than 16 bits hold.
+ */
+static void stores_stacks_narrow_or_wide(void **state)
+{
+	(void)state;
+	static const uint64_t big = (uint64_t)1 << 40;
+	const uint64_t *stacks[2][4] = {
+		{(uint64_t[]){70000, 2, 1, 0}, (uint64_t[]){2, 1, 0}, (uint64_t[]){big, 70000, 0}, (uint64_t[]){1, 0}},
+		{(uint64_t[]){2, 1, 0}, (uint64_t[]){3, 70000, 1, 0}, (uint64_t[]){big, 2, 0}, (uint64_t[]){2, 1, 0}},
+	};
+	for (int order = 0; order < 2; order++) {
+		pbuild b;
+		pb_init(&b);
+		pb_sample_type(&b, "samples", "count");
+		pb_function(&b, 1, "main.main", "main.go");
+		uint64_t ids[] = {1, 2, 3, 70000, big};
+		for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+			pb_location(&b, ids[i], (uint64_t[]){1, 0});
+		for (int i = 0; i < 4; i++)
+			pb_sample(&b, stacks[order][i], (int64_t[]){i + 1});
+		prof_profile *p = pb_load(&b);
+		assert_non_null(p);
+		assert_non_null(p->stack_locs.narrow);
+		assert_null(p->stack_locs.wide);
+		assert_int_equal(p->nstack, order == 0 ? 4 : 3);
+		for (int i = 0; i < 4; i++) {
+			uint64_t got[8];
+			sample_ids(p, (size_t)i, got);
+			for (int k = 0; stacks[order][i][k] || got[k]; k++)
+				assert_int_equal(got[k], stacks[order][i][k]);
+		}
+		prof_profile_free(p);
+	}
+
+	/* 70000 locations: indices past 16 bits, the first samples' ids small. */
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "main.go");
+	for (uint64_t id = 1; id <= 70000; id++)
+		pb_location(&b, id, (uint64_t[]){1, 0});
+	pb_sample(&b, (uint64_t[]){5, 4, 0}, (int64_t[]){1});
+	pb_sample(&b, (uint64_t[]){69999, 65537, 4, 0}, (int64_t[]){2});
+	prof_profile *p = pb_load(&b);
+	assert_non_null(p);
+	assert_null(p->stack_locs.narrow);
+	assert_non_null(p->stack_locs.wide);
+	uint64_t got[8];
+	sample_ids(p, 1, got);
+	assert_int_equal(got[0], 69999);
+	assert_int_equal(got[1], 65537);
+	assert_int_equal(got[2], 4);
+	assert_int_equal(got[3], 0);
+	sample_ids(p, 0, got);
+	assert_int_equal(got[0], 5);
+	prof_profile_free(p);
+}
+
 static void expect_error(const uint8_t *buf, size_t len, const char *want)
 {
 	prof_err err = {0};
@@ -220,6 +298,119 @@ static void rejects_bad_string_index(void **state)
 	free(buf);
 }
 
+/* Sample i's labels as "key=str" or "key=num", joined by spaces. */
+static void labels_text(const prof_profile *p, size_t i, char *out, size_t cap)
+{
+	const prof_sample *s = &p->samples[i];
+	size_t n = 0;
+	out[0] = '\0';
+	for (uint32_t k = 0; k < s->nlabel; k++) {
+		const prof_label *l = &p->labels[s->label_off + k];
+		if (l->str)
+			n += (size_t)snprintf(out + n, cap - n, "%s%s=%s", k ? " " : "", prof_str(p, l->key), prof_str(p, l->str));
+		else
+			n += (size_t)snprintf(out + n, cap - n, "%s%s=%lld", k ? " " : "", prof_str(p, l->key), (long long)l->num);
+	}
+}
+
+static void expect_labels(const prof_profile *p, const char *const *want)
+{
+	char got[256];
+	for (size_t i = 0; i < p->nsample; i++) {
+		labels_text(p, i, got, sizeof got);
+		assert_string_equal(got, want[i]);
+	}
+}
+
+static prof_profile *labelled(void)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "main.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	for (int i = 0; i < 6; i++) {
+		pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){i + 1});
+		if (i == 2)
+			continue;
+		pb_label(&b, "handler", i == 3 ? "/b" : "/a", 0, NULL);
+		if (i != 4)
+			pb_label(&b, "bytes", NULL, 64, "bytes");
+	}
+	prof_profile *p = pb_load(&b);
+	assert_non_null(p);
+	return p;
+}
+
+/*
+ * Samples with equal labels share one run of them; every edit of labels
+ * (pprof::base for -diff_base, tagshow and taghide) sees each sample's own.
+ */
+static void shares_label_runs(void **state)
+{
+	(void)state;
+	prof_profile *p = labelled();
+	static const char *const loaded[] = {"handler=/a bytes=64", "handler=/a bytes=64", "",
+	                                     "handler=/b bytes=64", "handler=/a", "handler=/a bytes=64"};
+	expect_labels(p, loaded);
+	assert_int_equal(p->nlabel, 5); /* [/a 64], [/b 64], [/a] */
+	assert_int_equal(p->samples[5].label_off, p->samples[0].label_off);
+	prof_set_label(p, "pprof::base", "true");
+	static const char *const based[] = {
+		"handler=/a bytes=64 pprof::base=true", "handler=/a bytes=64 pprof::base=true", "pprof::base=true",
+		"handler=/b bytes=64 pprof::base=true", "handler=/a pprof::base=true",
+		"handler=/a bytes=64 pprof::base=true"};
+	expect_labels(p, based);
+	prof_profile_free(p);
+
+	p = labelled();
+	prof_err err = {0};
+	assert_true(prof_apply_filters(p, &(prof_filters){.taghide = "bytes"}, NULL, &err));
+	static const char *const hidden[] = {"handler=/a", "handler=/a", "", "handler=/b", "handler=/a", "handler=/a"};
+	expect_labels(p, hidden);
+	prof_profile_free(p);
+
+	/* Past 65536 labelled samples, mostly with labels of their own: runs are no longer shared. */
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "main.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	for (int i = 0; i < 70000; i++) {
+		pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){1});
+		pb_label(&b, "bytes", NULL, i < 69000 ? i : 7, "bytes");
+	}
+	p = pb_load(&b);
+	assert_non_null(p);
+	assert_int_equal(p->nlabel, 70000);
+	for (size_t i = 0; i < p->nsample; i++)
+		assert_int_equal(p->labels[p->samples[i].label_off].num, i < 69000 ? (int64_t)i : 7);
+	prof_profile_free(p);
+}
+
+/* A bad label string index names the sample whose label it is, after samples that share runs. */
+static void names_the_sample_of_a_bad_label(void **state)
+{
+	(void)state;
+	for (int big = 0; big < 2; big++) {
+		pbuild b;
+		pb_init(&b);
+		pb_sample_type(&b, "samples", "count");
+		pb_function(&b, 1, "main.main", "main.go");
+		pb_location(&b, 1, (uint64_t[]){1, 0});
+		for (int i = 0; i < 3; i++) {
+			pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){1});
+			pb_label(&b, "k", "v", 0, NULL);
+		}
+		pb_label(&b, "k", "v", 0, NULL);
+		b.p->sample[2]->label[1]->str = big ? -1 : 500;
+		size_t len;
+		uint8_t *buf = pb_pack(&b, &len);
+		expect_error(buf, len, big ? "sample 3: label value is string -1" : "sample 3: label value is string 500");
+		free(buf);
+	}
+}
+
 static void rejects_framing(void **state)
 {
 	(void)state;
@@ -244,11 +435,14 @@ int main(void)
 		cmocka_unit_test(decodes_model),
 		cmocka_unit_test(decodes_gzip),
 		cmocka_unit_test(decodes_big_streams),
+		cmocka_unit_test(stores_stacks_narrow_or_wide),
 		cmocka_unit_test(rejects_undefined_location),
 		cmocka_unit_test(rejects_value_count),
 		cmocka_unit_test(rejects_duplicate_and_zero_ids),
 		cmocka_unit_test(rejects_bad_string_index),
 		cmocka_unit_test(rejects_framing),
+		cmocka_unit_test(shares_label_runs),
+		cmocka_unit_test(names_the_sample_of_a_bad_label),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }

@@ -23,14 +23,15 @@
 typedef struct snapshot {
 	prof_profile counts;
 	size_t nvalue;
-	void *arr[12];
-	size_t len[12];
+	void *arr[13];
+	size_t len[13];
 } snapshot;
 
 #define ARRAYS(X) \
 	X(0, strs.str, strs.n) X(1, mappings, nmapping) X(2, functions, nfunction) X(3, locations, nlocation) \
-	X(4, lines, nline) X(5, stack_locs, nstack_loc) X(6, stacks, nstack) X(7, samples, nsample) \
-	X(8, labels, nlabel) X(9, strs.len, strs.n) X(10, sample_types, nsample_type)
+	X(4, lines, nline) X(5, stack_locs.narrow, nstack_loc) X(6, stacks, nstack) X(7, samples, nsample) \
+	X(8, labels, nlabel) X(9, strs.len, strs.n) X(10, sample_types, nsample_type) \
+	X(12, stack_locs.wide, nstack_loc)
 
 static snapshot take(const prof_profile *p)
 {
@@ -41,7 +42,7 @@ static snapshot take(const prof_profile *p)
 	if (s.len[11])
 		memcpy(s.arr[11], p->values, s.len[11]);
 #define TAKE(i, A, N) \
-	s.len[i] = p->N * sizeof *p->A; \
+	s.len[i] = (p->A ? p->N : 0) * sizeof *p->A; /* one of the stack stores is NULL */ \
 	s.arr[i] = malloc(s.len[i] + 1); \
 	if (s.len[i]) \
 		memcpy(s.arr[i], p->A, s.len[i]);
@@ -68,7 +69,7 @@ static void assert_unchanged(const prof_profile *p, const snapshot *s)
 
 static void snapshot_free(snapshot *s)
 {
-	for (size_t i = 0; i < 12; i++)
+	for (size_t i = 0; i < sizeof s->arr / sizeof *s->arr; i++)
 		free(s->arr[i]);
 }
 

@@ -212,6 +212,29 @@ static void call_tree_paths(void **state)
 	prof_profile_free(p);
 }
 
+/* The edge index finds every edge it was given across its growths, and no other. */
+static void edge_index_finds_edges(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	graph_edge *edges = calloc(N, sizeof *edges);
+	graph_edge_index x = {0};
+	assert_int_equal(graph_edge_index_find(&x, edges, sizeof *edges, 1, 2), PROF_NONE);
+	for (uint32_t e = 0; e < N; e++) {
+		/* Many edges from one node and into one, as a hot function has. */
+		edges[e].src = e % 3 ? N + e / 7 : 5;
+		edges[e].dst = e % 3 ? e % 7 + 100000 * (e % 5) : e;
+		assert_int_equal(graph_edge_index_find(&x, edges, sizeof *edges, edges[e].src, edges[e].dst), PROF_NONE);
+		graph_edge_index_add(&x, edges, sizeof *edges, e);
+	}
+	for (uint32_t e = 0; e < N; e++)
+		assert_int_equal(graph_edge_index_find(&x, edges, sizeof *edges, edges[e].src, edges[e].dst), e);
+	assert_int_equal(graph_edge_index_find(&x, edges, sizeof *edges, 5, N + 1), PROF_NONE);
+	assert_int_equal(graph_edge_index_find(&x, edges, sizeof *edges, N, 0), PROF_NONE);
+	graph_edge_index_free(&x);
+	free(edges);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +242,7 @@ int main(void)
 		cmocka_unit_test(inline_edges),
 		cmocka_unit_test(mean_and_trim),
 		cmocka_unit_test(call_tree_paths),
+		cmocka_unit_test(edge_index_finds_edges),
 	};
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
 }

@@ -46,7 +46,7 @@ static prof_profile *dup_profile(void)
 static uint32_t first_loc(const prof_profile *p, size_t sample)
 {
 	const prof_stack *st = &p->stacks[p->samples[sample].stack];
-	return p->stack_locs[st->off];
+	return prof_stack_loc(p, st, 0);
 }
 
 enum { NPAIR = 2000 };

@@ -27,18 +27,6 @@ static void pb_mapping(pbuild *b, uint64_t id, const char *file, const char *bui
 	PB_PUSH(b->p->mapping, b->p->n_mapping, m);
 }
 
-static void pb_label(pbuild *b, const char *key, const char *str, int64_t num, const char *unit)
-{
-	Perftools__Profiles__Sample *s = b->p->sample[b->p->n_sample - 1];
-	Perftools__Profiles__Label *l = calloc(1, sizeof *l);
-	perftools__profiles__label__init(l);
-	l->key = pb_str(b, key);
-	l->str = str ? pb_str(b, str) : 0;
-	l->num = num;
-	l->num_unit = unit ? pb_str(b, unit) : 0;
-	PB_PUSH(s->label, s->n_label, l);
-}
-
 /*
  * main <- serve <- (leaf inlined into handle), two samples on one stack with
  * the same labels (kept apart when written), one on main alone. Function ids
@@ -184,7 +172,7 @@ static void keeps_the_profile(void **state)
 	assert_int_equal(prof_sample_values(q, 2)[1], 20);
 	const prof_stack *st = &q->stacks[q->samples[0].stack];
 	assert_int_equal(st->len, 3);
-	const prof_location *leaf = &q->locations[q->stack_locs[st->off]];
+	const prof_location *leaf = &q->locations[prof_stack_loc(q, st, 0)];
 	assert_int_equal(leaf->nline, 2);
 	assert_int_equal(leaf->mapping, 0);
 	assert_int_equal(leaf->address, 0x1000 + 22);

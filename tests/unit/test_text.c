@@ -81,7 +81,7 @@ static const prof_location *stack_loc(const prof_profile *p, size_t sample, size
 {
 	const prof_stack *st = &p->stacks[p->samples[sample].stack];
 	assert_true(i < st->len);
-	return &p->locations[p->stack_locs[st->off + i]];
+	return &p->locations[prof_stack_loc(p, st, i)];
 }
 
 static size_t stack_len(const prof_profile *p, size_t sample)
@@ -555,6 +555,112 @@ static void survives_mutations(void **state)
 	}
 }
 
+/* a and b hold the same model, id for id. */
+static void assert_same_profile(const prof_profile *a, const prof_profile *b)
+{
+	assert_int_equal(a->strs.n, b->strs.n);
+	for (size_t i = 0; i < a->strs.n; i++) {
+		assert_int_equal(a->strs.len[i], b->strs.len[i]);
+		assert_memory_equal(a->strs.str[i], b->strs.str[i], a->strs.len[i] + 1);
+	}
+	assert_int_equal(a->nfunction, b->nfunction);
+	assert_memory_equal(a->functions, b->functions, a->nfunction * sizeof *a->functions);
+	assert_int_equal(a->nlocation, b->nlocation);
+	assert_memory_equal(a->locations, b->locations, a->nlocation * sizeof *a->locations);
+	assert_int_equal(a->nline, b->nline);
+	assert_memory_equal(a->lines, b->lines, a->nline * sizeof *a->lines);
+	assert_int_equal(a->nstack, b->nstack);
+	for (size_t s = 0; s < a->nstack; s++) {
+		assert_int_equal(a->stacks[s].len, b->stacks[s].len);
+		for (uint32_t k = 0; k < a->stacks[s].len; k++)
+			assert_int_equal(prof_stack_loc(a, &a->stacks[s], k), prof_stack_loc(b, &b->stacks[s], k));
+	}
+	assert_int_equal(a->nsample, b->nsample);
+	assert_memory_equal(a->samples, b->samples, a->nsample * sizeof *a->samples);
+	assert_memory_equal(a->values, b->values, a->nsample * a->nsample_type * sizeof *a->values);
+	assert_int_equal(a->nlabel, b->nlabel);
+	for (size_t i = 0; i < a->nlabel; i++) {
+		assert_int_equal(a->labels[i].key, b->labels[i].key);
+		assert_int_equal(a->labels[i].str, b->labels[i].str);
+		assert_int_equal(a->labels[i].num, b->labels[i].num);
+		assert_int_equal(a->labels[i].num_unit, b->labels[i].num_unit);
+	}
+}
+
+/*
+ * A big dump is read in two parts on two threads: the same model as one
+ * pass, id for id, and the same error (with the same line number) when
+ * either part has a bad line.
+ */
+static void dump_in_two_parts(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		"text/go121.debug2.txt", "leaky/normal/t3/goroutine.debug2.txt", "leaky126/normal/t3/goroutine.debug2.txt",
+		"leaky126/normal/t3/goroutineleak.debug2.txt", "leaky126/normal/bubble.debug2.txt", "text/crash.txt",
+	};
+	size_t n = 0, cap = 1 << 20;
+	char *d = malloc(cap);
+	for (int round = 0; round < 3; round++)
+		for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+			size_t len;
+			char *text = fixture(files[f], &len);
+			while (n + len + 1 > cap)
+				d = realloc(d, cap *= 2);
+			memcpy(d + n, text, len);
+			n += len;
+			d[n++] = '\n';
+			free(text);
+		}
+	for (int bad = -1; bad < 2; bad++) {
+		char *t = malloc(n + 64);
+		size_t at = bad < 0 ? n : bad == 0 ? n / 4 : 3 * n / 4;
+		while (at < n && !(d[at] == '\n' && at + 1 < n && d[at + 1] == 'g'))
+			at++;
+		size_t k = at < n ? at + 1 : n;
+		memcpy(t, d, k);
+		const char insert[] = "goroutine 7 [select]:\nmain.f()\n\tno file line\n\n";
+		size_t m = k;
+		if (bad >= 0) {
+			memcpy(t + m, insert, sizeof insert - 1);
+			m += sizeof insert - 1;
+		}
+		memcpy(t + m, d + k, n - k);
+		m += n - k;
+		prof_err e1 = {0}, e2 = {0};
+		prof_profile *one = text_decode_dump_split((const uint8_t *)t, m, false, SIZE_MAX, &e1);
+		prof_profile *two = text_decode_dump_split((const uint8_t *)t, m, false, 0, &e2);
+		if (bad < 0) {
+			assert_non_null(one);
+			assert_non_null(two);
+			assert_true(one->nsample > 100);
+			assert_same_profile(one, two);
+		} else {
+			assert_null(one);
+			assert_null(two);
+			assert_string_equal(e1.msg, e2.msg);
+		}
+		prof_profile_free(one);
+		prof_profile_free(two);
+		free(t);
+	}
+	free(d);
+}
+
+/* Goroutines printed without frames (their empty blocks share one cache key) are samples with empty stacks. */
+static void frameless_goroutines(void **state)
+{
+	(void)state;
+	prof_profile *p = parse_ok("goroutine 1 [running]:\nexit status 2\ngoroutine 2 [running]:\n\n"
+	                           "goroutine 3 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\ngoroutine 4 [running]:\n");
+	assert_int_equal(p->nsample, 4);
+	assert_int_equal(p->stacks[p->samples[0].stack].len, 0);
+	assert_int_equal(p->samples[0].stack, p->samples[1].stack);
+	assert_int_equal(p->samples[1].stack, p->samples[3].stack);
+	assert_int_equal(p->stacks[p->samples[2].stack].len, 1);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +678,8 @@ int main(void)
 		cmocka_unit_test(sniffing),
 		cmocka_unit_test(rejects_bad_text),
 		cmocka_unit_test(survives_mutations),
+		cmocka_unit_test(dump_in_two_parts),
+		cmocka_unit_test(frameless_goroutines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
