@@ -1,10 +1,13 @@
 /*
  * browser_data: every computation the browser asks for, in one place. Each
- * runs a report data function of src/report/views.h (or engine_top) through
- * the engine with the current options, as the shell does, and keeps the
- * result until the options (b->gen) or its subject change. Notes the
- * filters print (pprof's warnings) are dropped: the screen shows errors
- * instead.
+ * runs a report data function of src/report/views.h through the engine
+ * with the current options, as the shell does, and keeps the result until
+ * the options (b->gen) or its subject change. Tops are also kept by their
+ * options (top_key's words) after they are left, with the other order's
+ * and those the worker computed ahead (browser_spec), so that undo, reset,
+ * c and the keys the worker guessed find theirs; the flame keeps the tree
+ * before. Notes the filters print (pprof's warnings) are dropped: the
+ * screen shows errors instead.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,8 @@
  *
  *   browser.c         the loop: keys to actions, timing (PROF_UI_TIMING)
  *   browser_screen.c  the terminal: ncurses, colours, signals, safe text
- *   browser_data.c    every compute call (views.h, report_top_data), on a copy
+ *   browser_data.c    every compute call (views.h), the tops and trees kept
+ *   browser_spec.c    the worker that computes ahead the tops of the next keys
  *   browser_refine.c  the refinement stack, options, breadcrumbs, command lines
  *   browser_search.c  "/" search: regex, matches, match share
  *   browser_views.c   drawing each view and the help overlay
