@@ -213,6 +213,15 @@ bool data_neighbors(browser *b)
 	return ok && d->nb.found;
 }
 
+/* What a flame tree's nodes take. */
+static size_t flame_bytes(const report_flame *fl)
+{
+	size_t per = sizeof *fl->frame + sizeof *fl->end + sizeof *fl->value;
+	if (fl->weight != fl->value)
+		per += sizeof *fl->weight;
+	return fl->n * per;
+}
+
 /* Whether the flame tree of slot (key, inverted) is the one the browser wants now. */
 static bool flame_is(const char *key, bool inverted, const browser *b, const char *want)
 {
@@ -248,7 +257,7 @@ bool data_flame(browser *b)
 	if (was) {
 		free(key);
 	} else {
-		/* The current tree becomes the one before, the one before goes. */
+		/* The current tree becomes the one before (unless it is big), the one before goes. */
 		report_flame_free(&d->fl_prev);
 		free(d->fl_prev_key);
 		d->fl_prev = d->fl;
@@ -256,6 +265,11 @@ bool data_flame(browser *b)
 		d->fl_prev_inverted = d->fl_inverted;
 		d->fl_prev_ok = d->fl_ok;
 		memcpy(d->fl_prev_err, d->err[V_FLAME], sizeof d->fl_prev_err);
+		if (flame_bytes(&d->fl_prev) > FLAME_KEEP_BYTES) {
+			report_flame_free(&d->fl_prev);
+			free(d->fl_prev_key);
+			d->fl_prev_key = NULL;
+		}
 		prof_err err = {0};
 		d->fl_ok = report_flame_data(b->eng, &b->o, b->inverted, quiet(), &d->fl, &err);
 		snprintf(d->err[V_FLAME], sizeof d->err[V_FLAME], "%s", d->fl_ok ? "" : err.msg);
