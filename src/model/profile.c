@@ -337,6 +337,17 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	p->stacks_borrowed = false;
 }
 
+void prof_drop_samples(prof_profile *p)
+{
+	free(p->samples);
+	free(p->values);
+	free(p->labels);
+	p->samples = NULL;
+	p->values = NULL;
+	p->labels = NULL;
+	p->nsample = p->nlabel = 0;
+}
+
 void prof_keep_samples(prof_profile *p, const uint8_t *keep)
 {
 	size_t nt = p->nsample_type, w = 0;

@@ -286,6 +286,12 @@ void prof_stack_index_free(prof_stack_index *ix);
 typedef int64_t (*prof_stack_fn)(const prof_profile *p, const uint32_t *locs, uint32_t n, uint32_t *out,
                                  void *arg);
 void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg);
+/*
+ * Frees the samples, values and labels, leaving a profile of stacks: for a
+ * caller that has read all it needs of them (a report's weights summed, a
+ * snapshot grouped); on 1M samples with their own stacks, about 60 MB.
+ */
+void prof_drop_samples(prof_profile *p);
 /* Keeps the samples whose keep[i] is nonzero, in order (and their values, when the profile has them). */
 void prof_keep_samples(prof_profile *p, const uint8_t *keep);
 

@@ -335,13 +335,7 @@ static void collect_snap(differ *d, size_t k)
 	free(sn->hash);
 	sn->hash = NULL;
 	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
-	free(p->samples);
-	free(p->values);
-	free(p->labels);
-	p->samples = NULL;
-	p->values = NULL;
-	p->labels = NULL;
-	p->nsample = p->nlabel = 0;
+	prof_drop_samples(p);
 }
 
 /*

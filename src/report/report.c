@@ -125,22 +125,6 @@ static bool reads_stack_weights(prof_report_id kind)
 }
 
 /*
- * For a profile freed after its one report (the CLI's): what a report of
- * stack weights no longer reads goes before its graph is built (on 1M
- * samples with their own stacks, about 60 MB of samples, values and labels).
- */
-static void drop_sample_data(prof_profile *p)
-{
-	free(p->samples);
-	free(p->values);
-	free(p->labels);
-	p->samples = NULL;
-	p->values = NULL;
-	p->labels = NULL;
-	p->nsample = p->nlabel = 0;
-}
-
-/*
  * Everything before a report runs, for cmd on p: the value and total,
  * pprof's overrides of the trim options, label frames, the filters (in
  * place), and the graph's index and weights (not for proto, whose profile
@@ -179,7 +163,7 @@ static bool report_prepare(rctx *r, prof_profile *p, const prof_command *cmd, co
 		if (reads_stack_weights(kind)) {
 			graph_weights_compute(&r->gw, p, r->si, o->mean);
 			if (consume)
-				drop_sample_data(p);
+				prof_drop_samples(p);
 		}
 		r->ix = graph_index_new(p, o->granularity, o->noinlines, o->showcolumns);
 	}
