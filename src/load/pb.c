@@ -10,15 +10,21 @@
  *   - samples (the bulk) are decoded on the spot by hand, their stacks
  *     interned by raw location id and their label string indices kept raw;
  *   - strings are interned as they come;
- *   - every other top-level field (sample types, mappings, locations,
- *     functions, scalars: small) is copied aside with its file offset and
- *     unpacked by protobuf-c once the stream ends.
- * Then ids are resolved and everything is checked, with messages naming the
- * byte offset in the uncompressed data or the 1-based number of the record.
+ *   - locations and functions of the plain shape (every runtime writes)
+ *     are decoded by hand as they come, into the model's arrays with their
+ *     ids and string indices still raw;
+ *   - every other top-level field (sample types, mappings, scalars, and
+ *     locations or functions of any other shape: small) is copied aside with
+ *     its file offset and unpacked by protobuf-c once the stream ends.
+ * Then ids are resolved and everything is checked, in file order, with
+ * messages naming the byte offset in the uncompressed data or the 1-based
+ * number of the record.
  *
- * Sample is hand-decoded because it is 95% of a profile and protobuf-c's
- * generic unpacking (allocation of each repeated field) was the largest cost
- * in the benchmark; the small messages keep protobuf-c.
+ * Samples, locations and functions are hand-decoded because they are
+ * nearly all of a profile (a wide one has a million locations) and
+ * protobuf-c's generic unpacking (allocation of each repeated field, after a
+ * copy aside) was the largest cost in the benchmark; the rare messages keep
+ * protobuf-c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,7 +36,8 @@
 #include "profile.pb-c.h"
 #include "util/limits.h"
 
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
+/* WT_FAST: not on the wire; a saved record's count of hand-decoded functions (each_saved). */
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5, WT_FAST = 8 };
 
 /* Top-level Profile field numbers. */
 enum {
@@ -148,8 +155,16 @@ typedef struct decoder {
 	prof_err *err;
 	prof_strid *strs; /* file string index -> interned id */
 	size_t nstr, strcap;
-	uint8_t *saved;   /* records: u64 offset, u64 length, field bytes */
+	/*
+	 * Records: u64 offset, u64 length, field bytes; or, where length is 0,
+	 * a u64 count of hand-decoded functions that come here in file order.
+	 */
+	uint8_t *saved;
 	size_t nsaved, savedcap;
+	size_t fast_mark;   /* 1 + where the last count record is, 0 for none */
+	size_t nfast_loc;   /* hand-decoded locations, at the start of p->locations */
+	size_t nfast_func;  /* hand-decoded functions, at the start of p->functions */
+	bool loc_slow, func_slow; /* one was saved: every later one is too, keeping file order */
 	raw_stacks rs;
 	size_t labelcap;
 	/* The first label string index that cannot be valid (negative or huge). */
@@ -899,6 +914,137 @@ static bool decode_sample(decoder *dc, const field *sf)
 	return true;
 }
 
+/* ---- locations and functions, decoded while streaming ---- */
+
+/*
+ * Only the plain shape is taken here, the one where protobuf-c's unpacking
+ * is sure to agree: known fields of their own wire types, each scalar once,
+ * varints whose value has no bits past 64, raw references that fit 32 bits.
+ * Anything else is left to protobuf-c (return false), which fails or reads
+ * it as before, with the same message.
+ */
+
+/* A varint of d[*pos..n) as protobuf-c reads it too; false when cut or past 64 bits. */
+static inline bool plain_varint(const uint8_t *d, size_t n, size_t *pos, uint64_t *out)
+{
+	size_t p = *pos;
+	if (p < n && !(d[p] & 0x80)) {
+		*out = d[p];
+		*pos = p + 1;
+		return true;
+	}
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 10 && p < n; i++) {
+		uint8_t b = d[p++];
+		if (i == 9 && b > 1)
+			return false;
+		v |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			*pos = p;
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The next field of a plain message d[0..n): a number 1..max, a varint
+ * (its value in *v), or for field len_num a payload that fits (its length
+ * in *v, *pos at its start). False for anything else.
+ */
+static inline bool plain_field(const uint8_t *d, size_t n, size_t *pos, unsigned max, unsigned len_num,
+                               unsigned *num, uint64_t *v)
+{
+	uint64_t tag;
+	if (!plain_varint(d, n, pos, &tag) || tag >> 3 == 0 || tag >> 3 > max)
+		return false;
+	*num = (unsigned)(tag >> 3);
+	unsigned want = *num == len_num ? WT_LEN : WT_VARINT;
+	if ((tag & 7) != want || !plain_varint(d, n, pos, v))
+		return false;
+	return want != WT_LEN || *v <= n - *pos;
+}
+
+/* Reads the fields 1..max of a plain message without repeated or length fields into v[1..max]. */
+static bool plain_scalars(const uint8_t *d, size_t n, unsigned max, uint64_t *v)
+{
+	size_t pos = 0;
+	unsigned seen = 0;
+	while (pos < n) {
+		unsigned num;
+		uint64_t x;
+		if (!plain_field(d, n, &pos, max, 0, &num, &x) || seen & 1u << num)
+			return false;
+		seen |= 1u << num;
+		v[num] = x;
+	}
+	return true;
+}
+
+/* Appends a plain Line to p->lines, its function id raw. */
+static bool fast_line(decoder *dc, const uint8_t *d, size_t n)
+{
+	prof_profile *p = dc->p;
+	uint64_t v[4] = {0};
+	if (!plain_scalars(d, n, 3, v) || v[1] >= UINT32_MAX || p->nline + 1 >= UINT32_MAX)
+		return false;
+	GROW(p->lines, dc->linecap, p->nline + 1);
+	p->lines[p->nline++] = (prof_line){.function = (uint32_t)v[1], .line = (int64_t)v[2], .column = (int64_t)v[3]};
+	return true;
+}
+
+/* Appends a plain Location to p->locations (past the hand-decoded ones), its mapping and functions raw ids. */
+static bool fast_location(decoder *dc, const uint8_t *d, size_t n)
+{
+	prof_profile *p = dc->p;
+	size_t nline = p->nline, pos = 0;
+	uint64_t v[6] = {0};
+	unsigned seen = 0;
+	while (pos < n) {
+		unsigned num;
+		uint64_t x;
+		if (!plain_field(d, n, &pos, 5, 4, &num, &x))
+			goto slow;
+		if (num == 4) {
+			if (!fast_line(dc, d + pos, (size_t)x))
+				goto slow;
+			pos += (size_t)x;
+			continue;
+		}
+		if (seen & 1u << num)
+			goto slow;
+		seen |= 1u << num;
+		v[num] = x;
+	}
+	if (v[2] >= UINT32_MAX)
+		goto slow;
+	GROW(p->locations, dc->loccap, dc->nfast_loc + 1);
+	p->locations[dc->nfast_loc++] = (prof_location){
+		.id = v[1], .address = v[3], .mapping = (uint32_t)v[2], .line_off = (uint32_t)nline,
+		.nline = (uint32_t)(p->nline - nline), .is_folded = v[5] != 0};
+	return true;
+slow:
+	p->nline = nline;
+	return false;
+}
+
+/* Appends a plain Function to p->functions, its strings raw file indices. */
+static bool fast_function(decoder *dc, const uint8_t *d, size_t n)
+{
+	prof_profile *p = dc->p;
+	uint64_t v[6] = {0};
+	/* The string indices are int64: a negative one is past 2^32 here. */
+	if (!plain_scalars(d, n, 5, v) || v[2] >= UINT32_MAX || v[3] >= UINT32_MAX || v[4] >= UINT32_MAX)
+		return false;
+	GROW(p->functions, dc->funccap, dc->nfast_func + 1);
+	p->functions[dc->nfast_func++] = (prof_function){.id = v[1], .name = (prof_strid)v[2],
+	                                                 .system_name = (prof_strid)v[3],
+	                                                 .filename = (prof_strid)v[4],
+	                                                 .start_line = (int64_t)v[5]};
+	return true;
+}
+
 /* ---- the stream ---- */
 
 static void save_field(decoder *dc, const uint8_t *bytes, size_t n, size_t at)
@@ -908,6 +1054,27 @@ static void save_field(decoder *dc, const uint8_t *bytes, size_t n, size_t at)
 	memcpy(dc->saved + dc->nsaved, hdr, sizeof hdr);
 	memcpy(dc->saved + dc->nsaved + 16, bytes, n);
 	dc->nsaved += 16 + n;
+}
+
+/*
+ * Counts a hand-decoded function where it stands among the saved records:
+ * the header fields are checked in file order, so the first bad one is
+ * named whichever kind it is.
+ */
+static void count_fast_function(decoder *dc, size_t at)
+{
+	uint64_t count = 1;
+	if (dc->fast_mark && dc->fast_mark - 1 + 24 == dc->nsaved) {
+		memcpy(&count, dc->saved + dc->fast_mark - 1 + 16, sizeof count);
+		count++;
+		memcpy(dc->saved + dc->fast_mark - 1 + 16, &count, sizeof count);
+		return;
+	}
+	GROW(dc->saved, dc->savedcap, dc->nsaved + 24);
+	uint64_t rec[3] = {at, 0, count};
+	memcpy(dc->saved + dc->nsaved, rec, sizeof rec);
+	dc->fast_mark = dc->nsaved + 1;
+	dc->nsaved += 24;
 }
 
 static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size_t len)
@@ -923,6 +1090,20 @@ static bool stream_field(decoder *dc, const field *f, const uint8_t *start, size
 		return true;
 	case F_SAMPLE:
 		return decode_sample(dc, f);
+	case F_LOCATION:
+		if (!dc->loc_slow && fast_location(dc, f->d, f->n))
+			return true;
+		dc->loc_slow = true;
+		save_field(dc, start, len, f->at);
+		return true;
+	case F_FUNCTION:
+		if (!dc->func_slow && fast_function(dc, f->d, f->n)) {
+			count_fast_function(dc, f->at);
+			return true;
+		}
+		dc->func_slow = true;
+		save_field(dc, start, len, f->at);
+		return true;
 	default:
 		if (f->num <= F_LAST_KNOWN)
 			save_field(dc, start, len, f->at);
@@ -955,6 +1136,8 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
 	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
 	     (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)dc->loccap * sizeof *p->locations + (uint64_t)dc->linecap * sizeof *p->lines +
+	     (uint64_t)dc->funccap * sizeof *p->functions;
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
 	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
 	     (uint64_t)rs->nslots * sizeof *rs->slots;
@@ -1072,6 +1255,47 @@ static bool value_type(decoder *dc, const field *f, prof_valuetype *vt, const ch
 	       get_str(dc, m->unit, &vt->unit, what, "unit");
 }
 
+static bool str_ok(const decoder *dc, int64_t idx)
+{
+	return idx >= 0 && (uint64_t)idx < dc->nstr;
+}
+
+/* Checks function p->nfunction (id and start line in place) with these string indices, and counts it. */
+static bool add_function(decoder *dc, int64_t name, int64_t system_name, int64_t filename)
+{
+	prof_profile *p = dc->p;
+	prof_function *pf = &p->functions[p->nfunction];
+	if (!str_ok(dc, name) || !str_ok(dc, system_name) || !str_ok(dc, filename)) {
+		char what[64];
+		snprintf(what, sizeof what, "function %zu", p->nfunction + 1);
+		return get_str(dc, name, &pf->name, what, "name") &&
+		       get_str(dc, system_name, &pf->system_name, what, "system_name") &&
+		       get_str(dc, filename, &pf->filename, what, "filename");
+	}
+	pf->name = dc->strs[name];
+	pf->system_name = dc->strs[system_name];
+	pf->filename = dc->strs[filename];
+	if (pf->id == 0)
+		return prof_errf(dc->err, "function %zu has id 0, which is reserved", p->nfunction + 1);
+	if (!idmap_put(&dc->functions, pf->id, (uint32_t)p->nfunction, p->nfunction))
+		return prof_errf(dc->err, "function %zu has id %" PRIu64 ", which an earlier function has too",
+		                 p->nfunction + 1, pf->id);
+	p->nfunction++;
+	return true;
+}
+
+/* Checks the next n hand-decoded functions, already in place with raw string indices. */
+static bool fast_functions(decoder *dc, size_t n)
+{
+	prof_function *fs = dc->p->functions;
+	for (size_t k = 0; k < n; k++) {
+		prof_function *pf = &fs[dc->p->nfunction];
+		if (!add_function(dc, pf->name, pf->system_name, pf->filename))
+			return false;
+	}
+	return true;
+}
+
 static bool header_field(decoder *dc, const field *f)
 {
 	prof_profile *p = dc->p;
@@ -1140,24 +1364,72 @@ static bool header_field(decoder *dc, const field *f)
 		return true;
 	}
 	case F_FUNCTION: {
+		if (f->wt == WT_FAST)
+			return fast_functions(dc, (size_t)f->v);
 		snprintf(what, sizeof what, "function %zu", p->nfunction + 1);
 		Perftools__Profiles__Function *m = perftools__profiles__function__unpack(&dc->alloc, f->n, f->d);
 		if (!m)
 			return sub_failed(dc, f, what);
 		GROW(p->functions, dc->funccap, p->nfunction + 1);
-		prof_function *pf = &p->functions[p->nfunction];
-		*pf = (prof_function){.id = m->id, .start_line = m->start_line};
-		if (!get_str(dc, m->name, &pf->name, what, "name") ||
-		    !get_str(dc, m->system_name, &pf->system_name, what, "system_name") ||
-		    !get_str(dc, m->filename, &pf->filename, what, "filename"))
-			return false;
-		if (m->id == 0)
-			return prof_errf(dc->err, "%s has id 0, which is reserved", what);
-		if (!idmap_put(&dc->functions, m->id, (uint32_t)p->nfunction, p->nfunction))
-			return prof_errf(dc->err, "%s has id %" PRIu64 ", which an earlier function has too", what, m->id);
-		p->nfunction++;
-		return true;
+		p->functions[p->nfunction] = (prof_function){.id = m->id, .start_line = m->start_line};
+		return add_function(dc, m->name, m->system_name, m->filename);
 	}
+	}
+	return true;
+}
+
+/* Location num (1-based) with that id refers to mapping_id: its index in *out. */
+static bool location_mapping(decoder *dc, size_t num, uint64_t id, uint64_t mapping_id, uint32_t *out)
+{
+	*out = idmap_get(&dc->mappings, mapping_id);
+	if (*out == PROF_NONE)
+		return prof_errf(dc->err, "location %zu (id %" PRIu64 ") refers to mapping %" PRIu64 ", which is not defined",
+		                 num, id, mapping_id);
+	return true;
+}
+
+/* Line i (0-based) of location num with that id calls function_id: its index in *out. */
+static bool line_function(decoder *dc, size_t num, uint64_t id, size_t i, uint64_t function_id, uint32_t *out)
+{
+	if (function_id == 0)
+		return prof_errf(dc->err, "location %zu (id %" PRIu64 "): line %zu has no function (function id 0)", num,
+		                 id, i + 1);
+	*out = idmap_get(&dc->functions, function_id);
+	if (*out == PROF_NONE)
+		return prof_errf(dc->err, "location %zu (id %" PRIu64 ") refers to function %" PRIu64 ", which is not defined",
+		                 num, id, function_id);
+	return true;
+}
+
+/* Counts location p->nlocation, its references resolved, unless an earlier one has its id. */
+static bool count_location(decoder *dc, uint64_t id)
+{
+	prof_profile *p = dc->p;
+	if (!idmap_put(&dc->locations, id, (uint32_t)p->nlocation, p->nlocation))
+		return prof_errf(dc->err, "location %zu has id %" PRIu64 ", which an earlier location has too",
+		                 p->nlocation + 1, id);
+	p->nlocation++;
+	return true;
+}
+
+/* Checks the hand-decoded locations (all before any saved one) and resolves their mappings and functions in place. */
+static bool fast_locations(decoder *dc)
+{
+	prof_profile *p = dc->p;
+	for (size_t k = 0; k < dc->nfast_loc; k++) {
+		prof_location *l = &p->locations[k];
+		if (l->id == 0)
+			return prof_errf(dc->err, "location %zu has id 0, which is reserved", k + 1);
+		uint32_t mapping_id = l->mapping;
+		l->mapping = PROF_NONE;
+		if (mapping_id != 0 && !location_mapping(dc, k + 1, l->id, mapping_id, &l->mapping))
+			return false;
+		prof_line *ln = p->lines + l->line_off;
+		for (size_t i = 0; i < l->nline; i++)
+			if (!line_function(dc, k + 1, l->id, i, ln[i].function, &ln[i].function))
+				return false;
+		if (!count_location(dc, l->id))
+			return false;
 	}
 	return true;
 }
@@ -1167,48 +1439,38 @@ static bool location_field(decoder *dc, const field *f)
 	if (f->num != F_LOCATION)
 		return true;
 	prof_profile *p = dc->p;
-	char what[64];
-	snprintf(what, sizeof what, "location %zu", p->nlocation + 1);
+	size_t num = p->nlocation + 1;
 	Perftools__Profiles__Location *m = perftools__profiles__location__unpack(&dc->alloc, f->n, f->d);
-	if (!m)
+	if (!m) {
+		char what[64];
+		snprintf(what, sizeof what, "location %zu", num);
 		return sub_failed(dc, f, what);
+	}
 	if (m->id == 0)
-		return prof_errf(dc->err, "%s has id 0, which is reserved", what);
-	snprintf(what, sizeof what, "location %zu (id %" PRIu64 ")", p->nlocation + 1, m->id);
+		return prof_errf(dc->err, "location %zu has id 0, which is reserved", num);
 	GROW(p->locations, dc->loccap, p->nlocation + 1);
 	prof_location *l = &p->locations[p->nlocation];
 	*l = (prof_location){.id = m->id, .address = m->address, .mapping = PROF_NONE,
 	                     .line_off = (uint32_t)p->nline, .nline = (uint32_t)m->n_line,
 	                     .is_folded = m->is_folded};
-	if (m->mapping_id != 0) {
-		l->mapping = idmap_get(&dc->mappings, m->mapping_id);
-		if (l->mapping == PROF_NONE)
-			return prof_errf(dc->err, "%s refers to mapping %" PRIu64 ", which is not defined",
-			                 what, m->mapping_id);
-	}
+	if (m->mapping_id != 0 && !location_mapping(dc, num, m->id, m->mapping_id, &l->mapping))
+		return false;
 	if (p->nline + m->n_line >= UINT32_MAX)
-		return prof_errf(dc->err, "%s: too many lines in the profile", what);
+		return prof_errf(dc->err, "location %zu (id %" PRIu64 "): too many lines in the profile", num, m->id);
 	GROW(p->lines, dc->linecap, p->nline + m->n_line);
 	for (size_t i = 0; i < m->n_line; i++) {
 		const Perftools__Profiles__Line *ln = m->line[i];
-		if (ln->function_id == 0)
-			return prof_errf(dc->err, "%s: line %zu has no function (function id 0)", what, i + 1);
-		uint32_t fi = idmap_get(&dc->functions, ln->function_id);
-		if (fi == PROF_NONE)
-			return prof_errf(dc->err, "%s refers to function %" PRIu64 ", which is not defined",
-			                 what, ln->function_id);
+		uint32_t fi;
+		if (!line_function(dc, num, m->id, i, ln->function_id, &fi))
+			return false;
 		p->lines[p->nline++] = (prof_line){.function = fi, .line = ln->line, .column = ln->column};
 	}
-	if (!idmap_put(&dc->locations, m->id, (uint32_t)p->nlocation, p->nlocation))
-		return prof_errf(dc->err, "location %zu has id %" PRIu64 ", which an earlier location has too",
-		                 p->nlocation + 1, m->id);
-	p->nlocation++;
-	return true;
+	return count_location(dc, m->id);
 }
 
 typedef bool (*field_fn)(decoder *dc, const field *f);
 
-/* Calls fn on every saved top-level field, in file order. */
+/* Calls fn on every saved top-level field, in file order (a count of hand-decoded functions as a WT_FAST field). */
 static bool each_saved(decoder *dc, field_fn fn)
 {
 	size_t at = 0;
@@ -1218,6 +1480,14 @@ static bool each_saved(decoder *dc, field_fn fn)
 		const uint8_t *bytes = dc->saved + at + 16;
 		size_t pos = 0;
 		field f;
+		if (hdr[1] == 0) {
+			f = (field){.num = F_FUNCTION, .wt = WT_FAST, .at = (size_t)hdr[0]};
+			memcpy(&f.v, bytes, sizeof f.v);
+			at += 24;
+			if (!fn(dc, &f))
+				return false;
+			continue;
+		}
 		if (!next_field(dc, bytes, (size_t)hdr[1], (size_t)hdr[0], &pos, &f) || !fn(dc, &f))
 			return false;
 		arena_reset(&dc->scratch);
@@ -1252,7 +1522,8 @@ static uint32_t resolve_slow(decoder *dc, uint32_t key, size_t i)
 static inline uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
 {
 	const prof_profile *p = dc->p;
-	if (key - 1u < p->nlocation && p->locations[key - 1].id == key)
+	/* While the ids ran 1..n the map holds no table: id k is location k - 1, without reading it. */
+	if (key - 1u < p->nlocation && (!dc->locations.sparse || p->locations[key - 1].id == key))
 		return key - 1;
 	return resolve_slow(dc, key, i);
 }
@@ -1407,6 +1678,7 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 		ok = prof_errf(err, "string table entry 0 is \"%.40s\", but it must be empty",
 		               prof_str(dc.p, dc.strs[0]));
 	ok = ok && each_saved(&dc, header_field);
+	ok = ok && fast_locations(&dc);
 	ok = ok && each_saved(&dc, location_field);
 	ok = ok && check_values(&dc);
 	ok = ok && resolve_stacks(&dc);
