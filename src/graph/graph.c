@@ -115,6 +115,25 @@ static uint32_t intern_info(graph_index *ix, hashtab *t, const graph_info *info)
 	return ix->ninfo++;
 }
 
+/* Per function, its file name cleaned as pprof shows it, interned. */
+static prof_strid *clean_filenames(prof_profile *p)
+{
+	prof_strid *clean = xcalloc(p->nfunction + 1, sizeof *clean);
+	char *buf = NULL;
+	size_t bufcap = 0;
+	for (size_t f = 0; f < p->nfunction; f++) {
+		prof_strid fid = p->functions[f].filename;
+		if (!fid)
+			continue;
+		size_t n = prof_strlen(p, fid);
+		GROW(buf, bufcap, n + 4);
+		size_t m = path_clean(prof_bytes(p, fid), n, buf);
+		clean[f] = prof_intern(p, buf, m);
+	}
+	free(buf);
+	return clean;
+}
+
 graph_index *graph_index_new(prof_profile *p, graph_granularity gran, bool noinlines, bool showcolumns)
 {
 	return graph_index_new_masked(p, gran, noinlines, showcolumns, NULL);
@@ -151,20 +170,17 @@ graph_index *graph_index_new_masked(prof_profile *p, graph_granularity gran, boo
 	ix->loc_n = xmalloc((p->nlocation + 1) * sizeof *ix->loc_n);
 	size_t cap = 0, used = 0;
 	hashtab t = {0};
-	/* Cleaned file names, interned once per function. */
-	prof_strid *clean = xcalloc(p->nfunction + 1, sizeof *clean);
-	char *buf = NULL;
-	size_t bufcap = 0;
-	for (size_t f = 0; f < p->nfunction; f++) {
-		prof_strid fid = p->functions[f].filename;
-		if (!fid)
-			continue;
-		size_t n = prof_strlen(p, fid);
-		GROW(buf, bufcap, n + 4);
-		size_t m = path_clean(prof_bytes(p, fid), n, buf);
-		clean[f] = prof_intern(p, buf, m);
+	prof_strid *clean = filename ? clean_filenames(p) : NULL;
+	/*
+	 * Without addresses and lines, a named function's node is the same in
+	 * every location: looked up once per function, not once per line (a
+	 * wide profile has five locations a function).
+	 */
+	uint32_t *fnode = NULL;
+	if (!address && !linenumber && function) {
+		fnode = xmalloc((p->nfunction + 1) * sizeof *fnode);
+		memset(fnode, 0xff, (p->nfunction + 1) * sizeof *fnode); /* PROF_NONE */
 	}
-	free(buf);
 	for (size_t l = 0; l < p->nlocation; l++) {
 		const prof_location *loc = &p->locations[l];
 		prof_strid objfile = loc->mapping != PROF_NONE ? p->mappings[loc->mapping].file : 0;
@@ -187,7 +203,10 @@ graph_index *graph_index_new_masked(prof_profile *p, graph_granularity gran, boo
 		}
 		for (uint32_t k = first; k < first + n; k++) {
 			const prof_line *ln = &p->lines[loc->line_off + k];
-
+			if (fnode && fnode[ln->function] != PROF_NONE) {
+				ix->loc_nodes[used++] = fnode[ln->function];
+				continue;
+			}
 			const prof_function *fn = &p->functions[ln->function];
 			graph_info gi = {.address = address ? loc->address : 0,
 			                 .lineno = linenumber ? ln->line : 0,
@@ -195,12 +214,17 @@ graph_index *graph_index_new_masked(prof_profile *p, graph_granularity gran, boo
 			                 .name = function ? fn->name : 0,
 			                 .file = filename ? clean[ln->function] : 0};
 			if (gi.name == 0 && gi.orig_name == 0) {
+				/* Unnamed: the location's object file is part of the node. */
 				gi.objfile = objfile;
 				gi.start_line = fn->start_line;
 			}
-			ix->loc_nodes[used++] = intern_info(ix, &t, &gi);
+			uint32_t node = intern_info(ix, &t, &gi);
+			if (fnode && gi.name)
+				fnode[ln->function] = node;
+			ix->loc_nodes[used++] = node;
 		}
 	}
+	free(fnode);
 	/* Every line of a location but its last (outermost) one is inlined. */
 	ix->inline_target = xcalloc((size_t)ix->ninfo + 1, 1);
 	for (size_t l = 0; l < p->nlocation; l++)

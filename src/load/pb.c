@@ -275,6 +275,20 @@ static int get_varint(decoder *dc, const uint8_t *d, size_t n, size_t base, size
 {
 	uint64_t v = 0;
 	size_t start = *pos;
+	if (n - start >= 10) {
+		/* Room for the longest: no bound to check a byte (tens of millions of varints a big profile). */
+		const uint8_t *b = d + start;
+		for (unsigned i = 0; i < 10; i++) {
+			v |= (uint64_t)(b[i] & 0x7f) << (7 * i);
+			if (!(b[i] & 0x80)) {
+				*pos = start + i + 1;
+				*out = v;
+				return 1;
+			}
+		}
+		prof_errf(dc->err, "byte %zu: varint longer than 10 bytes", base + start);
+		return -1;
+	}
 	for (unsigned i = 0;; i++) {
 		if (i == 10) {
 			prof_errf(dc->err, "byte %zu: varint longer than 10 bytes", base + start);
@@ -773,6 +787,14 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 			pos += 2;
 			continue;
 		}
+		if (pos + 2 < f->n && !(d[pos + 2] & 0x80)) {
+			/* Three bytes: ids below 2^21 (a wide profile's million locations). */
+			uint32_t key = (uint32_t)(d[pos] & 0x7f) | (uint32_t)(d[pos + 1] & 0x7f) << 7 | (uint32_t)d[pos + 2] << 14;
+			out[k++] = key;
+			rs->tail_big = rs->tail_big || key > UINT16_MAX;
+			pos += 3;
+			continue;
+		}
 		uint64_t v;
 		int r = get_varint(dc, d, f->n, f->d_at, &pos, &v);
 		if (r < 0)
@@ -782,7 +804,7 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 			                 si, "location_id");
 		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
 		out[k++] = key;
-		rs->tail_big = rs->tail_big || key > UINT16_MAX; /* the fast paths above give keys below 2^14 */
+		rs->tail_big = rs->tail_big || key > UINT16_MAX; /* the one- and two-byte paths above give keys below 2^14 */
 	}
 	*n = k;
 	return true;

@@ -198,6 +198,16 @@ char *prof_demangle_name(const char *sys)
 	return s;
 }
 
+/*
+ * Whether prof_demangle_name would give s back as it is, known at a
+ * glance: every mangling it takes starts with '_', and only '<', '>', '[',
+ * ']' or "::" make it simplify a name (a Go profile's names, all of them).
+ */
+static bool plain_name(const char *s)
+{
+	return s[0] != '_' && !strpbrk(s, "<>[]:");
+}
+
 void prof_demangle(prof_profile *p)
 {
 	for (size_t i = 0; i < p->nfunction; i++) {
@@ -208,8 +218,8 @@ void prof_demangle(prof_profile *p)
 			continue;
 		const char *sys = prof_bytes(p, f->system_name);
 		f->name = f->system_name;
-		if (strlen(sys) != prof_strlen(p, f->system_name))
-			continue; /* a NUL inside: not a symbol */
+		if (plain_name(sys) || strlen(sys) != prof_strlen(p, f->system_name))
+			continue; /* as it is; or a NUL inside: not a symbol */
 		char *d = prof_demangle_name(sys);
 		if (strcmp(d, sys) != 0)
 			f->name = prof_intern(p, d, strlen(d));
