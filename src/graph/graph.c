@@ -671,6 +671,7 @@ typedef struct flags_job {
 	const prof_profile *p;
 	const graph_weights *gw;
 	const kept_line *locs;  /* per location */
+	const uint64_t *has_row; /* per location, a bit: locs[l].row is not NO_ROW */
 	const kept_line *lines; /* of the locations with several */
 	uint32_t ncols;
 	size_t s0, s1;
@@ -717,9 +718,11 @@ static void *flags_run(void *arg)
 		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
-			kept_line e = ltab[locs[i]];
-			if (e.row == NO_ROW)
+			uint32_t l = locs[i];
+			/* Most frames hold no kept node: told by a bit that stays in cache, not by an entry of a table of megabytes. */
+			if (!(j->has_row[l / 64] >> (l % 64) & 1))
 				continue;
+			kept_line e = ltab[l];
 			const kept_line *kl = &e, *end = kl + 1;
 			if (e.row & MANY_BIT) {
 				kl = lines + (e.row & ~MANY_BIT);
@@ -798,12 +801,16 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 	free(order);
 	kept_line *locs = xmalloc((p->nlocation + 1) * sizeof *locs);
 	kept_line *lines = kept_lines_new(ix, &grid, locs);
+	uint64_t *has_row = xcalloc(p->nlocation / 64 + 1, sizeof *has_row);
+	for (size_t l = 0; l < p->nlocation; l++)
+		if (locs[l].row != NO_ROW)
+			has_row[l / 64] |= 1ull << (l % 64);
 	int nj = build_jobs(p);
 	size_t mid = jobs_split(p, nj);
 	size_t nbits = ncells / 64 + 1;
 	flags_job job[2];
 	for (int i = 0; i < nj; i++)
-		job[i] = (flags_job){.p = p, .gw = gw, .locs = locs, .lines = lines, .ncols = grid.ncols,
+		job[i] = (flags_job){.p = p, .gw = gw, .locs = locs, .has_row = has_row, .lines = lines, .ncols = grid.ncols,
 		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid,
 		                     .weight = xcalloc(ncells + 1, sizeof *job[i].weight),
 		                     .seen = xcalloc(nbits, sizeof *job[i].seen),
@@ -838,6 +845,7 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 	}
 	free(lines);
 	free(locs);
+	free(has_row);
 	grid_free(&grid);
 	return true;
 }
