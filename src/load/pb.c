@@ -35,6 +35,7 @@
 #include "load/pb_source.h"
 #include "profile.pb-c.h"
 #include "util/limits.h"
+#include "util/prefault.h"
 
 /* WT_FAST: not on the wire; a saved record's count of hand-decoded functions (each_saved). */
 enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5, WT_FAST = 8 };
@@ -131,7 +132,21 @@ typedef struct raw_stacks {
 	pending queue[PENDING]; /* a ring: the oldest at head */
 	size_t head, npending;
 	uint64_t seed; /* hash_ids' */
+	prefault *pf; /* while streaming: makes the pages of the big arrays ready (PGROW) */
+	size_t idmark; /* prefault_ahead's mark in the stored ids */
 } raw_stacks;
+
+/*
+ * GROW for an array whose pages the prefault helper may be working on:
+ * it must be done before realloc moves the array.
+ */
+#define PGROW(pf, arr, cap, need) \
+	do { \
+		if ((size_t)(need) > (cap)) { \
+			prefault_sync(pf); \
+			grow_array((void **)&(arr), &(cap), (need), sizeof *(arr)); \
+		} \
+	} while (0)
 
 /*
  * Samples with equal labels share one run of them (a heap profile's
@@ -184,6 +199,8 @@ typedef struct decoder {
 	bool top; /* scanning the top level (names fields in errors) */
 	idmap mappings, functions, locations;
 	size_t mapcap, funccap, loccap, linecap, typecap, commentcap;
+	/* prefault_ahead's marks: values, samples, stacks, locations, lines, labels */
+	size_t pmark[6];
 	uint64_t budget;  /* prof_model_budget of the file's size */
 	uint64_t insize;  /* the file's size (compressed, if gzip'd) */
 	bool over_budget; /* the error is the limit's, not the data's */
@@ -513,7 +530,9 @@ static void raw_widen(raw_stacks *rs)
 	uint32_t *wide = xmalloc((rs->idcap + 1) * sizeof *wide);
 	for (size_t i = 0; i < rs->nids; i++)
 		wide[i] = rs->narrow[i];
+	prefault_sync(rs->pf);
 	free(rs->narrow);
+	rs->idmark = 0;
 	rs->narrow = NULL;
 	rs->wide = wide;
 }
@@ -524,10 +543,10 @@ static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 	if (rs->narrow && rs->tail_big)
 		raw_widen(rs);
 	if (rs->wide || (!rs->narrow && rs->tail_big)) {
-		GROW(rs->wide, rs->idcap, rs->nids + n + 1);
+		PGROW(rs->pf, rs->wide, rs->idcap, rs->nids + n + 1);
 		memcpy(rs->wide + rs->nids, ids, n * sizeof *ids);
 	} else {
-		GROW(rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
+		PGROW(rs->pf, rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
 		uint16_t *out = rs->narrow + rs->nids;
 		size_t i = 0;
 #if defined(__GNUC__) || defined(__clang__)
@@ -574,7 +593,7 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
-	GROW(rs->st, rs->cap, rs->n + 1);
+	PGROW(rs->pf, rs->st, rs->cap, rs->n + 1);
 	rs->st[rs->n] = (prof_stack){(uint32_t)rs->nids, (uint32_t)n};
 	rs->slots[j] = (raw_slot){(uint32_t)rs->n + 1, h};
 	raw_store(rs, ids, n);
@@ -667,7 +686,7 @@ static bool repeated_varints(decoder *dc, const field *f, size_t si, const char 
                              uint64_t **arr, size_t *n, size_t *cap)
 {
 	if (f->wt == WT_VARINT) {
-		GROW(*arr, *cap, *n + 1);
+		PGROW(dc->rs.pf, *arr, *cap, *n + 1);
 		(*arr)[(*n)++] = f->v;
 		return true;
 	}
@@ -675,7 +694,7 @@ static bool repeated_varints(decoder *dc, const field *f, size_t si, const char 
 		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
 		                 name, wire_names[f->wt]);
 	size_t pos = 0;
-	GROW(*arr, *cap, *n + f->n);
+	PGROW(dc->rs.pf, *arr, *cap, *n + f->n);
 	while (pos < f->n) {
 		uint64_t v;
 		/* Fast path: a one-byte varint. */
@@ -728,7 +747,7 @@ static bool decode_label(decoder *dc, const field *f, uint32_t si)
 	prof_profile *p = dc->p;
 	if (p->nlabel >= UINT32_MAX) /* samples hold 32-bit label offsets */
 		return prof_errf(dc->err, "byte %zu: sample %u: more than 2^32 labels in the profile", f->at, si);
-	GROW(p->labels, dc->labelcap, p->nlabel + 1);
+	PGROW(dc->rs.pf, p->labels, dc->labelcap, p->nlabel + 1);
 	/* String fields hold raw file indices until resolve_labels. */
 	p->labels[p->nlabel] = (prof_label){.key = raw_index(dc, v[1], "label key"),
 	                                    .str = raw_index(dc, v[2], "label value"),
@@ -924,7 +943,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 	if (si >= UINT32_MAX)
 		return prof_errf(dc->err, "too many samples");
 	dc->nvalues += nvals;
-	GROW(p->samples, dc->samplecap, p->nsample + 1);
+	PGROW(dc->rs.pf, p->samples, dc->samplecap, p->nsample + 1);
 	prof_sample *s = &p->samples[p->nsample++];
 	/* A sample with no location before any had one: the tail gets room, no offset into NULL. */
 	GROW(dc->rs.tail, dc->rs.tailcap, 1);
@@ -1011,7 +1030,7 @@ static bool fast_line(decoder *dc, const uint8_t *d, size_t n)
 	uint64_t v[4] = {0};
 	if (!plain_scalars(d, n, 3, v) || v[1] >= UINT32_MAX || p->nline + 1 >= UINT32_MAX)
 		return false;
-	GROW(p->lines, dc->linecap, p->nline + 1);
+	PGROW(dc->rs.pf, p->lines, dc->linecap, p->nline + 1);
 	p->lines[p->nline++] = (prof_line){.function = (uint32_t)v[1], .line = (int64_t)v[2], .column = (int64_t)v[3]};
 	return true;
 }
@@ -1041,7 +1060,7 @@ static bool fast_location(decoder *dc, const uint8_t *d, size_t n)
 	}
 	if (v[2] >= UINT32_MAX)
 		goto slow;
-	GROW(p->locations, dc->loccap, dc->nfast_loc + 1);
+	PGROW(dc->rs.pf, p->locations, dc->loccap, dc->nfast_loc + 1);
 	p->locations[dc->nfast_loc++] = (prof_location){
 		.id = v[1], .address = v[3], .mapping = (uint32_t)v[2], .line_off = (uint32_t)nline,
 		.nline = (uint32_t)(p->nline - nline), .is_folded = v[5] != 0};
@@ -1140,6 +1159,44 @@ typedef struct window {
 	size_t need; /* bytes the field at pos takes, when it was found incomplete */
 	bool eof;
 } window;
+
+/* ---- the pages of the big arrays, ready ahead ---- */
+
+/* Asks for the pages just past the filled part of each array that grows with the file. */
+static void prefault_arrays(decoder *dc)
+{
+	const prof_profile *p = dc->p;
+	raw_stacks *rs = &dc->rs;
+	prefault *pf = rs->pf;
+	if (!pf)
+		return;
+	size_t idsize = rs->wide ? sizeof *rs->wide : sizeof *rs->narrow;
+	void *ids = rs->wide ? (void *)rs->wide : (void *)rs->narrow;
+	prefault_ahead(pf, ids, rs->nids * idsize, rs->idcap * idsize, &rs->idmark);
+	prefault_ahead(pf, p->values, dc->nvalues * sizeof *p->values, dc->pvaluecap * sizeof *p->values, &dc->pmark[0]);
+	prefault_ahead(pf, p->samples, p->nsample * sizeof *p->samples, dc->samplecap * sizeof *p->samples,
+	               &dc->pmark[1]);
+	prefault_ahead(pf, rs->st, rs->n * sizeof *rs->st, rs->cap * sizeof *rs->st, &dc->pmark[2]);
+	prefault_ahead(pf, p->locations, dc->nfast_loc * sizeof *p->locations, dc->loccap * sizeof *p->locations,
+	               &dc->pmark[3]);
+	prefault_ahead(pf, p->lines, p->nline * sizeof *p->lines, dc->linecap * sizeof *p->lines, &dc->pmark[4]);
+	prefault_ahead(pf, p->labels, p->nlabel * sizeof *p->labels, dc->labelcap * sizeof *p->labels, &dc->pmark[5]);
+}
+
+/* After the stream: gives back the pages made ready that the arrays did not come to use. */
+static void prefault_release_arrays(decoder *dc)
+{
+	const prof_profile *p = dc->p;
+	raw_stacks *rs = &dc->rs;
+	size_t idsize = rs->wide ? sizeof *rs->wide : sizeof *rs->narrow;
+	prefault_release(rs->wide ? (void *)rs->wide : (void *)rs->narrow, rs->nids * idsize, rs->idmark);
+	prefault_release(p->values, dc->nvalues * sizeof *p->values, dc->pmark[0]);
+	prefault_release(p->samples, p->nsample * sizeof *p->samples, dc->pmark[1]);
+	prefault_release(rs->st, rs->n * sizeof *rs->st, dc->pmark[2]);
+	prefault_release(p->locations, dc->nfast_loc * sizeof *p->locations, dc->pmark[3]);
+	prefault_release(p->lines, p->nline * sizeof *p->lines, dc->pmark[4]);
+	prefault_release(p->labels, p->nlabel * sizeof *p->labels, dc->pmark[5]);
+}
 
 /* ---- the model budget ---- */
 
@@ -1250,8 +1307,10 @@ static bool stream(decoder *dc, pb_source *src)
 		if (r > 0) {
 			w.need = 0;
 			ok = stream_field(dc, &f, w.buf + at, w.pos - at);
-			if (ok && ++tick % 1024 == 0)
+			if (ok && ++tick % 1024 == 0) {
 				ok = within_budget(dc, w.cap, 0);
+				prefault_arrays(dc);
+			}
 		} else if (r < 0 || w.eof) {
 			ok = false;
 		} else {
@@ -1677,7 +1736,15 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 	dc.budget = prof_model_budget(src->limit, src->inlen);
 
 	dc.rs.seed = hashtab_new_seed();
+	/* A helper thread pays on big files only (the threshold: a few milliseconds of decoding). */
+	if (src->inlen >= (1u << 20))
+		dc.rs.pf = prefault_new();
 	bool ok = stream(&dc, src);
+	if (dc.rs.pf) {
+		prefault_free(dc.rs.pf);
+		dc.rs.pf = NULL;
+		prefault_release_arrays(&dc);
+	}
 	if (ok)
 		raw_drain(&dc.rs, dc.p->samples);
 	/* Every stack is interned: the index goes before the rest is resolved. */

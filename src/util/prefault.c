@@ -1,0 +1,137 @@
+/* prefault: see prefault.h. */
+#include "util/prefault.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "util/arena.h"
+
+/*
+ * How far ahead of the filled part pages are made ready: a few huge pages,
+ * what the decoder fills in some milliseconds, asked for a megabyte or more
+ * at a time so that the filler never catches up with the helper. What an
+ * array does not come to use is given back (prefault_release).
+ */
+enum { AHEAD = 6u << 20, STEP = 1u << 20, QUEUE = 32, PAGE = 4096 };
+
+typedef struct range {
+	uintptr_t from, to;
+} range;
+
+struct prefault {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, idle;
+	range queue[QUEUE]; /* a ring: the oldest at head */
+	size_t head, n;
+	bool busy; /* the thread works on a range taken off the queue */
+	bool quit;
+	bool failed; /* the kernel cannot: asking again is pointless */
+};
+
+#ifdef MADV_POPULATE_WRITE
+static void *prefault_main(void *arg)
+{
+	prefault *pf = arg;
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		while (!pf->n && !pf->quit)
+			pthread_cond_wait(&pf->work, &pf->mu);
+		if (pf->quit)
+			break;
+		range r = pf->queue[pf->head];
+		pf->head = (pf->head + 1) % QUEUE;
+		pf->n--;
+		pf->busy = true;
+		pthread_mutex_unlock(&pf->mu);
+		bool ok = madvise((void *)r.from, r.to - r.from, MADV_POPULATE_WRITE) == 0;
+		pthread_mutex_lock(&pf->mu);
+		pf->busy = false;
+		pf->failed = pf->failed || !ok;
+		if (!pf->n)
+			pthread_cond_broadcast(&pf->idle);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return NULL;
+}
+#endif
+
+prefault *prefault_new(void)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return NULL; /* the filler would wait for the helper on its own core */
+	prefault *pf = xcalloc(1, sizeof *pf);
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->work, NULL);
+	pthread_cond_init(&pf->idle, NULL);
+	if (pthread_create(&pf->thread, NULL, prefault_main, pf) != 0) {
+		pthread_cond_destroy(&pf->work);
+		pthread_cond_destroy(&pf->idle);
+		pthread_mutex_destroy(&pf->mu);
+		free(pf);
+		return NULL;
+	}
+	return pf;
+#else
+	return NULL;
+#endif
+}
+
+void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark)
+{
+	if (!pf || !base || *mark >= used + AHEAD - STEP || *mark >= cap)
+		return;
+	size_t from = *mark > used ? *mark : used, to = used + AHEAD < cap ? used + AHEAD : cap;
+	/* Whole pages inside the array only: its first and last pages may be shared with the heap. */
+	uintptr_t a = ((uintptr_t)base + from + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+	uintptr_t b = ((uintptr_t)base + to) & ~(uintptr_t)(PAGE - 1);
+	*mark = to;
+	if (a >= b)
+		return;
+	pthread_mutex_lock(&pf->mu);
+	if (!pf->failed && pf->n < QUEUE) {
+		pf->queue[(pf->head + pf->n) % QUEUE] = (range){a, b};
+		pf->n++;
+		pthread_cond_signal(&pf->work);
+	}
+	pthread_mutex_unlock(&pf->mu);
+}
+
+void prefault_release(void *base, size_t used, size_t mark)
+{
+	uintptr_t a = ((uintptr_t)base + used + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+	uintptr_t b = ((uintptr_t)base + mark) & ~(uintptr_t)(PAGE - 1);
+	if (base && a < b)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+void prefault_sync(prefault *pf)
+{
+	if (!pf)
+		return;
+	pthread_mutex_lock(&pf->mu);
+	while (pf->n || pf->busy)
+		pthread_cond_wait(&pf->idle, &pf->mu);
+	pthread_mutex_unlock(&pf->mu);
+}
+
+void prefault_free(prefault *pf)
+{
+	if (!pf)
+		return;
+	pthread_mutex_lock(&pf->mu);
+	pf->n = 0; /* what waits its turn is not needed any more */
+	pf->quit = true;
+	pthread_cond_signal(&pf->work);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->thread, NULL);
+	pthread_cond_destroy(&pf->work);
+	pthread_cond_destroy(&pf->idle);
+	pthread_mutex_destroy(&pf->mu);
+	free(pf);
+}

@@ -1,0 +1,42 @@
+/*
+ * prefault: the pages of big growing arrays made ready on another core,
+ * a little ahead of the thread that fills them.
+ *
+ * Why: a new page is zeroed by the kernel on its first write. Decoding a
+ * big profile fills a few hundred megabytes of arrays once, front to back,
+ * and in a VM that zeroing took a fifth of the load on the decoding thread,
+ * while the second core (inflating) was mostly idle. A helper thread asks
+ * the kernel (MADV_POPULATE_WRITE) for the pages just past what is filled;
+ * the contents never change, so the filler writes as before, only without
+ * the faults. A hint: where the kernel or the build cannot, nothing happens.
+ *
+ * Owns: the helper thread and its queue of ranges. Borrows the arrays: the
+ * caller calls prefault_sync before it moves or frees any array it asked
+ * about (realloc, free), so no range is worked on while it moves.
+ */
+#ifndef PROF_PREFAULT_H
+#define PROF_PREFAULT_H
+
+#include <stddef.h>
+
+typedef struct prefault prefault;
+
+/* A helper thread, or NULL when none can start (every call below takes NULL). */
+prefault *prefault_new(void);
+/*
+ * Asks for the pages of base[0..cap) from *mark (bytes, the end of what
+ * was asked before, kept by the caller per array) to used + the distance
+ * ahead: only when used has come near *mark. Never waits.
+ */
+void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark);
+/*
+ * Gives back the pages of base[used..mark) that prefault_ahead made ready
+ * and the array did not come to use (after prefault_free: none is worked on).
+ */
+void prefault_release(void *base, size_t used, size_t mark);
+/* Waits until no range asked for is being worked on or waits its turn. */
+void prefault_sync(prefault *pf);
+/* Stops the thread (after prefault_sync). */
+void prefault_free(prefault *pf);
+
+#endif
