@@ -32,8 +32,8 @@ static bool info_eq(const graph_info *a, const graph_info *b)
 	       a->lineno == b->lineno && a->colno == b->colno;
 }
 
-/* pprof's NodeInfo.PrintableName. */
-static char *printable_name(graph_index *ix, const graph_info *i)
+/* pprof's NodeInfo.PrintableName: the profile's own string when it is one alone (a function's name, most nodes). */
+static const char *printable_name(graph_index *ix, const graph_info *i)
 {
 	const prof_profile *p = ix->p;
 	char addr[20] = "";
@@ -71,6 +71,8 @@ static char *printable_name(graph_index *ix, const graph_info *i)
 	} else {
 		parts[np++] = "<unknown>";
 	}
+	if (np == 1 && !tail && parts[0] != addr)
+		return parts[0]; /* the profile's, which outlives its index; or the literal */
 	size_t len = 0;
 	for (size_t k = 0; k < np; k++)
 		len += strlen(parts[k]) + 1;

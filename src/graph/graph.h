@@ -39,7 +39,7 @@ typedef struct graph_info {
 typedef struct graph_index {
 	prof_profile *p;
 	graph_info *info;
-	char **printable; /* pprof's PrintableName of each node */
+	const char **printable; /* pprof's PrintableName of each node (the profile's string, or the index's) */
 	uint32_t ninfo, infocap;
 	uint32_t *loc_off;   /* per location: first entry in loc_nodes */
 	uint32_t *loc_n;     /* per location: number of nodes (lines) */

@@ -81,8 +81,9 @@ typedef struct idmap {
 
 /*
  * Stacks as the file spells them, interned while streaming. Location ids are
- * stored as 32-bit keys: the id itself when below 2^31 (Go numbers locations
- * 1..n), else 2^31 + the order in which that large id was first seen.
+ * stored as 32-bit keys: id - 1 for ids 1..2^31 (Go numbers locations 1..n,
+ * so that the key is then the location's index already), else (0 or past
+ * 2^31) 2^31 + the order in which that id was first seen.
  */
 #define BIG_KEY 0x80000000u
 
@@ -134,6 +135,7 @@ typedef struct raw_stacks {
 	uint64_t seed; /* hash_ids' */
 	prefault *pf; /* while streaming: makes the pages of the big arrays ready (PGROW) */
 	size_t idmark; /* prefault_ahead's mark in the stored ids */
+	uint32_t maxkey; /* the largest key stored */
 } raw_stacks;
 
 /*
@@ -540,6 +542,10 @@ static void raw_widen(raw_stacks *rs)
 /* Appends the n keys of ids (the tail) to the store. */
 static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 {
+	uint32_t max = rs->maxkey;
+	for (size_t i = 0; i < n; i++)
+		max = ids[i] > max ? ids[i] : max;
+	rs->maxkey = max;
 	if (rs->narrow && rs->tail_big)
 		raw_widen(rs);
 	if (rs->wide || (!rs->narrow && rs->tail_big)) {
@@ -760,8 +766,8 @@ static bool decode_label(decoder *dc, const field *f, uint32_t si)
 /* The 32-bit key of a location id (see BIG_KEY). */
 static uint32_t id_key(decoder *dc, uint64_t id)
 {
-	if (id < BIG_KEY)
-		return (uint32_t)id;
+	if (id - 1 < BIG_KEY) /* id 0 wraps past it */
+		return (uint32_t)(id - 1);
 	uint32_t ord = idmap_get(&dc->bigids, id);
 	if (ord == PROF_NONE) {
 		if (dc->nbigid >= BIG_KEY - 1)
@@ -793,38 +799,49 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 		                 "location_id", wire_names[f->wt]);
 	GROW(rs->tail, rs->tailcap, *n + f->n + 1); /* + 1: an empty list still gets room, never NULL */
 	uint32_t *out = rs->tail;
-	size_t k = *n, pos = 0;
+	/* Locals, kept in registers: the loop runs for every frame of the profile. */
+	size_t k = *n, pos = 0, len = f->n;
+	bool big = rs->tail_big;
 	const uint8_t *d = f->d;
-	while (pos < f->n) {
-		/* Fast paths: one- and two-byte varints (ids below 16384). */
+	while (pos < len) {
+		/* Fast paths: one-, two- and three-byte varints (ids 1..2^21 - 1; id 0 takes id_key's way). */
+		if (d[pos] - 1u < 0x7f) {
+			out[k++] = d[pos++] - 1u;
+			continue;
+		}
 		if (!(d[pos] & 0x80)) {
-			out[k++] = d[pos++];
-			continue;
-		}
-		if (pos + 1 < f->n && !(d[pos + 1] & 0x80)) {
-			out[k++] = (uint32_t)(d[pos] & 0x7f) | (uint32_t)d[pos + 1] << 7;
-			pos += 2;
-			continue;
-		}
-		if (pos + 2 < f->n && !(d[pos + 2] & 0x80)) {
-			/* Three bytes: ids below 2^21 (a wide profile's million locations). */
-			uint32_t key = (uint32_t)(d[pos] & 0x7f) | (uint32_t)(d[pos + 1] & 0x7f) << 7 | (uint32_t)d[pos + 2] << 14;
-			out[k++] = key;
-			rs->tail_big = rs->tail_big || key > UINT16_MAX;
-			pos += 3;
-			continue;
+			/* 0: id_key's way */
+		} else if (pos + 1 < len && !(d[pos + 1] & 0x80)) {
+			uint32_t id = (uint32_t)(d[pos] & 0x7f) | (uint32_t)d[pos + 1] << 7;
+			if (id) {
+				out[k++] = id - 1;
+				pos += 2;
+				continue;
+			}
+		} else if (pos + 2 < len && !(d[pos + 2] & 0x80)) {
+			/* Three bytes: a wide profile's million locations. */
+			uint32_t id = (uint32_t)(d[pos] & 0x7f) | (uint32_t)(d[pos + 1] & 0x7f) << 7 | (uint32_t)d[pos + 2] << 14;
+			if (id) {
+				out[k++] = id - 1;
+				big |= id - 1 > UINT16_MAX;
+				pos += 3;
+				continue;
+			}
 		}
 		uint64_t v;
-		int r = get_varint(dc, d, f->n, f->d_at, &pos, &v);
+		size_t at = pos;
+		int r = get_varint(dc, d, len, f->d_at, &at, &v);
 		if (r < 0)
 			return false;
 		if (r == 0)
 			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
 			                 si, "location_id");
+		pos = at;
 		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
 		out[k++] = key;
-		rs->tail_big = rs->tail_big || key > UINT16_MAX; /* the one- and two-byte paths above give keys below 2^14 */
+		big |= key > UINT16_MAX; /* the one- and two-byte paths above give keys below 2^14 */
 	}
+	rs->tail_big = big;
 	*n = k;
 	return true;
 }
@@ -1581,7 +1598,7 @@ static bool each_saved(decoder *dc, field_fn fn)
 static uint32_t resolve_slow(decoder *dc, uint32_t key, size_t i)
 {
 	const raw_stacks *rs = &dc->rs;
-	uint64_t id = key < BIG_KEY ? key : dc->bigid_list[key - BIG_KEY];
+	uint64_t id = key < BIG_KEY ? (uint64_t)key + 1 : dc->bigid_list[key - BIG_KEY];
 	uint32_t li = idmap_get(&dc->locations, id);
 	if (li == PROF_NONE) {
 		/* Name the first sample that uses a stack holding it (on this error only: no table of them). */
@@ -1604,8 +1621,8 @@ static inline uint32_t resolve_key(decoder *dc, uint32_t key, size_t i)
 {
 	const prof_profile *p = dc->p;
 	/* While the ids ran 1..n the map holds no table: id k is location k - 1, without reading it. */
-	if (key - 1u < p->nlocation && (!dc->locations.sparse || p->locations[key - 1].id == key))
-		return key - 1;
+	if (key < p->nlocation && (!dc->locations.sparse || p->locations[key].id == (uint64_t)key + 1))
+		return key;
 	return resolve_slow(dc, key, i);
 }
 
@@ -1620,14 +1637,21 @@ static bool resolve_stacks(decoder *dc)
 	raw_stacks *rs = &dc->rs;
 	if (rs->narrow && p->nlocation > UINT16_MAX + 1)
 		raw_widen(rs);
-	if (rs->narrow) {
+	/*
+	 * Ids 1..n in order (the map has no table) and every key below n: each
+	 * key is its location's index already (tens of millions on a big
+	 * profile), unless 32-bit keys are to be narrowed.
+	 */
+	bool as_is = !dc->locations.sparse && rs->maxkey < p->nlocation &&
+	             (rs->narrow || p->nlocation > UINT16_MAX + 1);
+	if (rs->narrow && !as_is) {
 		for (size_t i = 0; i < rs->nids; i++) {
 			uint32_t li = resolve_key(dc, rs->narrow[i], i);
 			if (li == PROF_NONE)
 				return false;
 			rs->narrow[i] = (uint16_t)li;
 		}
-	} else if (rs->wide) {
+	} else if (rs->wide && !as_is) {
 		bool fits = p->nlocation <= UINT16_MAX + 1;
 		uint16_t *narrow = (uint16_t *)rs->wide;
 		for (size_t i = 0; i < rs->nids; i++) {

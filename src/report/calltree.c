@@ -46,7 +46,7 @@ static int cmp_named(const void *a, const void *b)
 }
 
 /* t->names gets the distinct keys in strcmp order, t->canon each index node's frame (its rank there). */
-static void frames_build(calltree *t, char *const *keys, uint32_t nkeys)
+static void frames_build(calltree *t, const char *const *keys, uint32_t nkeys)
 {
 	const char **names = xmalloc(((size_t)nkeys + 1) * sizeof *names);
 	uint32_t *canon = xmalloc(((size_t)nkeys + 1) * sizeof *canon);
@@ -121,7 +121,7 @@ static int64_t abs_weight(int64_t w)
 	return w == INT64_MIN ? INT64_MAX : w < 0 ? -w : w;
 }
 
-void calltree_init(calltree *t, const rctx *r, char *const *keys, bool inverted)
+void calltree_init(calltree *t, const rctx *r, const char *const *keys, bool inverted)
 {
 	memset(t, 0, sizeof *t);
 	t->r = r;

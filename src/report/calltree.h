@@ -67,7 +67,7 @@ typedef struct calltree {
  * the frame of index node n named keys[n] (borrowed: t->names point into
  * keys). Inverted: each stack from its leaf.
  */
-void calltree_init(calltree *t, const rctx *r, char *const *keys, bool inverted);
+void calltree_init(calltree *t, const rctx *r, const char *const *keys, bool inverted);
 /* Visits the tree once: the root (depth 0, frame CALLTREE_ROOT), then each frame, siblings in order. */
 void calltree_walk(calltree *t, calltree_order order, const calltree_visitor *v, void *ctx);
 void calltree_free(calltree *t);

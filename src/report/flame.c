@@ -117,7 +117,7 @@ bool report_folded_rctx(FILE *out, rctx *r)
 	for (uint32_t k = 0; k < ix->ninfo; k++)
 		keys[k] = folded_name(ix->printable[k]);
 	calltree t;
-	calltree_init(&t, r, keys, false);
+	calltree_init(&t, r, (const char *const *)keys, false);
 	folded_out f = {.out = out, .names = t.names};
 	static const calltree_visitor visit = {folded_enter, folded_leave, folded_line};
 	calltree_walk(&t, CALLTREE_FOLDED, &visit, &f);
