@@ -666,12 +666,13 @@ static void raw_pop(raw_stacks *rs, prof_sample *samples)
  */
 static void raw_push(raw_stacks *rs, prof_sample *samples, size_t sample, size_t n, uint32_t h)
 {
+	bool big = rs->tail_big; /* raw_pop sets tail_big to the popped sample's */
 	if (rs->npending == PENDING)
 		raw_pop(rs, samples);
 	pending *q = &rs->queue[(rs->head + rs->npending) % PENDING];
 	uint32_t *buf = q->ids;
 	size_t cap = q->cap;
-	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .big = rs->tail_big, .sample = sample};
+	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .big = big, .sample = sample};
 	rs->tail = buf;
 	rs->tailcap = cap;
 	rs->npending++;

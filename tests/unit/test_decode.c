@@ -219,6 +219,39 @@ static void stores_stacks_narrow_or_wide(void **state)
 	prof_profile_free(p);
 }
 
+/*
+ * Stacks are interned some samples after they are read (a queue, for
+ * prefetching): the first sample with an id past 16 bits, late in a
+ * profile of small ids, keeps its own width through the queue.
+ */
+static void keeps_width_through_the_queue(void **state)
+{
+	(void)state;
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_function(&b, 1, "main.main", "main.go");
+	uint64_t ids[] = {1, 2, 3, 70000, (uint64_t)1 << 40};
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+		pb_location(&b, ids[i], (uint64_t[]){1, 0});
+	enum { N = 60 };
+	uint64_t stacks[N][4];
+	for (int i = 0; i < N; i++) {
+		uint64_t leaf = i == 40 ? 70000 : i == 50 ? ids[4] : (uint64_t)(i % 3 + 1);
+		memcpy(stacks[i], (uint64_t[]){leaf, (uint64_t)(i / 3 % 3 + 1), (uint64_t)(i / 9 % 3 + 1), 0}, sizeof stacks[i]);
+		pb_sample(&b, stacks[i], (int64_t[]){i + 1});
+	}
+	prof_profile *p = pb_load(&b);
+	assert_non_null(p);
+	for (int i = 0; i < N; i++) {
+		uint64_t got[8];
+		sample_ids(p, (size_t)i, got);
+		for (int k = 0; stacks[i][k] || got[k]; k++)
+			assert_int_equal(got[k], stacks[i][k]);
+	}
+	prof_profile_free(p);
+}
+
 static void expect_error(const uint8_t *buf, size_t len, const char *want)
 {
 	prof_err err = {0};
@@ -436,6 +469,7 @@ int main(void)
 		cmocka_unit_test(decodes_gzip),
 		cmocka_unit_test(decodes_big_streams),
 		cmocka_unit_test(stores_stacks_narrow_or_wide),
+		cmocka_unit_test(keeps_width_through_the_queue),
 		cmocka_unit_test(rejects_undefined_location),
 		cmocka_unit_test(rejects_value_count),
 		cmocka_unit_test(rejects_duplicate_and_zero_ids),
