@@ -1180,40 +1180,51 @@ typedef struct window {
 
 /* ---- the pages of the big arrays, ready ahead ---- */
 
-/* Asks for the pages just past the filled part of each array that grows with the file. */
-static void prefault_arrays(decoder *dc)
+/* An array that grows with the file, in bytes, and its prefault_ahead mark. */
+typedef struct big_array {
+	void *base;
+	size_t used, cap;
+	size_t *mark;
+} big_array;
+
+enum { NBIG = 7 };
+
+/* The arrays that grow with the file: stored ids, values, samples, stacks, locations, lines, labels. */
+static void big_arrays(decoder *dc, big_array out[NBIG])
 {
 	const prof_profile *p = dc->p;
 	raw_stacks *rs = &dc->rs;
-	prefault *pf = rs->pf;
-	if (!pf)
-		return;
 	size_t idsize = rs->wide ? sizeof *rs->wide : sizeof *rs->narrow;
 	void *ids = rs->wide ? (void *)rs->wide : (void *)rs->narrow;
-	prefault_ahead(pf, ids, rs->nids * idsize, rs->idcap * idsize, &rs->idmark);
-	prefault_ahead(pf, p->values, dc->nvalues * sizeof *p->values, dc->pvaluecap * sizeof *p->values, &dc->pmark[0]);
-	prefault_ahead(pf, p->samples, p->nsample * sizeof *p->samples, dc->samplecap * sizeof *p->samples,
-	               &dc->pmark[1]);
-	prefault_ahead(pf, rs->st, rs->n * sizeof *rs->st, rs->cap * sizeof *rs->st, &dc->pmark[2]);
-	prefault_ahead(pf, p->locations, dc->nfast_loc * sizeof *p->locations, dc->loccap * sizeof *p->locations,
-	               &dc->pmark[3]);
-	prefault_ahead(pf, p->lines, p->nline * sizeof *p->lines, dc->linecap * sizeof *p->lines, &dc->pmark[4]);
-	prefault_ahead(pf, p->labels, p->nlabel * sizeof *p->labels, dc->labelcap * sizeof *p->labels, &dc->pmark[5]);
+	out[0] = (big_array){ids, rs->nids * idsize, rs->idcap * idsize, &rs->idmark};
+	out[1] = (big_array){p->values, dc->nvalues * sizeof *p->values, dc->pvaluecap * sizeof *p->values, &dc->pmark[0]};
+	out[2] = (big_array){p->samples, p->nsample * sizeof *p->samples, dc->samplecap * sizeof *p->samples,
+	                     &dc->pmark[1]};
+	out[3] = (big_array){rs->st, rs->n * sizeof *rs->st, rs->cap * sizeof *rs->st, &dc->pmark[2]};
+	out[4] = (big_array){p->locations, dc->nfast_loc * sizeof *p->locations, dc->loccap * sizeof *p->locations,
+	                     &dc->pmark[3]};
+	out[5] = (big_array){p->lines, p->nline * sizeof *p->lines, dc->linecap * sizeof *p->lines, &dc->pmark[4]};
+	out[6] = (big_array){p->labels, p->nlabel * sizeof *p->labels, dc->labelcap * sizeof *p->labels, &dc->pmark[5]};
+}
+
+/* Asks for the pages just past the filled part of each array that grows with the file. */
+static void prefault_arrays(decoder *dc)
+{
+	if (!dc->rs.pf)
+		return;
+	big_array a[NBIG];
+	big_arrays(dc, a);
+	for (int i = 0; i < NBIG; i++)
+		prefault_ahead(dc->rs.pf, a[i].base, a[i].used, a[i].cap, a[i].mark);
 }
 
 /* After the stream: gives back the pages made ready that the arrays did not come to use. */
 static void prefault_release_arrays(decoder *dc)
 {
-	const prof_profile *p = dc->p;
-	raw_stacks *rs = &dc->rs;
-	size_t idsize = rs->wide ? sizeof *rs->wide : sizeof *rs->narrow;
-	prefault_release(rs->wide ? (void *)rs->wide : (void *)rs->narrow, rs->nids * idsize, rs->idmark);
-	prefault_release(p->values, dc->nvalues * sizeof *p->values, dc->pmark[0]);
-	prefault_release(p->samples, p->nsample * sizeof *p->samples, dc->pmark[1]);
-	prefault_release(rs->st, rs->n * sizeof *rs->st, dc->pmark[2]);
-	prefault_release(p->locations, dc->nfast_loc * sizeof *p->locations, dc->pmark[3]);
-	prefault_release(p->lines, p->nline * sizeof *p->lines, dc->pmark[4]);
-	prefault_release(p->labels, p->nlabel * sizeof *p->labels, dc->pmark[5]);
+	big_array a[NBIG];
+	big_arrays(dc, a);
+	for (int i = 0; i < NBIG; i++)
+		prefault_release(a[i].base, a[i].used, *a[i].mark);
 }
 
 /* ---- the model budget ---- */
