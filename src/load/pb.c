@@ -294,20 +294,6 @@ static int get_varint(decoder *dc, const uint8_t *d, size_t n, size_t base, size
 {
 	uint64_t v = 0;
 	size_t start = *pos;
-	if (n - start >= 10) {
-		/* Room for the longest: no bound to check a byte (tens of millions of varints a big profile). */
-		const uint8_t *b = d + start;
-		for (unsigned i = 0; i < 10; i++) {
-			v |= (uint64_t)(b[i] & 0x7f) << (7 * i);
-			if (!(b[i] & 0x80)) {
-				*pos = start + i + 1;
-				*out = v;
-				return 1;
-			}
-		}
-		prof_errf(dc->err, "byte %zu: varint longer than 10 bytes", base + start);
-		return -1;
-	}
 	for (unsigned i = 0;; i++) {
 		if (i == 10) {
 			prof_errf(dc->err, "byte %zu: varint longer than 10 bytes", base + start);
