@@ -682,7 +682,8 @@ static bool sample_values(decoder *dc, const field *f, size_t si, size_t *n)
 	const uint8_t *d = f->d;
 	size_t len = f->n, pos = 0, at = *n;
 	values_room(dc, at + len);
-	int32_t *narrow = dc->p->vals.narrow; /* NULL once wide */
+	int32_t *narrow = dc->p->vals.narrow; /* exactly one of the two is set */
+	int64_t *wide = dc->p->vals.wide;
 	while (pos < len) {
 		uint64_t v;
 		if (!(d[pos] & 0x80)) { /* fast path: a one-byte varint */
@@ -699,8 +700,12 @@ static bool sample_values(decoder *dc, const field *f, size_t si, size_t *n)
 			narrow[at++] = (int32_t)v;
 			continue;
 		}
-		value_put(dc, at++, v);
-		narrow = NULL;
+		if (narrow) {
+			values_widen(dc, at);
+			narrow = NULL;
+			wide = dc->p->vals.wide;
+		}
+		wide[at++] = (int64_t)v;
 	}
 	*n = at;
 	return true;

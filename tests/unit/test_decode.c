@@ -258,6 +258,23 @@ static void stores_values_narrow_or_wide(void **state)
 			assert_int_equal(prof_value(p, k / 2, k % 2), want[k]);
 		prof_profile_free(p);
 	}
+
+	/* Values not packed, one field each, the store widened between a sample's two. */
+	const uint8_t unpacked[] = {
+		0x32, 0x00, 0x32, 0x01, 'n', 0x32, 0x01, 'c',       /* strings "", "n", "c" */
+		0x0a, 0x04, 0x08, 0x01, 0x10, 0x02,                  /* two sample types n/c */
+		0x0a, 0x04, 0x08, 0x01, 0x10, 0x02,
+		0x12, 0x04, 0x10, 0x03, 0x10, 0x04,                  /* sample: 3, 4 */
+		0x12, 0x08, 0x10, 0x05, 0x10, 0x80, 0x80, 0x80, 0x80, 0x10, /* sample: 5, 2^32 */
+	};
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(unpacked, sizeof unpacked, &err);
+	assert_non_null(p);
+	assert_non_null(p->vals.wide);
+	const int64_t want[4] = {3, 4, 5, (int64_t)1 << 32};
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(prof_value(p, k / 2, k % 2), want[k]);
+	prof_profile_free(p);
 }
 
 static void rejects_undefined_location(void **state)
