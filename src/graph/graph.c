@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "util/cores.h"
 #include "util/path.h"
 #include "util/sort.h"
 
@@ -263,10 +263,8 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 	gw->dw = mean ? xcalloc(p->nstack + 1, sizeof *gw->dw) : NULL; /* all 0 otherwise */
 	gw->any = xcalloc(p->nstack + 1, 1);
 	int64_t total = 0, div = 0;
-	size_t nt = p->nsample_type;
 	for (size_t s = 0; s < p->nsample; s++) {
-		const int64_t *v = p->values + s * nt;
-		int64_t w = v[sample_index], dw = mean ? v[0] : 0;
+		int64_t w = prof_value(p, s, (size_t)sample_index), dw = mean ? prof_value(p, s, 0) : 0;
 		uint32_t st = p->samples[s].stack;
 		gw->w[st] += w;
 		if (mean)
@@ -622,9 +620,7 @@ static void *build_run(void *arg)
  */
 static int build_jobs(const prof_profile *p)
 {
-	if (p->nstack_loc < (1u << 20))
-		return 1;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1; /* asked each time: no state, and cheap beside a walk of 1M frames */
+	return prof_two_cores(p->nstack_loc, 1u << 20) ? 2 : 1;
 }
 
 /* Where the second of nj jobs starts: the halves hold about as many frames each. */

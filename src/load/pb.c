@@ -505,8 +505,23 @@ static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t 
 		return false;
 	if (rs->wide)
 		return n == 0 || memcmp(rs->wide + st->off, ids, n * sizeof *ids) == 0;
+	if (rs->tail_big)
+		return false; /* a key past 16 bits: never among the stored narrow ones */
 	const uint16_t *have = rs->narrow + st->off;
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+#if defined(__GNUC__) || defined(__clang__)
+	/* Eight a step, narrowed as raw_store stores them: a duplicate-heavy profile compares most stacks it reads. */
+	typedef uint32_t u32x8 __attribute__((vector_size(32)));
+	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+	for (; i + 8 <= n; i += 8) {
+		u32x8 v;
+		memcpy(&v, ids + i, sizeof v);
+		u16x8 w = __builtin_convertvector(v, u16x8);
+		if (memcmp(have + i, &w, sizeof w) != 0)
+			return false;
+	}
+#endif
+	for (; i < n; i++)
 		if (have[i] != ids[i])
 			return false;
 	return true;
@@ -674,35 +689,83 @@ static void raw_drain(raw_stacks *rs, prof_sample *samples)
 		raw_pop(rs, samples);
 }
 
-/* A repeated varint field, packed or not: appends its values to *arr. */
-static bool repeated_varints(decoder *dc, const field *f, size_t si, const char *name,
-                             uint64_t **arr, size_t *n, size_t *cap)
+/* The stored values in 64 bits from now on (n of them so far): one past 32 bits came. */
+static void values_widen(decoder *dc, size_t n)
+{
+	prof_valstore *vs = &dc->p->vals;
+	int64_t *wide = xmalloc((dc->pvaluecap + 1) * sizeof *wide);
+	for (size_t i = 0; i < n; i++)
+		wide[i] = vs->narrow[i];
+	prefault_sync(dc->rs.pf);
+	free(vs->narrow);
+	vs->narrow = NULL;
+	vs->wide = wide;
+	dc->pmark[0] = 0; /* a new array: nothing of it asked for yet */
+}
+
+/* Room for n values in the store's width (32-bit until a value needs more). */
+static void values_room(decoder *dc, size_t n)
+{
+	prof_valstore *vs = &dc->p->vals;
+	if (vs->wide)
+		PGROW(dc->rs.pf, vs->wide, dc->pvaluecap, n);
+	else
+		PGROW(dc->rs.pf, vs->narrow, dc->pvaluecap, n);
+}
+
+/* Value v at index at (room made): into the 32-bit store while it is one and v fits. */
+static void value_put(decoder *dc, size_t at, uint64_t v)
+{
+	prof_valstore *vs = &dc->p->vals;
+	if (vs->narrow && prof_value_fits((int64_t)v)) {
+		vs->narrow[at] = (int32_t)v;
+		return;
+	}
+	if (vs->narrow)
+		values_widen(dc, at);
+	vs->wide[at] = (int64_t)v;
+}
+
+/* A sample's values field, packed or not: appends them to the profile's values (*n of them stored). */
+static bool sample_values(decoder *dc, const field *f, size_t si, size_t *n)
 {
 	if (f->wt == WT_VARINT) {
-		PGROW(dc->rs.pf, *arr, *cap, *n + 1);
-		(*arr)[(*n)++] = f->v;
+		values_room(dc, *n + 1);
+		value_put(dc, (*n)++, f->v);
 		return true;
 	}
 	if (f->wt != WT_LEN)
-		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
-		                 name, wire_names[f->wt]);
-	size_t pos = 0;
-	PGROW(dc->rs.pf, *arr, *cap, *n + f->n);
-	while (pos < f->n) {
+		return prof_errf(dc->err, "byte %zu: sample %zu: value is %s, expected varints", f->at, si,
+		                 wire_names[f->wt]);
+	const uint8_t *d = f->d;
+	size_t len = f->n, pos = 0, at = *n;
+	values_room(dc, at + len);
+	int32_t *narrow = dc->p->vals.narrow; /* exactly one of the two is set */
+	int64_t *wide = dc->p->vals.wide;
+	while (pos < len) {
 		uint64_t v;
-		/* Fast path: a one-byte varint. */
-		if (!(f->d[pos] & 0x80)) {
-			(*arr)[(*n)++] = f->d[pos++];
+		if (!(d[pos] & 0x80)) { /* fast path: a one-byte varint */
+			v = d[pos++];
+		} else {
+			int r = get_varint(dc, d, len, f->d_at, &pos, &v);
+			if (r < 0)
+				return false;
+			if (r == 0)
+				return prof_errf(dc->err, "byte %zu: sample %zu: value ends inside a varint", f->d_at + pos,
+				                 si);
+		}
+		if (narrow && prof_value_fits((int64_t)v)) {
+			narrow[at++] = (int32_t)v;
 			continue;
 		}
-		int r = get_varint(dc, f->d, f->n, f->d_at, &pos, &v);
-		if (r < 0)
-			return false;
-		if (r == 0)
-			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
-			                 si, name);
-		(*arr)[(*n)++] = v;
+		if (narrow) {
+			values_widen(dc, at);
+			narrow = NULL;
+			wide = dc->p->vals.wide;
+		}
+		wide[at++] = (int64_t)v;
 	}
+	*n = at;
 	return true;
 }
 
@@ -924,10 +987,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 		case 2: {
 			/* Straight into the profile's values, after the stored ones. */
 			size_t end = dc->nvalues + nvals;
-			uint64_t *vals = (uint64_t *)p->values;
-			bool ok = repeated_varints(dc, &f, si, "value", &vals, &end, &dc->pvaluecap);
-			p->values = (int64_t *)vals;
-			if (!ok)
+			if (!sample_values(dc, &f, si, &end))
 				return false;
 			nvals = end - dc->nvalues;
 			break;
@@ -1183,7 +1243,9 @@ static void big_arrays(decoder *dc, big_array out[NBIG])
 	size_t idsize = rs->wide ? sizeof *rs->wide : sizeof *rs->narrow;
 	void *ids = rs->wide ? (void *)rs->wide : (void *)rs->narrow;
 	out[0] = (big_array){ids, rs->nids * idsize, rs->idcap * idsize, &rs->idmark};
-	out[1] = (big_array){p->values, dc->nvalues * sizeof *p->values, dc->pvaluecap * sizeof *p->values, &dc->pmark[0]};
+	size_t valsize = p->vals.wide ? sizeof *p->vals.wide : sizeof *p->vals.narrow;
+	void *vals = p->vals.wide ? (void *)p->vals.wide : (void *)p->vals.narrow;
+	out[1] = (big_array){vals, dc->nvalues * valsize, dc->pvaluecap * valsize, &dc->pmark[0]};
 	out[2] = (big_array){p->samples, p->nsample * sizeof *p->samples, dc->samplecap * sizeof *p->samples,
 	                     &dc->pmark[1]};
 	out[3] = (big_array){rs->st, rs->n * sizeof *rs->st, rs->cap * sizeof *rs->st, &dc->pmark[2]};
@@ -1228,8 +1290,8 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	b += (uint64_t)dc->strcap * sizeof *dc->strs;
 	b += (uint64_t)p->strs.cap * (sizeof *p->strs.str + sizeof *p->strs.len) +
 	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
-	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
-	     (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)dc->pvaluecap * (p->vals.wide ? sizeof *p->vals.wide : sizeof *p->vals.narrow);
 	b += (uint64_t)dc->loccap * sizeof *p->locations + (uint64_t)dc->linecap * sizeof *p->lines +
 	     (uint64_t)dc->funccap * sizeof *p->functions;
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +

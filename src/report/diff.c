@@ -309,7 +309,6 @@ static void collect_snap(differ *d, size_t k)
 	prof_strid true_val = prof_intern(p, "true", 4);
 	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
 	bool leak_profile = strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0;
-	size_t nt = p->nsample_type;
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
 		group_key key = {.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = leak_profile};
@@ -325,7 +324,7 @@ static void collect_snap(differ *d, size_t k)
 			else if (l->key == leaked_key && l->str == true_val)
 				key.leaked = true;
 		}
-		int64_t v = p->values[i * nt + (size_t)sn->si];
+		int64_t v = prof_value(p, i, (size_t)sn->si);
 		group *g = find_group(d, &key);
 		d->vals[(size_t)(g - d->groups) * d->nsnap + k] += v;
 		d->totals[k] += v;

@@ -11,10 +11,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "report/internal.h"
 #include "util/arena.h"
+#include "util/cores.h"
 #include "util/sort.h"
 #include "util/units.h"
 
@@ -193,8 +193,8 @@ static bool trace_read(tctx *t, size_t i)
 		label_lines(t, s, false);
 		label_lines(t, s, true);
 	}
-	int64_t v = p->values[i * p->nsample_type + t->r->si];
-	int64_t d = t->r->o->mean ? p->values[i * p->nsample_type] : 0;
+	int64_t v = prof_value(p, i, (size_t)t->r->si);
+	int64_t d = t->r->o->mean ? prof_value(p, i, 0) : 0;
 	if (d != 0)
 		v /= d;
 	t->v = v;
@@ -484,7 +484,7 @@ bool report_traces_rctx(FILE *out, rctx *r)
 	tctx_init(&t, r, NULL);
 	obuf o = {0};
 	size_t n = t.p->nsample;
-	if (n < TWO_PRINTERS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !print_two(&t, &o, out)) {
+	if (!prof_two_cores(n, TWO_PRINTERS) || !print_two(&t, &o, out)) {
 		for (size_t i = 0; i < n; i += CHUNK) {
 			print_range(&t, i, i + CHUNK < n ? i + CHUNK : n, &o);
 			ob_write(&o, out);
