@@ -15,7 +15,7 @@
  * "expression too large". A count over a repetition of a repetition
  * ("((a*)*){30}") takes glibc exponential time: such counts stop at 10.
  */
-enum { RE_MAX_REPEAT = 1000, RE_MAX_DEPTH = 1000, RE_MAX_NESTED_REPEAT = 10 };
+enum { RE_MAX_REPEAT = 1000, RE_MAX_DEPTH = 1000, RE_MAX_NESTED_REPEAT = 10, RE_MAX_ALTS = 4096 };
 
 /* Skips a bracket expression at pat[i] == '['; returns the index of its ']' (or the end). */
 static size_t skip_bracket(const char *pat, size_t i)
@@ -84,16 +84,68 @@ static void put_str(char *out, size_t *w, const char *rep)
  * would read "x*?" as "(x*)?", which glibc expands into gigabytes under a
  * count ("(x*?){500}").
  */
+/*
+ * An open group of translate's output: where its current branch starts,
+ * and whether one of its branches was empty already.
+ */
+typedef struct out_group {
+	size_t branch;
+	bool empty;
+} out_group;
+
+/*
+ * A branch of group g ends at out[*w] (a '|' or ')' comes, or the pattern
+ * ends): false when it is empty and g had an empty branch already, with
+ * the '|' before it taken back when nothing follows in the group (last).
+ * A match (never a submatch) is the same with one empty branch or many,
+ * and glibc takes exponential time over many: "(a|||...|)+" anchored.
+ */
+static bool keep_branch(out_group *g, char *out, size_t *w, bool last)
+{
+	if (*w != g->branch)
+		return true;
+	if (!g->empty) {
+		g->empty = true;
+		return true;
+	}
+	if (last && *w > 0 && out[*w - 1] == '|')
+		(*w)--;
+	return false;
+}
+
 static char *translate(const char *pat, bool anchored)
 {
 	size_t n = strlen(pat);
 	char *out = xmalloc(n * 12 + 8);
-	size_t w = 0;
+	out_group *groups = xmalloc((n + 1) * sizeof *groups);
+	size_t w = 0, depth = 0;
 	if (anchored)
 		put_str(out, &w, "^(");
+	groups[0] = (out_group){w, false};
 	for (size_t i = 0; i < n; i++) {
 		char c = pat[i];
 		const char *rep;
+		if (c == '|') {
+			if (keep_branch(&groups[depth], out, &w, false))
+				out[w++] = '|';
+			groups[depth].branch = w;
+			continue;
+		}
+		if (c == '(') {
+			out[w++] = '(';
+			groups[++depth] = (out_group){w, false};
+			continue;
+		}
+		if (c == ')') {
+			if (depth == 0) {
+				/* Unmatched: a literal, as glibc reads it, and not the end of the anchored group around. */
+				put_str(out, &w, "\\)");
+				continue;
+			}
+			keep_branch(&groups[depth--], out, &w, true);
+			out[w++] = ')';
+			continue;
+		}
 		if (c == '[') {
 			size_t end = skip_bracket(pat, i);
 			for (; i < end; i++) {
@@ -131,6 +183,9 @@ static char *translate(const char *pat, bool anchored)
 		if (repeat && pat[i + 1] == '?')
 			i++;
 	}
+	keep_branch(&groups[0], out, &w, true);
+	/* Groups left open stay open: regcomp refuses them. */
+	free(groups);
 	if (anchored)
 		put_str(out, &w, ")$");
 	out[w] = '\0';
@@ -147,15 +202,23 @@ typedef struct re_cost {
 	/* An open group's branches: the current one can match nothing; how many could. */
 	bool branch_nullable;
 	int nullable_branches, branches;
+	/*
+	 * The ways to match nothing: a group's branches that can, times the
+	 * most among its atoms (capped at RE_MAX_ALTS + 1); 1 for an atom.
+	 */
+	long alts, inner_alts;
 } re_cost;
 
-static const re_cost re_atom = {.count = 1}, re_group = {.count = 1, .branch_nullable = true};
+static const re_cost re_atom = {.count = 1, .alts = 1, .inner_alts = 1},
+                     re_group = {.count = 1, .branch_nullable = true, .alts = 1, .inner_alts = 1};
 
 /* The atom just read becomes part of group g's current branch. */
 static void fold_atom(re_cost *g, const re_cost *a)
 {
 	g->branch_nullable = g->branch_nullable && a->nullable;
 	g->alt_nullable = g->alt_nullable || a->alt_nullable;
+	if (a->alts > g->inner_alts)
+		g->inner_alts = a->alts;
 }
 
 /* A '|' or ')' ends group g's current branch. */
@@ -167,7 +230,7 @@ static void end_branch(re_cost *g)
 }
 
 /* Applies a repetition (count 1 for * + ?) to atom a inside group g; NULL or why it is refused. */
-static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool counted)
+static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool counted, bool check_alts)
 {
 	long product = a->count * count;
 	if (count > RE_MAX_REPEAT || product > RE_MAX_REPEAT)
@@ -185,6 +248,20 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 	 */
 	if (counted && a->nullable && a->alt_nullable && product > RE_MAX_NESTED_REPEAT)
 		return "a count over alternatives that can match nothing is too costly (more than 10)";
+	/*
+	 * ... and, in what regcomp gets, exponential in the count over the ways
+	 * to match nothing: "(a|()|()|...|b){5,}" with 16 of them takes
+	 * minutes, "(a|()|...)+" with 200 seconds. Held to RE_MAX_ALTS,
+	 * raised to the count plus one. (Empty branches are one by then:
+	 * translate keeps a group's first.)
+	 */
+	if (check_alts && a->alts >= 2) {
+		long cost = 1;
+		for (long k = 0; k <= count && cost <= RE_MAX_ALTS; k++)
+			cost *= a->alts;
+		if (cost > RE_MAX_ALTS)
+			return "a repetition over many alternatives that can match nothing is too costly";
+	}
 	if (product > g->count)
 		g->count = product;
 	g->anchor = g->anchor || a->anchor;
@@ -194,7 +271,7 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 }
 
 /* NULL when pattern is safe to hand to regcomp, else what is wrong with it. */
-static const char *too_costly(const char *pat)
+static const char *too_costly(const char *pat, bool check_alts)
 {
 	re_cost *group = xmalloc((strlen(pat) + 2) * sizeof *group); /* per open group */
 	size_t depth = 0;
@@ -223,7 +300,7 @@ static const char *too_costly(const char *pat)
 			}
 		}
 		if (rep) {
-			why = repeat_cost(&group[depth], &last, count, c == '{');
+			why = repeat_cost(&group[depth], &last, count, c == '{', check_alts);
 			last.nullable = last.nullable || least == 0;
 			repeated = 1;
 			continue;
@@ -252,6 +329,9 @@ static const char *too_costly(const char *pat)
 			last = group[depth--];
 			last.nullable = last.nullable_branches > 0; /* a group matches nothing when one branch can */
 			last.alt_nullable = last.alt_nullable || (last.branches >= 2 && last.nullable_branches >= 2);
+			last.alts = (last.nullable_branches > 1 ? last.nullable_branches : 1) * last.inner_alts;
+			if (last.alts > RE_MAX_ALTS)
+				last.alts = RE_MAX_ALTS + 1;
 			if (last.count > group[depth].count)
 				group[depth].count = last.count;
 			if (last.stars > group[depth].stars)
@@ -270,9 +350,9 @@ bool prof_re_compile(prof_re *re, const char *pattern, bool anchored, prof_err *
 	re->ok = false;
 	char *t = translate(pattern, anchored);
 	/* The pattern as written (what RE2 refuses) and what regcomp gets (the cost). */
-	const char *why = too_costly(pattern);
+	const char *why = too_costly(pattern, false);
 	if (!why)
-		why = too_costly(t);
+		why = too_costly(t, true);
 	if (why) {
 		free(t);
 		return prof_errf(err, "bad regular expression \"%.60s%s\": %s", pattern, strlen(pattern) > 60 ? "..." : "",

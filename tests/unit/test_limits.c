@@ -126,13 +126,17 @@ static void costly_regexes(void **state)
 	                                  "[x\\D++", "((a*)*){30}", "((a?)+){1000}",
 	                                  "(a*|(bc)*){1000}", "(a?|b?){100}", "((a*|b*)c?){100}",
 	                                  /* found by fuzz_regex: a branch that must match something does not help */
-	                                  "(ik||){1000}", "(c|a*|b*){300}", "(a*|b*|c){100}"};
+	                                  "(ik||){1000}", "(c|a*|b*){300}", "(a*|b*|c){100}",
+	                                  /* glibc exponential in the ways to match nothing, raised to the count */
+	                                  "(a|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|b){3,}"};
 	static const char *const good[] = {"a*?", "a??", "(\\d{1,3}\\.){3}\\d{1,3}", "(a{10}){10}", "[]{}]+",
 	                                   "[[:alpha:]]+", "^runtime\\.", "(a|b)*c", "a{,5}",
 	                                   "(-*?){1000}", /* lazy ? dropped: as "(-*)?" glibc took 22 GB */
 	                                   "((a*)*){10}", "[\\d\\s]+",
 	                                   /* at most one way to match nothing keeps the count cheap */
-	                                   "(a+|b+){100}", "(a*b*){300}", "(a*|(bc)*){10}", "(ik|){1000}"};
+	                                   "(a+|b+){100}", "(a*b*){300}", "(a*|(bc)*){10}", "(ik|){1000}",
+	                                   /* empty branches are one for regcomp */
+	                                   "(a||||||||||||||||||||||||||||||||||||||||||||||||||)+"};
 	prof_re re;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		prof_err err = {0};
@@ -144,9 +148,28 @@ static void costly_regexes(void **state)
 		assert_true(prof_re_compile(&re, good[i], false, &err));
 		prof_re_free(&re);
 	}
-	/* Anchored, its ')' closes the anchoring group: "^(|()\?|){1000}...)$", two empty branches counted. */
+	/* Anchored, an unmatched ')' is a literal, as unanchored: it no longer closes the anchoring group. */
 	prof_err aerr = {0};
-	assert_false(prof_re_compile(&re, "|()\\?|){1000}\x1d", true, &aerr));
+	assert_true(prof_re_compile(&re, "|()\\?|){1000}\x1d", true, &aerr));
+	assert_true(prof_re_match(&re, ""));
+	assert_false(prof_re_match(&re, "x"));
+	prof_re_free(&re);
+	/* found by fuzz_regex, anchored: an hour in regcomp when its ')' closed the anchoring group */
+	assert_true(prof_re_compile(&re, "{{2||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||||"
+	                                 "|||||||||||||||||||||||||||||||||||||,}1}^i){9,}", true, &aerr));
+	prof_re_free(&re);
+	/* Empty branches kept as one match as many did. */
+	assert_true(prof_re_compile(&re, "(a|||b)", true, &aerr));
+	assert_true(prof_re_match(&re, "") && prof_re_match(&re, "a") && prof_re_match(&re, "b"));
+	assert_false(prof_re_match(&re, "c"));
+	prof_re_free(&re);
+	assert_true(prof_re_compile(&re, "x(|||)y|||", false, &aerr));
+	assert_true(prof_re_match(&re, "xy") && prof_re_match(&re, "q"));
+	prof_re_free(&re);
+	assert_true(prof_re_compile(&re, "x(|||)y", true, &aerr));
+	assert_true(prof_re_match(&re, "xy"));
+	assert_false(prof_re_match(&re, "xay"));
+	prof_re_free(&re);
 	/* "{,255}" is no repeat for RE2 but is one for glibc: a literal, so "\w{,255}{1000}" stays cheap. */
 	prof_err lerr = {0};
 	assert_true(prof_re_compile(&re, "f\\w{,255}{1000}d", false, &lerr));
