@@ -7,9 +7,12 @@
  * follows.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report/diff.h"
 
@@ -20,6 +23,8 @@
 #include "xform/merge.h"
 #include "util/sort.h"
 
+#define TWO_THREADS 65536 /* stacks or groups from which work is shared with a second thread */
+
 /*
  * A group of samples with one stack (by its nodes' names), creator, state
  * and verdict. Groups are made in sample order and never move: group i's
@@ -29,7 +34,7 @@ typedef struct group {
 	uint32_t stack;     /* a representative: a stack of snapshot snap */
 	uint32_t created;   /* created_by, in differ.names; 0 when unknown */
 	uint32_t state;     /* goroutine state (dumps), in differ.names; 0 when unknown */
-	uint32_t leaf, app; /* compact_frames' names (in differ.names), found while the stack is in cache */
+	uint32_t leaf, app; /* the representative's stack_facts */
 	int32_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
 	uint16_t snap;
 	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
@@ -45,7 +50,7 @@ typedef struct snap {
 	 * over a stack's nodes reads, in two loads a location.
 	 */
 	uint32_t *loc_gid_off, *loc_gid;
-	uint64_t *hash;      /* per stack: its nodes' hash (collect's scratch) */
+	struct stack_facts *facts; /* per stack (collect's scratch) */
 	uint8_t *skip;       /* per location: left out at the leaf end (stack_start) */
 	int si;              /* the value compared: the type of the last snapshot's name */
 } snap;
@@ -145,17 +150,31 @@ static inline uint32_t walk_next(node_walk *w)
 	return w->gid[w->k++];
 }
 
-/* The names of a stack's nodes from its start as one hash. */
-static uint64_t nodes_hash(const snap *sn, uint32_t st)
+/*
+ * What grouping asks of a stack, found in one walk of its nodes from its
+ * start: their names' hash, and the frames worth showing in one line (the
+ * leaf past the runtime's, and the program's first after it; UINT32_MAX:
+ * none).
+ */
+typedef struct stack_facts {
+	uint64_t hash;
+	uint32_t leaf, app;
+} stack_facts;
+
+static stack_facts stack_facts_of(const snap *sn, const uint8_t *is_std, uint32_t st)
 {
 	node_walk w;
 	walk_start(&w, sn, st, false);
-	uint64_t h = 0x9e3779b97f4a7c15ull;
+	stack_facts f = {0x9e3779b97f4a7c15ull, UINT32_MAX, UINT32_MAX};
 	for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;) {
-		h = (h ^ id) * 0xff51afd7ed558ccdull;
-		h ^= h >> 31;
+		if (f.leaf == UINT32_MAX)
+			f.leaf = id;
+		else if (f.app == UINT32_MAX && !is_std[id])
+			f.app = id;
+		f.hash = (f.hash ^ id) * 0xff51afd7ed558ccdull;
+		f.hash ^= f.hash >> 31;
 	}
-	return h;
+	return f;
 }
 
 static uint64_t group_hash(uint64_t nodes, uint32_t created, uint32_t state, bool leaked)
@@ -192,23 +211,8 @@ static bool group_eq(const void *ctx, uint32_t gi)
 	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
-/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it (UINT32_MAX: none). */
-static void compact_frames(const differ *d, uint32_t snap, uint32_t stack, uint32_t *leaf, uint32_t *app)
+static group *find_group(differ *d, const group_key *k, uint64_t h)
 {
-	node_walk w;
-	walk_start(&w, &d->snaps[snap], stack, false);
-	*leaf = *app = UINT32_MAX;
-	for (uint32_t id; *app == UINT32_MAX && (id = walk_next(&w)) != UINT32_MAX;) {
-		if (*leaf == UINT32_MAX)
-			*leaf = id;
-		else if (!d->is_std[id])
-			*app = id;
-	}
-}
-
-static group *find_group(differ *d, const group_key *k)
-{
-	uint64_t h = group_hash(d->snaps[k->snap].hash[k->stack], k->created, k->state, k->leaked);
 	uint32_t gi = hashtab_intern(&d->index, h, (uint32_t)d->ngroup, group_eq, k);
 	if (gi != d->ngroup)
 		return &d->groups[gi];
@@ -218,7 +222,9 @@ static group *find_group(differ *d, const group_key *k)
 	group *g = &d->groups[d->ngroup];
 	*g = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .created = k->created, .state = k->state,
 	             .leaked = k->leaked};
-	compact_frames(d, k->snap, k->stack, &g->leaf, &g->app);
+	const stack_facts *f = &d->snaps[k->snap].facts[k->stack];
+	g->leaf = f->leaf;
+	g->app = f->app;
 	d->ngroup++;
 	return g;
 }
@@ -296,60 +302,127 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 	return true;
 }
 
+/* The label keys collect reads, as string ids of one snapshot. */
+typedef struct label_keys {
+	prof_strid created, state, wait, leaked, true_val;
+	bool leak_profile; /* every goroutine of a goroutine leak profile is one the GC proved leaked */
+} label_keys;
+
+/* A sample's group key with its hash, value and longest wait, found before its group is looked up. */
+typedef struct pending {
+	group_key key;
+	uint64_t hash;
+	int64_t value, wait;
+} pending;
+
+static void sample_key(differ *d, size_t k, const label_keys *lk, size_t i, pending *q)
+{
+	const snap *sn = &d->snaps[k];
+	prof_profile *p = sn->p;
+	const prof_sample *s = &p->samples[i];
+	q->key = (group_key){.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = lk->leak_profile};
+	q->wait = 0;
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		const prof_label *l = &p->labels[s->label_off + j];
+		if (l->key == lk->created && l->str)
+			q->key.created = shared_name(d, p, l->str);
+		else if (l->key == lk->state && l->str)
+			q->key.state = shared_name(d, p, l->str);
+		else if (l->key == lk->wait && !l->str)
+			q->wait = l->num;
+		else if (l->key == lk->leaked && l->str == lk->true_val)
+			q->key.leaked = true;
+	}
+	q->value = p->values[i * p->nsample_type + (size_t)sn->si];
+	q->hash = group_hash(sn->facts[s->stack].hash, q->key.created, q->key.state, q->key.leaked);
+}
+
+enum { AHEAD = 8 }; /* samples whose keys are made (and table slots fetched) before their group is found */
+
 /* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot. */
 static void collect_snap(differ *d, size_t k)
 {
 	snap *sn = &d->snaps[k];
 	prof_profile *p = sn->p;
-	sn->hash = xmalloc((p->nstack + 1) * sizeof *sn->hash);
-	for (uint32_t st = 0; st < p->nstack; st++)
-		sn->hash[st] = nodes_hash(sn, st);
-	prof_strid created_key = prof_intern(p, "created_by", 10), state_key = prof_intern(p, "state", 5);
-	prof_strid wait_key = prof_intern(p, "wait_minutes", 12), leaked_key = prof_intern(p, "leaked", 6);
-	prof_strid true_val = prof_intern(p, "true", 4);
-	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
-	bool leak_profile = strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0;
-	size_t nt = p->nsample_type;
-	for (size_t i = 0; i < p->nsample; i++) {
-		const prof_sample *s = &p->samples[i];
-		group_key key = {.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = leak_profile};
-		int64_t wait = 0;
-		for (uint32_t j = 0; j < s->nlabel; j++) {
-			const prof_label *l = &p->labels[s->label_off + j];
-			if (l->key == created_key && l->str)
-				key.created = shared_name(d, p, l->str);
-			else if (l->key == state_key && l->str)
-				key.state = shared_name(d, p, l->str);
-			else if (l->key == wait_key && !l->str)
-				wait = l->num;
-			else if (l->key == leaked_key && l->str == true_val)
-				key.leaked = true;
+	label_keys lk = {prof_intern(p, "created_by", 10), prof_intern(p, "state", 5), prof_intern(p, "wait_minutes", 12),
+	                 prof_intern(p, "leaked", 6), prof_intern(p, "true", 4),
+	                 strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0};
+	/* The table is far larger than the cache: each look-up's slot is asked for AHEAD samples early. */
+	pending ring[AHEAD];
+	size_t n = p->nsample;
+	for (size_t i = 0; i < n + AHEAD; i++) {
+		if (i >= AHEAD) {
+			const pending *q = &ring[(i - AHEAD) % AHEAD];
+			group *g = find_group(d, &q->key, q->hash);
+			d->vals[(size_t)(g - d->groups) * d->nsnap + k] += q->value;
+			d->totals[k] += q->value;
+			if (q->wait > g->wait_max)
+				g->wait_max = q->wait > INT32_MAX ? INT32_MAX : (int32_t)q->wait;
 		}
-		int64_t v = p->values[i * nt + (size_t)sn->si];
-		group *g = find_group(d, &key);
-		d->vals[(size_t)(g - d->groups) * d->nsnap + k] += v;
-		d->totals[k] += v;
-		if (wait > g->wait_max)
-			g->wait_max = wait > INT32_MAX ? INT32_MAX : (int32_t)wait;
+		if (i < n) {
+			sample_key(d, k, &lk, i, &ring[i % AHEAD]);
+			hashtab_prefetch(&d->index, ring[i % AHEAD].hash);
+		}
 	}
-	free(sn->hash);
-	sn->hash = NULL;
+	free(sn->facts);
+	sn->facts = NULL;
 	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
 	prof_drop_samples(p);
 }
 
-/*
- * Each group's delta added to each name on its stack, once per group (seen:
- * the group's number + 1), in the order the groups were made, which is
- * about the order of the stacks in memory.
- */
-static void function_deltas(differ *d)
+/* Stacks [from, to) of each snapshot, as fractions of its count in 1/2s: their facts. */
+typedef struct facts_job {
+	differ *d;
+	unsigned from, to;
+} facts_job;
+
+static void *facts_run(void *arg)
 {
-	size_t nn = d->names->strs.n;
-	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
-	d->nfdelta = nn;
-	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
-	for (size_t i = 0; i < d->ngroup; i++) {
+	const facts_job *j = arg;
+	for (size_t k = 0; k < j->d->nsnap; k++) {
+		snap *sn = &j->d->snaps[k];
+		size_t ns = sn->p->nstack, lo = ns / 2 * j->from, hi = j->to == 2 ? ns : ns / 2 * j->to;
+		for (size_t st = lo; st < hi; st++)
+			sn->facts[st] = stack_facts_of(sn, j->d->is_std, (uint32_t)st);
+	}
+	return NULL;
+}
+
+/* Every snapshot's stack facts, on two threads when the stacks are many and a second core is there. */
+static void find_stack_facts(differ *d)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < d->nsnap; k++) {
+		d->snaps[k].facts = xmalloc((d->snaps[k].p->nstack + 1) * sizeof *d->snaps[k].facts);
+		total += d->snaps[k].p->nstack;
+	}
+	facts_job a = {d, 0, 1}, b = {d, 1, 2}, all = {d, 0, 2};
+	pthread_t th;
+	if (total >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&th, NULL, facts_run, &b) == 0) {
+		facts_run(&a);
+		pthread_join(th, NULL);
+	} else
+		facts_run(&all);
+}
+
+/* Groups [from, to): each one's delta added to each name on its stack, once per group, in fdelta. */
+typedef struct fdelta_job {
+	const differ *d;
+	size_t from, to;
+	int64_t *fdelta;
+} fdelta_job;
+
+/*
+ * A name is counted once per group by marking it with the group's number +
+ * 1 (seen). Groups are walked in the order they were made, which is about
+ * the order of the stacks in memory.
+ */
+static void *fdelta_run(void *arg)
+{
+	fdelta_job *j = arg;
+	const differ *d = j->d;
+	uint32_t *seen = xcalloc(d->names->strs.n + 1, sizeof *seen);
+	for (size_t i = j->from; i < j->to; i++) {
 		const group *g = &d->groups[i];
 		int64_t add = group_cur(d, g) - group_base(d, g);
 		node_walk w;
@@ -357,10 +430,33 @@ static void function_deltas(differ *d)
 		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
 			if (seen[id] != (uint32_t)i + 1) {
 				seen[id] = (uint32_t)i + 1;
-				d->fdelta[id] += add;
+				j->fdelta[id] += add;
 			}
 	}
 	free(seen);
+	return NULL;
+}
+
+/* The function summary's deltas (differ.fdelta): the second half of the groups on a thread when they are many. */
+static void function_deltas(differ *d)
+{
+	size_t nn = d->names->strs.n, mid = d->ngroup / 2;
+	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
+	d->nfdelta = nn;
+	fdelta_job a = {d, 0, mid, d->fdelta}, b = {d, mid, d->ngroup, xcalloc(nn + 1, sizeof *d->fdelta)};
+	pthread_t th;
+	if (d->ngroup >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&th, NULL, fdelta_run, &b) == 0) {
+		fdelta_run(&a);
+		pthread_join(th, NULL);
+	} else {
+		a.to = d->ngroup;
+		fdelta_run(&a);
+		b.from = b.to;
+	}
+	for (size_t i = 0; i < nn; i++)
+		d->fdelta[i] += b.fdelta[i];
+	free(b.fdelta);
 }
 
 /*
@@ -371,12 +467,20 @@ static void function_deltas(differ *d)
 static void collect(differ *d)
 {
 	d->totals = xcalloc(d->nsnap + 1, sizeof *d->totals);
-	/* At least as many groups as the largest snapshot has stacks, in the usual case: no regrowth on the way. */
-	size_t guess = 0;
-	for (size_t k = 0; k < d->nsnap; k++)
+	/*
+	 * At least as many groups as the largest snapshot has stacks, in the
+	 * usual case: no regrowth on the way. The index is made for as many as
+	 * all snapshots have: it would be rebuilt once they share fewer than
+	 * half their stacks, which is when it is largest.
+	 */
+	size_t guess = 0, all = 0;
+	for (size_t k = 0; k < d->nsnap; k++) {
 		if (d->snaps[k].p->nstack > guess)
 			guess = d->snaps[k].p->nstack;
-	hashtab_reserve(&d->index, guess);
+		all += d->snaps[k].p->nstack;
+	}
+	hashtab_reserve(&d->index, all);
+	find_stack_facts(d);
 	GROW(d->groups, d->cap, guess);
 	GROW(d->vals, d->valcap, guess * d->nsnap);
 	collect_snap(d, d->nsnap - 1);
@@ -395,7 +499,7 @@ static void differ_free(differ *d)
 		graph_index_free(d->snaps[k].ix);
 		free(d->snaps[k].loc_gid_off);
 		free(d->snaps[k].loc_gid);
-		free(d->snaps[k].hash);
+		free(d->snaps[k].facts);
 		free(d->snaps[k].skip);
 	}
 	free(d->snaps);
@@ -475,6 +579,24 @@ static void heap_orders(group_order *k, size_t n)
 }
 
 /*
+ * Hoare's partition of k[0..n) around pivot, a value k holds: afterwards
+ * k[0..left) <= pivot <= k[left..n); returns left, 1 <= left < n.
+ */
+static size_t split_orders(group_order *k, size_t n, group_order pivot)
+{
+	size_t i = 0, j = n - 1;
+	for (;;) {
+		while (order_before(&k[i], &pivot))
+			i++;
+		while (order_before(&pivot, &k[j]))
+			j--;
+		if (i >= j)
+			return j + 1;
+		swap_orders(&k[i++], &k[j--]);
+	}
+}
+
+/*
  * Sorts k[0..n) by order_before in place (an introsort: quicksort on the
  * median of three, heapsort past a depth, insertion sort on short runs),
  * with the compare inlined: a million groups are common, qsort's calls
@@ -495,25 +617,15 @@ static void sort_orders(group_order *k, size_t n, unsigned depth)
 			swap_orders(&k[n - 1], &k[0]);
 		if (order_before(&k[n - 1], &k[mid]))
 			swap_orders(&k[n - 1], &k[mid]);
-		group_order pivot = k[mid];
-		size_t i = 0, j = n - 1;
-		for (;;) {
-			while (order_before(&k[i], &pivot))
-				i++;
-			while (order_before(&pivot, &k[j]))
-				j--;
-			if (i >= j)
-				break;
-			swap_orders(&k[i++], &k[j--]);
-		}
-		/* k[0..j] <= pivot <= k[j+1..n): recurse on the smaller side, loop on the other. */
-		if (j + 1 < n - j - 1) {
-			sort_orders(k, j + 1, depth);
-			k += j + 1;
-			n -= j + 1;
+		size_t left = split_orders(k, n, k[mid]);
+		/* Recurse on the smaller side, loop on the other. */
+		if (left < n - left) {
+			sort_orders(k, left, depth);
+			k += left;
+			n -= left;
 		} else {
-			sort_orders(k + j + 1, n - j - 1, depth);
-			n = j + 1;
+			sort_orders(k + left, n - left, depth);
+			n = left;
 		}
 	}
 	for (size_t i = 1; i < n; i++) {
@@ -648,9 +760,9 @@ static double slope(const int64_t *v, const double *x, size_t n)
 struct report_cmp {
 	differ d;
 	uint32_t *order; /* the groups' indexes in print order */
-	/* trend (NULL for diff): snapshot k's time in minutes or steps, and the largest growth (for scores) */
+	/* trend (NULL for diff): snapshot k's time in minutes or steps */
 	double *x;
-	int64_t max_growth;
+	int64_t max_growth; /* the largest growth of one group (trend's scores, diff's exit) */
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
@@ -665,6 +777,45 @@ static double row_score(const report_cmp *c, size_t i)
 	return leak_score(&c->d, row_group(c, i), c->max_growth, &grew_always);
 }
 
+/* One side of a split sort. */
+typedef struct sort_job {
+	group_order *k;
+	size_t n;
+	unsigned depth;
+} sort_job;
+
+static void *sort_run(void *arg)
+{
+	sort_job *j = arg;
+	sort_orders(j->k, j->n, j->depth);
+	return NULL;
+}
+
+enum { PIVOT_SAMPLES = 63 };
+
+/*
+ * Sorts k[0..n) on two threads: one split around the median of keys
+ * spread over the array (so the sides are about equal), then a side each.
+ * Keys are unique: the order is the one sort_orders alone gives.
+ */
+static bool sort_orders_two(group_order *k, size_t n, unsigned depth)
+{
+	if (n < PIVOT_SAMPLES)
+		return false;
+	group_order s[PIVOT_SAMPLES];
+	for (size_t i = 0; i < PIVOT_SAMPLES; i++)
+		s[i] = k[i * (n / PIVOT_SAMPLES)];
+	sort_orders(s, PIVOT_SAMPLES, depth);
+	size_t left = split_orders(k, n, s[PIVOT_SAMPLES / 2]);
+	sort_job a = {k, left, depth}, b = {k + left, n - left, depth};
+	pthread_t th;
+	if (pthread_create(&th, NULL, sort_run, &b) != 0)
+		return false;
+	sort_run(&a);
+	pthread_join(th, NULL);
+	return true;
+}
+
 /* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
 static void sort_groups(report_cmp *c, group_order *keys)
 {
@@ -672,7 +823,8 @@ static void sort_groups(report_cmp *c, group_order *keys)
 	unsigned depth = 2;
 	for (size_t m = d->ngroup; m > 1; m >>= 1)
 		depth += 2;
-	sort_orders(keys, d->ngroup, depth);
+	if (d->ngroup < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !sort_orders_two(keys, d->ngroup, depth))
+		sort_orders(keys, d->ngroup, depth);
 	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
 	for (size_t i = 0; i < d->ngroup; i++)
 		c->order[i] = keys[i].id;
@@ -683,8 +835,12 @@ static void diff_order(report_cmp *c)
 {
 	const differ *d = &c->d;
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
-	for (size_t g = 0; g < d->ngroup; g++)
+	c->max_growth = 0;
+	for (size_t g = 0; g < d->ngroup; g++) {
 		keys[g] = diff_key(d, &d->groups[g]);
+		if (keys[g].hi > c->max_growth)
+			c->max_growth = keys[g].hi;
+	}
 	sort_groups(c, keys);
 }
 
@@ -816,6 +972,112 @@ size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta
 	return norder;
 }
 
+/* ---- rows printed on two threads ---- */
+
+/* Prints rows [from, to) of a report to out; how many showed. */
+typedef size_t (*rows_fn)(FILE *out, void *ctx, size_t from, size_t to);
+
+/*
+ * The second printer: in each round it prints its range into a buffer of
+ * its own, which the first one writes out after its range.
+ */
+typedef struct row_helper {
+	rows_fn fn;
+	void *ctx;
+	size_t from, to, shown;
+	char *buf;
+	size_t len;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned round, done; /* rounds asked and finished; the helper stops at UINT_MAX */
+	bool failed;          /* no room for the buffer: the first printer prints the range again */
+} row_helper;
+
+static void *row_helper_main(void *arg)
+{
+	row_helper *h = arg;
+	for (unsigned seen = 0;;) {
+		pthread_mutex_lock(&h->mu);
+		while (h->round == seen)
+			pthread_cond_wait(&h->cv, &h->mu);
+		seen = h->round;
+		pthread_mutex_unlock(&h->mu);
+		if (seen == UINT_MAX)
+			return NULL;
+		FILE *f = open_memstream(&h->buf, &h->len);
+		h->failed = !f;
+		if (f) {
+			h->shown = h->fn(f, h->ctx, h->from, h->to);
+			h->failed = fclose(f) != 0;
+		}
+		pthread_mutex_lock(&h->mu);
+		h->done = seen;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+}
+
+static void row_helper_ask(row_helper *h, unsigned round)
+{
+	pthread_mutex_lock(&h->mu);
+	h->round = round;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void row_helper_wait(row_helper *h, unsigned round)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->done != round)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+#define ROW_CHUNK 8192 /* rows a printer formats at a time */
+
+/* Rows [0, n) in chunks, every other one formatted by a helper thread; false when no thread starts. */
+static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *shown)
+{
+	row_helper h = {.fn = fn, .ctx = ctx};
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	pthread_t th;
+	bool started = pthread_create(&th, NULL, row_helper_main, &h) == 0;
+	unsigned round = 0;
+	for (size_t i = 0; started && i < n; i += 2 * ROW_CHUNK) {
+		size_t mid = i + ROW_CHUNK < n ? i + ROW_CHUNK : n, end = mid + ROW_CHUNK < n ? mid + ROW_CHUNK : n;
+		h.from = mid;
+		h.to = end;
+		h.buf = NULL;
+		row_helper_ask(&h, ++round);
+		*shown += fn(out, ctx, i, mid);
+		row_helper_wait(&h, round);
+		if (h.failed)
+			*shown += fn(out, ctx, mid, end);
+		else {
+			fwrite(h.buf, 1, h.len, out);
+			*shown += h.shown;
+		}
+		free(h.buf);
+	}
+	if (started) {
+		row_helper_ask(&h, UINT_MAX);
+		pthread_join(th, NULL);
+	}
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
+	return started;
+}
+
+/* Rows [0, n) in order, formatted on two threads when they are many; how many showed. */
+static size_t print_rows(FILE *out, size_t n, rows_fn fn, void *ctx)
+{
+	size_t shown = 0;
+	if (n < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !print_rows_two(out, n, fn, ctx, &shown))
+		shown = fn(out, ctx, 0, n);
+	return shown;
+}
+
 /* ---- the printers ---- */
 
 typedef struct frame_printer {
@@ -861,6 +1123,45 @@ static void print_compact(FILE *out, const report_cmp *c, size_t i, const report
 	fputc('\n', out);
 }
 
+/* What a diff row needs beside its group. */
+typedef struct diff_rows {
+	const report_cmp *cmp;
+	const diff_opts *dopt;
+	const char *unit;
+} diff_rows;
+
+/* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
+static size_t print_diff_rows(FILE *out, const diff_rows *r, size_t from, size_t to, size_t limit)
+{
+	const report_cmp *cmp = r->cmp;
+	const char *red = r->dopt->color ? "\033[31m" : "", *green = r->dopt->color ? "\033[32m" : "";
+	const char *reset = r->dopt->color ? "\033[0m" : "";
+	size_t shown = 0;
+	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
+		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
+		const group *g = row_group(cmp, i);
+		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
+		if (delta == 0 && !r->dopt->all && !g->leaked)
+			continue;
+		shown++;
+		report_cmp_row row;
+		report_cmp_row_at(cmp, i, &row);
+		char a[80], b[80], c[96], e[48];
+		fmt_scaled_label(a, sizeof a, row.base, r->unit, "minimum");
+		fmt_scaled_label(b, sizeof b, row.cur, r->unit, "minimum");
+		format_delta(c, sizeof c, delta, r->unit);
+		format_change(e, sizeof e, row.base, row.cur);
+		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
+		print_compact(out, cmp, i, &row, r->dopt->verbose);
+	}
+	return shown;
+}
+
+static size_t print_diff_range(FILE *out, void *ctx, size_t from, size_t to)
+{
+	return print_diff_rows(out, ctx, from, to, 0);
+}
+
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
 {
@@ -887,30 +1188,13 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	put_name(out, cur_name);
 	fprintf(out, " (%s total)\nDelta: %s (%s)\n\n", b, c, e);
 	fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "new", "delta", "change", "stack");
-	const char *red = dopt->color ? "\033[31m" : "", *green = dopt->color ? "\033[32m" : "";
-	const char *reset = dopt->color ? "\033[0m" : "";
-	*max_growth = 0;
-	size_t shown = 0, limit = o->node_count > 0 ? (size_t)o->node_count : 0;
-	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
-		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
-		const group *g = row_group(cmp, i);
-		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
-		if (delta > *max_growth)
-			*max_growth = delta;
-		if (delta == 0 && !dopt->all && !g->leaked)
-			continue;
-		if (limit && shown >= limit)
-			continue;
-		shown++;
-		report_cmp_row row;
-		report_cmp_row_at(cmp, i, &row);
-		fmt_scaled_label(a, sizeof a, row.base, unit, "minimum");
-		fmt_scaled_label(b, sizeof b, row.cur, unit, "minimum");
-		format_delta(c, sizeof c, delta, unit);
-		format_change(e, sizeof e, row.base, row.cur);
-		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
-		print_compact(out, cmp, i, &row, dopt->verbose);
-	}
+	*max_growth = cmp->max_growth;
+	diff_rows r = {cmp, dopt, unit};
+	size_t shown = 0;
+	if (o->node_count > 0)
+		shown = print_diff_rows(out, &r, 0, report_cmp_size(cmp), (size_t)o->node_count);
+	else
+		shown = print_rows(out, report_cmp_size(cmp), print_diff_range, &r);
 	if (shown == 0)
 		fputs("(no stack changed)\n", out);
 
@@ -986,6 +1270,38 @@ static void print_trend_row(FILE *out, const report_cmp *cmp, size_t i, const re
 	print_compact(out, cmp, i, r, false);
 }
 
+/* What a trend row needs beside its group. */
+typedef struct trend_rows_ctx {
+	const report_cmp *cmp;
+	const diff_opts *dopt;
+	const char *unit;
+} trend_rows_ctx;
+
+/* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
+static size_t print_trend_rows(FILE *out, const trend_rows_ctx *t, size_t from, size_t to, size_t limit)
+{
+	size_t n = t->cmp->d.nsnap, shown = 0;
+	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
+		const group *g = row_group(t->cmp, i);
+		const int64_t *v = group_vals(&t->cmp->d, g);
+		bool changed = false;
+		for (size_t k = 1; k < n; k++)
+			changed = changed || v[k] != v[0];
+		if (!changed && !t->dopt->all && !g->leaked)
+			continue;
+		shown++;
+		report_cmp_row r;
+		report_cmp_row_at(t->cmp, i, &r);
+		print_trend_row(out, t->cmp, i, &r, n, t->unit, t->dopt);
+	}
+	return shown;
+}
+
+static size_t print_trend_range(FILE *out, void *ctx, size_t from, size_t to)
+{
+	return print_trend_rows(out, ctx, from, to, 0);
+}
+
 typedef struct growing_ctx {
 	const report_cmp *cmp;
 	uint8_t *listed;
@@ -1037,23 +1353,12 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		}
 		fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
 		        distinct ? "per min" : "per step", "stack");
-		size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
-		size_t ngroup = report_cmp_size(cmp);
-		for (size_t i = 0; i < ngroup; i++) {
-			const group *g = row_group(cmp, i);
-			const int64_t *v = group_vals(&cmp->d, g);
-			bool changed = false;
-			for (size_t k = 1; k < n; k++)
-				changed = changed || v[k] != v[0];
-			if (!changed && !dopt->all && !g->leaked)
-				continue;
-			if (limit && shown >= limit)
-				break;
-			shown++;
-			report_cmp_row r;
-			report_cmp_row_at(cmp, i, &r);
-			print_trend_row(out, cmp, i, &r, n, unit, dopt);
-		}
+		size_t ngroup = report_cmp_size(cmp), shown;
+		trend_rows_ctx tr = {cmp, dopt, unit};
+		if (o->node_count > 0)
+			shown = print_trend_rows(out, &tr, 0, ngroup, (size_t)o->node_count);
+		else
+			shown = print_rows(out, ngroup, print_trend_range, &tr);
 		if (shown == 0)
 			fputs("(no stack changed)\n", out);
 

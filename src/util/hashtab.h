@@ -71,6 +71,13 @@ static inline uint32_t hashtab_find(const hashtab *t, uint64_t h, hashtab_eq eq,
 	return HASHTAB_NONE;
 }
 
+/* Asks the cache for the slot where a look-up of hash h starts: for a loop that knows its next keys ahead. */
+static inline void hashtab_prefetch(const hashtab *t, uint64_t h)
+{
+	if (t->nslots)
+		__builtin_prefetch(&t->slots[hashtab_tag(t, h) & (t->nslots - 1)]);
+}
+
 /* Adds entry under hash h without looking for an equal one. */
 void hashtab_add(hashtab *t, uint64_t h, uint32_t entry);
 
