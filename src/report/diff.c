@@ -27,18 +27,37 @@
 
 /*
  * A group of samples with one stack (by its nodes' names), creator, state
- * and verdict. Groups are made in sample order and never move: group i's
- * values are row i of differ.vals. Small, as there can be millions.
+ * and verdict. Groups are made in sample order, each in the part of its
+ * hash (group_part), and never move: group i of a part has row i of the
+ * part's values. Small, as there can be millions.
  */
 typedef struct group {
 	uint32_t stack;     /* a representative: a stack of snapshot snap */
+	uint32_t first;     /* the sample of snapshot snap that made it: with snap, the order of making */
 	uint32_t created;   /* created_by, in differ.names; 0 when unknown */
 	uint32_t state;     /* goroutine state (dumps), in differ.names; 0 when unknown */
 	uint32_t leaf, app; /* the representative's stack_facts */
 	int32_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
 	uint16_t snap;
+	uint8_t part;
 	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
+
+/*
+ * The groups whose hash falls to one part: on two cores each part is
+ * grouped by a thread of its own, with its own index, so neither waits.
+ */
+typedef struct group_part {
+	group *groups;
+	size_t n, cap;
+	int64_t *vals;   /* n x nsnap */
+	size_t valcap;
+	int64_t *totals; /* per snapshot, of this part's samples */
+	hashtab index;   /* over groups, by stack, creator, state and verdict */
+} group_part;
+
+/* A group's reference: its part in the top bit, its index in the part below. */
+#define PART_BIT 31
 
 /* One snapshot, filtered in place, with its nodes named in differ.names. */
 typedef struct snap {
@@ -65,12 +84,10 @@ typedef struct differ {
 	prof_profile *names; /* node names and label values of every snapshot */
 	snap *snaps;
 	size_t nsnap;
-	group *groups;
-	size_t ngroup, cap;
-	int64_t *vals;   /* ngroup x nsnap */
-	size_t valcap;
+	group_part parts[2];
+	unsigned nparts;
+	size_t ngroup;   /* in both parts: group j < parts[0].n is the first part's j, others the second's */
 	int64_t *totals; /* per snapshot */
-	hashtab index;   /* over groups, by stack, creator, state and verdict */
 	uint8_t *is_std; /* per node name in names: goname_is_std, asked once */
 	int64_t *fdelta; /* per name: the summed delta of the groups whose stacks hold it, each group once */
 	size_t nfdelta;
@@ -79,7 +96,19 @@ typedef struct differ {
 /* Group g's values, one per snapshot; the first is the base, the last the current one. */
 static inline const int64_t *group_vals(const differ *d, const group *g)
 {
-	return d->vals + (size_t)(g - d->groups) * d->nsnap;
+	const group_part *pt = &d->parts[g->part];
+	return pt->vals + (size_t)(g - pt->groups) * d->nsnap;
+}
+
+/* Group j of [0, ngroup) as a reference (PART_BIT). */
+static inline uint32_t group_ref_of(const differ *d, size_t j)
+{
+	return j < d->parts[0].n ? (uint32_t)j : (uint32_t)(j - d->parts[0].n) | 1u << PART_BIT;
+}
+
+static inline const group *group_at_ref(const differ *d, uint32_t ref)
+{
+	return &d->parts[ref >> PART_BIT].groups[ref & ~(1u << PART_BIT)];
 }
 
 static inline int64_t group_base(const differ *d, const group *g)
@@ -201,32 +230,34 @@ typedef struct group_key {
 	const differ *d;
 	uint32_t snap, stack, created, state;
 	bool leaked;
+	uint8_t part;
 } group_key;
 
 static bool group_eq(const void *ctx, uint32_t gi)
 {
 	const group_key *k = ctx;
-	const group *g = &k->d->groups[gi];
+	const group *g = &k->d->parts[k->part].groups[gi];
 	return g->created == k->created && g->state == k->state && g->leaked == k->leaked &&
 	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
-static group *find_group(differ *d, const group_key *k, uint64_t h)
+/* The group of key k (hash h) in its part, made (by sample first) when there is none yet; its index in the part. */
+static size_t find_group(differ *d, const group_key *k, uint64_t h, uint32_t first)
 {
-	uint32_t gi = hashtab_intern(&d->index, h, (uint32_t)d->ngroup, group_eq, k);
-	if (gi != d->ngroup)
-		return &d->groups[gi];
-	GROW(d->groups, d->cap, d->ngroup + 1);
-	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
-	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	group *g = &d->groups[d->ngroup];
-	*g = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .created = k->created, .state = k->state,
-	             .leaked = k->leaked};
+	group_part *pt = &d->parts[k->part];
+	if (pt->n >= 1u << PART_BIT)
+		prof_oom();
+	uint32_t gi = hashtab_intern(&pt->index, h, (uint32_t)pt->n, group_eq, k);
+	if (gi != pt->n)
+		return gi;
+	GROW(pt->groups, pt->cap, pt->n + 1);
+	GROW(pt->vals, pt->valcap, (pt->n + 1) * d->nsnap);
+	memset(pt->vals + pt->n * d->nsnap, 0, d->nsnap * sizeof *pt->vals);
 	const stack_facts *f = &d->snaps[k->snap].facts[k->stack];
-	g->leaf = f->leaf;
-	g->app = f->app;
-	d->ngroup++;
-	return g;
+	pt->groups[pt->n] = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .first = first, .created = k->created,
+	                            .state = k->state, .leaf = f->leaf, .app = f->app, .part = k->part,
+	                            .leaked = k->leaked};
+	return pt->n++;
 }
 
 /* A string of a snapshot (its shown form) in the shared table. */
@@ -302,72 +333,131 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 	return true;
 }
 
-/* The label keys collect reads, as string ids of one snapshot. */
+/* The label keys collect reads, as string ids of one snapshot, and its creators and states in differ.names. */
 typedef struct label_keys {
 	prof_strid created, state, wait, leaked, true_val;
 	bool leak_profile; /* every goroutine of a goroutine leak profile is one the GC proved leaked */
+	uint32_t *shared;  /* per string of the snapshot: its id in differ.names when a creator or state is one, else 0 */
 } label_keys;
+
+/* Snapshot k's label keys; its creators and states named in differ.names here, so the grouping threads only read. */
+static void label_keys_init(differ *d, size_t k, label_keys *lk)
+{
+	prof_profile *p = d->snaps[k].p;
+	*lk = (label_keys){prof_intern(p, "created_by", 10), prof_intern(p, "state", 5), prof_intern(p, "wait_minutes", 12),
+	                   prof_intern(p, "leaked", 6), prof_intern(p, "true", 4),
+	                   strcmp(prof_str(p, p->sample_types[d->snaps[k].si].type), "goroutineleak") == 0, NULL};
+	lk->shared = xcalloc(p->strs.n + 1, sizeof *lk->shared);
+	for (size_t i = 0; i < p->nlabel; i++) {
+		const prof_label *l = &p->labels[i];
+		if ((l->key == lk->created || l->key == lk->state) && l->str && !lk->shared[l->str])
+			lk->shared[l->str] = shared_name(d, p, l->str);
+	}
+}
 
 /* A sample's group key with its hash, value and longest wait, found before its group is looked up. */
 typedef struct pending {
 	group_key key;
 	uint64_t hash;
-	int64_t value, wait;
+	int64_t wait;
+	uint32_t sample;
 } pending;
 
-static void sample_key(differ *d, size_t k, const label_keys *lk, size_t i, pending *q)
+static void sample_key(const differ *d, size_t k, const label_keys *lk, size_t i, pending *q)
 {
 	const snap *sn = &d->snaps[k];
-	prof_profile *p = sn->p;
+	const prof_profile *p = sn->p;
 	const prof_sample *s = &p->samples[i];
 	q->key = (group_key){.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = lk->leak_profile};
 	q->wait = 0;
+	q->sample = (uint32_t)i;
 	for (uint32_t j = 0; j < s->nlabel; j++) {
 		const prof_label *l = &p->labels[s->label_off + j];
 		if (l->key == lk->created && l->str)
-			q->key.created = shared_name(d, p, l->str);
+			q->key.created = lk->shared[l->str];
 		else if (l->key == lk->state && l->str)
-			q->key.state = shared_name(d, p, l->str);
+			q->key.state = lk->shared[l->str];
 		else if (l->key == lk->wait && !l->str)
 			q->wait = l->num;
 		else if (l->key == lk->leaked && l->str == lk->true_val)
 			q->key.leaked = true;
 	}
-	q->value = p->values[i * p->nsample_type + (size_t)sn->si];
 	q->hash = group_hash(sn->facts[s->stack].hash, q->key.created, q->key.state, q->key.leaked);
+}
+
+/* The part a group of hash h is made in. */
+static inline unsigned hash_part(uint64_t h, unsigned nparts)
+{
+	return nparts == 1 ? 0 : (unsigned)((h * 0x9e3779b97f4a7c15ull) >> 63);
 }
 
 enum { AHEAD = 8 }; /* samples whose keys are made (and table slots fetched) before their group is found */
 
-/* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot. */
+/* Snapshot k's samples of groups of one part into them, in sample order. */
+static void collect_part(differ *d, size_t k, const label_keys *lk, unsigned part)
+{
+	group_part *pt = &d->parts[part];
+	const prof_profile *p = d->snaps[k].p;
+	size_t n = p->nsample, nt = p->nsample_type, si = (size_t)d->snaps[k].si;
+	/* The index is far larger than the cache: each look-up's slot is asked for AHEAD samples early. */
+	pending ring[AHEAD];
+	size_t head = 0, tail = 0;
+	for (size_t i = 0;;) {
+		while (head - tail < AHEAD && i < n) {
+			pending *q = &ring[head % AHEAD];
+			sample_key(d, k, lk, i++, q);
+			if (hash_part(q->hash, d->nparts) != part)
+				continue;
+			q->key.part = (uint8_t)part;
+			hashtab_prefetch(&pt->index, q->hash);
+			head++;
+		}
+		if (head == tail)
+			break;
+		const pending *q = &ring[tail++ % AHEAD];
+		size_t gi = find_group(d, &q->key, q->hash, q->sample);
+		int64_t v = p->values[q->sample * nt + si];
+		pt->vals[gi * d->nsnap + k] += v;
+		pt->totals[k] += v;
+		group *g = &pt->groups[gi];
+		if (q->wait > g->wait_max)
+			g->wait_max = q->wait > INT32_MAX ? INT32_MAX : (int32_t)q->wait;
+	}
+}
+
+typedef struct part_job {
+	differ *d;
+	size_t k;
+	const label_keys *lk;
+	unsigned part;
+} part_job;
+
+static void *collect_part_run(void *arg)
+{
+	const part_job *j = arg;
+	collect_part(j->d, j->k, j->lk, j->part);
+	return NULL;
+}
+
+/* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot; each part on a thread. */
 static void collect_snap(differ *d, size_t k)
 {
 	snap *sn = &d->snaps[k];
-	prof_profile *p = sn->p;
-	label_keys lk = {prof_intern(p, "created_by", 10), prof_intern(p, "state", 5), prof_intern(p, "wait_minutes", 12),
-	                 prof_intern(p, "leaked", 6), prof_intern(p, "true", 4),
-	                 strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0};
-	/* The table is far larger than the cache: each look-up's slot is asked for AHEAD samples early. */
-	pending ring[AHEAD];
-	size_t n = p->nsample;
-	for (size_t i = 0; i < n + AHEAD; i++) {
-		if (i >= AHEAD) {
-			const pending *q = &ring[(i - AHEAD) % AHEAD];
-			group *g = find_group(d, &q->key, q->hash);
-			d->vals[(size_t)(g - d->groups) * d->nsnap + k] += q->value;
-			d->totals[k] += q->value;
-			if (q->wait > g->wait_max)
-				g->wait_max = q->wait > INT32_MAX ? INT32_MAX : (int32_t)q->wait;
-		}
-		if (i < n) {
-			sample_key(d, k, &lk, i, &ring[i % AHEAD]);
-			hashtab_prefetch(&d->index, ring[i % AHEAD].hash);
-		}
-	}
+	label_keys lk;
+	label_keys_init(d, k, &lk);
+	part_job a = {d, k, &lk, 0}, b = {d, k, &lk, 1};
+	pthread_t th;
+	if (d->nparts == 2 && pthread_create(&th, NULL, collect_part_run, &b) == 0) {
+		collect_part_run(&a);
+		pthread_join(th, NULL);
+	} else
+		for (unsigned part = 0; part < d->nparts; part++)
+			collect_part(d, k, &lk, part);
+	free(lk.shared);
 	free(sn->facts);
 	sn->facts = NULL;
 	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
-	prof_drop_samples(p);
+	prof_drop_samples(sn->p);
 }
 
 /* Stacks [from, to) of each snapshot, as fractions of its count in 1/2s: their facts. */
@@ -423,7 +513,7 @@ static void *fdelta_run(void *arg)
 	const differ *d = j->d;
 	uint32_t *seen = xcalloc(d->names->strs.n + 1, sizeof *seen);
 	for (size_t i = j->from; i < j->to; i++) {
-		const group *g = &d->groups[i];
+		const group *g = group_at_ref(d, group_ref_of(d, i));
 		int64_t add = group_cur(d, g) - group_base(d, g);
 		node_walk w;
 		walk_start(&w, &d->snaps[g->snap], g->stack, true);
@@ -479,22 +569,36 @@ static void collect(differ *d)
 			guess = d->snaps[k].p->nstack;
 		all += d->snaps[k].p->nstack;
 	}
-	hashtab_reserve(&d->index, all);
+	d->nparts = all >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	for (unsigned part = 0; part < d->nparts; part++) {
+		group_part *pt = &d->parts[part];
+		hashtab_reserve(&pt->index, all / d->nparts);
+		GROW(pt->groups, pt->cap, guess / d->nparts + 1);
+		GROW(pt->vals, pt->valcap, (guess / d->nparts + 1) * d->nsnap);
+		pt->totals = xcalloc(d->nsnap + 1, sizeof *pt->totals);
+	}
 	find_stack_facts(d);
-	GROW(d->groups, d->cap, guess);
-	GROW(d->vals, d->valcap, guess * d->nsnap);
 	collect_snap(d, d->nsnap - 1);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
 		collect_snap(d, k);
-	hashtab_free(&d->index); /* groups are all made: room for the print order */
+	for (unsigned part = 0; part < d->nparts; part++) {
+		group_part *pt = &d->parts[part];
+		hashtab_free(&pt->index); /* groups are all made: room for the print order */
+		d->ngroup += pt->n;
+		for (size_t k = 0; k < d->nsnap; k++)
+			d->totals[k] += pt->totals[k];
+	}
 }
 
 static void differ_free(differ *d)
 {
-	free(d->groups);
-	free(d->vals);
+	for (unsigned part = 0; part < 2; part++) {
+		free(d->parts[part].groups);
+		free(d->parts[part].vals);
+		free(d->parts[part].totals);
+		hashtab_free(&d->parts[part].index);
+	}
 	free(d->totals);
-	hashtab_free(&d->index);
 	for (size_t k = 0; k < d->nsnap && d->snaps; k++) {
 		graph_index_free(d->snaps[k].ix);
 		free(d->snaps[k].loc_gid_off);
@@ -513,28 +617,38 @@ static int64_t abs64v(int64_t v)
 	return v < 0 ? -v : v;
 }
 
+/* Where a group's snapshot comes in collect's order: the last one first, then the others in order. */
+static inline uint64_t snap_rank(const differ *d, const group *g)
+{
+	return (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+}
+
 /*
  * A group's place in a report's order, as a key compared without touching
  * the group: bit 63 of lo first (clear before set: the runtime's leaked
  * verdict), then hi and mid (larger first), then lo (smaller first), then
- * the group's index, so keys are unique and any sort gives one order.
+ * the group's first sample, so keys are unique and any sort gives one order.
+ * Within a snapshot groups are made in the order of their first samples,
+ * and the snapshots' groups in the order of their rank (snap_rank), so
+ * the last two follow the order in which they were made.
  */
 typedef struct group_order {
 	int64_t hi, mid;
 	uint64_t lo;
-	uint32_t id;
+	uint32_t first; /* the group's first sample: with the rank of its snapshot in lo, the order of making */
+	uint32_t id;    /* its reference (PART_BIT) */
 } group_order;
 
 /*
  * diff's order: leaked first, then the largest growth, then the largest
  * current value, then the last snapshot's groups first and by stack.
  */
-static group_order diff_key(const differ *d, const group *g)
+static group_order diff_key(const differ *d, uint32_t ref)
 {
-	uint64_t rank = (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+	const group *g = group_at_ref(d, ref);
 	int64_t cur = group_cur(d, g);
-	return (group_order){cur - group_base(d, g), abs64v(cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack,
-	                     (uint32_t)(g - d->groups)};
+	return (group_order){cur - group_base(d, g), abs64v(cur),
+	                     (uint64_t)!g->leaked << 63 | snap_rank(d, g) << 32 | g->stack, g->first, ref};
 }
 
 static inline bool order_before(const group_order *l, const group_order *r)
@@ -547,6 +661,8 @@ static inline bool order_before(const group_order *l, const group_order *r)
 		return l->mid > r->mid;
 	if (l->lo != r->lo)
 		return l->lo < r->lo;
+	if (l->first != r->first)
+		return l->first < r->first;
 	return l->id < r->id;
 }
 
@@ -675,14 +791,34 @@ static int function_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(o->names[l], o->names[r]);
 }
 
+/*
+ * The change in percent as "%+.0f%%" prints it, without printf's float
+ * formatting for the usual sizes (a diff prints a million of them):
+ * nearbyint rounds as printf does, to nearest with ties to even.
+ */
 static void format_change(char *buf, size_t n, int64_t base, int64_t cur)
 {
-	if (base == 0)
+	if (base == 0) {
 		snprintf(buf, n, "%s", cur == 0 ? "0%" : "new");
-	else if (cur == 0)
+		return;
+	}
+	if (cur == 0) {
 		snprintf(buf, n, "gone");
-	else
-		snprintf(buf, n, "%+.0f%%", ((double)cur - (double)base) * 100.0 / (double)abs64v(base));
+		return;
+	}
+	double pct = ((double)cur - (double)base) * 100.0 / (double)abs64v(base), r = nearbyint(pct);
+	if (!(fabs(r) < 1e15) || n < 24) {
+		snprintf(buf, n, "%+.0f%%", pct);
+		return;
+	}
+	char d[24];
+	size_t l = 0;
+	for (uint64_t u = (uint64_t)fabs(r); l == 0 || u; u /= 10)
+		d[l++] = (char)('0' + u % 10);
+	*buf++ = signbit(r) ? '-' : '+';
+	while (l)
+		*buf++ = d[--l];
+	memcpy(buf, "%", 2);
 }
 
 /* Values with a sign, in the value's unit: "+12", "-1.50MB". */
@@ -690,7 +826,14 @@ static void format_delta(char *buf, size_t n, int64_t v, const char *unit)
 {
 	char t[64];
 	fmt_scaled_label(t, sizeof t, v < 0 ? -v : v, unit, "minimum");
-	snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
+	size_t l = strlen(t);
+	if (l + 2 > n) {
+		snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
+		return;
+	}
+	if (v)
+		*buf++ = v < 0 ? '-' : '+';
+	memcpy(buf, t, l + 1);
 }
 
 /* ---- trend's per-group figures ---- */
@@ -767,7 +910,22 @@ struct report_cmp {
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
-	return &c->d.groups[c->order[i]];
+	return group_at_ref(&c->d, c->order[i]);
+}
+
+/*
+ * Rows are in print order, their groups and values spread over memory: a
+ * printer at row i asks for the group of row i + 2 * ROW_AHEAD and the
+ * values of row i + ROW_AHEAD, whose group it asked for before.
+ */
+enum { ROW_AHEAD = 8 };
+
+static inline void prefetch_row(const report_cmp *c, size_t i, size_t to)
+{
+	if (i + 2 * ROW_AHEAD < to)
+		__builtin_prefetch(row_group(c, i + 2 * ROW_AHEAD));
+	if (i + ROW_AHEAD < to)
+		__builtin_prefetch(group_vals(&c->d, row_group(c, i + ROW_AHEAD)));
 }
 
 /* Row i's leak-suspect score (trend). */
@@ -837,7 +995,7 @@ static void diff_order(report_cmp *c)
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	c->max_growth = 0;
 	for (size_t g = 0; g < d->ngroup; g++) {
-		keys[g] = diff_key(d, &d->groups[g]);
+		keys[g] = diff_key(d, group_ref_of(d, g));
 		if (keys[g].hi > c->max_growth)
 			c->max_growth = keys[g].hi;
 	}
@@ -851,20 +1009,24 @@ static void trend_rows(report_cmp *c, const double *x)
 	size_t n = d->nsnap;
 	c->x = xdup_array(x, n, sizeof *x);
 	c->max_growth = 0;
-	for (size_t g = 0; g < d->ngroup; g++)
-		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > c->max_growth)
-			c->max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
+	for (size_t g = 0; g < d->ngroup; g++) {
+		const group *gr = group_at_ref(d, group_ref_of(d, g));
+		if (group_cur(d, gr) - group_base(d, gr) > c->max_growth)
+			c->max_growth = group_cur(d, gr) - group_base(d, gr);
+	}
 	/* A row's other figures are made when it is asked for: only the score is needed to order them. */
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
 	for (size_t g = 0; g < d->ngroup; g++) {
-		const group *gr = &d->groups[g];
+		uint32_t ref = group_ref_of(d, g);
+		const group *gr = group_at_ref(d, ref);
 		const int64_t *v = group_vals(d, gr);
 		bool grew_always;
 		double score = leak_score(d, gr, c->max_growth, &grew_always);
-		/* Leaked first, then the score (never negative: its bits order as the value), then the growth. */
+		/* Leaked first, then the score (never negative: its bits order as the value), then the growth, then as made. */
 		int64_t score_bits;
 		memcpy(&score_bits, &score, sizeof score_bits);
-		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63, (uint32_t)g};
+		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63 | snap_rank(d, gr) << 32,
+		                        gr->first, ref};
 	}
 	sort_groups(c, keys);
 }
@@ -1123,6 +1285,16 @@ static void print_compact(FILE *out, const report_cmp *c, size_t i, const report
 	fputc('\n', out);
 }
 
+/* s right-aligned in width columns (bytes: the figures are ASCII) at w, as "%*s" puts it; past its end. */
+static char *pad_left(char *w, const char *s, size_t width)
+{
+	size_t l = strlen(s);
+	for (; l < width; width--)
+		*w++ = ' ';
+	memcpy(w, s, l);
+	return w + l;
+}
+
 /* What a diff row needs beside its group. */
 typedef struct diff_rows {
 	const report_cmp *cmp;
@@ -1139,6 +1311,7 @@ static size_t print_diff_rows(FILE *out, const diff_rows *r, size_t from, size_t
 	size_t shown = 0;
 	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
 		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
+		prefetch_row(cmp, i, to);
 		const group *g = row_group(cmp, i);
 		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
 		if (delta == 0 && !r->dopt->all && !g->leaked)
@@ -1146,12 +1319,23 @@ static size_t print_diff_rows(FILE *out, const diff_rows *r, size_t from, size_t
 		shown++;
 		report_cmp_row row;
 		report_cmp_row_at(cmp, i, &row);
-		char a[80], b[80], c[96], e[48];
+		char a[80], b[80], c[96], e[48], line[340];
 		fmt_scaled_label(a, sizeof a, row.base, r->unit, "minimum");
 		fmt_scaled_label(b, sizeof b, row.cur, r->unit, "minimum");
 		format_delta(c, sizeof c, delta, r->unit);
 		format_change(e, sizeof e, row.base, row.cur);
-		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
+		/* "%10s %10s %s%10s%s %8s  " */
+		char *w = pad_left(line, a, 10);
+		*w++ = ' ';
+		w = pad_left(w, b, 10);
+		*w++ = ' ';
+		w = pad_left(w, delta > 0 ? red : delta < 0 ? green : "", 0);
+		w = pad_left(w, c, 10);
+		w = pad_left(w, reset, 0);
+		*w++ = ' ';
+		w = pad_left(w, e, 8);
+		memcpy(w, "  ", 2);
+		fwrite(line, 1, (size_t)(w + 2 - line), out);
 		print_compact(out, cmp, i, &row, r->dopt->verbose);
 	}
 	return shown;
@@ -1282,6 +1466,7 @@ static size_t print_trend_rows(FILE *out, const trend_rows_ctx *t, size_t from, 
 {
 	size_t n = t->cmp->d.nsnap, shown = 0;
 	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
+		prefetch_row(t->cmp, i, to);
 		const group *g = row_group(t->cmp, i);
 		const int64_t *v = group_vals(&t->cmp->d, g);
 		bool changed = false;
