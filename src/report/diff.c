@@ -409,7 +409,7 @@ static void collect_part(differ *d, size_t k, const label_keys *lk, unsigned par
 			if (hash_part(q->hash, d->nparts) != part)
 				continue;
 			q->key.part = (uint8_t)part;
-			hashtab_prefetch(&pt->index, q->hash);
+			__builtin_prefetch(hashtab_first_slot(&pt->index, q->hash));
 			head++;
 		}
 		if (head == tail)
@@ -916,16 +916,20 @@ static const group *row_group(const report_cmp *c, size_t i)
 /*
  * Rows are in print order, their groups and values spread over memory: a
  * printer at row i asks for the group of row i + 2 * ROW_AHEAD and the
- * values of row i + ROW_AHEAD, whose group it asked for before.
+ * values of row i + ROW_AHEAD, whose group it asked for before (NULL past
+ * the end). The printer prefetches itself: GCC drops the calls of a
+ * function that only prefetches.
  */
 enum { ROW_AHEAD = 8 };
 
-static inline void prefetch_row(const report_cmp *c, size_t i, size_t to)
+static inline const group *group_ahead(const report_cmp *c, size_t i, size_t to)
 {
-	if (i + 2 * ROW_AHEAD < to)
-		__builtin_prefetch(row_group(c, i + 2 * ROW_AHEAD));
-	if (i + ROW_AHEAD < to)
-		__builtin_prefetch(group_vals(&c->d, row_group(c, i + ROW_AHEAD)));
+	return i + 2 * ROW_AHEAD < to ? row_group(c, i + 2 * ROW_AHEAD) : NULL;
+}
+
+static inline const int64_t *vals_ahead(const report_cmp *c, size_t i, size_t to)
+{
+	return i + ROW_AHEAD < to ? group_vals(&c->d, row_group(c, i + ROW_AHEAD)) : NULL;
 }
 
 /* Row i's leak-suspect score (trend). */
@@ -1311,7 +1315,8 @@ static size_t print_diff_rows(FILE *out, const diff_rows *r, size_t from, size_t
 	size_t shown = 0;
 	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
 		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
-		prefetch_row(cmp, i, to);
+		__builtin_prefetch(group_ahead(cmp, i, to));
+		__builtin_prefetch(vals_ahead(cmp, i, to));
 		const group *g = row_group(cmp, i);
 		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
 		if (delta == 0 && !r->dopt->all && !g->leaked)
@@ -1466,7 +1471,8 @@ static size_t print_trend_rows(FILE *out, const trend_rows_ctx *t, size_t from, 
 {
 	size_t n = t->cmp->d.nsnap, shown = 0;
 	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
-		prefetch_row(t->cmp, i, to);
+		__builtin_prefetch(group_ahead(t->cmp, i, to));
+		__builtin_prefetch(vals_ahead(t->cmp, i, to));
 		const group *g = row_group(t->cmp, i);
 		const int64_t *v = group_vals(&t->cmp->d, g);
 		bool changed = false;
