@@ -515,6 +515,8 @@ static void *fdelta_run(void *arg)
 	for (size_t i = j->from; i < j->to; i++) {
 		const group *g = group_at_ref(d, group_ref_of(d, i));
 		int64_t add = group_cur(d, g) - group_base(d, g);
+		if (!add)
+			continue; /* a summand of 0 */
 		node_walk w;
 		walk_start(&w, &d->snaps[g->snap], g->stack, true);
 		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
@@ -615,6 +617,15 @@ static void differ_free(differ *d)
 static int64_t abs64v(int64_t v)
 {
 	return v < 0 ? -v : v;
+}
+
+/* Whether a group's values v[0..n) differ. */
+static bool group_changed(const int64_t *v, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if (v[k] != v[0])
+			return true;
+	return false;
 }
 
 /* Where a group's snapshot comes in collect's order: the last one first, then the others in order. */
@@ -902,7 +913,8 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	uint32_t *order; /* the groups' indexes in print order */
+	uint32_t *order; /* the groups' references (PART_BIT) in print order */
+	size_t nrows;    /* in order: every group, or those that changed or leaked (cmp_new) */
 	/* trend (NULL for diff): snapshot k's time in minutes or steps */
 	double *x;
 	int64_t max_growth; /* the largest growth of one group (trend's scores, diff's exit) */
@@ -979,35 +991,42 @@ static bool sort_orders_two(group_order *k, size_t n, unsigned depth)
 }
 
 /* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
-static void sort_groups(report_cmp *c, group_order *keys)
+static void sort_groups(report_cmp *c, group_order *keys, size_t n)
 {
-	const differ *d = &c->d;
 	unsigned depth = 2;
-	for (size_t m = d->ngroup; m > 1; m >>= 1)
+	for (size_t m = n; m > 1; m >>= 1)
 		depth += 2;
-	if (d->ngroup < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !sort_orders_two(keys, d->ngroup, depth))
-		sort_orders(keys, d->ngroup, depth);
-	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
-	for (size_t i = 0; i < d->ngroup; i++)
+	if (n < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !sort_orders_two(keys, n, depth))
+		sort_orders(keys, n, depth);
+	c->order = xmalloc((n + 1) * sizeof *c->order);
+	for (size_t i = 0; i < n; i++)
 		c->order[i] = keys[i].id;
+	c->nrows = n;
 	free(keys);
 }
 
-static void diff_order(report_cmp *c)
+/* diff's rows and their order; only the groups that changed or leaked with changed_only. */
+static void diff_order(report_cmp *c, bool changed_only)
 {
 	const differ *d = &c->d;
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	size_t n = 0;
 	c->max_growth = 0;
 	for (size_t g = 0; g < d->ngroup; g++) {
-		keys[g] = diff_key(d, group_ref_of(d, g));
-		if (keys[g].hi > c->max_growth)
-			c->max_growth = keys[g].hi;
+		keys[n] = diff_key(d, group_ref_of(d, g));
+		if (keys[n].hi > c->max_growth)
+			c->max_growth = keys[n].hi;
+		n += !changed_only || keys[n].hi || !(keys[n].lo >> 63);
 	}
-	sort_groups(c, keys);
+	sort_groups(c, keys, n);
 }
 
-/* Trend's figures per group and their order: by score, with times x (minutes or steps). */
-static void trend_rows(report_cmp *c, const double *x)
+/*
+ * Trend's figures per group and their order: by score, with times x
+ * (minutes or steps); only the groups that changed or leaked with
+ * changed_only.
+ */
+static void trend_rows(report_cmp *c, const double *x, bool changed_only)
 {
 	differ *d = &c->d;
 	size_t n = d->nsnap;
@@ -1020,23 +1039,31 @@ static void trend_rows(report_cmp *c, const double *x)
 	}
 	/* A row's other figures are made when it is asked for: only the score is needed to order them. */
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	size_t nkey = 0;
 	for (size_t g = 0; g < d->ngroup; g++) {
 		uint32_t ref = group_ref_of(d, g);
 		const group *gr = group_at_ref(d, ref);
 		const int64_t *v = group_vals(d, gr);
+		if (changed_only && !gr->leaked && !group_changed(v, n))
+			continue;
 		bool grew_always;
 		double score = leak_score(d, gr, c->max_growth, &grew_always);
 		/* Leaked first, then the score (never negative: its bits order as the value), then the growth, then as made. */
 		int64_t score_bits;
 		memcpy(&score_bits, &score, sizeof score_bits);
-		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63 | snap_rank(d, gr) << 32,
-		                        gr->first, ref};
+		keys[nkey++] = (group_order){score_bits, v[n - 1] - v[0],
+		                             (uint64_t)!gr->leaked << 63 | snap_rank(d, gr) << 32, gr->first, ref};
 	}
-	sort_groups(c, keys);
+	sort_groups(c, keys, nkey);
 }
 
-report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
-                           prof_err *err)
+/*
+ * report_cmp_new, with the rows of the groups that changed or leaked only
+ * when changed_only: the rows a report without -all shows, and in the same
+ * order, as they are ordered apart from the others.
+ */
+static report_cmp *cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
+                           bool changed_only, prof_err *err)
 {
 	report_cmp *c = xcalloc(1, sizeof *c);
 	if (!open_snaps(&c->d, ps, n, si, o, err)) {
@@ -1045,12 +1072,18 @@ report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x,
 	}
 	collect(&c->d);
 	if (x)
-		trend_rows(c, x);
+		trend_rows(c, x, changed_only);
 	else {
 		function_deltas(&c->d);
-		diff_order(c);
+		diff_order(c, changed_only);
 	}
 	return c;
+}
+
+report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
+                           prof_err *err)
+{
+	return cmp_new(ps, n, si, x, o, false, err);
 }
 
 void report_cmp_free(report_cmp *c)
@@ -1065,7 +1098,7 @@ void report_cmp_free(report_cmp *c)
 
 size_t report_cmp_size(const report_cmp *c)
 {
-	return c->d.ngroup;
+	return c->nrows;
 }
 
 int64_t report_cmp_total(const report_cmp *c, size_t k)
@@ -1360,7 +1393,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	if (base->nsample_type != cur->nsample_type)
 		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
 	prof_profile *ps[2] = {base, cur};
-	report_cmp *cmp = report_cmp_new(ps, 2, si, NULL, o, err);
+	report_cmp *cmp = cmp_new(ps, 2, si, NULL, o, !dopt->all, err);
 	if (!cmp)
 		return false;
 	int64_t tbase = report_cmp_total(cmp, 0), tcur = report_cmp_total(cmp, 1);
@@ -1474,11 +1507,7 @@ static size_t print_trend_rows(FILE *out, const trend_rows_ctx *t, size_t from, 
 		__builtin_prefetch(group_ahead(t->cmp, i, to));
 		__builtin_prefetch(vals_ahead(t->cmp, i, to));
 		const group *g = row_group(t->cmp, i);
-		const int64_t *v = group_vals(&t->cmp->d, g);
-		bool changed = false;
-		for (size_t k = 1; k < n; k++)
-			changed = changed || v[k] != v[0];
-		if (!changed && !t->dopt->all && !g->leaked)
+		if (!group_changed(group_vals(&t->cmp->d, g), n) && !t->dopt->all && !g->leaked)
 			continue;
 		shown++;
 		report_cmp_row r;
@@ -1527,7 +1556,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		sorted[k] = ps[order[k]];
 	char *type = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type));
 	char *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
-	report_cmp *cmp = report_cmp_new(sorted, n, si, minutes, o, err);
+	report_cmp *cmp = cmp_new(sorted, n, si, minutes, o, !dopt->all, err);
 	bool ok = cmp != NULL;
 	if (ok) {
 		fprintf(out, "Type: %s, %zu snapshots\n", type, n);
