@@ -333,6 +333,36 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 	return true;
 }
 
+/* Stacks [from, to) of a snapshot: their facts. */
+typedef struct facts_job {
+	const differ *d;
+	snap *sn;
+	size_t from, to;
+} facts_job;
+
+static void *facts_run(void *arg)
+{
+	const facts_job *j = arg;
+	for (size_t st = j->from; st < j->to; st++)
+		j->sn->facts[st] = stack_facts_of(j->sn, j->d->is_std, (uint32_t)st);
+	return NULL;
+}
+
+/* Snapshot sn's stack facts, into its facts; each half on a thread with two parts. */
+static void find_stack_facts(const differ *d, snap *sn)
+{
+	size_t n = sn->p->nstack;
+	facts_job a = {d, sn, 0, d->nparts == 2 ? n / 2 : n}, b = {d, sn, n / 2, n};
+	pthread_t th;
+	if (d->nparts == 2 && pthread_create(&th, NULL, facts_run, &b) == 0) {
+		facts_run(&a);
+		pthread_join(th, NULL);
+	} else {
+		a.to = n;
+		facts_run(&a);
+	}
+}
+
 /* The label keys collect reads, as string ids of one snapshot, and its creators and states in differ.names. */
 typedef struct label_keys {
 	prof_strid created, state, wait, leaked, true_val;
@@ -439,10 +469,16 @@ static void *collect_part_run(void *arg)
 	return NULL;
 }
 
-/* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot; each part on a thread. */
-static void collect_snap(differ *d, size_t k)
+/*
+ * Snapshot k's samples into the groups (by stack, state and creator), one
+ * value per snapshot; each part on a thread. facts: room for its stacks'
+ * facts, which every snapshot's take in turn (fresh memory costs here).
+ */
+static void collect_snap(differ *d, size_t k, stack_facts *facts)
 {
 	snap *sn = &d->snaps[k];
+	sn->facts = facts;
+	find_stack_facts(d, sn);
 	label_keys lk;
 	label_keys_init(d, k, &lk);
 	part_job a = {d, k, &lk, 0}, b = {d, k, &lk, 1};
@@ -454,45 +490,9 @@ static void collect_snap(differ *d, size_t k)
 		for (unsigned part = 0; part < d->nparts; part++)
 			collect_part(d, k, &lk, part);
 	free(lk.shared);
-	free(sn->facts);
 	sn->facts = NULL;
 	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
 	prof_drop_samples(sn->p);
-}
-
-/* Stacks [from, to) of each snapshot, as fractions of its count in 1/2s: their facts. */
-typedef struct facts_job {
-	differ *d;
-	unsigned from, to;
-} facts_job;
-
-static void *facts_run(void *arg)
-{
-	const facts_job *j = arg;
-	for (size_t k = 0; k < j->d->nsnap; k++) {
-		snap *sn = &j->d->snaps[k];
-		size_t ns = sn->p->nstack, lo = ns / 2 * j->from, hi = j->to == 2 ? ns : ns / 2 * j->to;
-		for (size_t st = lo; st < hi; st++)
-			sn->facts[st] = stack_facts_of(sn, j->d->is_std, (uint32_t)st);
-	}
-	return NULL;
-}
-
-/* Every snapshot's stack facts, on two threads when the stacks are many and a second core is there. */
-static void find_stack_facts(differ *d)
-{
-	size_t total = 0;
-	for (size_t k = 0; k < d->nsnap; k++) {
-		d->snaps[k].facts = xmalloc((d->snaps[k].p->nstack + 1) * sizeof *d->snaps[k].facts);
-		total += d->snaps[k].p->nstack;
-	}
-	facts_job a = {d, 0, 1}, b = {d, 1, 2}, all = {d, 0, 2};
-	pthread_t th;
-	if (total >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&th, NULL, facts_run, &b) == 0) {
-		facts_run(&a);
-		pthread_join(th, NULL);
-	} else
-		facts_run(&all);
 }
 
 /* Groups [from, to): each one's delta added to each name on its stack, once per group, in fdelta. */
@@ -579,10 +579,11 @@ static void collect(differ *d)
 		GROW(pt->vals, pt->valcap, (guess / d->nparts + 1) * d->nsnap);
 		pt->totals = xcalloc(d->nsnap + 1, sizeof *pt->totals);
 	}
-	find_stack_facts(d);
-	collect_snap(d, d->nsnap - 1);
+	stack_facts *facts = xmalloc((guess + 1) * sizeof *facts);
+	collect_snap(d, d->nsnap - 1, facts);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
-		collect_snap(d, k);
+		collect_snap(d, k, facts);
+	free(facts);
 	for (unsigned part = 0; part < d->nparts; part++) {
 		group_part *pt = &d->parts[part];
 		hashtab_free(&pt->index); /* groups are all made: room for the print order */
@@ -605,7 +606,6 @@ static void differ_free(differ *d)
 		graph_index_free(d->snaps[k].ix);
 		free(d->snaps[k].loc_gid_off);
 		free(d->snaps[k].loc_gid);
-		free(d->snaps[k].facts);
 		free(d->snaps[k].skip);
 	}
 	free(d->snaps);
