@@ -1178,14 +1178,20 @@ typedef size_t (*rows_fn)(FILE *out, void *ctx, size_t from, size_t to);
 
 /*
  * The second printer: in each round it prints its range into a buffer of
- * its own, which the first one writes out after its range.
+ * its own, which the first one writes out after its range. The buffer is
+ * the same in every round, as fresh memory costs page faults (a stream of
+ * open_memstream grows a new one each time): a range that does not fit is
+ * printed again by the first printer, and the buffer doubles.
  */
+#define ROW_BUF_MIN ((size_t)32 << 20) /* bytes; only those written are touched */
+#define ROW_BUF_MAX ((size_t)256 << 20)
+
 typedef struct row_helper {
 	rows_fn fn;
 	void *ctx;
 	size_t from, to, shown;
 	char *buf;
-	size_t len;
+	size_t cap, len;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	unsigned round, done; /* rounds asked and finished; the helper stops at UINT_MAX */
@@ -1203,11 +1209,18 @@ static void *row_helper_main(void *arg)
 		pthread_mutex_unlock(&h->mu);
 		if (seen == UINT_MAX)
 			return NULL;
-		FILE *f = open_memstream(&h->buf, &h->len);
+		FILE *f = fmemopen(h->buf, h->cap, "w");
 		h->failed = !f;
 		if (f) {
 			h->shown = h->fn(f, h->ctx, h->from, h->to);
-			h->failed = fclose(f) != 0;
+			long len = fflush(f) == 0 && !ferror(f) ? ftell(f) : -1;
+			h->failed = fclose(f) != 0 || len < 0;
+			h->len = len < 0 ? 0 : (size_t)len;
+		}
+		if (h->failed && h->cap < ROW_BUF_MAX) {
+			free(h->buf);
+			h->cap *= 2;
+			h->buf = xmalloc(h->cap);
 		}
 		pthread_mutex_lock(&h->mu);
 		h->done = seen;
@@ -1237,7 +1250,7 @@ static void row_helper_wait(row_helper *h, unsigned round)
 /* Rows [0, n) in chunks, every other one formatted by a helper thread; false when no thread starts. */
 static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *shown)
 {
-	row_helper h = {.fn = fn, .ctx = ctx};
+	row_helper h = {.fn = fn, .ctx = ctx, .buf = xmalloc(ROW_BUF_MIN), .cap = ROW_BUF_MIN};
 	pthread_mutex_init(&h.mu, NULL);
 	pthread_cond_init(&h.cv, NULL);
 	pthread_t th;
@@ -1247,7 +1260,6 @@ static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *s
 		size_t mid = i + ROW_CHUNK < n ? i + ROW_CHUNK : n, end = mid + ROW_CHUNK < n ? mid + ROW_CHUNK : n;
 		h.from = mid;
 		h.to = end;
-		h.buf = NULL;
 		row_helper_ask(&h, ++round);
 		*shown += fn(out, ctx, i, mid);
 		row_helper_wait(&h, round);
@@ -1257,7 +1269,6 @@ static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *s
 			fwrite(h.buf, 1, h.len, out);
 			*shown += h.shown;
 		}
-		free(h.buf);
 	}
 	if (started) {
 		row_helper_ask(&h, UINT_MAX);
@@ -1265,6 +1276,7 @@ static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *s
 	}
 	pthread_mutex_destroy(&h.mu);
 	pthread_cond_destroy(&h.cv);
+	free(h.buf);
 	return started;
 }
 
