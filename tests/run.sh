@@ -1,6 +1,8 @@
 #!/bin/sh
 # The whole test run: builds prof (build/) and, unless --no-asan, a second
-# copy with AddressSanitizer and UBSan (build-asan/), then runs every suite on
+# copy with AddressSanitizer and UBSan (build-asan/; it takes every
+# two-thread path on small inputs too, -Dthreads_on_small=true, so the
+# threaded walks and printers are checked against the goldens), then runs every suite on
 # each: cmocka unit tests, golden reports (top and the others), scripted
 # shell sessions, the engine against the in-place path (tests/engine.sh),
 # goroutines, flame graphs, -proto round trips, broken
@@ -122,7 +124,7 @@ suites build ""
 tests/tui/shell.sh build/prof > "$log" 2>&1
 count "tui (tmux)"
 if [ $asan -eq 1 ]; then
-	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug -Dthreads_on_small=true
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		suites build-asan "asan "
 fi

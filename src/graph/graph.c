@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "util/cores.h"
 #include "util/path.h"
 #include "util/sort.h"
 
@@ -596,9 +596,7 @@ static void *build_run(void *arg)
  */
 static int build_jobs(const prof_profile *p)
 {
-	if (p->nstack_loc < (1u << 20))
-		return 1;
-	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1; /* asked each time: no state, and cheap beside a walk of 1M frames */
+	return prof_two_cores(p->nstack_loc, 1u << 20) ? 2 : 1;
 }
 
 /* Where the second of nj jobs starts: the halves hold about as many frames each. */

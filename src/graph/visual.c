@@ -1,12 +1,12 @@
 /* visual: see visual.h. */
 #include "graph/visual.h"
+#include "util/cores.h"
 #include "util/sort.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static uint64_t mix(uint64_t h)
 {
@@ -582,7 +582,7 @@ static uint32_t *new_node_of(const graph_index *ix)
 
 static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
 {
-	return !o->call_tree && in->nsample >= TWO_WALKS && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	return !o->call_tree && prof_two_cores(in->nsample, TWO_WALKS);
 }
 
 /*

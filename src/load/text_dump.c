@@ -38,6 +38,7 @@
 
 #include "load/text.h"
 #include "util/arena.h"
+#include "util/cores.h"
 #include "xform/merge.h"
 
 /* What a goroutine's line adds, a span of the dump, in the order of the lines. */
@@ -864,8 +865,7 @@ static prof_profile *parse_split(const uint8_t *d, size_t n, size_t split, bool 
 
 prof_profile *text_decode_dump(const uint8_t *d, size_t n, bool mapped, prof_err *err)
 {
-	bool two = sysconf(_SC_NPROCESSORS_ONLN) > 1; /* asked each time: no state, and cheap beside a dump's read */
-	return text_decode_dump_split(d, n, mapped, two ? SPLIT_MIN : SIZE_MAX, err);
+	return text_decode_dump_split(d, n, mapped, prof_two_cores(n, SPLIT_MIN) ? 0 : SIZE_MAX, err);
 }
 
 prof_profile *text_decode_dump_split(const uint8_t *d, size_t n, bool mapped, size_t split_min, prof_err *err)

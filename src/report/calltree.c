@@ -3,9 +3,11 @@
  */
 #include "report/calltree.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cores.h"
 #include "util/hashtab.h"
 #include "util/sort.h"
 
@@ -175,11 +177,18 @@ typedef struct level {
 	size_t r0, next, end;
 } level;
 
+typedef struct half half;
+
 typedef struct walker {
 	calltree *t;
 	calltree_order order;
 	const calltree_visitor *v;
 	void *ctx;
+	uint32_t depth0;         /* the depth of its first level's frames, less one */
+	bool root;               /* its first level is the root's children: leave the root when done */
+	half *split;             /* the other half of the walk, once split off (the first walker only) */
+	size_t split_level;      /* the level whose last runs the other half walks */
+	bool may_split;
 	unsigned keybits;        /* bits of a sort key: frame << 1 | goes on */
 	uint64_t *pairs, *tmp;   /* a group's sort keys: key << 32 | the item's place in the group */
 	size_t pcap;
@@ -308,6 +317,194 @@ static void folded_entries(walker *w, size_t r0)
 	sort_r(w->runs + r0, w->nruns - r0, sizeof *w->runs, cmp_folded, (void *)w->t->names);
 }
 
+static void level_push(walker *w, size_t r0)
+{
+	GROW(w->levels, w->lcap, w->nlevels + 1);
+	w->levels[w->nlevels++] = (level){r0, r0, w->nruns};
+}
+
+/* ---- the walk in two halves ---- */
+
+/*
+ * A big tree is walked on two cores: the last runs of one group (a suffix
+ * of the preorder below that group's frame) go to a thread, whose visits
+ * are recorded and replayed, in order, once the first walker has visited
+ * the group's other runs. Recorded visits take some 9 bytes a node.
+ */
+enum { SPLIT_MIN = 1 << 16 }; /* fewer stacks are walked on one core */
+enum { EV_ENTER, EV_ENTER_WEIGHT, EV_LEAVE, EV_LINE };
+
+struct half {
+	walker w;
+	pthread_t thread;
+	uint8_t *ev;
+	size_t nev, evcap;
+};
+
+static void walk_levels(walker *w);
+
+static void rec_varint(half *h, uint64_t v)
+{
+	GROW(h->ev, h->evcap, h->nev + 10);
+	while (v >= 0x80) {
+		h->ev[h->nev++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	h->ev[h->nev++] = (uint8_t)v;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static void rec_enter(void *ctx, uint32_t frame, uint32_t depth, int64_t value, int64_t weight)
+{
+	half *h = ctx;
+	bool plain = weight == abs_weight(value);
+	rec_varint(h, plain ? EV_ENTER : EV_ENTER_WEIGHT);
+	rec_varint(h, frame);
+	rec_varint(h, depth);
+	rec_varint(h, zigzag(value));
+	if (!plain)
+		rec_varint(h, zigzag(weight));
+}
+
+static void rec_leave(void *ctx)
+{
+	rec_varint(ctx, EV_LEAVE);
+}
+
+static void rec_line(void *ctx, uint32_t frame, int64_t self)
+{
+	rec_varint(ctx, EV_LINE);
+	rec_varint(ctx, frame);
+	rec_varint(ctx, zigzag(self));
+}
+
+static const calltree_visitor recorder = {rec_enter, rec_leave, rec_line};
+
+/* The varint at *at of ev, written by rec_varint (so never past its end). */
+static uint64_t get_varint(const uint8_t *ev, size_t *at)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		uint8_t b = ev[(*at)++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+}
+
+/* Makes h's recorded visits to v. */
+static void replay(const half *h, const calltree_visitor *v, void *ctx)
+{
+	for (size_t at = 0; at < h->nev;) {
+		uint64_t kind = get_varint(h->ev, &at);
+		if (kind == EV_LEAVE) {
+			v->leave(ctx);
+			continue;
+		}
+		uint32_t frame = (uint32_t)get_varint(h->ev, &at);
+		if (kind == EV_LINE) {
+			v->line(ctx, frame, unzigzag(get_varint(h->ev, &at)));
+			continue;
+		}
+		uint32_t depth = (uint32_t)get_varint(h->ev, &at);
+		int64_t value = unzigzag(get_varint(h->ev, &at));
+		int64_t weight = kind == EV_ENTER ? abs_weight(value) : unzigzag(get_varint(h->ev, &at));
+		v->enter(ctx, frame, depth, value, weight);
+	}
+}
+
+static void *half_run(void *arg)
+{
+	half *h = arg;
+	walk_levels(&h->w);
+	return NULL;
+}
+
+static void walker_free(walker *w)
+{
+	free(w->pairs);
+	free(w->tmp);
+	free(w->runs);
+	free(w->levels);
+}
+
+/* The stacks below a run that the walk goes on reading. */
+static size_t run_work(const run *r)
+{
+	return r->line ? 0 : r->b - r->m;
+}
+
+/*
+ * Where the runs from r0 (a group just expanded) split best into two
+ * halves of about equal work, or 0 when either half would be under a
+ * quarter of the whole walk (only the halves run side by side).
+ */
+static size_t split_point(const walker *w, size_t r0)
+{
+	size_t group = 0, total = w->t->nitems;
+	for (size_t k = r0; k < w->nruns; k++)
+		group += run_work(&w->runs[k]);
+	if (group < total / 2)
+		return 0;
+	size_t b = 0, best = 0, best_min = 0;
+	for (size_t k = w->nruns; k-- > r0 + 1;) {
+		b += run_work(&w->runs[k]);
+		size_t lo = b < group - b ? b : group - b;
+		if (lo > best_min) {
+			best_min = lo;
+			best = k;
+		}
+	}
+	return best_min >= total / 4 ? best : 0;
+}
+
+static void try_split(walker *w, size_t r0)
+{
+	if (!w->may_split || w->split)
+		return;
+	size_t s = split_point(w, r0);
+	if (!s)
+		return;
+	half *h = xcalloc(1, sizeof *h);
+	h->w = (walker){.t = w->t, .order = w->order, .v = &recorder, .ctx = h, .depth0 = (uint32_t)w->nlevels,
+	                .keybits = w->keybits};
+	GROW(h->w.runs, h->w.rcap, w->nruns - s);
+	memcpy(h->w.runs, w->runs + s, (w->nruns - s) * sizeof *w->runs);
+	h->w.nruns = w->nruns - s;
+	level_push(&h->w, 0);
+	if (pthread_create(&h->thread, NULL, half_run, h) != 0) {
+		walker_free(&h->w);
+		free(h);
+		w->may_split = false;
+		return;
+	}
+	w->nruns = s;
+	w->split = h;
+	w->split_level = w->nlevels; /* the level about to be pushed for these runs */
+}
+
+/* The first walker has visited its runs of the split group: the other half's visits follow. */
+static void split_join(walker *w)
+{
+	half *h = w->split;
+	pthread_join(h->thread, NULL);
+	replay(h, w->v, w->ctx);
+	walker_free(&h->w);
+	free(h->ev);
+	free(h);
+	w->split = NULL;
+	w->may_split = false;
+}
+
 /*
  * Reads the next frame of the items [a, b) (a group that shares a path),
  * sorts them by it, those whose last frame it is first, and appends a run
@@ -348,6 +545,7 @@ static void expand(walker *w, uint32_t a, uint32_t b)
 		qsort(w->runs + r0, w->nruns - r0, sizeof *w->runs, cmp_by_weight);
 	else if (w->order == CALLTREE_FOLDED)
 		folded_entries(w, r0);
+	try_split(w, r0);
 }
 
 /* The rest of one stack from depth on: a chain of frames, each as wide as the stack. */
@@ -372,53 +570,56 @@ static void chain(walker *w, calltree_item *it, uint32_t depth)
 		v->leave(w->ctx);
 }
 
-static void level_push(walker *w, size_t r0)
+/* Visits the runs of w's levels, depth first, until its first level is done. */
+static void walk_levels(walker *w)
 {
-	GROW(w->levels, w->lcap, w->nlevels + 1);
-	w->levels[w->nlevels++] = (level){r0, r0, w->nruns};
+	const calltree_visitor *v = w->v;
+	calltree *t = w->t;
+	while (w->nlevels) {
+		level *l = &w->levels[w->nlevels - 1];
+		uint32_t depth = w->depth0 + (uint32_t)w->nlevels;
+		if (l->next == l->end) {
+			if (w->split && w->nlevels - 1 == w->split_level)
+				split_join(w);
+			/* The group is done: so is the frame it is under (the root's, or one the other walker entered). */
+			w->nruns = l->r0;
+			w->nlevels--;
+			if (w->nlevels || w->root)
+				v->leave(w->ctx);
+			continue;
+		}
+		run r = w->runs[l->next++];
+		if (r.line) {
+			v->line(w->ctx, r.frame, r.self);
+			continue;
+		}
+		v->enter(w->ctx, r.frame, depth, r.value, r.weight);
+		if (r.b - r.m == 0) {
+			v->leave(w->ctx);
+		} else if (r.b - r.m == 1) {
+			chain(w, &t->items[r.m], depth + 1);
+			v->leave(w->ctx);
+		} else {
+			size_t r0 = w->nruns;
+			expand(w, r.m, r.b);
+			level_push(w, r0);
+		}
+	}
 }
 
 void calltree_walk(calltree *t, calltree_order order, const calltree_visitor *v, void *ctx)
 {
-	walker w = {.t = t, .order = order, .v = v, .ctx = ctx};
+	walker w = {.t = t, .order = order, .v = v, .ctx = ctx, .root = true};
+	w.may_split = prof_two_cores(t->nitems, SPLIT_MIN);
 	while (w.keybits < 33 && ((uint64_t)t->nnames << 1) >> w.keybits)
 		w.keybits++;
 	v->enter(ctx, CALLTREE_ROOT, 0, t->value, t->weight);
 	if (t->nitems) {
 		expand(&w, 0, t->nitems);
 		level_push(&w, 0);
+		walk_levels(&w);
 	} else {
 		v->leave(ctx);
 	}
-	while (w.nlevels) {
-		level *l = &w.levels[w.nlevels - 1];
-		uint32_t depth = (uint32_t)w.nlevels;
-		if (l->next == l->end) {
-			/* The group is done: so is the frame it is under. */
-			w.nruns = l->r0;
-			w.nlevels--;
-			v->leave(ctx);
-			continue;
-		}
-		run r = w.runs[l->next++];
-		if (r.line) {
-			v->line(ctx, r.frame, r.self);
-			continue;
-		}
-		v->enter(ctx, r.frame, depth, r.value, r.weight);
-		if (r.b - r.m == 0) {
-			v->leave(ctx);
-		} else if (r.b - r.m == 1) {
-			chain(&w, &t->items[r.m], depth + 1);
-			v->leave(ctx);
-		} else {
-			size_t r0 = w.nruns;
-			expand(&w, r.m, r.b);
-			level_push(&w, r0);
-		}
-	}
-	free(w.pairs);
-	free(w.tmp);
-	free(w.runs);
-	free(w.levels);
+	walker_free(&w);
 }

@@ -11,10 +11,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "report/internal.h"
 #include "util/arena.h"
+#include "util/cores.h"
 #include "util/sort.h"
 #include "util/units.h"
 
@@ -484,7 +484,7 @@ bool report_traces_rctx(FILE *out, rctx *r)
 	tctx_init(&t, r, NULL);
 	obuf o = {0};
 	size_t n = t.p->nsample;
-	if (n < TWO_PRINTERS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !print_two(&t, &o, out)) {
+	if (!prof_two_cores(n, TWO_PRINTERS) || !print_two(&t, &o, out)) {
 		for (size_t i = 0; i < n; i += CHUNK) {
 			print_range(&t, i, i + CHUNK < n ? i + CHUNK : n, &o);
 			ob_write(&o, out);
