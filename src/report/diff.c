@@ -7,17 +7,16 @@
  * follows.
  */
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "report/diff.h"
 
 #include "model/goname.h"
 #include "util/units.h"
+#include "util/cores.h"
 #include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"
@@ -537,8 +536,7 @@ static void function_deltas(differ *d)
 	d->nfdelta = nn;
 	fdelta_job a = {d, 0, mid, d->fdelta}, b = {d, mid, d->ngroup, xcalloc(nn + 1, sizeof *d->fdelta)};
 	pthread_t th;
-	if (d->ngroup >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-	    pthread_create(&th, NULL, fdelta_run, &b) == 0) {
+	if (prof_two_cores(d->ngroup, TWO_THREADS) && pthread_create(&th, NULL, fdelta_run, &b) == 0) {
 		fdelta_run(&a);
 		pthread_join(th, NULL);
 	} else {
@@ -571,7 +569,7 @@ static void collect(differ *d)
 			guess = d->snaps[k].p->nstack;
 		all += d->snaps[k].p->nstack;
 	}
-	d->nparts = all >= TWO_THREADS && sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	d->nparts = prof_two_cores(all, TWO_THREADS) ? 2 : 1;
 	for (unsigned part = 0; part < d->nparts; part++) {
 		group_part *pt = &d->parts[part];
 		hashtab_reserve(&pt->index, all / d->nparts);
@@ -996,7 +994,7 @@ static void sort_groups(report_cmp *c, group_order *keys, size_t n)
 	unsigned depth = 2;
 	for (size_t m = n; m > 1; m >>= 1)
 		depth += 2;
-	if (n < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !sort_orders_two(keys, n, depth))
+	if (!prof_two_cores(n, TWO_THREADS) || !sort_orders_two(keys, n, depth))
 		sort_orders(keys, n, depth);
 	c->order = xmalloc((n + 1) * sizeof *c->order);
 	for (size_t i = 0; i < n; i++)
@@ -1192,57 +1190,27 @@ typedef struct row_helper {
 	size_t from, to, shown;
 	char *buf;
 	size_t cap, len;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned round, done; /* rounds asked and finished; the helper stops at UINT_MAX */
-	bool failed;          /* no room for the buffer: the first printer prints the range again */
+	bool failed; /* no room in the buffer: the first printer prints the range again */
+	prof_helper helper;
 } row_helper;
 
-static void *row_helper_main(void *arg)
+/* The helper's round: rows [from, to) into its buffer. */
+static void row_round(void *arg)
 {
 	row_helper *h = arg;
-	for (unsigned seen = 0;;) {
-		pthread_mutex_lock(&h->mu);
-		while (h->round == seen)
-			pthread_cond_wait(&h->cv, &h->mu);
-		seen = h->round;
-		pthread_mutex_unlock(&h->mu);
-		if (seen == UINT_MAX)
-			return NULL;
-		FILE *f = fmemopen(h->buf, h->cap, "w");
-		h->failed = !f;
-		if (f) {
-			h->shown = h->fn(f, h->ctx, h->from, h->to);
-			long len = fflush(f) == 0 && !ferror(f) ? ftell(f) : -1;
-			h->failed = fclose(f) != 0 || len < 0;
-			h->len = len < 0 ? 0 : (size_t)len;
-		}
-		if (h->failed && h->cap < ROW_BUF_MAX) {
-			free(h->buf);
-			h->cap *= 2;
-			h->buf = xmalloc(h->cap);
-		}
-		pthread_mutex_lock(&h->mu);
-		h->done = seen;
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
+	FILE *f = fmemopen(h->buf, h->cap, "w");
+	h->failed = !f;
+	if (f) {
+		h->shown = h->fn(f, h->ctx, h->from, h->to);
+		long len = fflush(f) == 0 && !ferror(f) ? ftell(f) : -1;
+		h->failed = fclose(f) != 0 || len < 0;
+		h->len = len < 0 ? 0 : (size_t)len;
 	}
-}
-
-static void row_helper_ask(row_helper *h, unsigned round)
-{
-	pthread_mutex_lock(&h->mu);
-	h->round = round;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-}
-
-static void row_helper_wait(row_helper *h, unsigned round)
-{
-	pthread_mutex_lock(&h->mu);
-	while (h->done != round)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	if (h->failed && h->cap < ROW_BUF_MAX) {
+		free(h->buf);
+		h->cap *= 2;
+		h->buf = xmalloc(h->cap);
+	}
 }
 
 #define ROW_CHUNK 8192 /* rows a printer formats at a time */
@@ -1250,19 +1218,18 @@ static void row_helper_wait(row_helper *h, unsigned round)
 /* Rows [0, n) in chunks, every other one formatted by a helper thread; false when no thread starts. */
 static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *shown)
 {
-	row_helper h = {.fn = fn, .ctx = ctx, .buf = xmalloc(ROW_BUF_MIN), .cap = ROW_BUF_MIN};
-	pthread_mutex_init(&h.mu, NULL);
-	pthread_cond_init(&h.cv, NULL);
-	pthread_t th;
-	bool started = pthread_create(&th, NULL, row_helper_main, &h) == 0;
-	unsigned round = 0;
-	for (size_t i = 0; started && i < n; i += 2 * ROW_CHUNK) {
+	row_helper h = {.fn = fn, .ctx = ctx};
+	if (!prof_helper_start(&h.helper, row_round, &h))
+		return false;
+	h.buf = xmalloc(ROW_BUF_MIN);
+	h.cap = ROW_BUF_MIN;
+	for (size_t i = 0; i < n; i += 2 * ROW_CHUNK) {
 		size_t mid = i + ROW_CHUNK < n ? i + ROW_CHUNK : n, end = mid + ROW_CHUNK < n ? mid + ROW_CHUNK : n;
 		h.from = mid;
 		h.to = end;
-		row_helper_ask(&h, ++round);
+		prof_helper_ask(&h.helper);
 		*shown += fn(out, ctx, i, mid);
-		row_helper_wait(&h, round);
+		prof_helper_wait(&h.helper);
 		if (h.failed)
 			*shown += fn(out, ctx, mid, end);
 		else {
@@ -1270,26 +1237,28 @@ static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *s
 			*shown += h.shown;
 		}
 	}
-	if (started) {
-		row_helper_ask(&h, UINT_MAX);
-		pthread_join(th, NULL);
-	}
-	pthread_mutex_destroy(&h.mu);
-	pthread_cond_destroy(&h.cv);
+	prof_helper_stop(&h.helper);
 	free(h.buf);
-	return started;
+	return true;
 }
 
 /* Rows [0, n) in order, formatted on two threads when they are many; how many showed. */
 static size_t print_rows(FILE *out, size_t n, rows_fn fn, void *ctx)
 {
 	size_t shown = 0;
-	if (n < TWO_THREADS || sysconf(_SC_NPROCESSORS_ONLN) < 2 || !print_rows_two(out, n, fn, ctx, &shown))
+	if (!prof_two_cores(n, TWO_THREADS) || !print_rows_two(out, n, fn, ctx, &shown))
 		shown = fn(out, ctx, 0, n);
 	return shown;
 }
 
 /* ---- the printers ---- */
+
+/* What a diff or trend row needs beside its group. */
+typedef struct cmp_rows {
+	const report_cmp *cmp;
+	const diff_opts *dopt;
+	const char *unit;
+} cmp_rows;
 
 typedef struct frame_printer {
 	FILE *out;
@@ -1344,15 +1313,9 @@ static char *pad_left(char *w, const char *s, size_t width)
 	return w + l;
 }
 
-/* What a diff row needs beside its group. */
-typedef struct diff_rows {
-	const report_cmp *cmp;
-	const diff_opts *dopt;
-	const char *unit;
-} diff_rows;
 
 /* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
-static size_t print_diff_rows(FILE *out, const diff_rows *r, size_t from, size_t to, size_t limit)
+static size_t print_diff_rows(FILE *out, const cmp_rows *r, size_t from, size_t to, size_t limit)
 {
 	const report_cmp *cmp = r->cmp;
 	const char *red = r->dopt->color ? "\033[31m" : "", *green = r->dopt->color ? "\033[32m" : "";
@@ -1423,7 +1386,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	fprintf(out, " (%s total)\nDelta: %s (%s)\n\n", b, c, e);
 	fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "new", "delta", "change", "stack");
 	*max_growth = cmp->max_growth;
-	diff_rows r = {cmp, dopt, unit};
+	cmp_rows r = {cmp, dopt, unit};
 	size_t shown = 0;
 	if (o->node_count > 0)
 		shown = print_diff_rows(out, &r, 0, report_cmp_size(cmp), (size_t)o->node_count);
@@ -1504,15 +1467,9 @@ static void print_trend_row(FILE *out, const report_cmp *cmp, size_t i, const re
 	print_compact(out, cmp, i, r, false);
 }
 
-/* What a trend row needs beside its group. */
-typedef struct trend_rows_ctx {
-	const report_cmp *cmp;
-	const diff_opts *dopt;
-	const char *unit;
-} trend_rows_ctx;
 
 /* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
-static size_t print_trend_rows(FILE *out, const trend_rows_ctx *t, size_t from, size_t to, size_t limit)
+static size_t print_trend_rows(FILE *out, const cmp_rows *t, size_t from, size_t to, size_t limit)
 {
 	size_t n = t->cmp->d.nsnap, shown = 0;
 	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
@@ -1586,7 +1543,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
 		        distinct ? "per min" : "per step", "stack");
 		size_t ngroup = report_cmp_size(cmp), shown;
-		trend_rows_ctx tr = {cmp, dopt, unit};
+		cmp_rows tr = {cmp, dopt, unit};
 		if (o->node_count > 0)
 			shown = print_trend_rows(out, &tr, 0, ngroup, (size_t)o->node_count);
 		else
