@@ -807,12 +807,13 @@ static int function_cmp(const void *a, const void *b, void *ctx)
  */
 static void format_change(char *buf, size_t n, int64_t base, int64_t cur)
 {
-	if (base == 0) {
-		snprintf(buf, n, "%s", cur == 0 ? "0%" : "new");
-		return;
-	}
-	if (cur == 0) {
-		snprintf(buf, n, "gone");
+	const char *word = base == 0 ? cur == 0 ? "0%" : "new" : cur == 0 ? "gone" : NULL;
+	if (word) {
+		size_t l = strlen(word);
+		if (l < n)
+			memcpy(buf, word, l + 1);
+		else
+			snprintf(buf, n, "%s", word);
 		return;
 	}
 	double pct = ((double)cur - (double)base) * 100.0 / (double)abs64v(base), r = nearbyint(pct);
