@@ -303,9 +303,9 @@ static bool subtract_base(prof_profile *p, cli *c)
 		for (size_t i = 0; i < nt; i++) {
 			int64_t bs = 0, ps = 0;
 			for (size_t s = 0; s < b->nsample; s++)
-				bs += b->values[s * nt + i];
+				bs += prof_value(b, s, i);
 			for (size_t s = 0; s < p->nsample; s++)
-				ps += p->values[s * nt + i];
+				ps += prof_value(p, s, i);
 			ratios[i] = ps == 0 ? 0.0 : (double)bs / (double)ps;
 		}
 		prof_scale_values(p, ratios);

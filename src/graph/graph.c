@@ -237,10 +237,8 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 	gw->dw = mean ? xcalloc(p->nstack + 1, sizeof *gw->dw) : NULL; /* all 0 otherwise */
 	gw->any = xcalloc(p->nstack + 1, 1);
 	int64_t total = 0, div = 0;
-	size_t nt = p->nsample_type;
 	for (size_t s = 0; s < p->nsample; s++) {
-		const int64_t *v = p->values + s * nt;
-		int64_t w = v[sample_index], dw = mean ? v[0] : 0;
+		int64_t w = prof_value(p, s, (size_t)sample_index), dw = mean ? prof_value(p, s, 0) : 0;
 		uint32_t st = p->samples[s].stack;
 		gw->w[st] += w;
 		if (mean)

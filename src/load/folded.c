@@ -241,8 +241,8 @@ static bool add_stack(folded_builder *b, const line_parts *lp)
 	if (p->nsample >= UINT32_MAX - 1)
 		prof_oom();
 	GROW(p->samples, b->samplecap, p->nsample + 1);
-	GROW(p->values, b->valuecap, p->nsample + 1);
-	p->values[p->nsample] = lp->count;
+	GROW(p->vals.wide, b->valuecap, p->nsample + 1);
+	p->vals.wide[p->nsample] = lp->count;
 	p->samples[p->nsample++] = (prof_sample){.stack = prof_stack_intern(p, &b->six, b->stack, (uint32_t)depth)};
 	return true;
 }

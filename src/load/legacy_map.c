@@ -601,7 +601,7 @@ void lg_emit(lg_builder *b)
 	p->nlocation = b->norder;
 	size_t nv = p->nsample_type;
 	p->samples = xcalloc(b->nsample + 1, sizeof *p->samples);
-	p->values = xcalloc(b->nsample * nv + 1, sizeof *p->values);
+	p->vals.wide = xcalloc(b->nsample * nv + 1, sizeof *p->vals.wide);
 	p->labels = xcalloc(b->bytes_label ? b->nsample + 1 : 1, sizeof *p->labels);
 	prof_strid bytes = b->bytes_label ? prof_intern(p, "bytes", 5) : 0;
 	prof_stack_index six = {0};
@@ -614,7 +614,7 @@ void lg_emit(lg_builder *b)
 			st[k] = locidx[b->stk[s->off + k]];
 		prof_sample *ps = &p->samples[i];
 		*ps = (prof_sample){.stack = prof_stack_intern(p, &six, st, s->n), .label_off = (uint32_t)p->nlabel};
-		memcpy(p->values + i * nv, s->v, nv * sizeof *s->v);
+		memcpy(p->vals.wide + i * nv, s->v, nv * sizeof *s->v);
 		if (b->bytes_label) {
 			p->labels[p->nlabel++] = (prof_label){.key = bytes, .num = s->bytes, .num_set = true};
 			ps->nlabel = 1;

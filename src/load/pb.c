@@ -648,35 +648,81 @@ static void raw_drain(raw_stacks *rs, prof_sample *samples)
 		raw_pop(rs, samples);
 }
 
-/* A repeated varint field, packed or not: appends its values to *arr. */
-static bool repeated_varints(decoder *dc, const field *f, size_t si, const char *name,
-                             uint64_t **arr, size_t *n, size_t *cap)
+/* The stored values in 64 bits from now on (n of them so far): one past 32 bits came. */
+static void values_widen(decoder *dc, size_t n)
+{
+	prof_valstore *vs = &dc->p->vals;
+	int64_t *wide = xmalloc((dc->pvaluecap + 1) * sizeof *wide);
+	for (size_t i = 0; i < n; i++)
+		wide[i] = vs->narrow[i];
+	free(vs->narrow);
+	vs->narrow = NULL;
+	vs->wide = wide;
+}
+
+/* Room for n values in the store's width (32-bit until a value needs more). */
+static void values_room(decoder *dc, size_t n)
+{
+	prof_valstore *vs = &dc->p->vals;
+	if (vs->wide)
+		GROW(vs->wide, dc->pvaluecap, n);
+	else
+		GROW(vs->narrow, dc->pvaluecap, n);
+}
+
+/* Value v at index at (room made): into the 32-bit store while it is one and v fits. */
+static void value_put(decoder *dc, size_t at, uint64_t v)
+{
+	prof_valstore *vs = &dc->p->vals;
+	if (vs->narrow && prof_value_fits((int64_t)v)) {
+		vs->narrow[at] = (int32_t)v;
+		return;
+	}
+	if (vs->narrow)
+		values_widen(dc, at);
+	vs->wide[at] = (int64_t)v;
+}
+
+/* A sample's values field, packed or not: appends them to the profile's values (*n of them stored). */
+static bool sample_values(decoder *dc, const field *f, size_t si, size_t *n)
 {
 	if (f->wt == WT_VARINT) {
-		GROW(*arr, *cap, *n + 1);
-		(*arr)[(*n)++] = f->v;
+		values_room(dc, *n + 1);
+		value_put(dc, (*n)++, f->v);
 		return true;
 	}
 	if (f->wt != WT_LEN)
-		return prof_errf(dc->err, "byte %zu: sample %zu: %s is %s, expected varints", f->at, si,
-		                 name, wire_names[f->wt]);
-	size_t pos = 0;
-	GROW(*arr, *cap, *n + f->n);
-	while (pos < f->n) {
+		return prof_errf(dc->err, "byte %zu: sample %zu: value is %s, expected varints", f->at, si,
+		                 wire_names[f->wt]);
+	const uint8_t *d = f->d;
+	size_t len = f->n, pos = 0, at = *n;
+	values_room(dc, at + len);
+	int32_t *narrow = dc->p->vals.narrow; /* exactly one of the two is set */
+	int64_t *wide = dc->p->vals.wide;
+	while (pos < len) {
 		uint64_t v;
-		/* Fast path: a one-byte varint. */
-		if (!(f->d[pos] & 0x80)) {
-			(*arr)[(*n)++] = f->d[pos++];
+		if (!(d[pos] & 0x80)) { /* fast path: a one-byte varint */
+			v = d[pos++];
+		} else {
+			int r = get_varint(dc, d, len, f->d_at, &pos, &v);
+			if (r < 0)
+				return false;
+			if (r == 0)
+				return prof_errf(dc->err, "byte %zu: sample %zu: value ends inside a varint", f->d_at + pos,
+				                 si);
+		}
+		if (narrow && prof_value_fits((int64_t)v)) {
+			narrow[at++] = (int32_t)v;
 			continue;
 		}
-		int r = get_varint(dc, f->d, f->n, f->d_at, &pos, &v);
-		if (r < 0)
-			return false;
-		if (r == 0)
-			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
-			                 si, name);
-		(*arr)[(*n)++] = v;
+		if (narrow) {
+			values_widen(dc, at);
+			narrow = NULL;
+			wide = dc->p->vals.wide;
+		}
+		wide[at++] = (int64_t)v;
 	}
+	*n = at;
 	return true;
 }
 
@@ -879,10 +925,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 		case 2: {
 			/* Straight into the profile's values, after the stored ones. */
 			size_t end = dc->nvalues + nvals;
-			uint64_t *vals = (uint64_t *)p->values;
-			bool ok = repeated_varints(dc, &f, si, "value", &vals, &end, &dc->pvaluecap);
-			p->values = (int64_t *)vals;
-			if (!ok)
+			if (!sample_values(dc, &f, si, &end))
 				return false;
 			nvals = end - dc->nvalues;
 			break;
@@ -968,8 +1011,8 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	b += (uint64_t)dc->strcap * sizeof *dc->strs;
 	b += (uint64_t)p->strs.cap * (sizeof *p->strs.str + sizeof *p->strs.len) +
 	     (uint64_t)p->strs.index.nslots * sizeof *p->strs.index.slots;
-	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->pvaluecap * sizeof *p->values +
-	     (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)dc->labelcap * sizeof *p->labels + (uint64_t)dc->samplecap * sizeof *p->samples;
+	b += (uint64_t)dc->pvaluecap * (p->vals.wide ? sizeof *p->vals.wide : sizeof *p->vals.narrow);
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
 	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
 	     (uint64_t)rs->nslots * sizeof *rs->slots;

@@ -237,8 +237,8 @@ bool text_sample_stack(text_builder *b, const int64_t *values, uint32_t stack)
 	if (p->nsample >= UINT32_MAX - 1)
 		prof_oom();
 	GROW(p->samples, b->samplecap, p->nsample + 1);
-	GROW(p->values, b->valuecap, (p->nsample + 1) * nt);
-	memcpy(p->values + p->nsample * nt, values, nt * sizeof *values);
+	GROW(p->vals.wide, b->valuecap, (p->nsample + 1) * nt); /* text loaders keep 64-bit values */
+	memcpy(p->vals.wide + p->nsample * nt, values, nt * sizeof *values);
 	p->samples[p->nsample++] = (prof_sample){
 		.stack = stack,
 		.label_off = (uint32_t)b->label_off,

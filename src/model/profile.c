@@ -36,7 +36,7 @@ void prof_profile_free(prof_profile *p)
 	free(p->stack_locs.wide);
 	free(p->stacks);
 	free(p->samples);
-	free(p->values);
+	prof_values_free(&p->vals);
 	free(p->labels);
 	arena_free(&p->mem);
 	free(p);
@@ -65,7 +65,7 @@ prof_profile *prof_profile_copy(const prof_profile *src)
 		p->stack_locs.wide = xdup_array(src->stack_locs.wide, src->nstack_loc, sizeof *src->stack_locs.wide);
 	p->stacks = xdup_array(src->stacks, src->nstack, sizeof *src->stacks);
 	p->samples = xdup_array(src->samples, src->nsample, sizeof *src->samples);
-	p->values = xdup_array(src->values, src->nsample * src->nsample_type, sizeof *src->values);
+	p->vals = prof_values_copy(src);
 	p->labels = xdup_array(src->labels, src->nlabel, sizeof *src->labels);
 	return p;
 }
@@ -337,13 +337,54 @@ void prof_rewrite_stacks(prof_profile *p, prof_stack_fn fn, void *arg)
 	p->stacks_borrowed = false;
 }
 
+void prof_values_widen(prof_profile *p, size_t cap)
+{
+	size_t n = p->nsample * p->nsample_type;
+	int64_t *wide = xmalloc((cap * p->nsample_type + 1) * sizeof *wide);
+	for (size_t i = 0; i < n; i++)
+		wide[i] = p->vals.narrow[i];
+	free(p->vals.narrow);
+	p->vals.narrow = NULL;
+	p->vals.wide = wide;
+}
+
+void prof_values_reserve(prof_profile *p, size_t cap, bool wide)
+{
+	if (wide && p->vals.narrow) {
+		prof_values_widen(p, cap);
+		return;
+	}
+	size_t n = cap * p->nsample_type + 1;
+	if (wide || p->vals.wide)
+		p->vals.wide = xrealloc(p->vals.wide, n * sizeof *p->vals.wide);
+	else
+		p->vals.narrow = xrealloc(p->vals.narrow, n * sizeof *p->vals.narrow);
+}
+
+prof_valstore prof_values_copy(const prof_profile *p)
+{
+	size_t n = p->nsample * p->nsample_type;
+	prof_valstore vs = {0};
+	if (p->vals.narrow)
+		vs.narrow = xdup_array(p->vals.narrow, n, sizeof *vs.narrow);
+	if (p->vals.wide)
+		vs.wide = xdup_array(p->vals.wide, n, sizeof *vs.wide);
+	return vs;
+}
+
+void prof_values_free(prof_valstore *vs)
+{
+	free(vs->narrow);
+	free(vs->wide);
+	*vs = (prof_valstore){0};
+}
+
 void prof_drop_samples(prof_profile *p)
 {
 	free(p->samples);
-	free(p->values);
+	prof_values_free(&p->vals);
 	free(p->labels);
 	p->samples = NULL;
-	p->values = NULL;
 	p->labels = NULL;
 	p->nsample = p->nlabel = 0;
 }
@@ -356,8 +397,10 @@ void prof_keep_samples(prof_profile *p, const uint8_t *keep)
 			continue;
 		if (w != i) {
 			p->samples[w] = p->samples[i];
-			if (p->values)
-				memmove(p->values + w * nt, p->values + i * nt, nt * sizeof *p->values);
+			if (p->vals.narrow)
+				memmove(p->vals.narrow + w * nt, p->vals.narrow + i * nt, nt * sizeof *p->vals.narrow);
+			else if (p->vals.wide)
+				memmove(p->vals.wide + w * nt, p->vals.wide + i * nt, nt * sizeof *p->vals.wide);
 		}
 		w++;
 	}
@@ -375,12 +418,12 @@ void prof_scale_values(prof_profile *p, const double *ratios)
 	uint8_t *keep = xmalloc(p->nsample + 1);
 	for (size_t s = 0; s < p->nsample; s++) {
 		keep[s] = 0;
-		int64_t *v = p->values + s * nt;
 		for (size_t i = 0; i < nt; i++) {
 			if (ratios[i] == 1)
 				continue;
-			v[i] = (int64_t)round((double)v[i] * ratios[i]);
-			keep[s] |= v[i] != 0;
+			int64_t v = (int64_t)round((double)prof_value(p, s, i) * ratios[i]);
+			prof_value_set(p, s, i, v);
+			keep[s] |= v != 0;
 		}
 	}
 	prof_keep_samples(p, keep);
@@ -487,7 +530,6 @@ void prof_compact_samples(prof_profile *p)
 	size_t w = 0;
 	for (size_t i = 0; i < p->nsample; i++) {
 		prof_sample s = p->samples[i];
-		const int64_t *v = p->values + i * nt;
 		if (prof_sample_is_zero(p, i))
 			continue;
 		sort_labels(p->labels + s.label_off, s.nlabel);
@@ -499,14 +541,15 @@ void prof_compact_samples(prof_profile *p)
 		sample_key key = {p, &s};
 		uint32_t kept = hashtab_intern(&index, h, (uint32_t)w, sample_eq, &key);
 		if (kept != w) {
-			int64_t *tv = p->values + (size_t)kept * nt;
+			/* Summed in 64 bits as pprof does; a sum past 32 widens the store. */
 			for (size_t k = 0; k < nt; k++)
-				tv[k] += v[k];
+				prof_value_set(p, kept, k, (int64_t)((uint64_t)prof_value(p, kept, k) + (uint64_t)prof_value(p, i, k)));
 			continue;
 		}
 		p->samples[w] = s;
 		if (w != i)
-			memmove(p->values + w * nt, v, nt * sizeof *v);
+			for (size_t k = 0; k < nt; k++)
+				prof_value_set(p, w, k, prof_value(p, i, k));
 		w++;
 	}
 	p->nsample = w;

@@ -427,7 +427,7 @@ static void collect_part(differ *d, size_t k, const label_keys *lk, unsigned par
 {
 	group_part *pt = &d->parts[part];
 	const prof_profile *p = d->snaps[k].p;
-	size_t n = p->nsample, nt = p->nsample_type, si = (size_t)d->snaps[k].si;
+	size_t n = p->nsample, si = (size_t)d->snaps[k].si;
 	/* The index is far larger than the cache: each look-up's slot is asked for AHEAD samples early. */
 	pending ring[AHEAD];
 	size_t head = 0, tail = 0;
@@ -445,7 +445,7 @@ static void collect_part(differ *d, size_t k, const label_keys *lk, unsigned par
 			break;
 		const pending *q = &ring[tail++ % AHEAD];
 		size_t gi = find_group(d, &q->key, q->hash, q->sample);
-		int64_t v = p->values[q->sample * nt + si];
+		int64_t v = prof_value(p, q->sample, si);
 		pt->vals[gi * d->nsnap + k] += v;
 		pt->totals[k] += v;
 		group *g = &pt->groups[gi];

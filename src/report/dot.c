@@ -433,14 +433,12 @@ static const char *prepare_input(vgraph_input *in, rctx *r)
 	prof_strid bytes = prof_intern(p, "bytes", 5), base = prof_intern(p, "pprof::base", 11);
 	prof_strid *units = prof_num_label_units(p);
 	const char *unit = prof_str(p, units[bytes]);
-	size_t nt = p->nsample_type;
 	char **parts = NULL;
 	size_t partcap = 0;
 	sbuf joined = {0};
 	for (size_t s = 0; s < p->nsample; s++) {
-		const int64_t *v = p->values + s * nt;
-		in->w[s] = v[r->si];
-		in->dw[s] = r->o->mean ? v[0] : 0;
+		in->w[s] = prof_value(p, s, (size_t)r->si);
+		in->dw[s] = r->o->mean ? prof_value(p, s, 0) : 0;
 		in->num_off[s] = in->nnum;
 		const prof_sample *sm = &p->samples[s];
 		const prof_label *ls = p->labels + sm->label_off;

@@ -116,7 +116,8 @@ static void view_reset(prof_engine *e)
 	prof_profile *v = &e->view;
 	NOT_NULL(v->labels);
 	NOT_NULL(v->samples);
-	NOT_NULL(v->values);
+	if (!v->vals.wide)
+		NOT_NULL(v->vals.narrow);
 	NOT_NULL(v->stacks);
 	NOT_NULL(v->locations);
 	NOT_NULL(v->lines);
@@ -253,8 +254,7 @@ static void weights_fill(prof_engine *e, stack_weights *sw, const uint8_t *bits)
 	for (size_t s = 0; s < p->nsample; s++) {
 		if (bits && bits[s] != PROF_TAG_FOCUSED)
 			continue;
-		const int64_t *v = prof_sample_values(p, s);
-		int64_t w = v[sw->si], dw = sw->mean ? v[0] : 0;
+		int64_t w = prof_value(p, s, (size_t)sw->si), dw = sw->mean ? prof_value(p, s, 0) : 0;
 		uint32_t st = p->samples[s].stack;
 		sw->w[st] += w;
 		sw->dw[st] += dw;
@@ -344,7 +344,7 @@ static bool filtered_build(prof_engine *e, const prof_filters *f, prof_err *err)
 	for (size_t i = 0; i < n; i++)
 		v->samples[i] = (prof_sample){.stack = (uint32_t)i, .label_off = (uint32_t)i};
 	v->nsample = n;
-	v->values = NULL;
+	v->vals = (prof_valstore){0};
 	v->labels = NULL;
 	v->nlabel = 0;
 	fv->own_locations = edits_locations(f);
@@ -402,7 +402,7 @@ static bool view_filtered(prof_engine *e, const prof_filters *f, FILE *warn, pro
 	prof_profile *v = &e->view;
 	v->samples = fv->samples;
 	v->nsample = fv->nsample;
-	v->values = NULL;
+	v->vals = (prof_valstore){0};
 	v->labels = NULL;
 	v->nlabel = 0;
 	v->stacks = fv->stacks;
@@ -574,7 +574,7 @@ static bool run_on_samples(prof_engine *e, FILE *out, const prof_command *cmd, c
 	v->stacks_may_repeat = false;
 	sample_copies c = copies_for(cmd, o);
 	v->samples = xdup_array(v->samples, v->nsample, sizeof *v->samples);
-	v->values = xdup_array(v->values, v->nsample * v->nsample_type, sizeof *v->values);
+	v->vals = prof_values_copy(v);
 	if (c.labels)
 		v->labels = xdup_array(v->labels, v->nlabel, sizeof *v->labels);
 	if (c.locations) {
@@ -585,7 +585,7 @@ static bool run_on_samples(prof_engine *e, FILE *out, const prof_command *cmd, c
 		v->mappings = xdup_array(v->mappings, v->nmapping, sizeof *v->mappings);
 	bool ok = report_run(out, v, cmd->name, arg, o, warn, err);
 	free(v->samples);
-	free(v->values);
+	prof_values_free(&v->vals);
 	if (c.labels)
 		free(v->labels);
 	if (c.locations) {

@@ -654,7 +654,7 @@ static uint32_t *stack_classes(gctx *g, bool similar)
 static gsample read_goroutine(const prof_profile *p, size_t i, size_t si, bool leak_profile, uint8_t *kinds)
 {
 	const prof_sample *s = &p->samples[i];
-	gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = p->values[i * p->nsample_type + si],
+	gsample e = {.sample = (uint32_t)i, .minutes = -1, .count = prof_value(p, i, si),
 	             .leaked = leak_profile};
 	const prof_label *ls = p->labels + s->label_off;
 	for (uint32_t j = 0; j < s->nlabel; j++) {

@@ -240,9 +240,10 @@ static void put_samples(gz_sink *s, const prof_profile *p, const used *u, double
 		Perftools__Profiles__Sample m = PERFTOOLS__PROFILES__SAMPLE__INIT;
 		for (uint32_t k = 0; k < st->len; k++)
 			ids[k] = u->loc[prof_stack_loc(p, st, k)];
-		const int64_t *v = prof_sample_values(p, i);
-		for (size_t k = 0; k < nt; k++)
-			vals[k] = scaled ? scale(v[k], ratio) : v[k];
+		for (size_t k = 0; k < nt; k++) {
+			int64_t v = prof_value(p, i, k);
+			vals[k] = scaled ? scale(v, ratio) : v;
+		}
 		for (uint32_t k = 0; k < sm->nlabel; k++) {
 			const prof_label *l = &p->labels[sm->label_off + k];
 			labels[k] = (Perftools__Profiles__Label)PERFTOOLS__PROFILES__LABEL__INIT;

@@ -398,11 +398,10 @@ bool report_raw_ordered(FILE *out, rctx *r, const raw_order *o)
 	for (size_t i = 0; i < p->nsample; i++) {
 		if (prof_sample_is_zero(p, i))
 			continue;
-		const int64_t *v = prof_sample_values(p, i);
 		const prof_sample *s = &p->samples[i];
 		const prof_stack *st = &p->stacks[s->stack];
 		for (size_t k = 0; k < nt; k++)
-			fprintf(out, " %10" PRId64, v[k]);
+			fprintf(out, " %10" PRId64, prof_value(p, i, k));
 		fputs(": ", out);
 		for (uint32_t k = 0; k < st->len; k++)
 			fprintf(out, "%" PRIu32 " ", ids[prof_stack_loc(p, st, k)] + 1);
@@ -446,9 +445,8 @@ bool report_raw_rctx(FILE *out, rctx *r)
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
 		const prof_stack *st = &p->stacks[s->stack];
-		const int64_t *v = prof_sample_values(p, i);
 		for (size_t k = 0; k < nt; k++)
-			fprintf(out, " %10" PRId64, v[k]);
+			fprintf(out, " %10" PRId64, prof_value(p, i, k));
 		fputs(": ", out);
 		for (uint32_t k = 0; k < st->len; k++)
 			fprintf(out, "%" PRIu64 " ", p->locations[prof_stack_loc(p, st, k)].id);

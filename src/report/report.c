@@ -21,8 +21,8 @@ int64_t report_profile_total(prof_profile *p, int si, bool mean)
 	int64_t total = 0, div = 0, dtotal = 0, ddiv = 0;
 	prof_strid key = prof_intern(p, "pprof::base", 11), yes = prof_intern(p, "true", 4);
 	for (size_t s = 0; s < p->nsample; s++) {
-		const int64_t *v = prof_sample_values(p, s);
-		int64_t a = v[si] < 0 ? -v[si] : v[si], d = mean ? v[0] : 0;
+		int64_t v = prof_value(p, s, (size_t)si);
+		int64_t a = v < 0 ? -v : v, d = mean ? prof_value(p, s, 0) : 0;
 		total += a;
 		div += d;
 		const prof_sample *sm = &p->samples[s];

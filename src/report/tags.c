@@ -149,10 +149,9 @@ bool report_tags_rctx(FILE *out, rctx *r)
 	uint32_t *key_of = xcalloc(p->strs.n + 1, sizeof *key_of); /* key index + 1 */
 	tag_key *keys = NULL;
 	size_t nkeys = 0, keycap = 0;
-	size_t nt = p->nsample_type;
 	for (size_t i = 0; i < p->nsample; i++) {
 		const prof_sample *s = &p->samples[i];
-		int64_t v = p->values[i * nt + r->si];
+		int64_t v = prof_value(p, i, (size_t)r->si);
 		const prof_label *ls = p->labels + s->label_off;
 		for (uint32_t j = 0; j < s->nlabel; j++) {
 			const prof_label *l = &ls[j];

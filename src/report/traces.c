@@ -191,8 +191,8 @@ static bool trace_read(tctx *t, size_t i)
 		label_lines(t, s, false);
 		label_lines(t, s, true);
 	}
-	int64_t v = p->values[i * p->nsample_type + t->r->si];
-	int64_t d = t->r->o->mean ? p->values[i * p->nsample_type] : 0;
+	int64_t v = prof_value(p, i, (size_t)t->r->si);
+	int64_t d = t->r->o->mean ? prof_value(p, i, 0) : 0;
 	if (d != 0)
 		v /= d;
 	t->v = v;

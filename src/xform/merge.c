@@ -125,8 +125,13 @@ static bool compatibilize(prof_profile *dst, const prof_profile *src, size_t *pi
 		dst->default_sample_type = dst->sample_types[keep[0]].type;
 	size_t nt = dst->nsample_type;
 	for (size_t i = 0; i < dst->nsample; i++)
-		for (size_t k = 0; k < n; k++)
-			dst->values[i * n + k] = dst->values[i * nt + keep[k]];
+		for (size_t k = 0; k < n; k++) {
+			size_t to = i * n + k, from = i * nt + keep[k]; /* to <= from: the matrix shrinks in place */
+			if (dst->vals.narrow)
+				dst->vals.narrow[to] = dst->vals.narrow[from];
+			else
+				dst->vals.wide[to] = dst->vals.wide[from];
+		}
 	for (size_t k = 0; k < n; k++)
 		dst->sample_types[k] = dst->sample_types[keep[k]];
 	dst->nsample_type = n;
@@ -462,13 +467,16 @@ bool prof_merge(prof_profile *dst, prof_profile *src, prof_err *err)
 		dst->samples[dst->nsample + i] = s;
 	}
 	give_up((void **)&src->samples);
-	dst->values = xrealloc(dst->values, ((dst->nsample + src->nsample) * nt + 1) * sizeof *dst->values);
+	/* 64-bit when either side is: every value of a narrow side fits the narrow store. */
+	prof_values_reserve(dst, dst->nsample + src->nsample, src->vals.wide != NULL);
+	size_t base = dst->nsample;
+	dst->nsample += src->nsample;
 	for (size_t i = 0; i < src->nsample; i++)
 		for (size_t k = 0; k < nt; k++)
-			dst->values[(dst->nsample + i) * nt + k] = src->values[i * src->nsample_type + pick[k]];
-	give_up((void **)&src->values);
+			prof_value_set(dst, base + i, k, prof_value(src, i, pick[k]));
+	give_up((void **)&src->vals.narrow);
+	give_up((void **)&src->vals.wide);
 	free(pick);
-	dst->nsample += src->nsample;
 	dst->nlabel += src->nlabel;
 	src->nsample = src->nlabel = 0;
 	/* Equal samples from the two profiles merge when a report needs it. */

@@ -47,7 +47,7 @@ static void decodes_model(void **state)
 	/* identical stacks share one stack entry */
 	assert_int_equal(p->nstack, 2);
 	assert_int_equal(p->samples[0].stack, p->samples[1].stack);
-	assert_int_equal(prof_sample_values(p, 2)[1], 40);
+	assert_int_equal(prof_value(p, 2, 1), 40);
 	prof_profile_free(p);
 	free(buf);
 }
@@ -122,7 +122,7 @@ static void decodes_big_streams(void **state)
 		fail_msg("%s", err.msg);
 	assert_int_equal(p->nsample, 20000);
 	assert_int_equal(prof_strlen(p, p->functions[0].name), big);
-	assert_int_equal(prof_sample_values(p, 19999)[0], 19999);
+	assert_int_equal(prof_value(p, 19999, 0), 19999);
 	prof_profile_free(p);
 
 	/* Cut short: the helper thread reports the truncation. */
@@ -227,6 +227,54 @@ static void expect_error(const uint8_t *buf, size_t len, const char *want)
 	assert_true(err.set);
 	if (!strstr(err.msg, want))
 		fail_msg("error \"%s\" does not contain \"%s\"", err.msg, want);
+}
+
+/* Values with the given last one: two types, three samples; the rest fit 32 bits, INT32_MIN and INT32_MAX too. */
+static prof_profile *values_profile(int64_t last)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "samples", "count");
+	pb_sample_type(&b, "delay", "nanoseconds");
+	pb_function(&b, 1, "main.main", "main.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){INT32_MAX, INT32_MIN});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){-1, 300});
+	pb_sample(&b, (uint64_t[]){1, 0}, (int64_t[]){7, last});
+	return pb_load(&b);
+}
+
+static void stores_values_narrow_or_wide(void **state)
+{
+	(void)state;
+	const int64_t lasts[] = {5, INT32_MIN, (int64_t)INT32_MAX + 1, (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof lasts / sizeof *lasts; i++) {
+		prof_profile *p = values_profile(lasts[i]);
+		assert_non_null(p);
+		bool fits = lasts[i] >= INT32_MIN && lasts[i] <= INT32_MAX;
+		assert_true(fits ? p->vals.narrow && !p->vals.wide : p->vals.wide && !p->vals.narrow);
+		const int64_t want[6] = {INT32_MAX, INT32_MIN, -1, 300, 7, lasts[i]};
+		for (size_t k = 0; k < 6; k++)
+			assert_int_equal(prof_value(p, k / 2, k % 2), want[k]);
+		prof_profile_free(p);
+	}
+
+	/* Values not packed, one field each, the store widened between a sample's two. */
+	const uint8_t unpacked[] = {
+		0x32, 0x00, 0x32, 0x01, 'n', 0x32, 0x01, 'c',       /* strings "", "n", "c" */
+		0x0a, 0x04, 0x08, 0x01, 0x10, 0x02,                  /* two sample types n/c */
+		0x0a, 0x04, 0x08, 0x01, 0x10, 0x02,
+		0x12, 0x04, 0x10, 0x03, 0x10, 0x04,                  /* sample: 3, 4 */
+		0x12, 0x08, 0x10, 0x05, 0x10, 0x80, 0x80, 0x80, 0x80, 0x10, /* sample: 5, 2^32 */
+	};
+	prof_err err = {0};
+	prof_profile *p = prof_load_bytes(unpacked, sizeof unpacked, &err);
+	assert_non_null(p);
+	assert_non_null(p->vals.wide);
+	const int64_t want[4] = {3, 4, 5, (int64_t)1 << 32};
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(prof_value(p, k / 2, k % 2), want[k]);
+	prof_profile_free(p);
 }
 
 static void rejects_undefined_location(void **state)
@@ -436,6 +484,7 @@ int main(void)
 		cmocka_unit_test(decodes_gzip),
 		cmocka_unit_test(decodes_big_streams),
 		cmocka_unit_test(stores_stacks_narrow_or_wide),
+		cmocka_unit_test(stores_values_narrow_or_wide),
 		cmocka_unit_test(rejects_undefined_location),
 		cmocka_unit_test(rejects_value_count),
 		cmocka_unit_test(rejects_duplicate_and_zero_ids),

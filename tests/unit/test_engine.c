@@ -23,8 +23,8 @@
 typedef struct snapshot {
 	prof_profile counts;
 	size_t nvalue;
-	void *arr[13];
-	size_t len[13];
+	void *arr[14];
+	size_t len[14];
 } snapshot;
 
 #define ARRAYS(X) \
@@ -37,10 +37,15 @@ static snapshot take(const prof_profile *p)
 {
 	snapshot s = {.counts = *p};
 	s.nvalue = p->nsample * p->nsample_type;
-	s.len[11] = s.nvalue * sizeof *p->values;
+	/* The values: one of the two stores is NULL. */
+	s.len[11] = p->vals.narrow ? s.nvalue * sizeof *p->vals.narrow : 0;
+	s.len[13] = p->vals.wide ? s.nvalue * sizeof *p->vals.wide : 0;
 	s.arr[11] = malloc(s.len[11] + 1);
+	s.arr[13] = malloc(s.len[13] + 1);
 	if (s.len[11])
-		memcpy(s.arr[11], p->values, s.len[11]);
+		memcpy(s.arr[11], p->vals.narrow, s.len[11]);
+	if (s.len[13])
+		memcpy(s.arr[13], p->vals.wide, s.len[13]);
 #define TAKE(i, A, N) \
 	s.len[i] = (p->A ? p->N : 0) * sizeof *p->A; /* one of the stack stores is NULL */ \
 	s.arr[i] = malloc(s.len[i] + 1); \
@@ -60,9 +65,12 @@ static void assert_unchanged(const prof_profile *p, const snapshot *s)
 		assert_memory_equal(p->A, s->arr[i], s->len[i]);
 	ARRAYS(CHECK)
 #undef CHECK
-	assert_ptr_equal(p->values, s->counts.values);
+	assert_ptr_equal(p->vals.narrow, s->counts.vals.narrow);
+	assert_ptr_equal(p->vals.wide, s->counts.vals.wide);
 	if (s->len[11])
-		assert_memory_equal(p->values, s->arr[11], s->len[11]);
+		assert_memory_equal(p->vals.narrow, s->arr[11], s->len[11]);
+	if (s->len[13])
+		assert_memory_equal(p->vals.wide, s->arr[13], s->len[13]);
 	for (size_t i = 0; i < p->strs.n; i++)
 		assert_memory_equal(p->strs.str[i], s->counts.strs.str[i], p->strs.len[i] + 1);
 }

@@ -219,10 +219,10 @@ static void parses_model(void **state)
 	assert_int_equal(p->stacks[p->samples[0].stack].len, 3);
 	stack_text(p, 3, buf, sizeof buf);
 	assert_string_equal(buf, "main;other thing x.go:3");
-	assert_int_equal(prof_sample_values(p, 0)[0], 10);
-	assert_int_equal(prof_sample_values(p, 1)[0], 5);
-	assert_int_equal(prof_sample_values(p, 3)[0], -2);
-	assert_int_equal(prof_sample_values(p, 4)[0], 1);
+	assert_int_equal(prof_value(p, 0, 0), 10);
+	assert_int_equal(prof_value(p, 1, 0), 5);
+	assert_int_equal(prof_value(p, 3, 0), -2);
+	assert_int_equal(prof_value(p, 4, 0), 1);
 	prof_profile_free(p);
 }
 
@@ -270,7 +270,7 @@ static void lenient_input(void **state)
 	p = decode_note(s, strlen(s), 2, "");
 	stack_text(p, 0, buf, sizeof buf);
 	assert_string_equal(buf, "a;b");
-	assert_int_equal(prof_sample_values(p, 1)[0], 4);
+	assert_int_equal(prof_value(p, 1, 0), 4);
 	prof_profile_free(p);
 	/* Empty frames go. */
 	s = "a;;b 1\n;a 2\na;b; 3\n";
@@ -284,9 +284,9 @@ static void lenient_input(void **state)
 	/* Fractions are dropped, as inferno does. */
 	s = "a 1.5\nb 2.0\nc 3.\nd -4.25\n";
 	p = decode_note(s, strlen(s), 4, "dropped the fraction of 2 counts");
-	assert_int_equal(prof_sample_values(p, 0)[0], 1);
-	assert_int_equal(prof_sample_values(p, 2)[0], 3);
-	assert_int_equal(prof_sample_values(p, 3)[0], -4);
+	assert_int_equal(prof_value(p, 0, 0), 1);
+	assert_int_equal(prof_value(p, 2, 0), 3);
+	assert_int_equal(prof_value(p, 3, 0), -4);
 	prof_profile_free(p);
 	s = "a 1.5\nx\n";
 	p = decode_note(s, strlen(s), 1,
@@ -297,7 +297,7 @@ static void lenient_input(void **state)
 	p = decode_note(le, sizeof le - 1, 2, "");
 	stack_text(p, 0, buf, sizeof buf);
 	assert_string_equal(buf, "a;\xf0\x9f\x98\x80");
-	assert_int_equal(prof_sample_values(p, 0)[0], 5);
+	assert_int_equal(prof_value(p, 0, 0), 5);
 	stack_text(p, 1, buf, sizeof buf);
 	assert_string_equal(buf, "\xef\xbf\xbd");
 	prof_profile_free(p);
@@ -321,10 +321,10 @@ static void lenient_input(void **state)
 	expect_error("a -9223372036854775807\nb -1\n", "line 2: the counts add up to more than 2^63");
 	/* The largest values that fit are fine. */
 	p = decode_ok("a 9223372036854775807\n");
-	assert_int_equal(prof_sample_values(p, 0)[0], INT64_MAX);
+	assert_int_equal(prof_value(p, 0, 0), INT64_MAX);
 	prof_profile_free(p);
 	p = decode_ok("a -9223372036854775807\n");
-	assert_int_equal(prof_sample_values(p, 0)[0], -INT64_MAX);
+	assert_int_equal(prof_value(p, 0, 0), -INT64_MAX);
 	prof_profile_free(p);
 }
 
@@ -486,7 +486,7 @@ static void folded_sums_fixtures(void **state)
 		int64_t want = 0;
 		for (size_t i = 0; i < p->nsample; i++)
 			if (p->stacks[p->samples[i].stack].len > 0)
-				want += prof_sample_values(p, i)[si];
+				want += prof_value(p, i, si);
 		report_opts o;
 		report_opts_init(&o);
 		o.sample_index = cases[c].index;

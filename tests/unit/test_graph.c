@@ -142,7 +142,7 @@ static void visual_input(vgraph_input *in, const graph_index *ix)
 	const prof_profile *p = ix->p;
 	vgraph_input_init(in, ix, p->nsample);
 	for (size_t s = 0; s < p->nsample; s++)
-		in->w[s] = p->values[s * p->nsample_type];
+		in->w[s] = prof_value(p, s, 0);
 }
 
 static uint32_t vnodes_named(const vgraph *g, const char *name)

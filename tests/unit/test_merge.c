@@ -91,7 +91,7 @@ static int64_t value_at(const prof_profile *p, uint32_t loc)
 	int64_t v = 0;
 	for (size_t s = 0; s < p->nsample; s++)
 		if (first_loc(p, s) == loc)
-			v += prof_sample_values(p, s)[0];
+			v += prof_value(p, s, 0);
 	return v;
 }
 
@@ -155,12 +155,76 @@ static void numbering_by_first_use(void **state)
 	prof_profile_free(p);
 }
 
+/* One sample type, one location; sample i has value v[i] (n of them). */
+static prof_profile *valued(const int64_t *v, size_t n)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "delay", "nanoseconds");
+	pb_function(&b, 1, "main.main", "/src/a.go");
+	pb_location(&b, 1, (uint64_t[]){1, 0});
+	for (size_t i = 0; i < n; i++)
+		pb_sample(&b, (uint64_t[]){1, 0}, &v[i]);
+	return pb_load(&b);
+}
+
+/*
+ * Values are 32-bit while they fit: the merge, the sums of compaction and
+ * scaling widen the store when a result does not, and every value stays.
+ */
+static void values_widen_when_needed(void **state)
+{
+	(void)state;
+	/* Narrow and narrow stay narrow; narrow and wide become wide. */
+	int64_t small[] = {3, INT32_MAX}, big[] = {-5, (int64_t)1 << 40};
+	prof_profile *p = valued(small, 2), *q = valued(small, 2), *r = valued(big, 2);
+	prof_err err = {0};
+	assert_true(prof_merge(p, q, &err));
+	assert_non_null(p->vals.narrow);
+	assert_true(prof_merge(p, r, &err));
+	assert_null(p->vals.narrow);
+	const int64_t want[] = {3, INT32_MAX, 3, INT32_MAX, -5, (int64_t)1 << 40};
+	assert_int_equal(p->nsample, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(prof_value(p, i, 0), want[i]);
+	prof_profile_free(q);
+	prof_profile_free(r);
+	/* Compaction sums the one stack: 3 + INT32_MAX twice - 5 + 2^40. */
+	prof_compact_samples(p);
+	assert_int_equal(p->nsample, 1);
+	assert_int_equal(prof_value(p, 0, 0), 1 + 2 * (int64_t)INT32_MAX + ((int64_t)1 << 40));
+	prof_profile_free(p);
+
+	/* A sum past 32 bits of narrow values widens. */
+	int64_t two[] = {INT32_MAX, 1};
+	p = valued(two, 2);
+	assert_non_null(p->vals.narrow);
+	prof_compact_samples(p);
+	assert_null(p->vals.narrow);
+	assert_int_equal(prof_value(p, 0, 0), (int64_t)INT32_MAX + 1);
+	prof_profile_free(p);
+
+	/* Scaling past 32 bits widens; a value scaled to 0 drops its sample. */
+	int64_t three[] = {1, 1000000, 2};
+	p = valued(three, 3);
+	prof_scale_values(p, (double[]){10000.0});
+	assert_null(p->vals.narrow);
+	assert_int_equal(p->nsample, 3);
+	assert_int_equal(prof_value(p, 1, 0), 10000000000);
+	assert_int_equal(prof_value(p, 2, 0), 20000);
+	prof_scale_values(p, (double[]){0.00001});
+	assert_int_equal(p->nsample, 1);
+	assert_int_equal(prof_value(p, 0, 0), 100000);
+	prof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(repeated_location_maps_to_the_first),
 		cmocka_unit_test(numbering_by_first_use),
 		cmocka_unit_test(first_profile_repeats_fold),
+		cmocka_unit_test(values_widen_when_needed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

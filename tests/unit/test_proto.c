@@ -166,10 +166,10 @@ static void keeps_the_profile(void **state)
 	assert_int_equal(q->nfunction, 4);
 	/* Samples as recorded: equal ones are not merged (pprof merges only several profiles). */
 	assert_int_equal(q->nsample, 3);
-	assert_int_equal(prof_sample_values(q, 0)[0], 1);
-	assert_int_equal(prof_sample_values(q, 0)[1], 10);
-	assert_int_equal(prof_sample_values(q, 1)[1], 50);
-	assert_int_equal(prof_sample_values(q, 2)[1], 20);
+	assert_int_equal(prof_value(q, 0, 0), 1);
+	assert_int_equal(prof_value(q, 0, 1), 10);
+	assert_int_equal(prof_value(q, 1, 1), 50);
+	assert_int_equal(prof_value(q, 2, 1), 20);
 	const prof_stack *st = &q->stacks[q->samples[0].stack];
 	assert_int_equal(st->len, 3);
 	const prof_location *leaf = &q->locations[prof_stack_loc(q, st, 0)];
@@ -252,9 +252,9 @@ static void applies_filters_and_divide_by(void **state)
 	prof_profile *q = round_trip(p, &o);
 	assert_int_equal(q->nsample, 2);
 	assert_int_equal(q->nsample_type, 2);
-	assert_int_equal(prof_sample_values(q, 0)[0], 2);
-	assert_int_equal(prof_sample_values(q, 0)[1], 20);
-	assert_int_equal(prof_sample_values(q, 1)[1], 40);
+	assert_int_equal(prof_value(q, 0, 0), 2);
+	assert_int_equal(prof_value(q, 0, 1), 20);
+	assert_int_equal(prof_value(q, 1, 1), 40);
 	/* Only what the kept samples reach is written; the mapping stays. */
 	assert_int_equal(q->nlocation, 3);
 	assert_int_equal(q->nmapping, 1);
@@ -267,10 +267,10 @@ static void applies_filters_and_divide_by(void **state)
 	p = sample_profile();
 	q = round_trip(p, &o);
 	assert_int_equal(q->nsample, 3);
-	assert_int_equal(prof_sample_values(q, 0)[0], 0);
-	assert_int_equal(prof_sample_values(q, 0)[1], 2);
-	assert_int_equal(prof_sample_values(q, 1)[0], 1);
-	assert_int_equal(prof_sample_values(q, 2)[1], 5);
+	assert_int_equal(prof_value(q, 0, 0), 0);
+	assert_int_equal(prof_value(q, 0, 1), 2);
+	assert_int_equal(prof_value(q, 1, 0), 1);
+	assert_int_equal(prof_value(q, 2, 1), 5);
 	prof_profile_free(q);
 	prof_profile_free(p);
 	report_opts_init(&o);
@@ -278,7 +278,7 @@ static void applies_filters_and_divide_by(void **state)
 	p = sample_profile();
 	q = round_trip(p, &o);
 	assert_int_equal(q->nsample, 3);
-	assert_int_equal(prof_sample_values(q, 1)[1], 0);
+	assert_int_equal(prof_value(q, 1, 1), 0);
 	assert_int_equal(q->nsample_type, 2);
 	prof_profile_free(q);
 	prof_profile_free(p);

@@ -128,7 +128,7 @@ static int64_t total(const prof_profile *p, size_t type)
 {
 	int64_t t = 0;
 	for (size_t s = 0; s < p->nsample; s++)
-		t += prof_sample_values(p, s)[type];
+		t += prof_value(p, s, type);
 	return t;
 }
 
@@ -229,7 +229,7 @@ static void heap_profile(void **state)
 	const int64_t want[3][4] = {{1026, 2101250, 524, 524788}, {1539, 3151875, 1049, 1049576}, {0, 0, 0, 0}};
 	for (size_t s = 0; s < 3; s++)
 		for (size_t i = 0; i < 4; i++)
-			assert_int_equal(prof_sample_values(p, s)[i], want[s][i]);
+			assert_int_equal(prof_value(p, s, i), want[s][i]);
 	const prof_label *bytes = label_num(p, 0, "bytes");
 	assert_non_null(bytes);
 	assert_int_equal(bytes->num, 1000);
@@ -256,14 +256,14 @@ static void contention_profiles(void **state)
 	assert_string_equal(type_name(p, 1), "delay");
 	assert_string_equal(prof_str(p, p->sample_types[1].unit), "nanoseconds");
 	assert_int_equal(p->period, 5);
-	assert_int_equal(prof_sample_values(p, 0)[0], 15);
-	assert_int_equal(prof_sample_values(p, 0)[1], 2500);
+	assert_int_equal(prof_value(p, 0, 0), 15);
+	assert_int_equal(prof_value(p, 0, 1), 2500);
 	prof_profile_free(p);
 	/* Block profiles print no sampling period: 1. */
 	p = parse_ok("--- contention:\ncycles/second=2000000000\n3000 7 @ 0x11\n");
 	assert_int_equal(p->period, 1);
-	assert_int_equal(prof_sample_values(p, 0)[0], 7);
-	assert_int_equal(prof_sample_values(p, 0)[1], 1500);
+	assert_int_equal(prof_value(p, 0, 0), 7);
+	assert_int_equal(prof_value(p, 0, 1), 1500);
 	prof_profile_free(p);
 }
 
@@ -577,7 +577,9 @@ static void assert_same_profile(const prof_profile *a, const prof_profile *b)
 	}
 	assert_int_equal(a->nsample, b->nsample);
 	assert_memory_equal(a->samples, b->samples, a->nsample * sizeof *a->samples);
-	assert_memory_equal(a->values, b->values, a->nsample * a->nsample_type * sizeof *a->values);
+	for (size_t s = 0; s < a->nsample; s++)
+		for (size_t k = 0; k < a->nsample_type; k++)
+			assert_int_equal(prof_value(a, s, k), prof_value(b, s, k));
 	assert_int_equal(a->nlabel, b->nlabel);
 	for (size_t i = 0; i < a->nlabel; i++) {
 		assert_int_equal(a->labels[i].key, b->labels[i].key);
