@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,25 +16,47 @@
 
 #include "model/goname.h"
 #include "util/units.h"
+#include "util/cores.h"
 #include "util/hashtab.h"
 #include "xform/filter.h"
 #include "xform/merge.h"
 #include "util/sort.h"
 
+#define TWO_THREADS 65536 /* stacks or groups from which work is shared with a second thread */
+
 /*
  * A group of samples with one stack (by its nodes' names), creator, state
- * and verdict. Groups are made in sample order and never move: group i's
- * values are row i of differ.vals. Small, as there can be millions.
+ * and verdict. Groups are made in sample order, each in the part of its
+ * hash (group_part), and never move: group i of a part has row i of the
+ * part's values. Small, as there can be millions.
  */
 typedef struct group {
 	uint32_t stack;     /* a representative: a stack of snapshot snap */
+	uint32_t first;     /* the sample of snapshot snap that made it: with snap, the order of making */
 	uint32_t created;   /* created_by, in differ.names; 0 when unknown */
 	uint32_t state;     /* goroutine state (dumps), in differ.names; 0 when unknown */
-	uint32_t leaf, app; /* compact_frames' names (in differ.names), found while the stack is in cache */
+	uint32_t leaf, app; /* the representative's stack_facts */
 	int32_t wait_max;   /* longest wait in minutes (dumps), 0 when unknown */
 	uint16_t snap;
+	uint8_t part;
 	bool leaked;        /* the runtime's verdict: "(leaked)" in a dump, a goroutineleak profile */
 } group;
+
+/*
+ * The groups whose hash falls to one part: on two cores each part is
+ * grouped by a thread of its own, with its own index, so neither waits.
+ */
+typedef struct group_part {
+	group *groups;
+	size_t n, cap;
+	int64_t *vals;   /* n x nsnap */
+	size_t valcap;
+	int64_t *totals; /* per snapshot, of this part's samples */
+	hashtab index;   /* over groups, by stack, creator, state and verdict */
+} group_part;
+
+/* A group's reference: its part in the top bit, its index in the part below. */
+#define PART_BIT 31
 
 /* One snapshot, filtered in place, with its nodes named in differ.names. */
 typedef struct snap {
@@ -45,7 +68,7 @@ typedef struct snap {
 	 * over a stack's nodes reads, in two loads a location.
 	 */
 	uint32_t *loc_gid_off, *loc_gid;
-	uint64_t *hash;      /* per stack: its nodes' hash (collect's scratch) */
+	struct stack_facts *facts; /* per stack (collect's scratch) */
 	uint8_t *skip;       /* per location: left out at the leaf end (stack_start) */
 	int si;              /* the value compared: the type of the last snapshot's name */
 } snap;
@@ -60,12 +83,10 @@ typedef struct differ {
 	prof_profile *names; /* node names and label values of every snapshot */
 	snap *snaps;
 	size_t nsnap;
-	group *groups;
-	size_t ngroup, cap;
-	int64_t *vals;   /* ngroup x nsnap */
-	size_t valcap;
+	group_part parts[2];
+	unsigned nparts;
+	size_t ngroup;   /* in both parts: group j < parts[0].n is the first part's j, others the second's */
 	int64_t *totals; /* per snapshot */
-	hashtab index;   /* over groups, by stack, creator, state and verdict */
 	uint8_t *is_std; /* per node name in names: goname_is_std, asked once */
 	int64_t *fdelta; /* per name: the summed delta of the groups whose stacks hold it, each group once */
 	size_t nfdelta;
@@ -74,7 +95,19 @@ typedef struct differ {
 /* Group g's values, one per snapshot; the first is the base, the last the current one. */
 static inline const int64_t *group_vals(const differ *d, const group *g)
 {
-	return d->vals + (size_t)(g - d->groups) * d->nsnap;
+	const group_part *pt = &d->parts[g->part];
+	return pt->vals + (size_t)(g - pt->groups) * d->nsnap;
+}
+
+/* Group j of [0, ngroup) as a reference (PART_BIT). */
+static inline uint32_t group_ref_of(const differ *d, size_t j)
+{
+	return j < d->parts[0].n ? (uint32_t)j : (uint32_t)(j - d->parts[0].n) | 1u << PART_BIT;
+}
+
+static inline const group *group_at_ref(const differ *d, uint32_t ref)
+{
+	return &d->parts[ref >> PART_BIT].groups[ref & ~(1u << PART_BIT)];
 }
 
 static inline int64_t group_base(const differ *d, const group *g)
@@ -145,17 +178,31 @@ static inline uint32_t walk_next(node_walk *w)
 	return w->gid[w->k++];
 }
 
-/* The names of a stack's nodes from its start as one hash. */
-static uint64_t nodes_hash(const snap *sn, uint32_t st)
+/*
+ * What grouping asks of a stack, found in one walk of its nodes from its
+ * start: their names' hash, and the frames worth showing in one line (the
+ * leaf past the runtime's, and the program's first after it; UINT32_MAX:
+ * none).
+ */
+typedef struct stack_facts {
+	uint64_t hash;
+	uint32_t leaf, app;
+} stack_facts;
+
+static stack_facts stack_facts_of(const snap *sn, const uint8_t *is_std, uint32_t st)
 {
 	node_walk w;
 	walk_start(&w, sn, st, false);
-	uint64_t h = 0x9e3779b97f4a7c15ull;
+	stack_facts f = {0x9e3779b97f4a7c15ull, UINT32_MAX, UINT32_MAX};
 	for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;) {
-		h = (h ^ id) * 0xff51afd7ed558ccdull;
-		h ^= h >> 31;
+		if (f.leaf == UINT32_MAX)
+			f.leaf = id;
+		else if (f.app == UINT32_MAX && !is_std[id])
+			f.app = id;
+		f.hash = (f.hash ^ id) * 0xff51afd7ed558ccdull;
+		f.hash ^= f.hash >> 31;
 	}
-	return h;
+	return f;
 }
 
 static uint64_t group_hash(uint64_t nodes, uint32_t created, uint32_t state, bool leaked)
@@ -182,45 +229,34 @@ typedef struct group_key {
 	const differ *d;
 	uint32_t snap, stack, created, state;
 	bool leaked;
+	uint8_t part;
 } group_key;
 
 static bool group_eq(const void *ctx, uint32_t gi)
 {
 	const group_key *k = ctx;
-	const group *g = &k->d->groups[gi];
+	const group *g = &k->d->parts[k->part].groups[gi];
 	return g->created == k->created && g->state == k->state && g->leaked == k->leaked &&
 	       same_nodes(k->d, g->snap, g->stack, k->snap, k->stack);
 }
 
-/* The frames worth showing in one line: the leaf past the runtime's, and the program's first after it (UINT32_MAX: none). */
-static void compact_frames(const differ *d, uint32_t snap, uint32_t stack, uint32_t *leaf, uint32_t *app)
+/* The group of key k (hash h) in its part, made (by sample first) when there is none yet; its index in the part. */
+static size_t find_group(differ *d, const group_key *k, uint64_t h, uint32_t first)
 {
-	node_walk w;
-	walk_start(&w, &d->snaps[snap], stack, false);
-	*leaf = *app = UINT32_MAX;
-	for (uint32_t id; *app == UINT32_MAX && (id = walk_next(&w)) != UINT32_MAX;) {
-		if (*leaf == UINT32_MAX)
-			*leaf = id;
-		else if (!d->is_std[id])
-			*app = id;
-	}
-}
-
-static group *find_group(differ *d, const group_key *k)
-{
-	uint64_t h = group_hash(d->snaps[k->snap].hash[k->stack], k->created, k->state, k->leaked);
-	uint32_t gi = hashtab_intern(&d->index, h, (uint32_t)d->ngroup, group_eq, k);
-	if (gi != d->ngroup)
-		return &d->groups[gi];
-	GROW(d->groups, d->cap, d->ngroup + 1);
-	GROW(d->vals, d->valcap, (d->ngroup + 1) * d->nsnap);
-	memset(d->vals + d->ngroup * d->nsnap, 0, d->nsnap * sizeof *d->vals);
-	group *g = &d->groups[d->ngroup];
-	*g = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .created = k->created, .state = k->state,
-	             .leaked = k->leaked};
-	compact_frames(d, k->snap, k->stack, &g->leaf, &g->app);
-	d->ngroup++;
-	return g;
+	group_part *pt = &d->parts[k->part];
+	if (pt->n >= 1u << PART_BIT)
+		prof_oom();
+	uint32_t gi = hashtab_intern(&pt->index, h, (uint32_t)pt->n, group_eq, k);
+	if (gi != pt->n)
+		return gi;
+	GROW(pt->groups, pt->cap, pt->n + 1);
+	GROW(pt->vals, pt->valcap, (pt->n + 1) * d->nsnap);
+	memset(pt->vals + pt->n * d->nsnap, 0, d->nsnap * sizeof *pt->vals);
+	const stack_facts *f = &d->snaps[k->snap].facts[k->stack];
+	pt->groups[pt->n] = (group){.snap = (uint16_t)k->snap, .stack = k->stack, .first = first, .created = k->created,
+	                            .state = k->state, .leaf = f->leaf, .app = f->app, .part = k->part,
+	                            .leaked = k->leaked};
+	return pt->n++;
 }
 
 /* A string of a snapshot (its shown form) in the shared table. */
@@ -296,70 +332,221 @@ static bool open_snaps(differ *d, prof_profile **ps, size_t n, int si, const rep
 	return true;
 }
 
-/* Snapshot k's samples into the groups (by stack, state and creator), one value per snapshot. */
-static void collect_snap(differ *d, size_t k)
+/* Stacks [from, to) of a snapshot: their facts. */
+typedef struct facts_job {
+	const differ *d;
+	snap *sn;
+	size_t from, to;
+} facts_job;
+
+static void *facts_run(void *arg)
 {
-	snap *sn = &d->snaps[k];
-	prof_profile *p = sn->p;
-	sn->hash = xmalloc((p->nstack + 1) * sizeof *sn->hash);
-	for (uint32_t st = 0; st < p->nstack; st++)
-		sn->hash[st] = nodes_hash(sn, st);
-	prof_strid created_key = prof_intern(p, "created_by", 10), state_key = prof_intern(p, "state", 5);
-	prof_strid wait_key = prof_intern(p, "wait_minutes", 12), leaked_key = prof_intern(p, "leaked", 6);
-	prof_strid true_val = prof_intern(p, "true", 4);
-	/* Every goroutine of a goroutine leak profile is one the GC proved leaked. */
-	bool leak_profile = strcmp(prof_str(p, p->sample_types[sn->si].type), "goroutineleak") == 0;
-	for (size_t i = 0; i < p->nsample; i++) {
-		const prof_sample *s = &p->samples[i];
-		group_key key = {.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = leak_profile};
-		int64_t wait = 0;
-		for (uint32_t j = 0; j < s->nlabel; j++) {
-			const prof_label *l = &p->labels[s->label_off + j];
-			if (l->key == created_key && l->str)
-				key.created = shared_name(d, p, l->str);
-			else if (l->key == state_key && l->str)
-				key.state = shared_name(d, p, l->str);
-			else if (l->key == wait_key && !l->str)
-				wait = l->num;
-			else if (l->key == leaked_key && l->str == true_val)
-				key.leaked = true;
-		}
-		int64_t v = prof_value(p, i, (size_t)sn->si);
-		group *g = find_group(d, &key);
-		d->vals[(size_t)(g - d->groups) * d->nsnap + k] += v;
-		d->totals[k] += v;
-		if (wait > g->wait_max)
-			g->wait_max = wait > INT32_MAX ? INT32_MAX : (int32_t)wait;
+	const facts_job *j = arg;
+	for (size_t st = j->from; st < j->to; st++)
+		j->sn->facts[st] = stack_facts_of(j->sn, j->d->is_std, (uint32_t)st);
+	return NULL;
+}
+
+/* Snapshot sn's stack facts, into its facts; each half on a thread with two parts. */
+static void find_stack_facts(const differ *d, snap *sn)
+{
+	size_t n = sn->p->nstack;
+	facts_job a = {d, sn, 0, d->nparts == 2 ? n / 2 : n}, b = {d, sn, n / 2, n};
+	pthread_t th;
+	if (d->nparts == 2 && pthread_create(&th, NULL, facts_run, &b) == 0) {
+		facts_run(&a);
+		pthread_join(th, NULL);
+	} else {
+		a.to = n;
+		facts_run(&a);
 	}
-	free(sn->hash);
-	sn->hash = NULL;
-	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
-	prof_drop_samples(p);
+}
+
+/* The label keys collect reads, as string ids of one snapshot, and its creators and states in differ.names. */
+typedef struct label_keys {
+	prof_strid created, state, wait, leaked, true_val;
+	bool leak_profile; /* every goroutine of a goroutine leak profile is one the GC proved leaked */
+	uint32_t *shared;  /* per string of the snapshot: its id in differ.names when a creator or state is one, else 0 */
+} label_keys;
+
+/* Snapshot k's label keys; its creators and states named in differ.names here, so the grouping threads only read. */
+static void label_keys_init(differ *d, size_t k, label_keys *lk)
+{
+	prof_profile *p = d->snaps[k].p;
+	*lk = (label_keys){prof_intern(p, "created_by", 10), prof_intern(p, "state", 5), prof_intern(p, "wait_minutes", 12),
+	                   prof_intern(p, "leaked", 6), prof_intern(p, "true", 4),
+	                   strcmp(prof_str(p, p->sample_types[d->snaps[k].si].type), "goroutineleak") == 0, NULL};
+	lk->shared = xcalloc(p->strs.n + 1, sizeof *lk->shared);
+	for (size_t i = 0; i < p->nlabel; i++) {
+		const prof_label *l = &p->labels[i];
+		if ((l->key == lk->created || l->key == lk->state) && l->str && !lk->shared[l->str])
+			lk->shared[l->str] = shared_name(d, p, l->str);
+	}
+}
+
+/* A sample's group key with its hash, value and longest wait, found before its group is looked up. */
+typedef struct pending {
+	group_key key;
+	uint64_t hash;
+	int64_t wait;
+	uint32_t sample;
+} pending;
+
+static void sample_key(const differ *d, size_t k, const label_keys *lk, size_t i, pending *q)
+{
+	const snap *sn = &d->snaps[k];
+	const prof_profile *p = sn->p;
+	const prof_sample *s = &p->samples[i];
+	q->key = (group_key){.d = d, .snap = (uint32_t)k, .stack = s->stack, .leaked = lk->leak_profile};
+	q->wait = 0;
+	q->sample = (uint32_t)i;
+	for (uint32_t j = 0; j < s->nlabel; j++) {
+		const prof_label *l = &p->labels[s->label_off + j];
+		if (l->key == lk->created && l->str)
+			q->key.created = lk->shared[l->str];
+		else if (l->key == lk->state && l->str)
+			q->key.state = lk->shared[l->str];
+		else if (l->key == lk->wait && !l->str)
+			q->wait = l->num;
+		else if (l->key == lk->leaked && l->str == lk->true_val)
+			q->key.leaked = true;
+	}
+	q->hash = group_hash(sn->facts[s->stack].hash, q->key.created, q->key.state, q->key.leaked);
+}
+
+/* The part a group of hash h is made in. */
+static inline unsigned hash_part(uint64_t h, unsigned nparts)
+{
+	return nparts == 1 ? 0 : (unsigned)((h * 0x9e3779b97f4a7c15ull) >> 63);
+}
+
+enum { AHEAD = 8 }; /* samples whose keys are made (and table slots fetched) before their group is found */
+
+/* Snapshot k's samples of groups of one part into them, in sample order. */
+static void collect_part(differ *d, size_t k, const label_keys *lk, unsigned part)
+{
+	group_part *pt = &d->parts[part];
+	const prof_profile *p = d->snaps[k].p;
+	size_t n = p->nsample, si = (size_t)d->snaps[k].si;
+	/* The index is far larger than the cache: each look-up's slot is asked for AHEAD samples early. */
+	pending ring[AHEAD];
+	size_t head = 0, tail = 0;
+	for (size_t i = 0;;) {
+		while (head - tail < AHEAD && i < n) {
+			pending *q = &ring[head % AHEAD];
+			sample_key(d, k, lk, i++, q);
+			if (hash_part(q->hash, d->nparts) != part)
+				continue;
+			q->key.part = (uint8_t)part;
+			__builtin_prefetch(hashtab_first_slot(&pt->index, q->hash));
+			head++;
+		}
+		if (head == tail)
+			break;
+		const pending *q = &ring[tail++ % AHEAD];
+		size_t gi = find_group(d, &q->key, q->hash, q->sample);
+		int64_t v = prof_value(p, q->sample, si);
+		pt->vals[gi * d->nsnap + k] += v;
+		pt->totals[k] += v;
+		group *g = &pt->groups[gi];
+		if (q->wait > g->wait_max)
+			g->wait_max = q->wait > INT32_MAX ? INT32_MAX : (int32_t)q->wait;
+	}
+}
+
+typedef struct part_job {
+	differ *d;
+	size_t k;
+	const label_keys *lk;
+	unsigned part;
+} part_job;
+
+static void *collect_part_run(void *arg)
+{
+	const part_job *j = arg;
+	collect_part(j->d, j->k, j->lk, j->part);
+	return NULL;
 }
 
 /*
- * Each group's delta added to each name on its stack, once per group (seen:
- * the group's number + 1), in the order the groups were made, which is
- * about the order of the stacks in memory.
+ * Snapshot k's samples into the groups (by stack, state and creator), one
+ * value per snapshot; each part on a thread. facts: room for its stacks'
+ * facts, which every snapshot's take in turn (fresh memory costs here).
  */
-static void function_deltas(differ *d)
+static void collect_snap(differ *d, size_t k, stack_facts *facts)
 {
-	size_t nn = d->names->strs.n;
-	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
-	d->nfdelta = nn;
-	uint32_t *seen = xcalloc(nn + 1, sizeof *seen);
-	for (size_t i = 0; i < d->ngroup; i++) {
-		const group *g = &d->groups[i];
+	snap *sn = &d->snaps[k];
+	sn->facts = facts;
+	find_stack_facts(d, sn);
+	label_keys lk;
+	label_keys_init(d, k, &lk);
+	part_job a = {d, k, &lk, 0}, b = {d, k, &lk, 1};
+	pthread_t th;
+	if (d->nparts == 2 && pthread_create(&th, NULL, collect_part_run, &b) == 0) {
+		collect_part_run(&a);
+		pthread_join(th, NULL);
+	} else
+		for (unsigned part = 0; part < d->nparts; part++)
+			collect_part(d, k, &lk, part);
+	free(lk.shared);
+	sn->facts = NULL;
+	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
+	prof_drop_samples(sn->p);
+}
+
+/* Groups [from, to): each one's delta added to each name on its stack, once per group, in fdelta. */
+typedef struct fdelta_job {
+	const differ *d;
+	size_t from, to;
+	int64_t *fdelta;
+} fdelta_job;
+
+/*
+ * A name is counted once per group by marking it with the group's number +
+ * 1 (seen). Groups are walked in the order they were made, which is about
+ * the order of the stacks in memory.
+ */
+static void *fdelta_run(void *arg)
+{
+	fdelta_job *j = arg;
+	const differ *d = j->d;
+	uint32_t *seen = xcalloc(d->names->strs.n + 1, sizeof *seen);
+	for (size_t i = j->from; i < j->to; i++) {
+		const group *g = group_at_ref(d, group_ref_of(d, i));
 		int64_t add = group_cur(d, g) - group_base(d, g);
+		if (!add)
+			continue; /* a summand of 0 */
 		node_walk w;
 		walk_start(&w, &d->snaps[g->snap], g->stack, true);
 		for (uint32_t id; (id = walk_next(&w)) != UINT32_MAX;)
 			if (seen[id] != (uint32_t)i + 1) {
 				seen[id] = (uint32_t)i + 1;
-				d->fdelta[id] += add;
+				j->fdelta[id] += add;
 			}
 	}
 	free(seen);
+	return NULL;
+}
+
+/* The function summary's deltas (differ.fdelta): the second half of the groups on a thread when they are many. */
+static void function_deltas(differ *d)
+{
+	size_t nn = d->names->strs.n, mid = d->ngroup / 2;
+	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
+	d->nfdelta = nn;
+	fdelta_job a = {d, 0, mid, d->fdelta}, b = {d, mid, d->ngroup, xcalloc(nn + 1, sizeof *d->fdelta)};
+	pthread_t th;
+	if (prof_two_cores(d->ngroup, TWO_THREADS) && pthread_create(&th, NULL, fdelta_run, &b) == 0) {
+		fdelta_run(&a);
+		pthread_join(th, NULL);
+	} else {
+		a.to = d->ngroup;
+		fdelta_run(&a);
+		b.from = b.to;
+	}
+	for (size_t i = 0; i < nn; i++)
+		d->fdelta[i] += b.fdelta[i];
+	free(b.fdelta);
 }
 
 /*
@@ -370,31 +557,53 @@ static void function_deltas(differ *d)
 static void collect(differ *d)
 {
 	d->totals = xcalloc(d->nsnap + 1, sizeof *d->totals);
-	/* At least as many groups as the largest snapshot has stacks, in the usual case: no regrowth on the way. */
-	size_t guess = 0;
-	for (size_t k = 0; k < d->nsnap; k++)
+	/*
+	 * At least as many groups as the largest snapshot has stacks, in the
+	 * usual case: no regrowth on the way. The index is made for as many as
+	 * all snapshots have: it would be rebuilt once they share fewer than
+	 * half their stacks, which is when it is largest.
+	 */
+	size_t guess = 0, all = 0;
+	for (size_t k = 0; k < d->nsnap; k++) {
 		if (d->snaps[k].p->nstack > guess)
 			guess = d->snaps[k].p->nstack;
-	hashtab_reserve(&d->index, guess);
-	GROW(d->groups, d->cap, guess);
-	GROW(d->vals, d->valcap, guess * d->nsnap);
-	collect_snap(d, d->nsnap - 1);
+		all += d->snaps[k].p->nstack;
+	}
+	d->nparts = prof_two_cores(all, TWO_THREADS) ? 2 : 1;
+	for (unsigned part = 0; part < d->nparts; part++) {
+		group_part *pt = &d->parts[part];
+		hashtab_reserve(&pt->index, all / d->nparts);
+		GROW(pt->groups, pt->cap, guess / d->nparts + 1);
+		GROW(pt->vals, pt->valcap, (guess / d->nparts + 1) * d->nsnap);
+		pt->totals = xcalloc(d->nsnap + 1, sizeof *pt->totals);
+	}
+	stack_facts *facts = xmalloc((guess + 1) * sizeof *facts);
+	collect_snap(d, d->nsnap - 1, facts);
 	for (size_t k = 0; k + 1 < d->nsnap; k++)
-		collect_snap(d, k);
-	hashtab_free(&d->index); /* groups are all made: room for the print order */
+		collect_snap(d, k, facts);
+	free(facts);
+	for (unsigned part = 0; part < d->nparts; part++) {
+		group_part *pt = &d->parts[part];
+		hashtab_free(&pt->index); /* groups are all made: room for the print order */
+		d->ngroup += pt->n;
+		for (size_t k = 0; k < d->nsnap; k++)
+			d->totals[k] += pt->totals[k];
+	}
 }
 
 static void differ_free(differ *d)
 {
-	free(d->groups);
-	free(d->vals);
+	for (unsigned part = 0; part < 2; part++) {
+		free(d->parts[part].groups);
+		free(d->parts[part].vals);
+		free(d->parts[part].totals);
+		hashtab_free(&d->parts[part].index);
+	}
 	free(d->totals);
-	hashtab_free(&d->index);
 	for (size_t k = 0; k < d->nsnap && d->snaps; k++) {
 		graph_index_free(d->snaps[k].ix);
 		free(d->snaps[k].loc_gid_off);
 		free(d->snaps[k].loc_gid);
-		free(d->snaps[k].hash);
 		free(d->snaps[k].skip);
 	}
 	free(d->snaps);
@@ -408,28 +617,47 @@ static int64_t abs64v(int64_t v)
 	return v < 0 ? -v : v;
 }
 
+/* Whether a group's values v[0..n) differ. */
+static bool group_changed(const int64_t *v, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if (v[k] != v[0])
+			return true;
+	return false;
+}
+
+/* Where a group's snapshot comes in collect's order: the last one first, then the others in order. */
+static inline uint64_t snap_rank(const differ *d, const group *g)
+{
+	return (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+}
+
 /*
  * A group's place in a report's order, as a key compared without touching
  * the group: bit 63 of lo first (clear before set: the runtime's leaked
  * verdict), then hi and mid (larger first), then lo (smaller first), then
- * the group's index, so keys are unique and any sort gives one order.
+ * the group's first sample, so keys are unique and any sort gives one order.
+ * Within a snapshot groups are made in the order of their first samples,
+ * and the snapshots' groups in the order of their rank (snap_rank), so
+ * the last two follow the order in which they were made.
  */
 typedef struct group_order {
 	int64_t hi, mid;
 	uint64_t lo;
-	uint32_t id;
+	uint32_t first; /* the group's first sample: with the rank of its snapshot in lo, the order of making */
+	uint32_t id;    /* its reference (PART_BIT) */
 } group_order;
 
 /*
  * diff's order: leaked first, then the largest growth, then the largest
  * current value, then the last snapshot's groups first and by stack.
  */
-static group_order diff_key(const differ *d, const group *g)
+static group_order diff_key(const differ *d, uint32_t ref)
 {
-	uint64_t rank = (size_t)g->snap + 1 == d->nsnap ? 0u : g->snap + 1u;
+	const group *g = group_at_ref(d, ref);
 	int64_t cur = group_cur(d, g);
-	return (group_order){cur - group_base(d, g), abs64v(cur), (uint64_t)!g->leaked << 63 | rank << 32 | g->stack,
-	                     (uint32_t)(g - d->groups)};
+	return (group_order){cur - group_base(d, g), abs64v(cur),
+	                     (uint64_t)!g->leaked << 63 | snap_rank(d, g) << 32 | g->stack, g->first, ref};
 }
 
 static inline bool order_before(const group_order *l, const group_order *r)
@@ -442,6 +670,8 @@ static inline bool order_before(const group_order *l, const group_order *r)
 		return l->mid > r->mid;
 	if (l->lo != r->lo)
 		return l->lo < r->lo;
+	if (l->first != r->first)
+		return l->first < r->first;
 	return l->id < r->id;
 }
 
@@ -474,6 +704,24 @@ static void heap_orders(group_order *k, size_t n)
 }
 
 /*
+ * Hoare's partition of k[0..n) around pivot, a value k holds: afterwards
+ * k[0..left) <= pivot <= k[left..n); returns left, 1 <= left < n.
+ */
+static size_t split_orders(group_order *k, size_t n, group_order pivot)
+{
+	size_t i = 0, j = n - 1;
+	for (;;) {
+		while (order_before(&k[i], &pivot))
+			i++;
+		while (order_before(&pivot, &k[j]))
+			j--;
+		if (i >= j)
+			return j + 1;
+		swap_orders(&k[i++], &k[j--]);
+	}
+}
+
+/*
  * Sorts k[0..n) by order_before in place (an introsort: quicksort on the
  * median of three, heapsort past a depth, insertion sort on short runs),
  * with the compare inlined: a million groups are common, qsort's calls
@@ -494,25 +742,15 @@ static void sort_orders(group_order *k, size_t n, unsigned depth)
 			swap_orders(&k[n - 1], &k[0]);
 		if (order_before(&k[n - 1], &k[mid]))
 			swap_orders(&k[n - 1], &k[mid]);
-		group_order pivot = k[mid];
-		size_t i = 0, j = n - 1;
-		for (;;) {
-			while (order_before(&k[i], &pivot))
-				i++;
-			while (order_before(&pivot, &k[j]))
-				j--;
-			if (i >= j)
-				break;
-			swap_orders(&k[i++], &k[j--]);
-		}
-		/* k[0..j] <= pivot <= k[j+1..n): recurse on the smaller side, loop on the other. */
-		if (j + 1 < n - j - 1) {
-			sort_orders(k, j + 1, depth);
-			k += j + 1;
-			n -= j + 1;
+		size_t left = split_orders(k, n, k[mid]);
+		/* Recurse on the smaller side, loop on the other. */
+		if (left < n - left) {
+			sort_orders(k, left, depth);
+			k += left;
+			n -= left;
 		} else {
-			sort_orders(k + j + 1, n - j - 1, depth);
-			n = j + 1;
+			sort_orders(k + left, n - left, depth);
+			n = left;
 		}
 	}
 	for (size_t i = 1; i < n; i++) {
@@ -562,14 +800,35 @@ static int function_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(o->names[l], o->names[r]);
 }
 
+/*
+ * The change in percent as "%+.0f%%" prints it, without printf's float
+ * formatting for the usual sizes (a diff prints a million of them):
+ * nearbyint rounds as printf does, to nearest with ties to even.
+ */
 static void format_change(char *buf, size_t n, int64_t base, int64_t cur)
 {
-	if (base == 0)
-		snprintf(buf, n, "%s", cur == 0 ? "0%" : "new");
-	else if (cur == 0)
-		snprintf(buf, n, "gone");
-	else
-		snprintf(buf, n, "%+.0f%%", ((double)cur - (double)base) * 100.0 / (double)abs64v(base));
+	const char *word = base == 0 ? cur == 0 ? "0%" : "new" : cur == 0 ? "gone" : NULL;
+	if (word) {
+		size_t l = strlen(word);
+		if (l < n)
+			memcpy(buf, word, l + 1);
+		else
+			snprintf(buf, n, "%s", word);
+		return;
+	}
+	double pct = ((double)cur - (double)base) * 100.0 / (double)abs64v(base), r = nearbyint(pct);
+	if (!(fabs(r) < 1e15) || n < 24) {
+		snprintf(buf, n, "%+.0f%%", pct);
+		return;
+	}
+	char d[24];
+	size_t l = 0;
+	for (uint64_t u = (uint64_t)fabs(r); l == 0 || u; u /= 10)
+		d[l++] = (char)('0' + u % 10);
+	*buf++ = signbit(r) ? '-' : '+';
+	while (l)
+		*buf++ = d[--l];
+	memcpy(buf, "%", 2);
 }
 
 /* Values with a sign, in the value's unit: "+12", "-1.50MB". */
@@ -577,7 +836,14 @@ static void format_delta(char *buf, size_t n, int64_t v, const char *unit)
 {
 	char t[64];
 	fmt_scaled_label(t, sizeof t, v < 0 ? -v : v, unit, "minimum");
-	snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
+	size_t l = strlen(t);
+	if (l + 2 > n) {
+		snprintf(buf, n, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", t);
+		return;
+	}
+	if (v)
+		*buf++ = v < 0 ? '-' : '+';
+	memcpy(buf, t, l + 1);
 }
 
 /* ---- trend's per-group figures ---- */
@@ -646,15 +912,35 @@ static double slope(const int64_t *v, const double *x, size_t n)
 
 struct report_cmp {
 	differ d;
-	uint32_t *order; /* the groups' indexes in print order */
-	/* trend (NULL for diff): snapshot k's time in minutes or steps, and the largest growth (for scores) */
+	uint32_t *order; /* the groups' references (PART_BIT) in print order */
+	size_t nrows;    /* in order: every group, or those that changed or leaked (cmp_new) */
+	/* trend (NULL for diff): snapshot k's time in minutes or steps */
 	double *x;
-	int64_t max_growth;
+	int64_t max_growth; /* the largest growth of one group (trend's scores, diff's exit) */
 };
 
 static const group *row_group(const report_cmp *c, size_t i)
 {
-	return &c->d.groups[c->order[i]];
+	return group_at_ref(&c->d, c->order[i]);
+}
+
+/*
+ * Rows are in print order, their groups and values spread over memory: a
+ * printer at row i asks for the group of row i + 2 * ROW_AHEAD and the
+ * values of row i + ROW_AHEAD, whose group it asked for before (NULL past
+ * the end). The printer prefetches itself: GCC drops the calls of a
+ * function that only prefetches.
+ */
+enum { ROW_AHEAD = 8 };
+
+static inline const group *group_ahead(const report_cmp *c, size_t i, size_t to)
+{
+	return i + 2 * ROW_AHEAD < to ? row_group(c, i + 2 * ROW_AHEAD) : NULL;
+}
+
+static inline const int64_t *vals_ahead(const report_cmp *c, size_t i, size_t to)
+{
+	return i + ROW_AHEAD < to ? group_vals(&c->d, row_group(c, i + ROW_AHEAD)) : NULL;
 }
 
 /* Row i's leak-suspect score (trend). */
@@ -664,56 +950,119 @@ static double row_score(const report_cmp *c, size_t i)
 	return leak_score(&c->d, row_group(c, i), c->max_growth, &grew_always);
 }
 
-/* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
-static void sort_groups(report_cmp *c, group_order *keys)
+/* One side of a split sort. */
+typedef struct sort_job {
+	group_order *k;
+	size_t n;
+	unsigned depth;
+} sort_job;
+
+static void *sort_run(void *arg)
 {
-	const differ *d = &c->d;
+	sort_job *j = arg;
+	sort_orders(j->k, j->n, j->depth);
+	return NULL;
+}
+
+enum { PIVOT_SAMPLES = 63 };
+
+/*
+ * Sorts k[0..n) on two threads: one split around the median of keys
+ * spread over the array (so the sides are about equal), then a side each.
+ * Keys are unique: the order is the one sort_orders alone gives.
+ */
+static bool sort_orders_two(group_order *k, size_t n, unsigned depth)
+{
+	if (n < PIVOT_SAMPLES)
+		return false;
+	group_order s[PIVOT_SAMPLES];
+	for (size_t i = 0; i < PIVOT_SAMPLES; i++)
+		s[i] = k[i * (n / PIVOT_SAMPLES)];
+	sort_orders(s, PIVOT_SAMPLES, depth);
+	size_t left = split_orders(k, n, s[PIVOT_SAMPLES / 2]);
+	sort_job a = {k, left, depth}, b = {k + left, n - left, depth};
+	pthread_t th;
+	if (pthread_create(&th, NULL, sort_run, &b) != 0)
+		return false;
+	sort_run(&a);
+	pthread_join(th, NULL);
+	return true;
+}
+
+/* The print order from the groups' keys (freed), sorted apart from the groups, which stay where their values are. */
+static void sort_groups(report_cmp *c, group_order *keys, size_t n)
+{
 	unsigned depth = 2;
-	for (size_t m = d->ngroup; m > 1; m >>= 1)
+	for (size_t m = n; m > 1; m >>= 1)
 		depth += 2;
-	sort_orders(keys, d->ngroup, depth);
-	c->order = xmalloc((d->ngroup + 1) * sizeof *c->order);
-	for (size_t i = 0; i < d->ngroup; i++)
+	if (!prof_two_cores(n, TWO_THREADS) || !sort_orders_two(keys, n, depth))
+		sort_orders(keys, n, depth);
+	c->order = xmalloc((n + 1) * sizeof *c->order);
+	for (size_t i = 0; i < n; i++)
 		c->order[i] = keys[i].id;
+	c->nrows = n;
 	free(keys);
 }
 
-static void diff_order(report_cmp *c)
+/* diff's rows and their order; only the groups that changed or leaked with changed_only. */
+static void diff_order(report_cmp *c, bool changed_only)
 {
 	const differ *d = &c->d;
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
-	for (size_t g = 0; g < d->ngroup; g++)
-		keys[g] = diff_key(d, &d->groups[g]);
-	sort_groups(c, keys);
+	size_t n = 0;
+	c->max_growth = 0;
+	for (size_t g = 0; g < d->ngroup; g++) {
+		keys[n] = diff_key(d, group_ref_of(d, g));
+		if (keys[n].hi > c->max_growth)
+			c->max_growth = keys[n].hi;
+		n += !changed_only || keys[n].hi || !(keys[n].lo >> 63);
+	}
+	sort_groups(c, keys, n);
 }
 
-/* Trend's figures per group and their order: by score, with times x (minutes or steps). */
-static void trend_rows(report_cmp *c, const double *x)
+/*
+ * Trend's figures per group and their order: by score, with times x
+ * (minutes or steps); only the groups that changed or leaked with
+ * changed_only.
+ */
+static void trend_rows(report_cmp *c, const double *x, bool changed_only)
 {
 	differ *d = &c->d;
 	size_t n = d->nsnap;
 	c->x = xdup_array(x, n, sizeof *x);
 	c->max_growth = 0;
-	for (size_t g = 0; g < d->ngroup; g++)
-		if (group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]) > c->max_growth)
-			c->max_growth = group_cur(d, &d->groups[g]) - group_base(d, &d->groups[g]);
+	for (size_t g = 0; g < d->ngroup; g++) {
+		const group *gr = group_at_ref(d, group_ref_of(d, g));
+		if (group_cur(d, gr) - group_base(d, gr) > c->max_growth)
+			c->max_growth = group_cur(d, gr) - group_base(d, gr);
+	}
 	/* A row's other figures are made when it is asked for: only the score is needed to order them. */
 	group_order *keys = xmalloc((d->ngroup + 1) * sizeof *keys);
+	size_t nkey = 0;
 	for (size_t g = 0; g < d->ngroup; g++) {
-		const group *gr = &d->groups[g];
+		uint32_t ref = group_ref_of(d, g);
+		const group *gr = group_at_ref(d, ref);
 		const int64_t *v = group_vals(d, gr);
+		if (changed_only && !gr->leaked && !group_changed(v, n))
+			continue;
 		bool grew_always;
 		double score = leak_score(d, gr, c->max_growth, &grew_always);
-		/* Leaked first, then the score (never negative: its bits order as the value), then the growth. */
+		/* Leaked first, then the score (never negative: its bits order as the value), then the growth, then as made. */
 		int64_t score_bits;
 		memcpy(&score_bits, &score, sizeof score_bits);
-		keys[g] = (group_order){score_bits, v[n - 1] - v[0], (uint64_t)!gr->leaked << 63, (uint32_t)g};
+		keys[nkey++] = (group_order){score_bits, v[n - 1] - v[0],
+		                             (uint64_t)!gr->leaked << 63 | snap_rank(d, gr) << 32, gr->first, ref};
 	}
-	sort_groups(c, keys);
+	sort_groups(c, keys, nkey);
 }
 
-report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
-                           prof_err *err)
+/*
+ * report_cmp_new, with the rows of the groups that changed or leaked only
+ * when changed_only: the rows a report without -all shows, and in the same
+ * order, as they are ordered apart from the others.
+ */
+static report_cmp *cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
+                           bool changed_only, prof_err *err)
 {
 	report_cmp *c = xcalloc(1, sizeof *c);
 	if (!open_snaps(&c->d, ps, n, si, o, err)) {
@@ -722,12 +1071,18 @@ report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x,
 	}
 	collect(&c->d);
 	if (x)
-		trend_rows(c, x);
+		trend_rows(c, x, changed_only);
 	else {
 		function_deltas(&c->d);
-		diff_order(c);
+		diff_order(c, changed_only);
 	}
 	return c;
+}
+
+report_cmp *report_cmp_new(prof_profile **ps, size_t n, int si, const double *x, const report_opts *o,
+                           prof_err *err)
+{
+	return cmp_new(ps, n, si, x, o, false, err);
 }
 
 void report_cmp_free(report_cmp *c)
@@ -742,7 +1097,7 @@ void report_cmp_free(report_cmp *c)
 
 size_t report_cmp_size(const report_cmp *c)
 {
-	return c->d.ngroup;
+	return c->nrows;
 }
 
 int64_t report_cmp_total(const report_cmp *c, size_t k)
@@ -815,7 +1170,96 @@ size_t report_cmp_functions(const report_cmp *c, uint32_t **ids, int64_t **delta
 	return norder;
 }
 
+/* ---- rows printed on two threads ---- */
+
+/* Prints rows [from, to) of a report to out; how many showed. */
+typedef size_t (*rows_fn)(FILE *out, void *ctx, size_t from, size_t to);
+
+/*
+ * The second printer: in each round it prints its range into a buffer of
+ * its own, which the first one writes out after its range. The buffer is
+ * the same in every round, as fresh memory costs page faults (a stream of
+ * open_memstream grows a new one each time): a range that does not fit is
+ * printed again by the first printer, and the buffer doubles.
+ */
+#define ROW_BUF_MIN ((size_t)32 << 20) /* bytes; only those written are touched */
+#define ROW_BUF_MAX ((size_t)256 << 20)
+
+typedef struct row_helper {
+	rows_fn fn;
+	void *ctx;
+	size_t from, to, shown;
+	char *buf;
+	size_t cap, len;
+	bool failed; /* no room in the buffer: the first printer prints the range again */
+	prof_helper helper;
+} row_helper;
+
+/* The helper's round: rows [from, to) into its buffer. */
+static void row_round(void *arg)
+{
+	row_helper *h = arg;
+	FILE *f = fmemopen(h->buf, h->cap, "w");
+	h->failed = !f;
+	if (f) {
+		h->shown = h->fn(f, h->ctx, h->from, h->to);
+		long len = fflush(f) == 0 && !ferror(f) ? ftell(f) : -1;
+		h->failed = fclose(f) != 0 || len < 0;
+		h->len = len < 0 ? 0 : (size_t)len;
+	}
+	if (h->failed && h->cap < ROW_BUF_MAX) {
+		free(h->buf);
+		h->cap *= 2;
+		h->buf = xmalloc(h->cap);
+	}
+}
+
+#define ROW_CHUNK 8192 /* rows a printer formats at a time */
+
+/* Rows [0, n) in chunks, every other one formatted by a helper thread; false when no thread starts. */
+static bool print_rows_two(FILE *out, size_t n, rows_fn fn, void *ctx, size_t *shown)
+{
+	row_helper h = {.fn = fn, .ctx = ctx};
+	if (!prof_helper_start(&h.helper, row_round, &h))
+		return false;
+	h.buf = xmalloc(ROW_BUF_MIN);
+	h.cap = ROW_BUF_MIN;
+	for (size_t i = 0; i < n; i += 2 * ROW_CHUNK) {
+		size_t mid = i + ROW_CHUNK < n ? i + ROW_CHUNK : n, end = mid + ROW_CHUNK < n ? mid + ROW_CHUNK : n;
+		h.from = mid;
+		h.to = end;
+		prof_helper_ask(&h.helper);
+		*shown += fn(out, ctx, i, mid);
+		prof_helper_wait(&h.helper);
+		if (h.failed)
+			*shown += fn(out, ctx, mid, end);
+		else {
+			fwrite(h.buf, 1, h.len, out);
+			*shown += h.shown;
+		}
+	}
+	prof_helper_stop(&h.helper);
+	free(h.buf);
+	return true;
+}
+
+/* Rows [0, n) in order, formatted on two threads when they are many; how many showed. */
+static size_t print_rows(FILE *out, size_t n, rows_fn fn, void *ctx)
+{
+	size_t shown = 0;
+	if (!prof_two_cores(n, TWO_THREADS) || !print_rows_two(out, n, fn, ctx, &shown))
+		shown = fn(out, ctx, 0, n);
+	return shown;
+}
+
 /* ---- the printers ---- */
+
+/* What a diff or trend row needs beside its group. */
+typedef struct cmp_rows {
+	const report_cmp *cmp;
+	const diff_opts *dopt;
+	const char *unit;
+} cmp_rows;
 
 typedef struct frame_printer {
 	FILE *out;
@@ -860,6 +1304,62 @@ static void print_compact(FILE *out, const report_cmp *c, size_t i, const report
 	fputc('\n', out);
 }
 
+/* s right-aligned in width columns (bytes: the figures are ASCII) at w, as "%*s" puts it; past its end. */
+static char *pad_left(char *w, const char *s, size_t width)
+{
+	size_t l = strlen(s);
+	for (; l < width; width--)
+		*w++ = ' ';
+	memcpy(w, s, l);
+	return w + l;
+}
+
+
+/* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
+static size_t print_diff_rows(FILE *out, const cmp_rows *r, size_t from, size_t to, size_t limit)
+{
+	const report_cmp *cmp = r->cmp;
+	const char *red = r->dopt->color ? "\033[31m" : "", *green = r->dopt->color ? "\033[32m" : "";
+	const char *reset = r->dopt->color ? "\033[0m" : "";
+	size_t shown = 0;
+	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
+		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
+		__builtin_prefetch(group_ahead(cmp, i, to));
+		__builtin_prefetch(vals_ahead(cmp, i, to));
+		const group *g = row_group(cmp, i);
+		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
+		if (delta == 0 && !r->dopt->all && !g->leaked)
+			continue;
+		shown++;
+		report_cmp_row row;
+		report_cmp_row_at(cmp, i, &row);
+		char a[80], b[80], c[96], e[48], line[340];
+		fmt_scaled_label(a, sizeof a, row.base, r->unit, "minimum");
+		fmt_scaled_label(b, sizeof b, row.cur, r->unit, "minimum");
+		format_delta(c, sizeof c, delta, r->unit);
+		format_change(e, sizeof e, row.base, row.cur);
+		/* "%10s %10s %s%10s%s %8s  " */
+		char *w = pad_left(line, a, 10);
+		*w++ = ' ';
+		w = pad_left(w, b, 10);
+		*w++ = ' ';
+		w = pad_left(w, delta > 0 ? red : delta < 0 ? green : "", 0);
+		w = pad_left(w, c, 10);
+		w = pad_left(w, reset, 0);
+		*w++ = ' ';
+		w = pad_left(w, e, 8);
+		memcpy(w, "  ", 2);
+		fwrite(line, 1, (size_t)(w + 2 - line), out);
+		print_compact(out, cmp, i, &row, r->dopt->verbose);
+	}
+	return shown;
+}
+
+static size_t print_diff_range(FILE *out, void *ctx, size_t from, size_t to)
+{
+	return print_diff_rows(out, ctx, from, to, 0);
+}
+
 bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *base_name, const char *cur_name,
                  const report_opts *o, const diff_opts *dopt, int64_t *max_growth, prof_err *err)
 {
@@ -869,7 +1369,7 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	if (base->nsample_type != cur->nsample_type)
 		return prof_errf(err, "%s and %s are different kinds of profile", base_name, cur_name);
 	prof_profile *ps[2] = {base, cur};
-	report_cmp *cmp = report_cmp_new(ps, 2, si, NULL, o, err);
+	report_cmp *cmp = cmp_new(ps, 2, si, NULL, o, !dopt->all, err);
 	if (!cmp)
 		return false;
 	int64_t tbase = report_cmp_total(cmp, 0), tcur = report_cmp_total(cmp, 1);
@@ -886,30 +1386,13 @@ bool report_diff(FILE *out, prof_profile *base, prof_profile *cur, const char *b
 	put_name(out, cur_name);
 	fprintf(out, " (%s total)\nDelta: %s (%s)\n\n", b, c, e);
 	fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "new", "delta", "change", "stack");
-	const char *red = dopt->color ? "\033[31m" : "", *green = dopt->color ? "\033[32m" : "";
-	const char *reset = dopt->color ? "\033[0m" : "";
-	*max_growth = 0;
-	size_t shown = 0, limit = o->node_count > 0 ? (size_t)o->node_count : 0;
-	for (size_t i = 0; i < report_cmp_size(cmp); i++) {
-		/* The group decides whether the row shows; only a shown row is made (its frames walked). */
-		const group *g = row_group(cmp, i);
-		int64_t delta = group_cur(&cmp->d, g) - group_base(&cmp->d, g);
-		if (delta > *max_growth)
-			*max_growth = delta;
-		if (delta == 0 && !dopt->all && !g->leaked)
-			continue;
-		if (limit && shown >= limit)
-			continue;
-		shown++;
-		report_cmp_row row;
-		report_cmp_row_at(cmp, i, &row);
-		fmt_scaled_label(a, sizeof a, row.base, unit, "minimum");
-		fmt_scaled_label(b, sizeof b, row.cur, unit, "minimum");
-		format_delta(c, sizeof c, delta, unit);
-		format_change(e, sizeof e, row.base, row.cur);
-		fprintf(out, "%10s %10s %s%10s%s %8s  ", a, b, delta > 0 ? red : delta < 0 ? green : "", c, reset, e);
-		print_compact(out, cmp, i, &row, dopt->verbose);
-	}
+	*max_growth = cmp->max_growth;
+	cmp_rows r = {cmp, dopt, unit};
+	size_t shown = 0;
+	if (o->node_count > 0)
+		shown = print_diff_rows(out, &r, 0, report_cmp_size(cmp), (size_t)o->node_count);
+	else
+		shown = print_rows(out, report_cmp_size(cmp), print_diff_range, &r);
 	if (shown == 0)
 		fputs("(no stack changed)\n", out);
 
@@ -985,6 +1468,30 @@ static void print_trend_row(FILE *out, const report_cmp *cmp, size_t i, const re
 	print_compact(out, cmp, i, r, false);
 }
 
+
+/* Rows [from, to) of the order that show (they changed, or -all, or leaked), at most limit of them (0: all); how many. */
+static size_t print_trend_rows(FILE *out, const cmp_rows *t, size_t from, size_t to, size_t limit)
+{
+	size_t n = t->cmp->d.nsnap, shown = 0;
+	for (size_t i = from; i < to && (!limit || shown < limit); i++) {
+		__builtin_prefetch(group_ahead(t->cmp, i, to));
+		__builtin_prefetch(vals_ahead(t->cmp, i, to));
+		const group *g = row_group(t->cmp, i);
+		if (!group_changed(group_vals(&t->cmp->d, g), n) && !t->dopt->all && !g->leaked)
+			continue;
+		shown++;
+		report_cmp_row r;
+		report_cmp_row_at(t->cmp, i, &r);
+		print_trend_row(out, t->cmp, i, &r, n, t->unit, t->dopt);
+	}
+	return shown;
+}
+
+static size_t print_trend_range(FILE *out, void *ctx, size_t from, size_t to)
+{
+	return print_trend_rows(out, ctx, from, to, 0);
+}
+
 typedef struct growing_ctx {
 	const report_cmp *cmp;
 	uint8_t *listed;
@@ -1019,7 +1526,7 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		sorted[k] = ps[order[k]];
 	char *type = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].type));
 	char *unit = strdup(prof_str(sorted[n - 1], sorted[n - 1]->sample_types[si].unit));
-	report_cmp *cmp = report_cmp_new(sorted, n, si, minutes, o, err);
+	report_cmp *cmp = cmp_new(sorted, n, si, minutes, o, !dopt->all, err);
 	bool ok = cmp != NULL;
 	if (ok) {
 		fprintf(out, "Type: %s, %zu snapshots\n", type, n);
@@ -1036,23 +1543,12 @@ bool report_trend(FILE *out, prof_profile **ps, const char **names, size_t n, co
 		}
 		fprintf(out, "\n%-*s  %-*s  %5s  %10s  %s\n", (int)(9 * n), "values", (int)n, "trend", "first",
 		        distinct ? "per min" : "per step", "stack");
-		size_t limit = o->node_count > 0 ? (size_t)o->node_count : 0, shown = 0;
-		size_t ngroup = report_cmp_size(cmp);
-		for (size_t i = 0; i < ngroup; i++) {
-			const group *g = row_group(cmp, i);
-			const int64_t *v = group_vals(&cmp->d, g);
-			bool changed = false;
-			for (size_t k = 1; k < n; k++)
-				changed = changed || v[k] != v[0];
-			if (!changed && !dopt->all && !g->leaked)
-				continue;
-			if (limit && shown >= limit)
-				break;
-			shown++;
-			report_cmp_row r;
-			report_cmp_row_at(cmp, i, &r);
-			print_trend_row(out, cmp, i, &r, n, unit, dopt);
-		}
+		size_t ngroup = report_cmp_size(cmp), shown;
+		cmp_rows tr = {cmp, dopt, unit};
+		if (o->node_count > 0)
+			shown = print_trend_rows(out, &tr, 0, ngroup, (size_t)o->node_count);
+		else
+			shown = print_rows(out, ngroup, print_trend_range, &tr);
 		if (shown == 0)
 			fputs("(no stack changed)\n", out);
 

@@ -7,8 +7,6 @@
  * once (a profile has a few thousand distinct values), and each node's name
  * length once.
  */
-#include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -397,45 +395,15 @@ typedef struct printer {
 	tctx t;
 	obuf o;
 	size_t from, to;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned round, done; /* rounds asked and finished; the helper stops at UINT_MAX */
+	prof_helper helper;
 } printer;
 
-static void *printer_main(void *arg)
+/* The helper's round: samples [from, to) into its buffer. */
+static void printer_round(void *arg)
 {
 	printer *h = arg;
-	for (unsigned seen = 0;;) {
-		pthread_mutex_lock(&h->mu);
-		while (h->round == seen)
-			pthread_cond_wait(&h->cv, &h->mu);
-		seen = h->round;
-		pthread_mutex_unlock(&h->mu);
-		if (seen == UINT_MAX)
-			return NULL;
-		h->o.n = 0;
-		print_range(&h->t, h->from, h->to, &h->o);
-		pthread_mutex_lock(&h->mu);
-		h->done = seen;
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
-	}
-}
-
-static void printer_ask(printer *h, unsigned round)
-{
-	pthread_mutex_lock(&h->mu);
-	h->round = round;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-}
-
-static void printer_wait(printer *h, unsigned round)
-{
-	pthread_mutex_lock(&h->mu);
-	while (h->done != round)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	h->o.n = 0;
+	print_range(&h->t, h->from, h->to, &h->o);
 }
 
 #define CHUNK 2048          /* samples a printer formats at a time */
@@ -446,31 +414,22 @@ static bool print_two(tctx *t, obuf *o, FILE *out)
 {
 	printer h = {.from = 0, .to = 0};
 	tctx_init(&h.t, t->r, t->units);
-	pthread_mutex_init(&h.mu, NULL);
-	pthread_cond_init(&h.cv, NULL);
-	pthread_t th;
-	if (pthread_create(&th, NULL, printer_main, &h) != 0) {
-		pthread_mutex_destroy(&h.mu);
-		pthread_cond_destroy(&h.cv);
+	if (!prof_helper_start(&h.helper, printer_round, &h)) {
 		tctx_free(&h.t);
 		return false;
 	}
 	size_t n = t->p->nsample;
-	unsigned round = 0;
 	for (size_t i = 0; i < n; i += 2 * CHUNK) {
 		size_t mid = i + CHUNK < n ? i + CHUNK : n, end = mid + CHUNK < n ? mid + CHUNK : n;
 		h.from = mid;
 		h.to = end;
-		printer_ask(&h, ++round);
+		prof_helper_ask(&h.helper);
 		print_range(t, i, mid, o);
 		ob_write(o, out);
-		printer_wait(&h, round);
+		prof_helper_wait(&h.helper);
 		ob_write(&h.o, out);
 	}
-	printer_ask(&h, UINT_MAX);
-	pthread_join(th, NULL);
-	pthread_mutex_destroy(&h.mu);
-	pthread_cond_destroy(&h.cv);
+	prof_helper_stop(&h.helper);
 	free(h.o.b);
 	tctx_free(&h.t);
 	return true;

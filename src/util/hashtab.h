@@ -71,6 +71,17 @@ static inline uint32_t hashtab_find(const hashtab *t, uint64_t h, hashtab_eq eq,
 	return HASHTAB_NONE;
 }
 
+/*
+ * The slot where a look-up of hash h starts (NULL while there are none),
+ * for a loop that knows its next keys ahead to prefetch. The caller calls
+ * __builtin_prefetch itself: GCC takes a function that only prefetches for
+ * one without effects and drops its calls.
+ */
+static inline const hashtab_slot *hashtab_first_slot(const hashtab *t, uint64_t h)
+{
+	return t->nslots ? &t->slots[hashtab_tag(t, h) & (t->nslots - 1)] : NULL;
+}
+
 /* Adds entry under hash h without looking for an equal one. */
 void hashtab_add(hashtab *t, uint64_t h, uint32_t entry);
 

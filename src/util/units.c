@@ -178,7 +178,11 @@ void fmt_scaled_label(char *buf, size_t n, int64_t value, const char *from, cons
 	if (l >= 3 && strcmp(num + l - 3, ".00") == 0)
 		num[l -= 3] = '\0';
 	if (strcmp(num, "0") == 0 || strcmp(num, "-0") == 0) {
-		snprintf(buf, n, "0");
+		/* As snprintf(buf, n, "0") would, without it: a diff's rows have a million zeros. */
+		if (n >= 2)
+			memcpy(buf, "0", 2);
+		else if (n)
+			buf[0] = '\0';
 		return;
 	}
 	size_t ul = strlen(u);
