@@ -498,6 +498,20 @@ static uint32_t hash_ids(const uint32_t *ids, size_t n, uint64_t seed)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define HAVE_NARROW8 1
+/* Eight keys below 2^16 to 16 bits in vector registers (as prof_locstore_get widens them). */
+static inline void narrow8(const uint32_t *ids, uint16_t *out)
+{
+	typedef uint32_t u32x8 __attribute__((vector_size(32)));
+	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+	u32x8 v;
+	memcpy(&v, ids, sizeof v);
+	u16x8 w = __builtin_convertvector(v, u16x8);
+	memcpy(out, &w, sizeof w);
+}
+#endif
+
 /* Whether stored stack st holds the n keys of ids. */
 static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t *ids, size_t n)
 {
@@ -509,15 +523,12 @@ static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t 
 		return false; /* a key past 16 bits: never among the stored narrow ones */
 	const uint16_t *have = rs->narrow + st->off;
 	size_t i = 0;
-#if defined(__GNUC__) || defined(__clang__)
-	/* Eight a step, narrowed as raw_store stores them: a duplicate-heavy profile compares most stacks it reads. */
-	typedef uint32_t u32x8 __attribute__((vector_size(32)));
-	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+#ifdef HAVE_NARROW8
+	/* Eight a step: a duplicate-heavy profile compares most stacks it reads. */
 	for (; i + 8 <= n; i += 8) {
-		u32x8 v;
-		memcpy(&v, ids + i, sizeof v);
-		u16x8 w = __builtin_convertvector(v, u16x8);
-		if (memcmp(have + i, &w, sizeof w) != 0)
+		uint16_t w[8];
+		narrow8(ids + i, w);
+		if (memcmp(have + i, w, sizeof w) != 0)
 			return false;
 	}
 #endif
@@ -556,16 +567,10 @@ static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 		PGROW(rs->pf, rs->narrow, rs->idcap, rs->nids + n + 1); /* + 1: the store is never NULL once a sample came */
 		uint16_t *out = rs->narrow + rs->nids;
 		size_t i = 0;
-#if defined(__GNUC__) || defined(__clang__)
-		/* Eight a step in vector registers, as prof_locstore_get widens them: 21M ids on 1M samples. */
-		typedef uint32_t u32x8 __attribute__((vector_size(32)));
-		typedef uint16_t u16x8 __attribute__((vector_size(16)));
-		for (; i + 8 <= n; i += 8) {
-			u32x8 v;
-			memcpy(&v, ids + i, sizeof v);
-			u16x8 w = __builtin_convertvector(v, u16x8);
-			memcpy(out + i, &w, sizeof w);
-		}
+#ifdef HAVE_NARROW8
+		/* Eight a step: 21M ids on 1M samples. */
+		for (; i + 8 <= n; i += 8)
+			narrow8(ids + i, out + i);
 #endif
 		for (; i < n; i++)
 			out[i] = (uint16_t)ids[i];
