@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "util/cores.h"
@@ -633,18 +632,6 @@ static size_t jobs_split(const prof_profile *p, int nj)
 	return mid;
 }
 
-/* Runs fn on job a here and, with nj 2, on job b in a thread (in turn when none starts). */
-static void jobs_run(void *(*fn)(void *), void *a, void *b, int nj)
-{
-	pthread_t helper;
-	bool threaded = nj == 2 && pthread_create(&helper, NULL, fn, b) == 0;
-	fn(a);
-	if (threaded)
-		pthread_join(helper, NULL);
-	else if (nj == 2)
-		fn(b);
-}
-
 /*
  * The "(inline)" marks of a text report's kept nodes without its edges: the
  * walk of build_run, keeping of each edge into a node that may get one
@@ -814,7 +801,7 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 		                     .seen = xcalloc(nbits, sizeof *job[i].seen),
 		                     .call = xcalloc(nbits, sizeof *job[i].call),
 		                     .visited = xcalloc((size_t)grid.nrows + 1, sizeof *job[i].visited)};
-	jobs_run(flags_run, &job[0], &job[1], nj);
+	prof_run_pair(flags_run, &job[0], nj == 2 ? &job[1] : NULL, true);
 	g->in_flags = xcalloc((size_t)ix->ninfo + 1, 1);
 	uint32_t *dst = xmalloc(((size_t)grid.ncols + 1) * sizeof *dst);
 	for (uint32_t n = 0; n < ix->ninfo; n++)
@@ -907,7 +894,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 	uint8_t *loc_kept = with_edges && kept ? loc_kept_new(ix, kept) : NULL;
 	for (int i = 0; i < nj; i++)
 		job[i].loc_kept = loc_kept;
-	jobs_run(build_run, &job[0], &job[1], nj);
+	prof_run_pair(build_run, &job[0], nj == 2 ? &job[1] : NULL, true);
 	free(loc_kept);
 	if (nj == 2) {
 		build_merge(&job[0], &job[1], nn);

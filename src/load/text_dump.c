@@ -30,7 +30,6 @@
  * one pass, for the exact line number). The model never points into the
  * dump, so a mapped file's pages are handed back behind the parser.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -839,13 +838,7 @@ static prof_profile *parse_split(const uint8_t *d, size_t n, size_t split, bool 
 	dump_init(&c.g, (const char *)d + split, n - split, drop, p2, &c.err);
 	if (split >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
 		a.g.pos = 3; /* a UTF-8 byte order mark */
-	pthread_t th;
-	bool threaded = pthread_create(&th, NULL, part_main, &c) == 0;
-	part_main(&a);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		part_main(&c);
+	prof_run_pair(part_main, &a, &c, true);
 	dump_free(&c.g);
 	dump_free(&a.g);
 	/*

@@ -8,7 +8,6 @@
  */
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,15 +350,8 @@ static void *facts_run(void *arg)
 static void find_stack_facts(const differ *d, snap *sn)
 {
 	size_t n = sn->p->nstack;
-	facts_job a = {d, sn, 0, d->nparts == 2 ? n / 2 : n}, b = {d, sn, n / 2, n};
-	pthread_t th;
-	if (d->nparts == 2 && pthread_create(&th, NULL, facts_run, &b) == 0) {
-		facts_run(&a);
-		pthread_join(th, NULL);
-	} else {
-		a.to = n;
-		facts_run(&a);
-	}
+	facts_job a = {d, sn, 0, n / 2}, b = {d, sn, n / 2, n};
+	prof_run_pair(facts_run, &a, &b, d->nparts == 2);
 }
 
 /* The label keys collect reads, as string ids of one snapshot, and its creators and states in differ.names. */
@@ -481,13 +473,7 @@ static void collect_snap(differ *d, size_t k, stack_facts *facts)
 	label_keys lk;
 	label_keys_init(d, k, &lk);
 	part_job a = {d, k, &lk, 0}, b = {d, k, &lk, 1};
-	pthread_t th;
-	if (d->nparts == 2 && pthread_create(&th, NULL, collect_part_run, &b) == 0) {
-		collect_part_run(&a);
-		pthread_join(th, NULL);
-	} else
-		for (unsigned part = 0; part < d->nparts; part++)
-			collect_part(d, k, &lk, part);
+	prof_run_pair(collect_part_run, &a, d->nparts == 2 ? &b : NULL, true);
 	free(lk.shared);
 	sn->facts = NULL;
 	/* Grouped: the snapshot's samples are never read again, and the next snapshot's groups take their room. */
@@ -535,15 +521,7 @@ static void function_deltas(differ *d)
 	d->fdelta = xcalloc(nn + 1, sizeof *d->fdelta);
 	d->nfdelta = nn;
 	fdelta_job a = {d, 0, mid, d->fdelta}, b = {d, mid, d->ngroup, xcalloc(nn + 1, sizeof *d->fdelta)};
-	pthread_t th;
-	if (prof_two_cores(d->ngroup, TWO_THREADS) && pthread_create(&th, NULL, fdelta_run, &b) == 0) {
-		fdelta_run(&a);
-		pthread_join(th, NULL);
-	} else {
-		a.to = d->ngroup;
-		fdelta_run(&a);
-		b.from = b.to;
-	}
+	prof_run_pair(fdelta_run, &a, &b, prof_two_cores(d->ngroup, TWO_THREADS));
 	for (size_t i = 0; i < nn; i++)
 		d->fdelta[i] += b.fdelta[i];
 	free(b.fdelta);
@@ -981,11 +959,7 @@ static bool sort_orders_two(group_order *k, size_t n, unsigned depth)
 	sort_orders(s, PIVOT_SAMPLES, depth);
 	size_t left = split_orders(k, n, s[PIVOT_SAMPLES / 2]);
 	sort_job a = {k, left, depth}, b = {k + left, n - left, depth};
-	pthread_t th;
-	if (pthread_create(&th, NULL, sort_run, &b) != 0)
-		return false;
-	sort_run(&a);
-	pthread_join(th, NULL);
+	prof_run_pair(sort_run, &a, &b, true); /* the sides in turn sort as well */
 	return true;
 }
 

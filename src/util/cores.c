@@ -13,6 +13,17 @@ bool prof_two_cores(size_t n, size_t min)
 	return n >= min && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+void prof_run_pair(void *(*fn)(void *), void *a, void *b, bool two)
+{
+	pthread_t th;
+	bool threaded = two && b && pthread_create(&th, NULL, fn, b) == 0;
+	fn(a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (b)
+		fn(b);
+}
+
 static void *helper_main(void *arg)
 {
 	prof_helper *h = arg;

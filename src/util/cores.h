@@ -21,6 +21,14 @@
 bool prof_two_cores(size_t n, size_t min);
 
 /*
+ * Two halves of one piece of work: fn(a) here and, when two, fn(b) on a
+ * thread, joined before it returns; fn(b) after fn(a) when not two or no
+ * thread starts (so the halves must give what one walk gives in turn). b
+ * may be NULL: fn(a) alone.
+ */
+void prof_run_pair(void *(*fn)(void *), void *a, void *b, bool two);
+
+/*
  * A second thread that runs one job in rounds: the caller sets the job's
  * input in ctx, asks for a round, does its own share meanwhile, then waits
  * for the round and takes its output (a printer: the helper formats every
