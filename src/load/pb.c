@@ -130,6 +130,8 @@ typedef struct raw_stacks {
 	size_t n, cap;
 	raw_slot *slots;
 	size_t nslots;
+	raw_slot *next;   /* the table after slots, twice as big, while its pages are made ready (raw_must_grow) */
+	unsigned polls;   /* raw_must_grow's calls while it waits for them: it asks the helper every 1024th */
 	pending queue[PENDING]; /* a ring: the oldest at head */
 	size_t head, npending;
 	uint64_t seed; /* hash_ids' */
@@ -578,24 +580,57 @@ static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 	rs->nids += n;
 }
 
+/*
+ * The table grows once half full. On a big profile the kernel zeroed the
+ * new table's pages on the decoding thread as the rehash first wrote
+ * them: an eighth of its time on a million stacks. So there the next
+ * table's pages are made ready by the prefault helper first, while this
+ * one fills on past half (probes stay short: a run of slots is a cache
+ * line or two); it grows when they are ready, or at three quarters full.
+ * Asked only once the table is past half, they are never made for nothing.
+ */
+enum { NEXT_MIN = 1 << 16 }; /* slots: a smaller table is cheap to zero here */
+
+/* The table twice as big (rs->next when made ready), every stack rehashed into it. */
+static void raw_grow_slots(raw_stacks *rs)
+{
+	size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
+	raw_slot *slots = rs->next ? rs->next : xcalloc(nslots, sizeof *slots);
+	rs->next = NULL;
+	for (size_t i = 0; i < rs->nslots; i++) {
+		if (!rs->slots[i].stack)
+			continue;
+		size_t j = rs->slots[i].hash & (nslots - 1);
+		while (slots[j].stack)
+			j = (j + 1) & (nslots - 1);
+		slots[j] = rs->slots[i];
+	}
+	prefault_sync(rs->pf); /* none of the old table's pages is being made ready */
+	free(rs->slots);
+	rs->slots = slots;
+	rs->nslots = nslots;
+}
+
+/* Whether the table must grow before a stack is added: past half full, see above. */
+static bool raw_must_grow(raw_stacks *rs)
+{
+	if ((rs->n + 1) * 2 <= rs->nslots)
+		return false;
+	if (!rs->pf || rs->nslots < NEXT_MIN || (rs->n + 1) * 4 > rs->nslots * 3)
+		return true;
+	if (!rs->next) {
+		rs->next = xcalloc(rs->nslots * 2, sizeof *rs->next);
+		prefault_all(rs->pf, rs->next, rs->nslots * 2 * sizeof *rs->next);
+		return false;
+	}
+	return (++rs->polls & 1023) == 0 && prefault_idle(rs->pf);
+}
+
 /* Interns the n keys in rs->tail (hashed to h): a new stack is stored, a known one's id returned. */
 static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 {
-	if ((rs->n + 1) * 2 > rs->nslots) {
-		size_t nslots = rs->nslots ? rs->nslots * 2 : 4096;
-		raw_slot *slots = xcalloc(nslots, sizeof *slots);
-		for (size_t i = 0; i < rs->nslots; i++) {
-			if (!rs->slots[i].stack)
-				continue;
-			size_t j = rs->slots[i].hash & (nslots - 1);
-			while (slots[j].stack)
-				j = (j + 1) & (nslots - 1);
-			slots[j] = rs->slots[i];
-		}
-		free(rs->slots);
-		rs->slots = slots;
-		rs->nslots = nslots;
-	}
+	if (raw_must_grow(rs))
+		raw_grow_slots(rs);
 	const uint32_t *ids = rs->tail;
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
@@ -1838,7 +1873,8 @@ prof_profile *prof_decode_pb_stream(pb_source *src, prof_err *err)
 		raw_drain(&dc.rs, dc.p->samples);
 	/* Every stack is interned: the index goes before the rest is resolved. */
 	free(dc.rs.slots);
-	dc.rs.slots = NULL;
+	free(dc.rs.next);
+	dc.rs.slots = dc.rs.next = NULL;
 	dc.rs.nslots = 0;
 	hashtab_free(&dc.lr.index);
 	free(dc.lr.runs);

@@ -85,15 +85,11 @@ prefault *prefault_new(void)
 #endif
 }
 
-void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark)
+/* Queues the whole pages inside base[from..to) (its first and last pages may be shared with the heap). */
+static void enqueue(prefault *pf, void *base, size_t from, size_t to)
 {
-	if (!pf || !base || *mark >= used + AHEAD - STEP || *mark >= cap)
-		return;
-	size_t from = *mark > used ? *mark : used, to = used + AHEAD < cap ? used + AHEAD : cap;
-	/* Whole pages inside the array only: its first and last pages may be shared with the heap. */
 	uintptr_t a = ((uintptr_t)base + from + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
 	uintptr_t b = ((uintptr_t)base + to) & ~(uintptr_t)(PAGE - 1);
-	*mark = to;
 	if (a >= b)
 		return;
 	pthread_mutex_lock(&pf->mu);
@@ -103,6 +99,35 @@ void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *m
 		pthread_cond_signal(&pf->work);
 	}
 	pthread_mutex_unlock(&pf->mu);
+}
+
+void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark)
+{
+	if (!pf || !base || *mark >= used + AHEAD - STEP || *mark >= cap)
+		return;
+	size_t from = *mark > used ? *mark : used, to = used + AHEAD < cap ? used + AHEAD : cap;
+	*mark = to;
+	enqueue(pf, base, from, to);
+}
+
+void prefault_all(prefault *pf, void *base, size_t len)
+{
+	if (!pf || !base)
+		return;
+	/* In pieces, a few of the queue's places: prefault_free waits for the one being worked on only. */
+	size_t piece = len / (QUEUE / 4) > (2u << 20) ? len / (QUEUE / 4) : 2u << 20;
+	for (size_t at = 0; at < len; at += piece)
+		enqueue(pf, base, at, len - at < piece ? len : at + piece);
+}
+
+bool prefault_idle(prefault *pf)
+{
+	if (!pf)
+		return true;
+	pthread_mutex_lock(&pf->mu);
+	bool idle = !pf->n && !pf->busy;
+	pthread_mutex_unlock(&pf->mu);
+	return idle;
 }
 
 void prefault_release(void *base, size_t used, size_t mark)

@@ -17,6 +17,7 @@
 #ifndef PROF_PREFAULT_H
 #define PROF_PREFAULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct prefault prefault;
@@ -29,6 +30,10 @@ prefault *prefault_new(void);
  * ahead: only when used has come near *mark. Never waits.
  */
 void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark);
+/* Asks for every page of base[0..len): an array about to be written all over. Never waits. */
+void prefault_all(prefault *pf, void *base, size_t len);
+/* Whether nothing asked is being worked on or waits its turn (true without a helper). Never waits. */
+bool prefault_idle(prefault *pf);
 /*
  * Gives back the pages of base[used..mark) that prefault_ahead made ready
  * and the array did not come to use (after prefault_free: none is worked on).
