@@ -1,7 +1,10 @@
 /* fetch: see fetch.h. */
 #include "load/fetch.h"
 
+/* Calls go through the table below: no macro may rename them. */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -23,6 +26,65 @@
 
 /* pprof's Go client stops after 10 redirects; so does prof. */
 enum { MAX_REDIRECTS = 10 };
+
+/*
+ * libcurl is loaded on the first capture, not linked: with the TLS, LDAP
+ * and Kerberos libraries it brings, loading it took 3.6 ms of every start
+ * (5.6 ms in all for `prof --version`), and most runs read files.
+ */
+typedef struct curl_lib {
+	const char *failed; /* why it could not be loaded, or NULL */
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *h, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *h);
+	CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode rc);
+	void (*easy_cleanup)(CURL *h);
+} curl_lib;
+
+static curl_lib lib; /* written once, under curl_once */
+
+/* dlsym's object pointer as a function pointer (POSIX makes the two the same size). */
+static bool curl_sym(void *so, const char *name, void *fn, size_t size)
+{
+	void *sym = dlsym(so, name);
+	if (sym)
+		memcpy(fn, &sym, size);
+	return sym != NULL;
+}
+
+#define CURL_SYM(so, field, name) curl_sym(so, name, &lib.field, sizeof lib.field)
+
+static void curl_init(void)
+{
+	/* The soname of libcurl's ABI since 7.16, OpenSSL's build first, then Debian's GnuTLS one. */
+	void *so = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!so)
+		so = dlopen("libcurl-gnutls.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!so) {
+		lib.failed = "libcurl (libcurl.so.4) is not installed";
+		return;
+	}
+	bool ok = CURL_SYM(so, global_init, "curl_global_init") && CURL_SYM(so, global_cleanup, "curl_global_cleanup") &&
+	          CURL_SYM(so, easy_init, "curl_easy_init") && CURL_SYM(so, easy_setopt, "curl_easy_setopt") &&
+	          CURL_SYM(so, easy_perform, "curl_easy_perform") && CURL_SYM(so, easy_getinfo, "curl_easy_getinfo") &&
+	          CURL_SYM(so, easy_strerror, "curl_easy_strerror") && CURL_SYM(so, easy_cleanup, "curl_easy_cleanup");
+	if (!ok || lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		lib.failed = ok ? "libcurl failed to start" : "the installed libcurl lacks a function prof calls";
+		return;
+	}
+	atexit(lib.global_cleanup);
+}
+
+/* libcurl, loaded and set up once per process, safe from any thread; false with *err set when it cannot be. */
+static bool curl_once(prof_err *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, curl_init);
+	return lib.failed ? prof_errf(err, "cannot capture: %s", lib.failed) : true;
+}
 
 static char *dup_n(const char *s, size_t n)
 {
@@ -294,7 +356,7 @@ static bool status_error(long code, const response *r, prof_err *err)
 static bool transfer_error(CURL *h, CURLcode rc, const response *r, int64_t timeout_ms, const char *detail, prof_err *err)
 {
 	long os_errno = 0;
-	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+	lib.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 	if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return prof_errf(err, "response larger than the %llu-byte limit (PROF_MAX_SIZE)", (unsigned long long)r->max);
 	switch (rc) {
@@ -326,19 +388,6 @@ static bool transfer_error(CURL *h, CURLcode rc, const response *r, int64_t time
 	default:
 		return prof_errf(err, "%s", detail);
 	}
-}
-
-static void curl_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	atexit(curl_global_cleanup);
-}
-
-/* libcurl's global setup, once per process, safe from any thread. */
-static void curl_once(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, curl_init);
 }
 
 /* The stored user:pass for a source given with them, or NULL. */
@@ -374,64 +423,65 @@ static char *wire_url(const char *url, const char *userinfo, bool *insecure)
 static void set_options(CURL *h, const char *url, bool insecure, int64_t timeout_ms, const fetch_opts *o, response *r,
                         char *errbuf)
 {
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for name lookups: signals stay the caller's */
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "prof/" PROF_VERSION);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+	lib.easy_setopt(h, CURLOPT_URL, url);
+	lib.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	lib.easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for name lookups: signals stay the caller's */
+	lib.easy_setopt(h, CURLOPT_USERAGENT, "prof/" PROF_VERSION);
+	lib.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	lib.easy_setopt(h, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	lib.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	lib.easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	lib.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, r);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	lib.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	lib.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max);
+	lib.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	lib.easy_setopt(h, CURLOPT_WRITEDATA, r);
+	lib.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	lib.easy_setopt(h, CURLOPT_HEADERDATA, r);
+	lib.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	lib.easy_setopt(h, CURLOPT_XFERINFODATA, r);
+	lib.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	if (insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		lib.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		lib.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (o && o->tls_ca)
-		curl_easy_setopt(h, CURLOPT_CAINFO, o->tls_ca);
+		lib.easy_setopt(h, CURLOPT_CAINFO, o->tls_ca);
 	if (o && o->tls_cert)
-		curl_easy_setopt(h, CURLOPT_SSLCERT, o->tls_cert);
+		lib.easy_setopt(h, CURLOPT_SSLCERT, o->tls_cert);
 	if (o && o->tls_key)
-		curl_easy_setopt(h, CURLOPT_SSLKEY, o->tls_key);
+		lib.easy_setopt(h, CURLOPT_SSLKEY, o->tls_key);
 }
 
 /* GETs url; the body of a 200 response goes to *r. False with *err set otherwise. */
 static bool transfer(const char *src, const char *url, int64_t timeout_ms, const fetch_opts *o, response *r, prof_err *err)
 {
-	curl_once();
-	CURL *h = curl_easy_init();
+	if (!curl_once(err))
+		return false;
+	CURL *h = lib.easy_init();
 	if (!h)
 		return prof_errf(err, "cannot start libcurl");
 	bool insecure;
 	char *wire = wire_url(url, userinfo_of(o, src), &insecure);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	set_options(h, wire, insecure, timeout_ms, o, r, errbuf);
-	CURLcode rc = curl_easy_perform(h);
+	CURLcode rc = lib.easy_perform(h);
 	bool ok = rc == CURLE_OK;
 	for (size_t e = strlen(errbuf); e > 0 && (errbuf[e - 1] == ' ' || errbuf[e - 1] == '\n'); e--)
 		errbuf[e - 1] = '\0';
 	if (!ok) {
-		transfer_error(h, rc, r, timeout_ms, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);
+		transfer_error(h, rc, r, timeout_ms, errbuf[0] ? errbuf : lib.easy_strerror(rc), err);
 	} else {
 		long code = 0;
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 		if (code != 200)
 			ok = status_error(code, r, err);
 	}
-	curl_easy_cleanup(h);
+	lib.easy_cleanup(h);
 	free(wire);
 	return ok;
 }
