@@ -1423,8 +1423,10 @@ static bool refill(window *w, pb_source *src, prof_err *err)
 
 /*
  * Reads all fields from src; false with *err set on bad framing or input.
- * The window is refilled whenever less than half of it is unread, or less
- * than the field at its start needs (the window grows to hold that field).
+ * The window is refilled whenever less than an eighth of it is unread, or
+ * less than the field at its start needs (the window grows to hold that
+ * field). Refilling moves the unread part to the front: at half, that
+ * copied the whole stream once more on the decoding thread.
  */
 static bool stream(decoder *dc, pb_source *src)
 {
@@ -1434,7 +1436,7 @@ static bool stream(decoder *dc, pb_source *src)
 	unsigned tick = 0;
 	while (ok) {
 		size_t unread = w.have - w.pos;
-		if (!w.eof && (unread < w.cap / 2 || unread < w.need) && !refill(&w, src, dc->err)) {
+		if (!w.eof && (unread < w.cap / 8 || unread < w.need) && !refill(&w, src, dc->err)) {
 			ok = false;
 			break;
 		}
