@@ -410,6 +410,25 @@ static inline bool quick_len(const uint8_t *d, size_t n, size_t base, size_t *po
 	return true;
 }
 
+/* As quick_len, for a one-byte tag of a varint field whose value takes one or two bytes (a label's fields). */
+static inline bool quick_varint(const uint8_t *d, size_t n, size_t base, size_t *pos, field *f)
+{
+	size_t p = *pos;
+	if (n - p < 2 || d[p] >= 0x80 || (d[p] & 7) != WT_VARINT || d[p] < 8)
+		return false;
+	uint64_t v = d[p + 1];
+	size_t q = p + 2;
+	if (v & 0x80) {
+		if (n - p < 3 || d[p + 2] & 0x80)
+			return false;
+		v = (v & 0x7f) | (uint64_t)d[p + 2] << 7;
+		q++;
+	}
+	*f = (field){.num = d[p] >> 3, .wt = WT_VARINT, .at = base + p, .v = v};
+	*pos = q;
+	return true;
+}
+
 /* scan_field over a complete message: running out of data is an error here. */
 static bool next_field(decoder *dc, const uint8_t *d, size_t n, size_t base, size_t *pos, field *f)
 {
@@ -878,7 +897,7 @@ static bool decode_label(decoder *dc, const field *f, uint32_t si)
 	size_t pos = 0;
 	field lf;
 	while (pos < f->n) {
-		if (!next_field(dc, f->d, f->n, f->d_at, &pos, &lf))
+		if (!quick_varint(f->d, f->n, f->d_at, &pos, &lf) && !next_field(dc, f->d, f->n, f->d_at, &pos, &lf))
 			return false;
 		if (lf.num >= 1 && lf.num <= 4) {
 			if (lf.wt != WT_VARINT)
