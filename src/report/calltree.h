@@ -57,6 +57,7 @@ typedef struct calltree {
 	/* private */
 	const rctx *r;
 	uint32_t *canon;    /* per index node: its frame */
+	uint32_t *loc_frame; /* per location: its frame when it has one index node, else LOC_MANY */
 	calltree_item *items;
 	uint32_t nitems;
 	bool inverted;
