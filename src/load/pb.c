@@ -1402,7 +1402,7 @@ static uint64_t model_bytes(const decoder *dc, size_t window_cap)
 	     (uint64_t)dc->funccap * sizeof *p->functions;
 	b += (uint64_t)rs->idcap * (rs->wide ? sizeof *rs->wide : sizeof *rs->narrow) +
 	     (uint64_t)rs->tailcap * sizeof *rs->tail + (uint64_t)rs->cap * sizeof *rs->st +
-	     (uint64_t)rs->nslots * sizeof *rs->slots;
+	     (uint64_t)rs->nslots * sizeof *rs->slots + (rs->next ? (uint64_t)rs->nslots * 2 * sizeof *rs->next : 0);
 	b += (uint64_t)dc->lr.index.nslots * sizeof *dc->lr.index.slots + (uint64_t)dc->lr.cap * sizeof *dc->lr.runs;
 	b += (uint64_t)dc->bigids.nslots * (sizeof *dc->bigids.keys + sizeof *dc->bigids.vals) +
 	     (uint64_t)dc->bigidcap * sizeof *dc->bigid_list;
