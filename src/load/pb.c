@@ -131,6 +131,7 @@ typedef struct raw_stacks {
 	raw_slot *slots;
 	size_t nslots;
 	raw_slot *next;   /* the table after slots, twice as big, while its pages are made ready (raw_must_grow) */
+	uint64_t ticket;  /* prefault_done's, for next's pages */
 	unsigned polls;   /* raw_must_grow's calls while it waits for them: it asks the helper every 1024th */
 	pending queue[PENDING]; /* a ring: the oldest at head */
 	size_t head, npending;
@@ -686,10 +687,10 @@ static bool raw_must_grow(raw_stacks *rs)
 		return true;
 	if (!rs->next) {
 		rs->next = xcalloc(rs->nslots * 2, sizeof *rs->next);
-		prefault_all(rs->pf, rs->next, rs->nslots * 2 * sizeof *rs->next);
+		rs->ticket = prefault_all(rs->pf, rs->next, rs->nslots * 2 * sizeof *rs->next);
 		return false;
 	}
-	return (++rs->polls & 1023) == 0 && prefault_idle(rs->pf);
+	return (++rs->polls & 1023) == 0 && prefault_done(rs->pf, rs->ticket);
 }
 
 /* Interns the n keys in rs->tail (hashed to h): a new stack is stored, a known one's id returned. */

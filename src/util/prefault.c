@@ -32,6 +32,7 @@ struct prefault {
 	range queue[QUEUE]; /* a ring: the oldest at head */
 	size_t head, n;
 	bool busy; /* the thread works on a range taken off the queue */
+	uint64_t queued, finished; /* ranges queued and worked on, ever (in queue order) */
 	bool quit;
 	bool failed; /* the kernel cannot: asking again is pointless */
 };
@@ -54,6 +55,7 @@ static void *prefault_main(void *arg)
 		bool ok = madvise((void *)r.from, r.to - r.from, MADV_POPULATE_WRITE) == 0;
 		pthread_mutex_lock(&pf->mu);
 		pf->busy = false;
+		pf->finished++;
 		pf->failed = pf->failed || !ok;
 		if (!pf->n)
 			pthread_cond_broadcast(&pf->idle);
@@ -96,6 +98,7 @@ static void enqueue(prefault *pf, void *base, size_t from, size_t to)
 	if (!pf->failed && pf->n < QUEUE) {
 		pf->queue[(pf->head + pf->n) % QUEUE] = (range){a, b};
 		pf->n++;
+		pf->queued++;
 		pthread_cond_signal(&pf->work);
 	}
 	pthread_mutex_unlock(&pf->mu);
@@ -110,24 +113,28 @@ void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *m
 	enqueue(pf, base, from, to);
 }
 
-void prefault_all(prefault *pf, void *base, size_t len)
+uint64_t prefault_all(prefault *pf, void *base, size_t len)
 {
 	if (!pf || !base)
-		return;
+		return 0;
 	/* In pieces, a few of the queue's places: prefault_free waits for the one being worked on only. */
 	size_t piece = len / (QUEUE / 4) > (2u << 20) ? len / (QUEUE / 4) : 2u << 20;
 	for (size_t at = 0; at < len; at += piece)
 		enqueue(pf, base, at, len - at < piece ? len : at + piece);
+	pthread_mutex_lock(&pf->mu);
+	uint64_t ticket = pf->queued;
+	pthread_mutex_unlock(&pf->mu);
+	return ticket;
 }
 
-bool prefault_idle(prefault *pf)
+bool prefault_done(prefault *pf, uint64_t ticket)
 {
 	if (!pf)
 		return true;
 	pthread_mutex_lock(&pf->mu);
-	bool idle = !pf->n && !pf->busy;
+	bool done = pf->finished >= ticket || pf->failed;
 	pthread_mutex_unlock(&pf->mu);
-	return idle;
+	return done;
 }
 
 void prefault_release(void *base, size_t used, size_t mark)

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct prefault prefault;
 
@@ -30,10 +31,13 @@ prefault *prefault_new(void);
  * ahead: only when used has come near *mark. Never waits.
  */
 void prefault_ahead(prefault *pf, void *base, size_t used, size_t cap, size_t *mark);
-/* Asks for every page of base[0..len): an array about to be written all over. Never waits. */
-void prefault_all(prefault *pf, void *base, size_t len);
-/* Whether nothing asked is being worked on or waits its turn (true without a helper). Never waits. */
-bool prefault_idle(prefault *pf);
+/*
+ * Asks for every page of base[0..len): an array about to be written all
+ * over. Never waits. Returns a ticket for prefault_done.
+ */
+uint64_t prefault_all(prefault *pf, void *base, size_t len);
+/* Whether what prefault_all asked for with ticket is done (true without a helper, or when the kernel cannot). */
+bool prefault_done(prefault *pf, uint64_t ticket);
 /*
  * Gives back the pages of base[used..mark) that prefault_ahead made ready
  * and the array did not come to use (after prefault_free: none is worked on).
