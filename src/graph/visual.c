@@ -4,7 +4,6 @@
 #include "util/sort.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,7 +172,7 @@ static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual
 {
 	uint32_t id;
 	if (g->grid) {
-		uint32_t *cell = &g->grid[(size_t)g->kidx[g->nodes[src].info] * g->nk + g->kidx[g->nodes[dst].info]];
+		uint32_t *cell = &g->grid[(size_t)src * g->nk + dst];
 		if (!*cell)
 			*cell = g->nedges + 1;
 		id = *cell - 1;
@@ -238,18 +237,11 @@ static void add_to(int64_t *v, int64_t *div, int64_t w, int64_t dw)
 	*div = (int64_t)((uint64_t)*div + (uint64_t)dw);
 }
 
-/* pprof's Node.addSample: the node's value and its tags, flat or cum. */
-static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
+/* The tags half of pprof's Node.addSample: sample s's label set and sizes on node n, flat or cum. */
+static void add_tags(vgraph *g, uint32_t n, size_t s, bool flat)
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
-	vgraph_node *nd = &g->nodes[n];
-	if (flat)
-		add_to(&nd->flat, &nd->flat_div, w, dw);
-	else
-		add_to(&nd->cum, &nd->cum_div, w, dw);
-	if (g->sums_only)
-		return;
 	uint32_t grp = in->group[s];
 	if (grp && (!g->live_group || g->live_group[grp])) {
 		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
@@ -267,6 +259,18 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 		else
 			add_to(&t->cum, &t->cum_div, w, dw);
 	}
+}
+
+/* pprof's Node.addSample: the node's value and its tags, flat or cum. */
+static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
+{
+	const vgraph_input *in = g->in;
+	vgraph_node *nd = &g->nodes[n];
+	if (flat)
+		add_to(&nd->flat, &nd->flat_div, in->w[s], in->dw[s]);
+	else
+		add_to(&nd->cum, &nd->cum_div, in->w[s], in->dw[s]);
+	add_tags(g, n, s, flat);
 }
 
 /* A hint that *p is read soon: a sample's edges and tags are looked up together, their misses overlapped. */
@@ -307,27 +311,31 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
-	bool tags = !g->sums_only && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
-	for (uint32_t k = 0; k < n && !g->sums_only; k++) {
+	bool tags = in->group[s] || in->num_off[s] != in->num_off[s + 1];
+	for (uint32_t k = 0; k < n; k++) {
 		const wstep *t = &steps[k];
 		if (t->edge && g->grid)
-			PREFETCH(&g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
-			                  g->kidx[g->nodes[t->node].info]]);
+			PREFETCH(&g->grid[(size_t)t->parent * g->nk + t->node]);
 		if (tags && (t->cum || t->flat))
 			prefetch_tags(g, s, t);
 	}
 	for (uint32_t k = 0; k < n; k++) {
+		vgraph_node *nd = &g->nodes[steps[k].node];
 		if (steps[k].cum)
-			add_sample(g, steps[k].node, s, false);
+			add_to(&nd->cum, &nd->cum_div, w, dw);
 		if (steps[k].flat)
-			add_sample(g, steps[k].node, s, true);
+			add_to(&nd->flat, &nd->flat_div, w, dw);
+	}
+	for (uint32_t k = 0; k < n && tags; k++) {
+		if (steps[k].cum)
+			add_tags(g, steps[k].node, s, false);
+		if (steps[k].flat)
+			add_tags(g, steps[k].node, s, true);
 	}
 	if (g->grid)
 		for (uint32_t k = 0; k < n; k++) {
 			const wstep *t = &steps[k];
-			uint32_t cell = t->edge ? g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
-			                                  g->kidx[g->nodes[t->node].info]]
-			                        : 0;
+			uint32_t cell = t->edge ? g->grid[(size_t)t->parent * g->nk + t->node] : 0;
 			if (cell)
 				PREFETCH(&g->edges[cell - 1]);
 		}
@@ -368,23 +376,33 @@ static void tree_walk(vgraph *g, size_t from, size_t to)
 	prof_locbuf_free(&buf);
 }
 
-/*
- * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
- * newTree, over samples [from, to) into g. Both walk each sample from the
- * root, callers before the lines inlined into them. node_of: per info, g's
- * node (not for the call tree).
- */
-static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uint32_t *node_of, size_t from,
-                       size_t to)
+/* An info in one walk of build_walk: its node, and the sample that last counted it (its gen). */
+typedef struct winfo {
+	uint32_t node; /* PROF_NONE: none yet; DROPPED: not kept */
+	uint32_t gen;
+} winfo;
+
+#define DROPPED (PROF_NONE - 1)
+
+/* Per info, for a walk: no nodes yet, those not kept (kept: per info, NULL for all) dropped. */
+static winfo *new_winfo(const graph_index *ix, const uint8_t *kept)
 {
-	if (o->call_tree) {
-		tree_walk(g, from, to);
-		return;
-	}
+	winfo *wi = xmalloc(((size_t)ix->ninfo + 1) * sizeof *wi);
+	for (uint32_t i = 0; i <= ix->ninfo; i++)
+		wi[i] = (winfo){kept && i < ix->ninfo && !kept[i] ? DROPPED : PROF_NONE, 0};
+	return wi;
+}
+
+/*
+ * pprof's newGraph over samples [from, to) into g: each sample walked from
+ * the root, callers before the lines inlined into them. wi: per info, g's
+ * node (see new_winfo).
+ */
+static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to)
+{
 	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
-	bool sums_only = g->sums_only;
 	uint32_t gen = 0;
 	wstep *steps = NULL;
 	size_t stepcap = 0;
@@ -398,24 +416,22 @@ static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uin
 		uint32_t parent = PROF_NONE, n = 0;
 		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			uint32_t k = ix->loc_n[l];
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			GROW(steps, stepcap, (size_t)n + k + 1);
 			for (uint32_t ni = k; ni-- > 0;) {
-				uint32_t info = ln[ni];
-				if (kept && !kept[info]) {
+				winfo *f = &wi[ln[ni]];
+				if (f->node == DROPPED) {
 					residual = true;
 					continue;
 				}
-				if (node_of[info] == PROF_NONE)
-					node_of[info] = new_node(g, info, PROF_NONE);
-				uint32_t x = node_of[info];
-				wstep *t = &steps[n++];
-				*t = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1};
-				t->cum = g->nodes[x].gen != gen;
-				g->nodes[x].gen = gen;
-				t->edge = parent != PROF_NONE && x != parent && !sums_only;
+				if (f->node == PROF_NONE)
+					f->node = new_node(g, ln[ni], PROF_NONE);
+				uint32_t x = f->node;
+				steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1,
+				                     .cum = f->gen != gen, .edge = parent != PROF_NONE && x != parent};
+				f->gen = gen;
 				residual = false;
 				parent = x;
 			}
@@ -432,18 +448,19 @@ static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uin
  * Adds graph b, built from the samples after a's, to a: b's nodes, edges
  * and tags that a lacks are appended in b's order, so every id and list
  * order is the one a single walk would have made. Not for the call tree.
+ * wi: per info, a's node.
  */
-static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
+static void merge_graph(vgraph *a, const vgraph *b, winfo *wi)
 {
 	uint32_t *map = xmalloc(((size_t)b->nnodes + 1) * sizeof *map);
 	for (uint32_t n = 0; n < b->nnodes; n++) {
 		const vgraph_node *bn = &b->nodes[n];
-		if (node_of[bn->info] == PROF_NONE)
-			node_of[bn->info] = new_node(a, bn->info, PROF_NONE);
-		vgraph_node *an = &a->nodes[node_of[bn->info]];
+		if (wi[bn->info].node == PROF_NONE)
+			wi[bn->info].node = new_node(a, bn->info, PROF_NONE);
+		vgraph_node *an = &a->nodes[wi[bn->info].node];
 		add_to(&an->flat, &an->flat_div, bn->flat, bn->flat_div);
 		add_to(&an->cum, &an->cum_div, bn->cum, bn->cum_div);
-		map[n] = node_of[bn->info];
+		map[n] = wi[bn->info].node;
 	}
 	for (uint32_t k = 0; k < b->nedges; k++) {
 		const vgraph_edge *be = &b->edges[k];
@@ -462,19 +479,20 @@ static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
 	free(map);
 }
 
-/* One half of a build on two threads. */
+/* One part of a build: samples [from, to) into g (the call tree's or the graph's). */
 typedef struct build_job {
 	vgraph *g;
-	const uint8_t *kept;
-	const vgraph_opts *o;
-	uint32_t *node_of;
+	winfo *wi; /* the graph's; NULL for the call tree */
 	size_t from, to;
 } build_job;
 
 static void *build_job_run(void *arg)
 {
 	build_job *j = arg;
-	build_walk(j->g, j->kept, j->o, j->node_of, j->from, j->to);
+	if (j->wi)
+		build_walk(j->g, j->wi, j->from, j->to);
+	else
+		tree_walk(j->g, j->from, j->to);
 	return NULL;
 }
 
@@ -534,47 +552,31 @@ static void tag_live_free(tag_live *t)
 /* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
 #define GRID_MAX ((size_t)1 << 22)
 
-/* kidx: per info its kept index when few are kept (an edge grid), NULL otherwise. */
-static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk,
-                         const tag_live *live)
+/* nk: how many infos are kept when few enough for an edge grid by node ids (each kept info one node), else 0. */
+static vgraph *graph_new(const vgraph_input *in, uint32_t nk, const tag_live *live)
 {
 	vgraph *g = xcalloc(1, sizeof *g);
 	g->in = in;
-	g->sums_only = sums_only;
 	if (live) {
 		g->live_group = live->group;
 		g->live_num = live->num;
 	}
-	if (kidx && !sums_only) {
-		g->kidx = kidx;
+	if (nk) {
 		g->nk = nk;
 		g->grid = xcalloc((size_t)nk * nk + 1, sizeof *g->grid);
 	}
 	return g;
 }
 
-/* Each kept info's index among the kept, when they are few enough for an edge grid; NULL otherwise. */
-static uint32_t *kept_index(const graph_index *ix, const uint8_t *kept, uint32_t *nk)
+/* How many infos are kept, when few enough for an edge grid; 0 otherwise. */
+static uint32_t grid_side(const graph_index *ix, const uint8_t *kept)
 {
 	if (!kept)
-		return NULL;
-	uint32_t *kidx = xcalloc((size_t)ix->ninfo + 1, sizeof *kidx);
-	*nk = 0;
+		return 0;
+	uint32_t nk = 0;
 	for (uint32_t i = 0; i < ix->ninfo; i++)
-		if (kept[i])
-			kidx[i] = (*nk)++;
-	if ((size_t)*nk * *nk > GRID_MAX) {
-		free(kidx);
-		return NULL;
-	}
-	return kidx;
-}
-
-static uint32_t *new_node_of(const graph_index *ix)
-{
-	uint32_t *node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
-	memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
-	return node_of;
+		nk += kept[i] != 0;
+	return (size_t)nk * nk > GRID_MAX ? 0 : nk;
 }
 
 /* Two walks pay on two cores from this many samples (each half then merged; not for the call tree). */
@@ -586,36 +588,28 @@ static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
 }
 
 /*
- * The whole graph (see build_walk); sums_only (not for the call tree)
- * leaves out edges and tags. On two cores the second half of the samples
- * is walked on a thread into a graph of its own, then merged.
+ * The whole graph (see build_walk) or call tree (tree_walk). On two cores
+ * the second half of the samples is walked on a thread into a graph of its
+ * own, then merged.
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only,
-                     const tag_live *live)
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, const tag_live *live)
 {
-	uint32_t nk = 0, *kidx = o->call_tree ? NULL : kept_index(in->ix, kept, &nk);
-	vgraph *g = graph_new(in, sums_only, kidx, nk, live);
-	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
+	uint32_t nk = o->call_tree ? 0 : grid_side(in->ix, kept);
+	vgraph *g = graph_new(in, nk, live);
 	size_t n = in->nsample, mid = n / 2;
-	build_job b = {graph_new(in, sums_only, kidx, nk, live), kept, o, NULL, mid, n};
-	pthread_t th;
-	bool threaded = false;
-	if (two_walks(in, o)) {
-		b.node_of = new_node_of(in->ix);
-		threaded = pthread_create(&th, NULL, build_job_run, &b) == 0;
+	bool two = two_walks(in, o);
+	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), 0, two ? mid : n}, b = {0};
+	if (two)
+		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), mid, n};
+	prof_run_pair(build_job_run, &a, two ? &b : NULL, two);
+	if (two) {
+		merge_graph(g, b.g, a.wi);
+		vgraph_free(b.g);
+		free(b.wi);
 	}
-	build_walk(g, kept, o, node_of, 0, threaded ? mid : n);
-	if (threaded) {
-		pthread_join(th, NULL);
-		merge_graph(g, b.g, node_of);
-	}
-	vgraph_free(b.g);
-	free(b.node_of);
-	free(node_of);
+	free(a.wi);
 	free(g->grid);
 	g->grid = NULL;
-	free(kidx);
-	g->kidx = NULL;
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
 	for (uint32_t k = 0; k < g->nnodes; k++) {
@@ -689,20 +683,14 @@ static void sums_job_free(sums_job *j)
 static void info_sums(const vgraph_input *in, const vgraph_opts *o, sums_job *a)
 {
 	size_t n = in->nsample, mid = n / 2;
+	bool two = two_walks(in, o);
 	sums_job b;
-	pthread_t th;
-	bool threaded = false;
-	if (two_walks(in, o)) {
+	sums_job_init(a, in, 0, two ? mid : n);
+	if (two)
 		sums_job_init(&b, in, mid, n);
-		threaded = pthread_create(&th, NULL, sums_run, &b) == 0;
-		if (!threaded)
-			sums_job_free(&b);
-	}
-	sums_job_init(a, in, 0, threaded ? mid : n);
-	sums_run(a);
-	if (!threaded)
+	prof_run_pair(sums_run, a, two ? &b : NULL, two);
+	if (!two)
 		return;
-	pthread_join(th, NULL);
 	for (uint32_t i = 0; i <= in->ix->ninfo; i++) {
 		a->flat[i] = (int64_t)((uint64_t)a->flat[i] + (uint64_t)b.flat[i]);
 		a->cum[i] = (int64_t)((uint64_t)a->cum[i] + (uint64_t)b.cum[i]);
@@ -1039,16 +1027,16 @@ static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, u
 	}
 	if (*node_cutoff > 0 && nkept != nshown) {
 		r->dropped_nodes = (int)(nshown - nkept);
-		return build(in, kept_info, o, false, l);
+		return build(in, kept_info, o, l);
 	}
-	return build(in, NULL, o, false, l);
+	return build(in, NULL, o, l);
 }
 
 /* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
 static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
                                 int64_t *edge_cutoff, vgraph_result *r)
 {
-	vgraph *g = build(in, NULL, o, false, NULL);
+	vgraph *g = build(in, NULL, o, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -1097,7 +1085,7 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
 				vgraph_free(g);
-				g = build(in, kept_info, o, false, live.group ? &live : NULL);
+				g = build(in, kept_info, o, live.group ? &live : NULL);
 			}
 			sort_entropy(g);
 		}

@@ -76,7 +76,7 @@ typedef struct vgraph_node {
 	int64_t flat, flat_div, cum, cum_div;
 	vgraph_list in, out; /* edge ids */
 	vgraph_list tags;    /* tag ids */
-	uint32_t gen, seen;
+	uint32_t seen;
 } vgraph_node;
 
 /*
@@ -108,12 +108,11 @@ typedef struct vgraph {
 	vgraph_map edge_tab; /* (src, dst) -> edge */
 	vgraph_map tag_tab;  /* (node, group, name << 1 | numeric) -> tag */
 	/*
-	 * While a graph of few kept nodes is built: edge id + 1 by the kept
-	 * indices (kidx, per info) of its ends, one load a lookup instead of
-	 * edge_tab. NULL otherwise, and once built.
+	 * While a graph of few kept nodes is built: edge id + 1 by the node ids
+	 * of its ends (below nk, as each kept info has one node), one load a
+	 * lookup instead of edge_tab. NULL otherwise, and once built.
 	 */
 	uint32_t *grid;
-	const uint32_t *kidx;
 	uint32_t nk;
 	/*
 	 * Per label set id, and per numeric label entry of the input: whether
@@ -122,7 +121,6 @@ typedef struct vgraph {
 	 */
 	const uint8_t *live_group, *live_num;
 	uint32_t seen_gen;
-	bool sums_only; /* built without edges and tags: see build() */
 } vgraph;
 
 /* Go's abs of an int64: the minimum stays itself (no C overflow). */
