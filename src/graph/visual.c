@@ -166,7 +166,7 @@ static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 	return id;
 }
 
-/* The edge src -> dst: created (with the flags) when new. */
+/* The edge src -> dst: created (with the flags) when new; link_edges lists it in its ends once all are made. */
 static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual, bool inl, uint32_t gen,
                             bool *created)
 {
@@ -185,11 +185,31 @@ static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual
 		GROW(g->edges, cap, (size_t)g->nedges + 1);
 		g->edgecap = (uint32_t)cap;
 		g->edges[id] = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
-		list_add(&g->nodes[src].out, id);
-		list_add(&g->nodes[dst].in, id);
 		g->nedges++;
 	}
 	return &g->edges[id];
+}
+
+/* Each node's in and out lists: its edges in id order, as if listed when each was created. */
+static void link_edges(vgraph *g)
+{
+	for (uint32_t k = 0; k < g->nedges; k++) {
+		g->nodes[g->edges[k].src].out.n++;
+		g->nodes[g->edges[k].dst].in.n++;
+	}
+	for (uint32_t n = 0; n < g->nnodes; n++) {
+		vgraph_node *nd = &g->nodes[n];
+		nd->in.id = nd->in.n ? xmalloc(nd->in.n * sizeof *nd->in.id) : NULL;
+		nd->out.id = nd->out.n ? xmalloc(nd->out.n * sizeof *nd->out.id) : NULL;
+		nd->in.cap = nd->in.n;
+		nd->out.cap = nd->out.n;
+		nd->in.n = nd->out.n = 0;
+	}
+	for (uint32_t k = 0; k < g->nedges; k++) {
+		vgraph_node *src = &g->nodes[g->edges[k].src], *dst = &g->nodes[g->edges[k].dst];
+		src->out.id[src->out.n++] = k;
+		dst->in.id[dst->in.n++] = k;
+	}
 }
 
 /*
@@ -311,7 +331,7 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
-	bool tags = in->group[s] || in->num_off[s] != in->num_off[s + 1];
+	bool sums = !g->edges_only, tags = sums && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
 	for (uint32_t k = 0; k < n; k++) {
 		const wstep *t = &steps[k];
 		if (t->edge && g->grid)
@@ -319,7 +339,7 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 		if (tags && (t->cum || t->flat))
 			prefetch_tags(g, s, t);
 	}
-	for (uint32_t k = 0; k < n; k++) {
+	for (uint32_t k = 0; k < n && sums; k++) {
 		vgraph_node *nd = &g->nodes[steps[k].node];
 		if (steps[k].cum)
 			add_to(&nd->cum, &nd->cum_div, w, dw);
@@ -328,7 +348,7 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 	}
 	for (uint32_t k = 0; k < n && tags; k++) {
 		if (steps[k].cum)
-			add_tags(g, steps[k].node, s, false);
+			add_tags(g, steps[k].node, s, NULL);
 		if (steps[k].flat)
 			add_tags(g, steps[k].node, s, true);
 	}
@@ -364,7 +384,7 @@ static void tree_walk(vgraph *g, size_t from, size_t to)
 			uint32_t k = ix->loc_n[l];
 			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t n = tree_node(g, parent, ln[ni]);
-				add_sample(g, n, s, false);
+				add_sample(g, n, s, NULL);
 				if (parent != PROF_NONE)
 					add_edge(g, parent, n, w, dw, false, ni != k - 1, 0);
 				parent = n;
@@ -588,19 +608,54 @@ static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
 }
 
 /*
+ * Gives the nodes of g, built for its edges only over some of the infos
+ * of graph from, from's sums and tags: a node's flat, cum and tags depend
+ * on the samples through it, not on the other nodes kept.
+ */
+static void copy_nodes(vgraph *g, const vgraph *from)
+{
+	uint32_t *at = xmalloc(((size_t)g->in->ix->ninfo + 1) * sizeof *at);
+	for (uint32_t k = 0; k < from->nnodes; k++)
+		at[from->nodes[k].info] = k;
+	for (uint32_t n = 0; n < g->nnodes; n++) {
+		vgraph_node *nd = &g->nodes[n];
+		const vgraph_node *f = &from->nodes[at[nd->info]];
+		nd->flat = f->flat;
+		nd->flat_div = f->flat_div;
+		nd->cum = f->cum;
+		nd->cum_div = f->cum_div;
+		for (uint32_t j = 0; j < f->tags.n; j++) {
+			size_t cap = g->tagcap;
+			GROW(g->tags, cap, (size_t)g->ntags + 1);
+			g->tagcap = (uint32_t)cap;
+			g->tags[g->ntags] = from->tags[f->tags.id[j]];
+			g->tags[g->ntags].node = n;
+			g->tags[g->ntags].dead = false;
+			list_add(&nd->tags, g->ntags++);
+		}
+	}
+	free(at);
+}
+
+/*
  * The whole graph (see build_walk) or call tree (tree_walk). On two cores
  * the second half of the samples is walked on a thread into a graph of its
  * own, then merged.
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, const tag_live *live)
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, const tag_live *live,
+                     const vgraph *sums_from)
 {
+	bool edges_only = sums_from != NULL;
 	uint32_t nk = o->call_tree ? 0 : grid_side(in->ix, kept);
 	vgraph *g = graph_new(in, nk, live);
+	g->edges_only = edges_only;
 	size_t n = in->nsample, mid = n / 2;
 	bool two = two_walks(in, o);
 	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), 0, two ? mid : n}, b = {0};
-	if (two)
+	if (two) {
 		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), mid, n};
+		b.g->edges_only = edges_only;
+	}
 	prof_run_pair(build_job_run, &a, two ? &b : NULL, two);
 	if (two) {
 		merge_graph(g, b.g, a.wi);
@@ -610,6 +665,10 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	free(a.wi);
 	free(g->grid);
 	g->grid = NULL;
+	link_edges(g);
+	if (edges_only)
+		copy_nodes(g, sums_from);
+	g->edges_only = false;
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
 	for (uint32_t k = 0; k < g->nnodes; k++) {
@@ -1027,16 +1086,16 @@ static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, u
 	}
 	if (*node_cutoff > 0 && nkept != nshown) {
 		r->dropped_nodes = (int)(nshown - nkept);
-		return build(in, kept_info, o, l);
+		return build(in, kept_info, o, l, NULL);
 	}
-	return build(in, NULL, o, l);
+	return build(in, NULL, o, l, NULL);
 }
 
 /* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
 static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
                                 int64_t *edge_cutoff, vgraph_result *r)
 {
-	vgraph *g = build(in, NULL, o, NULL);
+	vgraph *g = build(in, NULL, o, NULL, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -1084,8 +1143,9 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				memset(kept_info, 0, (size_t)in->ix->ninfo + 1);
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
-				vgraph_free(g);
-				g = build(in, kept_info, o, live.group ? &live : NULL);
+				vgraph *all = g;
+				g = build(in, kept_info, o, NULL, all);
+				vgraph_free(all);
 			}
 			sort_entropy(g);
 		}

@@ -120,6 +120,11 @@ typedef struct vgraph {
 	 * cannot are never made: trim_tags would drop them whatever their node.
 	 */
 	const uint8_t *live_group, *live_num;
+	/*
+	 * Built for its edges only: its nodes' sums and tags are those of a
+	 * graph of more nodes (see copy_nodes), so the walks leave them.
+	 */
+	bool edges_only;
 	uint32_t seen_gen;
 } vgraph;
 
