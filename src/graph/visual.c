@@ -414,11 +414,47 @@ static winfo *new_winfo(const graph_index *ix, const uint8_t *kept)
 }
 
 /*
+ * The kept part of each sample's path in one walk, for a later build over
+ * fewer of the infos to replay instead of the stacks (a few steps a sample
+ * where the stacks have tens of frames): per kept info, in the walk's
+ * order, info << 2 | residual << 1 | inl, as the walk's step has them.
+ */
+typedef struct path_rec {
+	uint32_t *e;
+	uint32_t *off; /* per sample of the walk, where its steps start in e; one more for the end */
+	size_t n, cap;
+	size_t from, to; /* the walk's samples */
+	bool full; /* given up: more steps than 32-bit offsets reach, or infos than fit */
+} path_rec;
+
+static void path_rec_free(path_rec *r)
+{
+	free(r->e);
+	free(r->off);
+	*r = (path_rec){0};
+}
+
+/* Records sample k's steps (before its flat one; none for a sample not walked) in r. */
+static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, const vgraph *g)
+{
+	if (r->full)
+		return;
+	if (r->n + n >= UINT32_MAX || g->in->ix->ninfo >= UINT32_MAX >> 2) {
+		r->full = true;
+		return;
+	}
+	r->off[k] = (uint32_t)r->n;
+	GROW(r->e, r->cap, r->n + n + 1);
+	for (uint32_t j = 0; j < n; j++)
+		r->e[r->n++] = g->nodes[steps[j].node].info << 2 | (uint32_t)steps[j].residual << 1 | steps[j].inl;
+}
+
+/*
  * pprof's newGraph over samples [from, to) into g: each sample walked from
  * the root, callers before the lines inlined into them. wi: per info, g's
- * node (see new_winfo).
+ * node (see new_winfo). rec, when not NULL, records the paths.
  */
-static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to)
+static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to, path_rec *rec)
 {
 	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
@@ -428,8 +464,11 @@ static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to)
 	size_t stepcap = 0;
 	prof_locbuf buf = {0};
 	for (size_t s = from; s < to; s++) {
-		if (!in->w[s] && !in->dw[s])
+		if (!in->w[s] && !in->dw[s]) {
+			if (rec)
+				path_rec_add(rec, s - from, steps, 0, g);
 			continue;
+		}
 		gen++;
 		const prof_stack *st = &p->stacks[p->samples[s].stack];
 		const uint32_t *locs = prof_stack_locs(p, st, &buf);
@@ -456,12 +495,53 @@ static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to)
 				parent = x;
 			}
 		}
+		if (rec)
+			path_rec_add(rec, s - from, steps, n, g);
 		if (parent != PROF_NONE && !residual)
 			steps[n++] = (wstep){.node = parent, .flat = true};
 		apply_steps(g, s, steps, n, gen);
 	}
+	if (rec && !rec->full)
+		rec->off[to - from] = (uint32_t)rec->n;
 	free(steps);
 	prof_locbuf_free(&buf);
+}
+
+/*
+ * build_walk's edges over samples [from, to) from the paths rec recorded
+ * of a walk that kept these infos and more: an info not kept now makes
+ * the next kept one's edge residual, as in the stacks.
+ */
+static void replay_walk(vgraph *g, winfo *wi, size_t from, size_t to, const path_rec *rec)
+{
+	uint32_t gen = 0;
+	wstep *steps = NULL;
+	size_t stepcap = 0;
+	for (size_t s = from; s < to; s++) {
+		const uint32_t *e = rec->e + rec->off[s - from], *end = rec->e + rec->off[s - from + 1];
+		if (e == end)
+			continue;
+		gen++;
+		GROW(steps, stepcap, (size_t)(end - e));
+		uint32_t parent = PROF_NONE, n = 0;
+		bool residual = false;
+		for (; e < end; e++) {
+			winfo *f = &wi[*e >> 2];
+			if (f->node == DROPPED) {
+				residual = true;
+				continue;
+			}
+			if (f->node == PROF_NONE)
+				f->node = new_node(g, *e >> 2, PROF_NONE);
+			uint32_t x = f->node;
+			steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual || (*e & 2), .inl = *e & 1,
+			                     .edge = parent != PROF_NONE && x != parent};
+			residual = false;
+			parent = x;
+		}
+		apply_steps(g, s, steps, n, gen);
+	}
+	free(steps);
 }
 
 /*
@@ -499,20 +579,27 @@ static void merge_graph(vgraph *a, const vgraph *b, winfo *wi)
 	free(map);
 }
 
-/* One part of a build: samples [from, to) into g (the call tree's or the graph's). */
+/*
+ * One part of a build: samples [from, to) into g (the call tree's or the
+ * graph's), recording the paths in rec or replaying them from it.
+ */
 typedef struct build_job {
 	vgraph *g;
 	winfo *wi; /* the graph's; NULL for the call tree */
 	size_t from, to;
+	path_rec *rec;
+	bool replay;
 } build_job;
 
 static void *build_job_run(void *arg)
 {
 	build_job *j = arg;
-	if (j->wi)
-		build_walk(j->g, j->wi, j->from, j->to);
-	else
+	if (!j->wi)
 		tree_walk(j->g, j->from, j->to);
+	else if (j->replay)
+		replay_walk(j->g, j->wi, j->from, j->to, j->rec);
+	else
+		build_walk(j->g, j->wi, j->from, j->to, j->rec);
 	return NULL;
 }
 
@@ -638,12 +725,43 @@ static void copy_nodes(vgraph *g, const vgraph *from)
 }
 
 /*
+ * The paths of a build's walks (one a half), recorded for a later build
+ * of fewer nodes (see path_rec). The halves are build's, the same for
+ * every build of one input and options.
+ */
+typedef struct vpaths {
+	path_rec half[2];
+	bool record; /* the next build records them */
+} vpaths;
+
+static void vpaths_free(vpaths *v)
+{
+	path_rec_free(&v->half[0]);
+	path_rec_free(&v->half[1]);
+}
+
+/* Job j records its paths in r. */
+static void paths_record(build_job *j, path_rec *r)
+{
+	*r = (path_rec){.off = xcalloc(j->to - j->from + 1, sizeof *r->off), .from = j->from, .to = j->to};
+	j->rec = r;
+}
+
+/* Whether r holds every path of job j's samples. */
+static bool paths_whole(const path_rec *r, const build_job *j)
+{
+	return r->off && !r->full && r->from == j->from && r->to == j->to;
+}
+
+/*
  * The whole graph (see build_walk) or call tree (tree_walk). On two cores
  * the second half of the samples is walked on a thread into a graph of its
- * own, then merged.
+ * own, then merged. sums_from: the graph of more nodes this one's are
+ * chosen from, its nodes' sums and tags taken (edges only built); paths:
+ * recorded (paths->record) or replayed when recorded, or NULL.
  */
 static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, const tag_live *live,
-                     const vgraph *sums_from)
+                     const vgraph *sums_from, vpaths *paths)
 {
 	bool edges_only = sums_from != NULL;
 	uint32_t nk = o->call_tree ? 0 : grid_side(in->ix, kept);
@@ -651,10 +769,19 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	g->edges_only = edges_only;
 	size_t n = in->nsample, mid = n / 2;
 	bool two = two_walks(in, o);
-	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), 0, two ? mid : n}, b = {0};
+	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), 0, two ? mid : n, NULL, false}, b = {0};
 	if (two) {
-		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), mid, n};
+		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), mid, n, NULL, false};
 		b.g->edges_only = edges_only;
+	}
+	if (paths && a.wi && paths->record) {
+		paths_record(&a, &paths->half[0]);
+		if (two)
+			paths_record(&b, &paths->half[1]);
+	} else if (paths && a.wi && paths_whole(&paths->half[0], &a) && (!two || paths_whole(&paths->half[1], &b))) {
+		a.rec = &paths->half[0];
+		b.rec = &paths->half[1];
+		a.replay = b.replay = true;
 	}
 	prof_run_pair(build_job_run, &a, two ? &b : NULL, two);
 	if (two) {
@@ -1060,7 +1187,8 @@ static void cutoffs(int64_t total, const vgraph_opts *o, int64_t *node_cutoff, i
  * fraction (kept_info marks them).
  */
 static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, uint8_t *kept_info,
-                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vgraph_result *r)
+                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vpaths *paths,
+                                 vgraph_result *r)
 {
 	sums_job s;
 	info_sums(in, o, &s);
@@ -1086,16 +1214,16 @@ static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, u
 	}
 	if (*node_cutoff > 0 && nkept != nshown) {
 		r->dropped_nodes = (int)(nshown - nkept);
-		return build(in, kept_info, o, l, NULL);
+		return build(in, kept_info, o, l, NULL, paths);
 	}
-	return build(in, NULL, o, l, NULL);
+	return build(in, NULL, o, l, NULL, paths);
 }
 
 /* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
 static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
                                 int64_t *edge_cutoff, vgraph_result *r)
 {
-	vgraph *g = build(in, NULL, o, NULL, NULL);
+	vgraph *g = build(in, NULL, o, NULL, NULL, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -1123,8 +1251,11 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 	int64_t node_cutoff, edge_cutoff;
 	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
 	tag_live live = {0};
+	/* A node count may choose fewer nodes, whose graph replays the paths of the first. */
+	vpaths paths = {.record = o->node_count > 0};
 	vgraph *g = o->call_tree ? tree_by_fraction(in, o, &node_cutoff, &edge_cutoff, &r)
-	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &r);
+	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &paths, &r);
+	paths.record = false;
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
 	if (o->node_count > 0) {
@@ -1144,7 +1275,7 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
 				vgraph *all = g;
-				g = build(in, kept_info, o, NULL, all);
+				g = build(in, kept_info, o, NULL, all, &paths);
 				vgraph_free(all);
 			}
 			sort_entropy(g);
@@ -1152,6 +1283,7 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 	}
 	free(kept_info);
 	tag_live_free(&live);
+	vpaths_free(&paths);
 	g->live_group = g->live_num = NULL;
 	trim_tags(g, node_cutoff);
 	r.dropped_edges = trim_edges(g, edge_cutoff);
