@@ -454,7 +454,7 @@ static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, 
  * the root, callers before the lines inlined into them. wi: per info, g's
  * node (see new_winfo). rec, when not NULL, records the paths.
  */
-static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to, path_rec *rec)
+static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t from, size_t to, path_rec *rec)
 {
 	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
@@ -475,6 +475,10 @@ static void build_walk(vgraph *g, winfo *wi, size_t from, size_t to, path_rec *r
 		uint32_t parent = PROF_NONE, n = 0;
 		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
+			if (loc_kept && loc_kept[locs[i]] != GRAPH_LOC_SOME_KEPT) {
+				residual = residual || loc_kept[locs[i]] == GRAPH_LOC_NONE_KEPT;
+				continue;
+			}
 			uint64_t span = ix->loc_span[locs[i]];
 			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
 			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
@@ -586,6 +590,7 @@ static void merge_graph(vgraph *a, const vgraph *b, winfo *wi)
 typedef struct build_job {
 	vgraph *g;
 	winfo *wi; /* the graph's; NULL for the call tree */
+	const uint8_t *loc_kept; /* graph_loc_kept's for the kept infos, NULL for all */
 	size_t from, to;
 	path_rec *rec;
 	bool replay;
@@ -599,7 +604,7 @@ static void *build_job_run(void *arg)
 	else if (j->replay)
 		replay_walk(j->g, j->wi, j->from, j->to, j->rec);
 	else
-		build_walk(j->g, j->wi, j->from, j->to, j->rec);
+		build_walk(j->g, j->wi, j->loc_kept, j->from, j->to, j->rec);
 	return NULL;
 }
 
@@ -769,9 +774,11 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	g->edges_only = edges_only;
 	size_t n = in->nsample, mid = n / 2;
 	bool two = two_walks(in, o);
-	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), 0, two ? mid : n, NULL, false}, b = {0};
+	uint8_t *loc_kept = kept && !o->call_tree ? graph_loc_kept(in->ix, kept) : NULL;
+	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), loc_kept, 0, two ? mid : n, NULL, false};
+	build_job b = {0};
 	if (two) {
-		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), mid, n, NULL, false};
+		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), loc_kept, mid, n, NULL, false};
 		b.g->edges_only = edges_only;
 	}
 	if (paths && a.wi && paths->record) {
@@ -790,6 +797,7 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 		free(b.wi);
 	}
 	free(a.wi);
+	free(loc_kept);
 	free(g->grid);
 	g->grid = NULL;
 	link_edges(g);
