@@ -348,7 +348,7 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 	}
 	for (uint32_t k = 0; k < n && tags; k++) {
 		if (steps[k].cum)
-			add_tags(g, steps[k].node, s, NULL);
+			add_tags(g, steps[k].node, s, false);
 		if (steps[k].flat)
 			add_tags(g, steps[k].node, s, true);
 	}
@@ -384,7 +384,7 @@ static void tree_walk(vgraph *g, size_t from, size_t to)
 			uint32_t k = ix->loc_n[l];
 			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t n = tree_node(g, parent, ln[ni]);
-				add_sample(g, n, s, NULL);
+				add_sample(g, n, s, false);
 				if (parent != PROF_NONE)
 					add_edge(g, parent, n, w, dw, false, ni != k - 1, 0);
 				parent = n;
