@@ -302,8 +302,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 
 /* One node of a sample's path in build_walk: what it adds, in the walk's order. */
 typedef struct wstep {
-	uint32_t node, parent;
-	bool cum, flat, edge, residual, inl;
+	uint32_t node, parent, info;
+	bool cum : 1, flat : 1, edge : 1, residual : 1, inl : 1;
 } wstep;
 
 /* Prefetches the table slots that add_sample's tag lookups for step t will read. */
@@ -435,18 +435,18 @@ static void path_rec_free(path_rec *r)
 }
 
 /* Records sample k's steps (before its flat one; none for a sample not walked) in r. */
-static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, const vgraph *g)
+static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, const graph_index *ix)
 {
 	if (r->full)
 		return;
-	if (r->n + n >= UINT32_MAX || g->in->ix->ninfo >= UINT32_MAX >> 2) {
+	if (r->n + n >= UINT32_MAX || ix->ninfo >= UINT32_MAX >> 2) {
 		r->full = true;
 		return;
 	}
 	r->off[k] = (uint32_t)r->n;
 	GROW(r->e, r->cap, r->n + n + 1);
 	for (uint32_t j = 0; j < n; j++)
-		r->e[r->n++] = g->nodes[steps[j].node].info << 2 | (uint32_t)steps[j].residual << 1 | steps[j].inl;
+		r->e[r->n++] = steps[j].info << 2 | (uint32_t)steps[j].residual << 1 | steps[j].inl;
 }
 
 /*
@@ -466,7 +466,7 @@ static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t fro
 	for (size_t s = from; s < to; s++) {
 		if (!in->w[s] && !in->dw[s]) {
 			if (rec)
-				path_rec_add(rec, s - from, steps, 0, g);
+				path_rec_add(rec, s - from, steps, 0, ix);
 			continue;
 		}
 		gen++;
@@ -492,15 +492,16 @@ static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t fro
 				if (f->node == PROF_NONE)
 					f->node = new_node(g, ln[ni], PROF_NONE);
 				uint32_t x = f->node;
-				steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1,
-				                     .cum = f->gen != gen, .edge = parent != PROF_NONE && x != parent};
+				steps[n++] = (wstep){.node = x, .parent = parent, .info = ln[ni], .residual = residual,
+				                     .inl = ni != k - 1, .cum = f->gen != gen,
+				                     .edge = parent != PROF_NONE && x != parent};
 				f->gen = gen;
 				residual = false;
 				parent = x;
 			}
 		}
 		if (rec)
-			path_rec_add(rec, s - from, steps, n, g);
+			path_rec_add(rec, s - from, steps, n, ix);
 		if (parent != PROF_NONE && !residual)
 			steps[n++] = (wstep){.node = parent, .flat = true};
 		apply_steps(g, s, steps, n, gen);
@@ -839,9 +840,10 @@ static void *sums_run(void *arg)
 		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t leaf = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			for (uint32_t ni = ix->loc_n[l]; ni-- > 0;) {
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
+			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t info = ln[ni];
 				if (j->gen[info] != gen) {
 					j->gen[info] = gen;
