@@ -157,6 +157,21 @@ static uint32_t map_intern(vgraph_map *m, uint32_t a, uint32_t b, uint32_t c, ui
 	}
 }
 
+/* The id under (a, b, c), or UINT32_MAX when there is none. */
+static uint32_t map_find(const vgraph_map *m, uint32_t a, uint32_t b, uint32_t c)
+{
+	if (!m->nslots)
+		return UINT32_MAX;
+	size_t mask = m->nslots - 1;
+	for (size_t j = map_hash(m, a, b, c) & mask;; j = (j + 1) & mask) {
+		const struct vgraph_slot *s = &m->slots[j];
+		if (!s->id)
+			return UINT32_MAX;
+		if (s->a == a && s->b == b && s->c == c)
+			return s->id - 1;
+	}
+}
+
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
@@ -550,6 +565,43 @@ static void replay_walk(vgraph *g, winfo *wi, size_t from, size_t to, const path
 }
 
 /*
+ * The edges [from, to) of b that a has already, added to a's (b's nodes
+ * mapped by map); those a lacks are marked in fresh. Two of these run at
+ * once: b's edges join distinct nodes, so each changes a different edge of
+ * a, and a's edge lookups only read.
+ */
+typedef struct merge_job {
+	vgraph *a;
+	const vgraph *b;
+	const uint32_t *map;
+	uint8_t *fresh;
+	uint32_t from, to;
+} merge_job;
+
+static void *merge_known_edges(void *arg)
+{
+	merge_job *j = arg;
+	vgraph *a = j->a;
+	for (uint32_t k = j->from; k < j->to; k++) {
+		const vgraph_edge *be = &j->b->edges[k];
+		uint32_t src = j->map[be->src], dst = j->map[be->dst], id;
+		if (a->grid)
+			id = a->grid[(size_t)src * a->nk + dst] - 1;
+		else
+			id = map_find(&a->edge_tab, src, dst, 0);
+		if (id == UINT32_MAX) {
+			j->fresh[k] = 1;
+			continue;
+		}
+		vgraph_edge *e = &a->edges[id];
+		e->residual = e->residual || be->residual;
+		e->inl = e->inl && be->inl;
+		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
+	}
+	return NULL;
+}
+
+/*
  * Adds graph b, built from the samples after a's, to a: b's nodes, edges
  * and tags that a lacks are appended in b's order, so every id and list
  * order is the one a single walk would have made. Not for the call tree.
@@ -567,14 +619,20 @@ static void merge_graph(vgraph *a, const vgraph *b, winfo *wi)
 		add_to(&an->cum, &an->cum_div, bn->cum, bn->cum_div);
 		map[n] = wi[bn->info].node;
 	}
+	uint8_t *fresh = xcalloc((size_t)b->nedges + 1, 1);
+	merge_job j0 = {a, b, map, fresh, 0, b->nedges / 2}, j1 = j0;
+	j1.from = j0.to;
+	j1.to = b->nedges;
+	prof_run_pair(merge_known_edges, &j0, &j1, prof_two_cores(b->nedges, 1u << 14));
 	for (uint32_t k = 0; k < b->nedges; k++) {
+		if (!fresh[k])
+			continue;
 		const vgraph_edge *be = &b->edges[k];
 		bool created;
 		vgraph_edge *e = edge_of(a, map[be->src], map[be->dst], be->residual, be->inl, 0, &created);
-		e->residual = e->residual || be->residual;
-		e->inl = e->inl && be->inl;
 		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
 	}
+	free(fresh);
 	for (uint32_t k = 0; k < b->ntags; k++) {
 		const vgraph_tag *bt = &b->tags[k];
 		vgraph_tag *t = find_tag(a, map[bt->node], bt->group, bt->name, bt->numeric, bt->value);
@@ -1003,12 +1061,31 @@ static int entropy_cmp(const void *a, const void *b, void *ctx)
 	return l < r ? -1 : l > r;
 }
 
+/*
+ * The entropy scores of every other list entry from first, by node: two of
+ * these run at once on a big graph (alternate entries share out the few
+ * nodes whose many edges make most of the work).
+ */
+typedef struct score_job {
+	const vgraph *g;
+	int64_t *score;
+	uint32_t first;
+} score_job;
+
+static void *score_run(void *arg)
+{
+	score_job *j = arg;
+	for (uint32_t k = j->first; k < j->g->nlist; k += 2)
+		j->score[j->g->list[k]] = entropy_score(j->g, j->g->list[k]);
+	return NULL;
+}
+
 /* pprof's EntropyOrder, which visual mode uses whatever -cum says. */
 static void sort_entropy(vgraph *g)
 {
 	int64_t *score = xmalloc(((size_t)g->nnodes + 1) * sizeof *score);
-	for (uint32_t k = 0; k < g->nlist; k++)
-		score[g->list[k]] = entropy_score(g, g->list[k]);
+	score_job a = {g, score, 0}, b = {g, score, 1};
+	prof_run_pair(score_run, &a, &b, prof_two_cores(g->nedges, 1u << 16));
 	entropy_order o = {g, score};
 	sort_r(g->list, g->nlist, sizeof *g->list, entropy_cmp, &o);
 	free(score);
