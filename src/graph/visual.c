@@ -253,7 +253,15 @@ static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t n
 {
 	if (name >= UINT32_MAX / 2)
 		prof_oom();
-	uint32_t id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
+	uint32_t id;
+	if (g->tag_grid && !numeric) {
+		uint32_t *cell = &g->tag_grid[(size_t)node * g->in->strs.n + group];
+		if (!*cell)
+			*cell = g->ntags + 1;
+		id = *cell - 1;
+	} else {
+		id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
+	}
 	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
@@ -326,12 +334,16 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 {
 	const vgraph_input *in = g->in;
 	const vgraph_map *m = &g->tag_tab;
-	if (!m->nslots)
-		return;
 	size_t mask = m->nslots - 1;
 	uint32_t grp = in->group[s];
-	if (grp && (!g->live_group || g->live_group[grp]))
-		PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
+	if (grp && (!g->live_group || g->live_group[grp])) {
+		if (g->tag_grid)
+			PREFETCH(&g->tag_grid[(size_t)t->node * in->strs.n + grp]);
+		else if (m->nslots)
+			PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
+	}
+	if (!m->nslots)
+		return;
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
 		if (!g->live_num || g->live_num[j])
 			PREFETCH(&m->slots[map_hash(m, t->node, grp, in->num_name[j] << 1 | 1) & mask]);
@@ -735,6 +747,8 @@ static vgraph *graph_new(const vgraph_input *in, uint32_t nk, const tag_live *li
 	if (nk) {
 		g->nk = nk;
 		g->grid = xcalloc((size_t)nk * nk + 1, sizeof *g->grid);
+		if ((size_t)nk * in->strs.n <= GRID_MAX)
+			g->tag_grid = xcalloc((size_t)nk * in->strs.n + 1, sizeof *g->tag_grid);
 	}
 	return g;
 }
@@ -859,6 +873,8 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	free(loc_kept);
 	free(g->grid);
 	g->grid = NULL;
+	free(g->tag_grid);
+	g->tag_grid = NULL;
 	link_edges(g);
 	if (edges_only)
 		copy_nodes(g, sums_from);
@@ -966,6 +982,7 @@ void vgraph_free(vgraph *g)
 	free(g->tags);
 	free(g->list);
 	free(g->grid);
+	free(g->tag_grid);
 	free(g->node_tab.slots);
 	free(g->edge_tab.slots);
 	free(g->tag_tab.slots);

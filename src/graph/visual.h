@@ -115,6 +115,12 @@ typedef struct vgraph {
 	uint32_t *grid;
 	uint32_t nk;
 	/*
+	 * The same for label tags, by node id and label set (a label tag's
+	 * name is its set): tag id + 1, when the grid is and nk by the input's
+	 * strings is as small. NULL otherwise.
+	 */
+	uint32_t *tag_grid;
+	/*
 	 * Per label set id, and per numeric label entry of the input: whether
 	 * its tags can outlive the node cutoff (NULL: all can). Those that
 	 * cannot are never made: trim_tags would drop them whatever their node.
