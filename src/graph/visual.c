@@ -679,6 +679,9 @@ static void *build_job_run(void *arg)
 	return NULL;
 }
 
+/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
+#define GRID_MAX ((size_t)1 << 22)
+
 /* The tags that can outlive a node cutoff (see vgraph.live_group). */
 typedef struct tag_live {
 	uint8_t *group, *num;
@@ -701,12 +704,23 @@ static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
 	uint32_t *key = xmalloc(((size_t)in->nnum + 1) * sizeof *key), nkeys = 0;
 	size_t nsumcap = 0;
 	vgraph_map keys = {0};
+	/* Keys by (set, name) in one load when the strings are few, as they are beside many samples. */
+	uint32_t *dense = (size_t)in->strs.n * in->strs.n <= GRID_MAX && in->nnum
+	                          ? xcalloc((size_t)in->strs.n * in->strs.n, sizeof *dense)
+	                          : NULL;
 	for (size_t s = 0; s < in->nsample; s++) {
 		uint64_t a = in->w[s] < 0 ? 0 - (uint64_t)in->w[s] : (uint64_t)in->w[s];
 		uint32_t grp = in->group[s];
 		gsum[grp] = sat_add(gsum[grp], a);
 		for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
-			key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			if (dense) {
+				uint32_t *cell = &dense[(size_t)grp * in->strs.n + in->num_name[j]];
+				if (!*cell)
+					*cell = nkeys + 1;
+				key[j] = *cell - 1;
+			} else {
+				key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			}
 			if (key[j] == nkeys) {
 				GROW(nsum, nsumcap, (size_t)++nkeys);
 				nsum[key[j]] = 0;
@@ -724,6 +738,7 @@ static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
 	free(nsum);
 	free(key);
 	free(keys.slots);
+	free(dense);
 }
 
 static void tag_live_free(tag_live *t)
@@ -732,8 +747,6 @@ static void tag_live_free(tag_live *t)
 	free(t->num);
 }
 
-/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
-#define GRID_MAX ((size_t)1 << 22)
 
 /* nk: how many infos are kept when few enough for an edge grid by node ids (each kept info one node), else 0. */
 static vgraph *graph_new(const vgraph_input *in, uint32_t nk, const tag_live *live)

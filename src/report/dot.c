@@ -496,7 +496,8 @@ static const char *prepare_input(vgraph_input *in, rctx *r)
 	uint32_t *first = xcalloc(p->nlabel + 1, sizeof *first); /* per run offset: its first sample + 1 */
 	for (size_t s = 0; s < p->nsample; s++) {
 		in->w[s] = prof_value(p, s, (size_t)r->si);
-		in->dw[s] = r->o->mean ? prof_value(p, s, 0) : 0;
+		if (r->o->mean) /* else left as calloc gave it: untouched pages cost nothing */
+			in->dw[s] = prof_value(p, s, 0);
 		in->num_off[s] = in->nnum;
 		const prof_sample *sm = &p->samples[s];
 		if (!sm->nlabel)
