@@ -379,16 +379,24 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 		if (steps[k].flat)
 			add_tags(g, steps[k].node, s, true);
 	}
-	if (g->grid)
-		for (uint32_t k = 0; k < n; k++) {
-			const wstep *t = &steps[k];
-			uint32_t cell = t->edge ? g->grid[(size_t)t->parent * g->nk + t->node] : 0;
-			if (cell)
-				PREFETCH(&g->edges[cell - 1]);
+	for (uint32_t k = 0; k < n; k++) {
+		const wstep *t = &steps[k];
+		if (!t->edge)
+			continue;
+		uint32_t cell = g->grid ? g->grid[(size_t)t->parent * g->nk + t->node] : 0;
+		if (!cell) {
+			add_edge(g, t->parent, t->node, w, dw, t->residual, t->inl, gen);
+			continue;
 		}
-	for (uint32_t k = 0; k < n; k++)
-		if (steps[k].edge)
-			add_edge(g, steps[k].parent, steps[k].node, w, dw, steps[k].residual, steps[k].inl, gen);
+		/* An edge made before: add_edge's work, found in one load. */
+		vgraph_edge *e = &g->edges[cell - 1];
+		if (e->gen == gen)
+			continue;
+		e->gen = gen;
+		e->residual = e->residual || t->residual;
+		e->inl = e->inl && t->inl;
+		add_to(&e->weight, &e->weight_div, w, dw);
+	}
 }
 
 /* pprof's newTree over samples [from, to) into g: a node per distinct call path. */
