@@ -287,7 +287,8 @@ static void add_tags(vgraph *g, uint32_t n, size_t s, bool flat)
 	int64_t w = in->w[s], dw = in->dw[s];
 	uint32_t grp = in->group[s];
 	if (grp && (!g->live_group || g->live_group[grp])) {
-		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
+		uint32_t cell = g->tag_grid ? g->tag_grid[(size_t)n * in->strs.n + grp] : 0;
+		vgraph_tag *t = cell ? &g->tags[cell - 1] : find_tag(g, n, grp, grp, false, 0);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
 		else
@@ -325,7 +326,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 
 /* One node of a sample's path in build_walk: what it adds, in the walk's order. */
 typedef struct wstep {
-	uint32_t node, parent, info;
+	uint32_t node, parent;
+	uint32_t path; /* what path_rec records of it */
 	bool cum : 1, flat : 1, edge : 1, residual : 1, inl : 1;
 } wstep;
 
@@ -481,7 +483,7 @@ static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, 
 	r->off[k] = (uint32_t)r->n;
 	GROW(r->e, r->cap, r->n + n + 1);
 	for (uint32_t j = 0; j < n; j++)
-		r->e[r->n++] = steps[j].info << 2 | (uint32_t)steps[j].residual << 1 | steps[j].inl;
+		r->e[r->n++] = steps[j].path;
 }
 
 /*
@@ -527,9 +529,10 @@ static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t fro
 				if (f->node == PROF_NONE)
 					f->node = new_node(g, ln[ni], PROF_NONE);
 				uint32_t x = f->node;
-				steps[n++] = (wstep){.node = x, .parent = parent, .info = ln[ni], .residual = residual,
-				                     .inl = ni != k - 1, .cum = f->gen != gen,
-				                     .edge = parent != PROF_NONE && x != parent};
+				bool inl = ni != k - 1;
+				steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual, .inl = inl,
+				                     .path = ln[ni] << 2 | (uint32_t)residual << 1 | inl,
+				                     .cum = f->gen != gen, .edge = parent != PROF_NONE && x != parent};
 				f->gen = gen;
 				residual = false;
 				parent = x;
