@@ -758,7 +758,6 @@ static void tag_live_free(tag_live *t)
 	free(t->num);
 }
 
-
 /* nk: how many infos are kept when few enough for an edge grid by node ids (each kept info one node), else 0. */
 static vgraph *graph_new(const vgraph_input *in, uint32_t nk, const tag_live *live)
 {
@@ -871,11 +870,10 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 	g->edges_only = edges_only;
 	size_t n = in->nsample, mid = n / 2;
 	bool two = two_walks(in, o);
-	uint8_t *loc_kept = kept && !o->call_tree ? graph_loc_kept(in->ix, kept) : NULL;
-	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), loc_kept, 0, two ? mid : n, NULL, false};
+	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), NULL, 0, two ? mid : n, NULL, false};
 	build_job b = {0};
 	if (two) {
-		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), loc_kept, mid, n, NULL, false};
+		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), NULL, mid, n, NULL, false};
 		b.g->edges_only = edges_only;
 	}
 	if (paths && a.wi && paths->record) {
@@ -887,6 +885,8 @@ static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_o
 		b.rec = &paths->half[1];
 		a.replay = b.replay = true;
 	}
+	uint8_t *loc_kept = kept && a.wi && !a.replay ? graph_loc_kept(in->ix, kept) : NULL;
+	a.loc_kept = b.loc_kept = loc_kept;
 	prof_run_pair(build_job_run, &a, two ? &b : NULL, two);
 	if (two) {
 		merge_graph(g, b.g, a.wi);

@@ -13,7 +13,10 @@
  *
  * A big profile's samples are walked in two halves on two threads, the
  * second half's graph merged into the first's in its own order, so ids and
- * list orders are those of one walk (not for the call tree).
+ * list orders are those of one walk (not for the call tree). When a node
+ * count then chooses fewer nodes, their graph takes its nodes' sums and
+ * tags from the first and walks for its edges only the kept part of each
+ * sample's path, recorded by the first graph's walks.
  *
  * A vgraph borrows its input, which borrows the graph_index and the profile.
  * Formatting (tag names, units) is the report's business: the input arrives
