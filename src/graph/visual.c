@@ -397,7 +397,9 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 		e->gen = gen;
 		e->residual = e->residual || t->residual;
 		e->inl = e->inl && t->inl;
-		add_to(&e->weight, &e->weight_div, w, dw);
+		e->weight = (int64_t)((uint64_t)e->weight + (uint64_t)w);
+		if (dw) /* the rest of the edge stays untouched without -mean */
+			e->weight_div = (int64_t)((uint64_t)e->weight_div + (uint64_t)dw);
 	}
 }
 

@@ -61,11 +61,18 @@ typedef struct vgraph_tag {
 	int64_t flat, flat_div, cum, cum_div;
 } vgraph_tag;
 
+/*
+ * What a walk changes of an edge it has seen comes first: 16 bytes, in one
+ * cache line wherever malloc's 16-byte alignment puts the array (a 32-byte
+ * edge at 48 past a line's start spans two; a graph of unique stacks
+ * misses on most edges it adds to).
+ */
 typedef struct vgraph_edge {
-	uint32_t src, dst;
-	int64_t weight, weight_div;
-	bool residual, inl;
+	int64_t weight;
 	uint32_t gen;
+	bool residual, inl;
+	int64_t weight_div;
+	uint32_t src, dst;
 } vgraph_edge;
 
 typedef struct vgraph_list {
