@@ -354,18 +354,16 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 /*
  * Sample s's steps into g: node sums and tags, then edges, in the walk's
  * order (the arrays they create into are separate, so each keeps the order
- * of a walk that interleaves them). The lookups are prefetched first.
+ * of a walk that interleaves them). The tags' slots are prefetched first (the edges' grid cells by the walk, as it makes each step).
  */
 static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t gen)
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
 	bool sums = !g->edges_only, tags = sums && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
-	for (uint32_t k = 0; k < n; k++) {
+	for (uint32_t k = 0; k < n && tags; k++) {
 		const wstep *t = &steps[k];
-		if (t->edge && g->grid)
-			PREFETCH(&g->grid[(size_t)t->parent * g->nk + t->node]);
-		if (tags && (t->cum || t->flat))
+		if (t->cum || t->flat)
 			prefetch_tags(g, s, t);
 	}
 	for (uint32_t k = 0; k < n && sums; k++) {
@@ -535,6 +533,8 @@ static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t fro
 				steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual, .inl = inl,
 				                     .path = ln[ni] << 2 | (uint32_t)residual << 1 | inl,
 				                     .cum = f->gen != gen, .edge = parent != PROF_NONE && x != parent};
+				if (g->grid && parent != PROF_NONE)
+					PREFETCH(&g->grid[(size_t)parent * g->nk + x]);
 				f->gen = gen;
 				residual = false;
 				parent = x;
