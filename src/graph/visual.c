@@ -354,7 +354,8 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 /*
  * Sample s's steps into g: node sums and tags, then edges, in the walk's
  * order (the arrays they create into are separate, so each keeps the order
- * of a walk that interleaves them). The tags' slots are prefetched first (the edges' grid cells by the walk, as it makes each step).
+ * of a walk that interleaves them). The tags' slots are prefetched first
+ * (the edges' grid cells by the walk, as it makes each step).
  */
 static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t gen)
 {
