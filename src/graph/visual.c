@@ -394,8 +394,10 @@ static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t 
 		if (e->gen == gen)
 			continue;
 		e->gen = gen;
-		e->residual = e->residual || t->residual;
-		e->inl = e->inl && t->inl;
+		if (t->residual)
+			e->residual = true;
+		if (!t->inl)
+			e->inl = false;
 		e->weight = (int64_t)((uint64_t)e->weight + (uint64_t)w);
 		if (dw) /* the rest of the edge stays untouched without -mean */
 			e->weight_div = (int64_t)((uint64_t)e->weight_div + (uint64_t)dw);
