@@ -422,7 +422,7 @@ typedef struct build_job {
 	const graph_index *ix;
 	const graph_weights *gw;
 	const uint8_t *kept, *want_edge;
-	const uint8_t *loc_kept; /* with kept: per location, LOC_* below */
+	const uint8_t *loc_kept; /* with kept: per location, GRAPH_LOC_* (graph_loc_kept) */
 	bool with_edges;
 	size_t s0, s1;     /* the stacks this job walks */
 	node_acc *acc;
@@ -513,14 +513,7 @@ static void nodes_run(build_job *j)
 	prof_locbuf_free(&buf);
 }
 
-/*
- * What a location holds for a build that keeps some nodes: a build with
- * edges for a node count's few nodes skips most frames on one byte (the
- * table stays in the first cache) instead of looking up their nodes.
- */
-enum { LOC_EMPTY, LOC_NONE_KEPT, LOC_SOME_KEPT };
-
-static uint8_t *loc_kept_new(const graph_index *ix, const uint8_t *kept)
+uint8_t *graph_loc_kept(const graph_index *ix, const uint8_t *kept)
 {
 	size_t nl = ix->p->nlocation;
 	uint8_t *t = xmalloc(nl + 1);
@@ -528,10 +521,10 @@ static uint8_t *loc_kept_new(const graph_index *ix, const uint8_t *kept)
 		uint64_t sp = ix->loc_span[l];
 		uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
 		const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
-		t[l] = k ? LOC_NONE_KEPT : LOC_EMPTY;
+		t[l] = k ? GRAPH_LOC_NONE_KEPT : GRAPH_LOC_EMPTY;
 		for (uint32_t ni = 0; ni < k; ni++)
 			if (kept[ln[ni]])
-				t[l] = LOC_SOME_KEPT;
+				t[l] = GRAPH_LOC_SOME_KEPT;
 	}
 	return t;
 }
@@ -562,9 +555,9 @@ static void *build_run(void *arg)
 		bool residual = false;
 		/* Root to leaf; within a location, caller line to inlined callee. */
 		for (uint32_t i = st->len; i-- > 0;) {
-			if (j->loc_kept && j->loc_kept[locs[i]] != LOC_SOME_KEPT) {
+			if (j->loc_kept && j->loc_kept[locs[i]] != GRAPH_LOC_SOME_KEPT) {
 				/* The nodes of the location are all dropped, or it has none. */
-				residual = residual || j->loc_kept[locs[i]] == LOC_NONE_KEPT;
+				residual = residual || j->loc_kept[locs[i]] == GRAPH_LOC_NONE_KEPT;
 				continue;
 			}
 			uint64_t span = ix->loc_span[locs[i]];
@@ -891,7 +884,7 @@ static graph *build(const graph_index *ix, const graph_weights *gw, const uint8_
 		if (gridded)
 			job[i].cells = xcalloc((size_t)grid.nrows * grid.ncols + 1, sizeof *job[i].cells);
 	}
-	uint8_t *loc_kept = with_edges && kept ? loc_kept_new(ix, kept) : NULL;
+	uint8_t *loc_kept = with_edges && kept ? graph_loc_kept(ix, kept) : NULL;
 	for (int i = 0; i < nj; i++)
 		job[i].loc_kept = loc_kept;
 	prof_run_pair(build_run, &job[0], nj == 2 ? &job[1] : NULL, true);

@@ -124,6 +124,15 @@ typedef struct graph {
  */
 typedef enum graph_edges { GRAPH_EDGES_ALL, GRAPH_EDGES_INLINE_TARGETS } graph_edges;
 
+/*
+ * What each location holds for a build that keeps some nodes (kept: per
+ * node id, nonzero to keep), GRAPH_LOC_*: a build for a few nodes skips
+ * most frames on one byte (the table stays in the first cache) instead of
+ * looking up their nodes. malloc'd.
+ */
+enum { GRAPH_LOC_EMPTY, GRAPH_LOC_NONE_KEPT, GRAPH_LOC_SOME_KEPT };
+uint8_t *graph_loc_kept(const graph_index *ix, const uint8_t *kept);
+
 /* kept: per node id, nonzero to keep; NULL keeps all. */
 graph *graph_build(const graph_index *ix, const graph_weights *gw, const uint8_t *kept, bool drop_negative,
                    graph_edges edges);

@@ -4,7 +4,6 @@
 #include "util/sort.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +157,21 @@ static uint32_t map_intern(vgraph_map *m, uint32_t a, uint32_t b, uint32_t c, ui
 	}
 }
 
+/* The id under (a, b, c), or UINT32_MAX when there is none. */
+static uint32_t map_find(const vgraph_map *m, uint32_t a, uint32_t b, uint32_t c)
+{
+	if (!m->nslots)
+		return UINT32_MAX;
+	size_t mask = m->nslots - 1;
+	for (size_t j = map_hash(m, a, b, c) & mask;; j = (j + 1) & mask) {
+		const struct vgraph_slot *s = &m->slots[j];
+		if (!s->id)
+			return UINT32_MAX;
+		if (s->a == a && s->b == b && s->c == c)
+			return s->id - 1;
+	}
+}
+
 /* A call tree's node: the child of parent (PROF_NONE: a root) for info. */
 static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 {
@@ -167,13 +181,13 @@ static uint32_t tree_node(vgraph *g, uint32_t parent, uint32_t info)
 	return id;
 }
 
-/* The edge src -> dst: created (with the flags) when new. */
+/* The edge src -> dst: created (with the flags) when new; link_edges lists it in its ends once all are made. */
 static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual, bool inl, uint32_t gen,
                             bool *created)
 {
 	uint32_t id;
 	if (g->grid) {
-		uint32_t *cell = &g->grid[(size_t)g->kidx[g->nodes[src].info] * g->nk + g->kidx[g->nodes[dst].info]];
+		uint32_t *cell = &g->grid[(size_t)src * g->nk + dst];
 		if (!*cell)
 			*cell = g->nedges + 1;
 		id = *cell - 1;
@@ -186,11 +200,31 @@ static vgraph_edge *edge_of(vgraph *g, uint32_t src, uint32_t dst, bool residual
 		GROW(g->edges, cap, (size_t)g->nedges + 1);
 		g->edgecap = (uint32_t)cap;
 		g->edges[id] = (vgraph_edge){.src = src, .dst = dst, .residual = residual, .inl = inl, .gen = gen};
-		list_add(&g->nodes[src].out, id);
-		list_add(&g->nodes[dst].in, id);
 		g->nedges++;
 	}
 	return &g->edges[id];
+}
+
+/* Each node's in and out lists: its edges in id order, as if listed when each was created. */
+static void link_edges(vgraph *g)
+{
+	for (uint32_t k = 0; k < g->nedges; k++) {
+		g->nodes[g->edges[k].src].out.n++;
+		g->nodes[g->edges[k].dst].in.n++;
+	}
+	for (uint32_t n = 0; n < g->nnodes; n++) {
+		vgraph_node *nd = &g->nodes[n];
+		nd->in.id = nd->in.n ? xmalloc(nd->in.n * sizeof *nd->in.id) : NULL;
+		nd->out.id = nd->out.n ? xmalloc(nd->out.n * sizeof *nd->out.id) : NULL;
+		nd->in.cap = nd->in.n;
+		nd->out.cap = nd->out.n;
+		nd->in.n = nd->out.n = 0;
+	}
+	for (uint32_t k = 0; k < g->nedges; k++) {
+		vgraph_node *src = &g->nodes[g->edges[k].src], *dst = &g->nodes[g->edges[k].dst];
+		src->out.id[src->out.n++] = k;
+		dst->in.id[dst->in.n++] = k;
+	}
 }
 
 /*
@@ -219,7 +253,15 @@ static vgraph_tag *find_tag(vgraph *g, uint32_t node, uint32_t group, uint32_t n
 {
 	if (name >= UINT32_MAX / 2)
 		prof_oom();
-	uint32_t id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
+	uint32_t id;
+	if (g->tag_grid && !numeric) {
+		uint32_t *cell = &g->tag_grid[(size_t)node * g->in->strs.n + group];
+		if (!*cell)
+			*cell = g->ntags + 1;
+		id = *cell - 1;
+	} else {
+		id = map_intern(&g->tag_tab, node, group, name << 1 | numeric, g->ntags);
+	}
 	if (id == g->ntags) {
 		size_t cap = g->tagcap;
 		GROW(g->tags, cap, (size_t)g->ntags + 1);
@@ -238,21 +280,15 @@ static void add_to(int64_t *v, int64_t *div, int64_t w, int64_t dw)
 	*div = (int64_t)((uint64_t)*div + (uint64_t)dw);
 }
 
-/* pprof's Node.addSample: the node's value and its tags, flat or cum. */
-static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
+/* The tags half of pprof's Node.addSample: sample s's label set and sizes on node n, flat or cum. */
+static void add_tags(vgraph *g, uint32_t n, size_t s, bool flat)
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
-	vgraph_node *nd = &g->nodes[n];
-	if (flat)
-		add_to(&nd->flat, &nd->flat_div, w, dw);
-	else
-		add_to(&nd->cum, &nd->cum_div, w, dw);
-	if (g->sums_only)
-		return;
 	uint32_t grp = in->group[s];
 	if (grp && (!g->live_group || g->live_group[grp])) {
-		vgraph_tag *t = find_tag(g, n, grp, grp, false, 0);
+		uint32_t cell = g->tag_grid ? g->tag_grid[(size_t)n * in->strs.n + grp] : 0;
+		vgraph_tag *t = cell ? &g->tags[cell - 1] : find_tag(g, n, grp, grp, false, 0);
 		if (flat)
 			add_to(&t->flat, &t->flat_div, w, dw);
 		else
@@ -269,6 +305,18 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 	}
 }
 
+/* pprof's Node.addSample: the node's value and its tags, flat or cum. */
+static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
+{
+	const vgraph_input *in = g->in;
+	vgraph_node *nd = &g->nodes[n];
+	if (flat)
+		add_to(&nd->flat, &nd->flat_div, in->w[s], in->dw[s]);
+	else
+		add_to(&nd->cum, &nd->cum_div, in->w[s], in->dw[s]);
+	add_tags(g, n, s, flat);
+}
+
 /* A hint that *p is read soon: a sample's edges and tags are looked up together, their misses overlapped. */
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
@@ -279,7 +327,8 @@ static void add_sample(vgraph *g, uint32_t n, size_t s, bool flat)
 /* One node of a sample's path in build_walk: what it adds, in the walk's order. */
 typedef struct wstep {
 	uint32_t node, parent;
-	bool cum, flat, edge, residual, inl;
+	uint32_t path; /* what path_rec records of it */
+	bool cum : 1, flat : 1, edge : 1, residual : 1, inl : 1;
 } wstep;
 
 /* Prefetches the table slots that add_sample's tag lookups for step t will read. */
@@ -287,12 +336,16 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 {
 	const vgraph_input *in = g->in;
 	const vgraph_map *m = &g->tag_tab;
-	if (!m->nslots)
-		return;
 	size_t mask = m->nslots - 1;
 	uint32_t grp = in->group[s];
-	if (grp && (!g->live_group || g->live_group[grp]))
-		PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
+	if (grp && (!g->live_group || g->live_group[grp])) {
+		if (g->tag_grid)
+			PREFETCH(&g->tag_grid[(size_t)t->node * in->strs.n + grp]);
+		else if (m->nslots)
+			PREFETCH(&m->slots[map_hash(m, t->node, grp, grp << 1) & mask]);
+	}
+	if (!m->nslots)
+		return;
 	for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++)
 		if (!g->live_num || g->live_num[j])
 			PREFETCH(&m->slots[map_hash(m, t->node, grp, in->num_name[j] << 1 | 1) & mask]);
@@ -301,39 +354,54 @@ static void prefetch_tags(const vgraph *g, size_t s, const wstep *t)
 /*
  * Sample s's steps into g: node sums and tags, then edges, in the walk's
  * order (the arrays they create into are separate, so each keeps the order
- * of a walk that interleaves them). The lookups are prefetched first.
+ * of a walk that interleaves them). The tags' slots are prefetched first
+ * (the edges' grid cells by the walk, as it makes each step).
  */
 static void apply_steps(vgraph *g, size_t s, wstep *steps, uint32_t n, uint32_t gen)
 {
 	const vgraph_input *in = g->in;
 	int64_t w = in->w[s], dw = in->dw[s];
-	bool tags = !g->sums_only && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
-	for (uint32_t k = 0; k < n && !g->sums_only; k++) {
+	bool sums = !g->edges_only, tags = sums && (in->group[s] || in->num_off[s] != in->num_off[s + 1]);
+	for (uint32_t k = 0; k < n && tags; k++) {
 		const wstep *t = &steps[k];
-		if (t->edge && g->grid)
-			PREFETCH(&g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
-			                  g->kidx[g->nodes[t->node].info]]);
-		if (tags && (t->cum || t->flat))
+		if (t->cum || t->flat)
 			prefetch_tags(g, s, t);
 	}
-	for (uint32_t k = 0; k < n; k++) {
+	for (uint32_t k = 0; k < n && sums; k++) {
+		vgraph_node *nd = &g->nodes[steps[k].node];
 		if (steps[k].cum)
-			add_sample(g, steps[k].node, s, false);
+			add_to(&nd->cum, &nd->cum_div, w, dw);
 		if (steps[k].flat)
-			add_sample(g, steps[k].node, s, true);
+			add_to(&nd->flat, &nd->flat_div, w, dw);
 	}
-	if (g->grid)
-		for (uint32_t k = 0; k < n; k++) {
-			const wstep *t = &steps[k];
-			uint32_t cell = t->edge ? g->grid[(size_t)g->kidx[g->nodes[t->parent].info] * g->nk +
-			                                  g->kidx[g->nodes[t->node].info]]
-			                        : 0;
-			if (cell)
-				PREFETCH(&g->edges[cell - 1]);
+	for (uint32_t k = 0; k < n && tags; k++) {
+		if (steps[k].cum)
+			add_tags(g, steps[k].node, s, false);
+		if (steps[k].flat)
+			add_tags(g, steps[k].node, s, true);
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		const wstep *t = &steps[k];
+		if (!t->edge)
+			continue;
+		uint32_t cell = g->grid ? g->grid[(size_t)t->parent * g->nk + t->node] : 0;
+		if (!cell) {
+			add_edge(g, t->parent, t->node, w, dw, t->residual, t->inl, gen);
+			continue;
 		}
-	for (uint32_t k = 0; k < n; k++)
-		if (steps[k].edge)
-			add_edge(g, steps[k].parent, steps[k].node, w, dw, steps[k].residual, steps[k].inl, gen);
+		/* An edge made before: add_edge's work, found in one load. */
+		vgraph_edge *e = &g->edges[cell - 1];
+		if (e->gen == gen)
+			continue;
+		e->gen = gen;
+		if (t->residual)
+			e->residual = true;
+		if (!t->inl)
+			e->inl = false;
+		e->weight = (int64_t)((uint64_t)e->weight + (uint64_t)w);
+		if (dw) /* the rest of the edge stays untouched without -mean */
+			e->weight_div = (int64_t)((uint64_t)e->weight_div + (uint64_t)dw);
+	}
 }
 
 /* pprof's newTree over samples [from, to) into g: a node per distinct call path. */
@@ -368,91 +436,231 @@ static void tree_walk(vgraph *g, size_t from, size_t to)
 	prof_locbuf_free(&buf);
 }
 
-/*
- * pprof's newGraph (kept: per info, NULL for all) or, with call_tree, its
- * newTree, over samples [from, to) into g. Both walk each sample from the
- * root, callers before the lines inlined into them. node_of: per info, g's
- * node (not for the call tree).
- */
-static void build_walk(vgraph *g, const uint8_t *kept, const vgraph_opts *o, uint32_t *node_of, size_t from,
-                       size_t to)
+/* An info in one walk of build_walk: its node, and the sample that last counted it (its gen). */
+typedef struct winfo {
+	uint32_t node; /* PROF_NONE: none yet; DROPPED: not kept */
+	uint32_t gen;
+} winfo;
+
+#define DROPPED (PROF_NONE - 1)
+
+/* Per info, for a walk: no nodes yet, those not kept (kept: per info, NULL for all) dropped. */
+static winfo *new_winfo(const graph_index *ix, const uint8_t *kept)
 {
-	if (o->call_tree) {
-		tree_walk(g, from, to);
+	winfo *wi = xmalloc(((size_t)ix->ninfo + 1) * sizeof *wi);
+	for (uint32_t i = 0; i <= ix->ninfo; i++)
+		wi[i] = (winfo){kept && i < ix->ninfo && !kept[i] ? DROPPED : PROF_NONE, 0};
+	return wi;
+}
+
+/*
+ * The kept part of each sample's path in one walk, for a later build over
+ * fewer of the infos to replay instead of the stacks (a few steps a sample
+ * where the stacks have tens of frames): per kept info, in the walk's
+ * order, info << 2 | residual << 1 | inl, as the walk's step has them.
+ */
+typedef struct path_rec {
+	uint32_t *e;
+	uint32_t *off; /* per sample of the walk, where its steps start in e; one more for the end */
+	size_t n, cap;
+	size_t from, to; /* the walk's samples */
+	bool full; /* given up: more steps than 32-bit offsets reach, or infos than fit */
+} path_rec;
+
+static void path_rec_free(path_rec *r)
+{
+	free(r->e);
+	free(r->off);
+	*r = (path_rec){0};
+}
+
+/* Records sample k's steps (before its flat one; none for a sample not walked) in r. */
+static void path_rec_add(path_rec *r, size_t k, const wstep *steps, uint32_t n, const graph_index *ix)
+{
+	if (r->full)
+		return;
+	if (r->n + n >= UINT32_MAX || ix->ninfo >= UINT32_MAX >> 2) {
+		r->full = true;
 		return;
 	}
+	r->off[k] = (uint32_t)r->n;
+	GROW(r->e, r->cap, r->n + n + 1);
+	for (uint32_t j = 0; j < n; j++)
+		r->e[r->n++] = steps[j].path;
+}
+
+/*
+ * pprof's newGraph over samples [from, to) into g: each sample walked from
+ * the root, callers before the lines inlined into them. wi: per info, g's
+ * node (see new_winfo). rec, when not NULL, records the paths.
+ */
+static void build_walk(vgraph *g, winfo *wi, const uint8_t *loc_kept, size_t from, size_t to, path_rec *rec)
+{
 	const vgraph_input *in = g->in;
 	const graph_index *ix = in->ix;
 	const prof_profile *p = ix->p;
-	bool sums_only = g->sums_only;
 	uint32_t gen = 0;
 	wstep *steps = NULL;
 	size_t stepcap = 0;
 	prof_locbuf buf = {0};
 	for (size_t s = from; s < to; s++) {
-		if (!in->w[s] && !in->dw[s])
+		if (!in->w[s] && !in->dw[s]) {
+			if (rec)
+				path_rec_add(rec, s - from, steps, 0, ix);
 			continue;
+		}
 		gen++;
 		const prof_stack *st = &p->stacks[p->samples[s].stack];
 		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE, n = 0;
 		bool residual = false;
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			uint32_t k = ix->loc_n[l];
+			if (loc_kept && loc_kept[locs[i]] != GRAPH_LOC_SOME_KEPT) {
+				residual = residual || loc_kept[locs[i]] == GRAPH_LOC_NONE_KEPT;
+				continue;
+			}
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
 			GROW(steps, stepcap, (size_t)n + k + 1);
 			for (uint32_t ni = k; ni-- > 0;) {
-				uint32_t info = ln[ni];
-				if (kept && !kept[info]) {
+				winfo *f = &wi[ln[ni]];
+				if (f->node == DROPPED) {
 					residual = true;
 					continue;
 				}
-				if (node_of[info] == PROF_NONE)
-					node_of[info] = new_node(g, info, PROF_NONE);
-				uint32_t x = node_of[info];
-				wstep *t = &steps[n++];
-				*t = (wstep){.node = x, .parent = parent, .residual = residual, .inl = ni != k - 1};
-				t->cum = g->nodes[x].gen != gen;
-				g->nodes[x].gen = gen;
-				t->edge = parent != PROF_NONE && x != parent && !sums_only;
+				if (f->node == PROF_NONE)
+					f->node = new_node(g, ln[ni], PROF_NONE);
+				uint32_t x = f->node;
+				bool inl = ni != k - 1;
+				steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual, .inl = inl,
+				                     .path = ln[ni] << 2 | (uint32_t)residual << 1 | inl,
+				                     .cum = f->gen != gen, .edge = parent != PROF_NONE && x != parent};
+				if (g->grid && parent != PROF_NONE)
+					PREFETCH(&g->grid[(size_t)parent * g->nk + x]);
+				f->gen = gen;
 				residual = false;
 				parent = x;
 			}
 		}
+		if (rec)
+			path_rec_add(rec, s - from, steps, n, ix);
 		if (parent != PROF_NONE && !residual)
 			steps[n++] = (wstep){.node = parent, .flat = true};
 		apply_steps(g, s, steps, n, gen);
 	}
+	if (rec && !rec->full)
+		rec->off[to - from] = (uint32_t)rec->n;
 	free(steps);
 	prof_locbuf_free(&buf);
+}
+
+/*
+ * build_walk's edges over samples [from, to) from the paths rec recorded
+ * of a walk that kept these infos and more: an info not kept now makes
+ * the next kept one's edge residual, as in the stacks.
+ */
+static void replay_walk(vgraph *g, winfo *wi, size_t from, size_t to, const path_rec *rec)
+{
+	uint32_t gen = 0;
+	wstep *steps = NULL;
+	size_t stepcap = 0;
+	for (size_t s = from; s < to; s++) {
+		const uint32_t *e = rec->e + rec->off[s - from], *end = rec->e + rec->off[s - from + 1];
+		if (e == end)
+			continue;
+		gen++;
+		GROW(steps, stepcap, (size_t)(end - e));
+		uint32_t parent = PROF_NONE, n = 0;
+		bool residual = false;
+		for (; e < end; e++) {
+			winfo *f = &wi[*e >> 2];
+			if (f->node == DROPPED) {
+				residual = true;
+				continue;
+			}
+			if (f->node == PROF_NONE)
+				f->node = new_node(g, *e >> 2, PROF_NONE);
+			uint32_t x = f->node;
+			steps[n++] = (wstep){.node = x, .parent = parent, .residual = residual || (*e & 2), .inl = *e & 1,
+			                     .edge = parent != PROF_NONE && x != parent};
+			residual = false;
+			parent = x;
+		}
+		apply_steps(g, s, steps, n, gen);
+	}
+	free(steps);
+}
+
+/*
+ * The edges [from, to) of b that a has already, added to a's (b's nodes
+ * mapped by map); those a lacks are marked in fresh. Two of these run at
+ * once: b's edges join distinct nodes, so each changes a different edge of
+ * a, and a's edge lookups only read.
+ */
+typedef struct merge_job {
+	vgraph *a;
+	const vgraph *b;
+	const uint32_t *map;
+	uint8_t *fresh;
+	uint32_t from, to;
+} merge_job;
+
+static void *merge_known_edges(void *arg)
+{
+	merge_job *j = arg;
+	vgraph *a = j->a;
+	for (uint32_t k = j->from; k < j->to; k++) {
+		const vgraph_edge *be = &j->b->edges[k];
+		uint32_t src = j->map[be->src], dst = j->map[be->dst], id;
+		if (a->grid)
+			id = a->grid[(size_t)src * a->nk + dst] - 1;
+		else
+			id = map_find(&a->edge_tab, src, dst, 0);
+		if (id == UINT32_MAX) {
+			j->fresh[k] = 1;
+			continue;
+		}
+		vgraph_edge *e = &a->edges[id];
+		e->residual = e->residual || be->residual;
+		e->inl = e->inl && be->inl;
+		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
+	}
+	return NULL;
 }
 
 /*
  * Adds graph b, built from the samples after a's, to a: b's nodes, edges
  * and tags that a lacks are appended in b's order, so every id and list
  * order is the one a single walk would have made. Not for the call tree.
+ * wi: per info, a's node.
  */
-static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
+static void merge_graph(vgraph *a, const vgraph *b, winfo *wi)
 {
 	uint32_t *map = xmalloc(((size_t)b->nnodes + 1) * sizeof *map);
 	for (uint32_t n = 0; n < b->nnodes; n++) {
 		const vgraph_node *bn = &b->nodes[n];
-		if (node_of[bn->info] == PROF_NONE)
-			node_of[bn->info] = new_node(a, bn->info, PROF_NONE);
-		vgraph_node *an = &a->nodes[node_of[bn->info]];
+		if (wi[bn->info].node == PROF_NONE)
+			wi[bn->info].node = new_node(a, bn->info, PROF_NONE);
+		vgraph_node *an = &a->nodes[wi[bn->info].node];
 		add_to(&an->flat, &an->flat_div, bn->flat, bn->flat_div);
 		add_to(&an->cum, &an->cum_div, bn->cum, bn->cum_div);
-		map[n] = node_of[bn->info];
+		map[n] = wi[bn->info].node;
 	}
+	uint8_t *fresh = xcalloc((size_t)b->nedges + 1, 1);
+	merge_job j0 = {a, b, map, fresh, 0, b->nedges / 2}, j1 = j0;
+	j1.from = j0.to;
+	j1.to = b->nedges;
+	prof_run_pair(merge_known_edges, &j0, &j1, prof_two_cores(b->nedges, 1u << 14));
 	for (uint32_t k = 0; k < b->nedges; k++) {
+		if (!fresh[k])
+			continue;
 		const vgraph_edge *be = &b->edges[k];
 		bool created;
 		vgraph_edge *e = edge_of(a, map[be->src], map[be->dst], be->residual, be->inl, 0, &created);
-		e->residual = e->residual || be->residual;
-		e->inl = e->inl && be->inl;
 		add_to(&e->weight, &e->weight_div, be->weight, be->weight_div);
 	}
+	free(fresh);
 	for (uint32_t k = 0; k < b->ntags; k++) {
 		const vgraph_tag *bt = &b->tags[k];
 		vgraph_tag *t = find_tag(a, map[bt->node], bt->group, bt->name, bt->numeric, bt->value);
@@ -462,21 +670,33 @@ static void merge_graph(vgraph *a, const vgraph *b, uint32_t *node_of)
 	free(map);
 }
 
-/* One half of a build on two threads. */
+/*
+ * One part of a build: samples [from, to) into g (the call tree's or the
+ * graph's), recording the paths in rec or replaying them from it.
+ */
 typedef struct build_job {
 	vgraph *g;
-	const uint8_t *kept;
-	const vgraph_opts *o;
-	uint32_t *node_of;
+	winfo *wi; /* the graph's; NULL for the call tree */
+	const uint8_t *loc_kept; /* graph_loc_kept's for the kept infos, NULL for all */
 	size_t from, to;
+	path_rec *rec;
+	bool replay;
 } build_job;
 
 static void *build_job_run(void *arg)
 {
 	build_job *j = arg;
-	build_walk(j->g, j->kept, j->o, j->node_of, j->from, j->to);
+	if (!j->wi)
+		tree_walk(j->g, j->from, j->to);
+	else if (j->replay)
+		replay_walk(j->g, j->wi, j->from, j->to, j->rec);
+	else
+		build_walk(j->g, j->wi, j->loc_kept, j->from, j->to, j->rec);
 	return NULL;
 }
+
+/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
+#define GRID_MAX ((size_t)1 << 22)
 
 /* The tags that can outlive a node cutoff (see vgraph.live_group). */
 typedef struct tag_live {
@@ -500,12 +720,23 @@ static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
 	uint32_t *key = xmalloc(((size_t)in->nnum + 1) * sizeof *key), nkeys = 0;
 	size_t nsumcap = 0;
 	vgraph_map keys = {0};
+	/* Keys by (set, name) in one load when the strings are few, as they are beside many samples. */
+	uint32_t *dense = (size_t)in->strs.n * in->strs.n <= GRID_MAX && in->nnum
+	                          ? xcalloc((size_t)in->strs.n * in->strs.n, sizeof *dense)
+	                          : NULL;
 	for (size_t s = 0; s < in->nsample; s++) {
 		uint64_t a = in->w[s] < 0 ? 0 - (uint64_t)in->w[s] : (uint64_t)in->w[s];
 		uint32_t grp = in->group[s];
 		gsum[grp] = sat_add(gsum[grp], a);
 		for (uint32_t j = in->num_off[s]; j < in->num_off[s + 1]; j++) {
-			key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			if (dense) {
+				uint32_t *cell = &dense[(size_t)grp * in->strs.n + in->num_name[j]];
+				if (!*cell)
+					*cell = nkeys + 1;
+				key[j] = *cell - 1;
+			} else {
+				key[j] = map_intern(&keys, grp, in->num_name[j], 0, nkeys);
+			}
 			if (key[j] == nkeys) {
 				GROW(nsum, nsumcap, (size_t)++nkeys);
 				nsum[key[j]] = 0;
@@ -523,6 +754,7 @@ static void tag_live_init(tag_live *t, const vgraph_input *in, int64_t cutoff)
 	free(nsum);
 	free(key);
 	free(keys.slots);
+	free(dense);
 }
 
 static void tag_live_free(tag_live *t)
@@ -531,50 +763,33 @@ static void tag_live_free(tag_live *t)
 	free(t->num);
 }
 
-/* Kept nodes up to this many squared get an edge grid: 16 MiB a walk at most. */
-#define GRID_MAX ((size_t)1 << 22)
-
-/* kidx: per info its kept index when few are kept (an edge grid), NULL otherwise. */
-static vgraph *graph_new(const vgraph_input *in, bool sums_only, const uint32_t *kidx, uint32_t nk,
-                         const tag_live *live)
+/* nk: how many infos are kept when few enough for an edge grid by node ids (each kept info one node), else 0. */
+static vgraph *graph_new(const vgraph_input *in, uint32_t nk, const tag_live *live)
 {
 	vgraph *g = xcalloc(1, sizeof *g);
 	g->in = in;
-	g->sums_only = sums_only;
 	if (live) {
 		g->live_group = live->group;
 		g->live_num = live->num;
 	}
-	if (kidx && !sums_only) {
-		g->kidx = kidx;
+	if (nk) {
 		g->nk = nk;
 		g->grid = xcalloc((size_t)nk * nk + 1, sizeof *g->grid);
+		if ((size_t)nk * in->strs.n <= GRID_MAX)
+			g->tag_grid = xcalloc((size_t)nk * in->strs.n + 1, sizeof *g->tag_grid);
 	}
 	return g;
 }
 
-/* Each kept info's index among the kept, when they are few enough for an edge grid; NULL otherwise. */
-static uint32_t *kept_index(const graph_index *ix, const uint8_t *kept, uint32_t *nk)
+/* How many infos are kept, when few enough for an edge grid; 0 otherwise. */
+static uint32_t grid_side(const graph_index *ix, const uint8_t *kept)
 {
 	if (!kept)
-		return NULL;
-	uint32_t *kidx = xcalloc((size_t)ix->ninfo + 1, sizeof *kidx);
-	*nk = 0;
+		return 0;
+	uint32_t nk = 0;
 	for (uint32_t i = 0; i < ix->ninfo; i++)
-		if (kept[i])
-			kidx[i] = (*nk)++;
-	if ((size_t)*nk * *nk > GRID_MAX) {
-		free(kidx);
-		return NULL;
-	}
-	return kidx;
-}
-
-static uint32_t *new_node_of(const graph_index *ix)
-{
-	uint32_t *node_of = xmalloc(((size_t)ix->ninfo + 1) * sizeof *node_of);
-	memset(node_of, 0xff, ((size_t)ix->ninfo + 1) * sizeof *node_of);
-	return node_of;
+		nk += kept[i] != 0;
+	return (size_t)nk * nk > GRID_MAX ? 0 : nk;
 }
 
 /* Two walks pay on two cores from this many samples (each half then merged; not for the call tree). */
@@ -586,36 +801,113 @@ static bool two_walks(const vgraph_input *in, const vgraph_opts *o)
 }
 
 /*
- * The whole graph (see build_walk); sums_only (not for the call tree)
- * leaves out edges and tags. On two cores the second half of the samples
- * is walked on a thread into a graph of its own, then merged.
+ * Gives the nodes of g, built for its edges only over some of the infos
+ * of graph from, from's sums and tags: a node's flat, cum and tags depend
+ * on the samples through it, not on the other nodes kept.
  */
-static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, bool sums_only,
-                     const tag_live *live)
+static void copy_nodes(vgraph *g, const vgraph *from)
 {
-	uint32_t nk = 0, *kidx = o->call_tree ? NULL : kept_index(in->ix, kept, &nk);
-	vgraph *g = graph_new(in, sums_only, kidx, nk, live);
-	uint32_t *node_of = o->call_tree ? NULL : new_node_of(in->ix);
+	uint32_t *at = xmalloc(((size_t)g->in->ix->ninfo + 1) * sizeof *at);
+	for (uint32_t k = 0; k < from->nnodes; k++)
+		at[from->nodes[k].info] = k;
+	for (uint32_t n = 0; n < g->nnodes; n++) {
+		vgraph_node *nd = &g->nodes[n];
+		const vgraph_node *f = &from->nodes[at[nd->info]];
+		nd->flat = f->flat;
+		nd->flat_div = f->flat_div;
+		nd->cum = f->cum;
+		nd->cum_div = f->cum_div;
+		for (uint32_t j = 0; j < f->tags.n; j++) {
+			size_t cap = g->tagcap;
+			GROW(g->tags, cap, (size_t)g->ntags + 1);
+			g->tagcap = (uint32_t)cap;
+			g->tags[g->ntags] = from->tags[f->tags.id[j]];
+			g->tags[g->ntags].node = n;
+			g->tags[g->ntags].dead = false;
+			list_add(&nd->tags, g->ntags++);
+		}
+	}
+	free(at);
+}
+
+/*
+ * The paths of a build's walks (one a half), recorded for a later build
+ * of fewer nodes (see path_rec). The halves are build's, the same for
+ * every build of one input and options.
+ */
+typedef struct vpaths {
+	path_rec half[2];
+	bool record; /* the next build records them */
+} vpaths;
+
+static void vpaths_free(vpaths *v)
+{
+	path_rec_free(&v->half[0]);
+	path_rec_free(&v->half[1]);
+}
+
+/* Job j records its paths in r. */
+static void paths_record(build_job *j, path_rec *r)
+{
+	*r = (path_rec){.off = xcalloc(j->to - j->from + 1, sizeof *r->off), .from = j->from, .to = j->to};
+	j->rec = r;
+}
+
+/* Whether r holds every path of job j's samples. */
+static bool paths_whole(const path_rec *r, const build_job *j)
+{
+	return r->off && !r->full && r->from == j->from && r->to == j->to;
+}
+
+/*
+ * The whole graph (see build_walk) or call tree (tree_walk). On two cores
+ * the second half of the samples is walked on a thread into a graph of its
+ * own, then merged. sums_from: the graph of more nodes this one's are
+ * chosen from, its nodes' sums and tags taken (edges only built); paths:
+ * recorded (paths->record) or replayed when recorded, or NULL.
+ */
+static vgraph *build(const vgraph_input *in, const uint8_t *kept, const vgraph_opts *o, const tag_live *live,
+                     const vgraph *sums_from, vpaths *paths)
+{
+	bool edges_only = sums_from != NULL;
+	uint32_t nk = o->call_tree ? 0 : grid_side(in->ix, kept);
+	vgraph *g = graph_new(in, nk, live);
+	g->edges_only = edges_only;
 	size_t n = in->nsample, mid = n / 2;
-	build_job b = {graph_new(in, sums_only, kidx, nk, live), kept, o, NULL, mid, n};
-	pthread_t th;
-	bool threaded = false;
-	if (two_walks(in, o)) {
-		b.node_of = new_node_of(in->ix);
-		threaded = pthread_create(&th, NULL, build_job_run, &b) == 0;
+	bool two = two_walks(in, o);
+	build_job a = {g, o->call_tree ? NULL : new_winfo(in->ix, kept), NULL, 0, two ? mid : n, NULL, false};
+	build_job b = {0};
+	if (two) {
+		b = (build_job){graph_new(in, nk, live), new_winfo(in->ix, kept), NULL, mid, n, NULL, false};
+		b.g->edges_only = edges_only;
 	}
-	build_walk(g, kept, o, node_of, 0, threaded ? mid : n);
-	if (threaded) {
-		pthread_join(th, NULL);
-		merge_graph(g, b.g, node_of);
+	if (paths && a.wi && paths->record) {
+		paths_record(&a, &paths->half[0]);
+		if (two)
+			paths_record(&b, &paths->half[1]);
+	} else if (paths && a.wi && paths_whole(&paths->half[0], &a) && (!two || paths_whole(&paths->half[1], &b))) {
+		a.rec = &paths->half[0];
+		b.rec = &paths->half[1];
+		a.replay = b.replay = true;
 	}
-	vgraph_free(b.g);
-	free(b.node_of);
-	free(node_of);
+	uint8_t *loc_kept = kept && a.wi && !a.replay ? graph_loc_kept(in->ix, kept) : NULL;
+	a.loc_kept = b.loc_kept = loc_kept;
+	prof_run_pair(build_job_run, &a, two ? &b : NULL, two);
+	if (two) {
+		merge_graph(g, b.g, a.wi);
+		vgraph_free(b.g);
+		free(b.wi);
+	}
+	free(a.wi);
+	free(loc_kept);
 	free(g->grid);
 	g->grid = NULL;
-	free(kidx);
-	g->kidx = NULL;
+	free(g->tag_grid);
+	g->tag_grid = NULL;
+	link_edges(g);
+	if (edges_only)
+		copy_nodes(g, sums_from);
+	g->edges_only = false;
 	/* pprof's selectNodesForGraph. */
 	g->list = xmalloc(((size_t)g->nnodes + 1) * sizeof *g->list);
 	for (uint32_t k = 0; k < g->nnodes; k++) {
@@ -651,9 +943,10 @@ static void *sums_run(void *arg)
 		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t leaf = PROF_NONE;
 		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			const uint32_t *ln = ix->loc_nodes + ix->loc_off[l];
-			for (uint32_t ni = ix->loc_n[l]; ni-- > 0;) {
+			uint64_t span = ix->loc_span[locs[i]];
+			uint32_t k = (uint32_t)(span >> 32), one = (uint32_t)span;
+			const uint32_t *ln = k == 1 ? &one : ix->loc_nodes + one;
+			for (uint32_t ni = k; ni-- > 0;) {
 				uint32_t info = ln[ni];
 				if (j->gen[info] != gen) {
 					j->gen[info] = gen;
@@ -689,20 +982,14 @@ static void sums_job_free(sums_job *j)
 static void info_sums(const vgraph_input *in, const vgraph_opts *o, sums_job *a)
 {
 	size_t n = in->nsample, mid = n / 2;
+	bool two = two_walks(in, o);
 	sums_job b;
-	pthread_t th;
-	bool threaded = false;
-	if (two_walks(in, o)) {
+	sums_job_init(a, in, 0, two ? mid : n);
+	if (two)
 		sums_job_init(&b, in, mid, n);
-		threaded = pthread_create(&th, NULL, sums_run, &b) == 0;
-		if (!threaded)
-			sums_job_free(&b);
-	}
-	sums_job_init(a, in, 0, threaded ? mid : n);
-	sums_run(a);
-	if (!threaded)
+	prof_run_pair(sums_run, a, two ? &b : NULL, two);
+	if (!two)
 		return;
-	pthread_join(th, NULL);
 	for (uint32_t i = 0; i <= in->ix->ninfo; i++) {
 		a->flat[i] = (int64_t)((uint64_t)a->flat[i] + (uint64_t)b.flat[i]);
 		a->cum[i] = (int64_t)((uint64_t)a->cum[i] + (uint64_t)b.cum[i]);
@@ -724,6 +1011,7 @@ void vgraph_free(vgraph *g)
 	free(g->tags);
 	free(g->list);
 	free(g->grid);
+	free(g->tag_grid);
 	free(g->node_tab.slots);
 	free(g->edge_tab.slots);
 	free(g->tag_tab.slots);
@@ -819,12 +1107,31 @@ static int entropy_cmp(const void *a, const void *b, void *ctx)
 	return l < r ? -1 : l > r;
 }
 
+/*
+ * The entropy scores of every other list entry from first, by node: two of
+ * these run at once on a big graph (alternate entries share out the few
+ * nodes whose many edges make most of the work).
+ */
+typedef struct score_job {
+	const vgraph *g;
+	int64_t *score;
+	uint32_t first;
+} score_job;
+
+static void *score_run(void *arg)
+{
+	score_job *j = arg;
+	for (uint32_t k = j->first; k < j->g->nlist; k += 2)
+		j->score[j->g->list[k]] = entropy_score(j->g, j->g->list[k]);
+	return NULL;
+}
+
 /* pprof's EntropyOrder, which visual mode uses whatever -cum says. */
 static void sort_entropy(vgraph *g)
 {
 	int64_t *score = xmalloc(((size_t)g->nnodes + 1) * sizeof *score);
-	for (uint32_t k = 0; k < g->nlist; k++)
-		score[g->list[k]] = entropy_score(g, g->list[k]);
+	score_job a = {g, score, 0}, b = {g, score, 1};
+	prof_run_pair(score_run, &a, &b, prof_two_cores(g->nedges, 1u << 16));
 	entropy_order o = {g, score};
 	sort_r(g->list, g->nlist, sizeof *g->list, entropy_cmp, &o);
 	free(score);
@@ -1013,7 +1320,8 @@ static void cutoffs(int64_t total, const vgraph_opts *o, int64_t *node_cutoff, i
  * fraction (kept_info marks them).
  */
 static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, uint8_t *kept_info,
-                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vgraph_result *r)
+                                 int64_t *node_cutoff, int64_t *edge_cutoff, tag_live *live, vpaths *paths,
+                                 vgraph_result *r)
 {
 	sums_job s;
 	info_sums(in, o, &s);
@@ -1039,16 +1347,16 @@ static vgraph *graph_by_fraction(const vgraph_input *in, const vgraph_opts *o, u
 	}
 	if (*node_cutoff > 0 && nkept != nshown) {
 		r->dropped_nodes = (int)(nshown - nkept);
-		return build(in, kept_info, o, false, l);
+		return build(in, kept_info, o, l, NULL, paths);
 	}
-	return build(in, NULL, o, false, l);
+	return build(in, NULL, o, l, NULL, paths);
 }
 
 /* The call tree, its nodes under the node fraction dropped (pprof's TrimTree). */
 static vgraph *tree_by_fraction(const vgraph_input *in, const vgraph_opts *o, int64_t *node_cutoff,
                                 int64_t *edge_cutoff, vgraph_result *r)
 {
-	vgraph *g = build(in, NULL, o, false, NULL);
+	vgraph *g = build(in, NULL, o, NULL, NULL, NULL);
 	int64_t total = 0;
 	for (uint32_t k = 0; k < g->nlist; k++)
 		total = wrap_add(total, g->nodes[g->list[k]].flat);
@@ -1076,8 +1384,11 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 	int64_t node_cutoff, edge_cutoff;
 	uint8_t *kept_info = xcalloc((size_t)in->ix->ninfo + 1, 1);
 	tag_live live = {0};
+	/* A node count may choose fewer nodes, whose graph replays the paths of the first. */
+	vpaths paths = {.record = o->node_count > 0};
 	vgraph *g = o->call_tree ? tree_by_fraction(in, o, &node_cutoff, &edge_cutoff, &r)
-	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &r);
+	                         : graph_by_fraction(in, o, kept_info, &node_cutoff, &edge_cutoff, &live, &paths, &r);
+	paths.record = false;
 	r.orig_count = (int)g->nlist;
 	sort_entropy(g);
 	if (o->node_count > 0) {
@@ -1096,14 +1407,16 @@ vgraph_result vgraph_trimmed(const vgraph_input *in, const vgraph_opts *o)
 				memset(kept_info, 0, (size_t)in->ix->ninfo + 1);
 				for (uint32_t k = 0; k < m; k++)
 					kept_info[g->nodes[g->list[k]].info] = 1;
-				vgraph_free(g);
-				g = build(in, kept_info, o, false, live.group ? &live : NULL);
+				vgraph *all = g;
+				g = build(in, kept_info, o, NULL, all, &paths);
+				vgraph_free(all);
 			}
 			sort_entropy(g);
 		}
 	}
 	free(kept_info);
 	tag_live_free(&live);
+	vpaths_free(&paths);
 	g->live_group = g->live_num = NULL;
 	trim_tags(g, node_cutoff);
 	r.dropped_edges = trim_edges(g, edge_cutoff);

@@ -13,7 +13,10 @@
  *
  * A big profile's samples are walked in two halves on two threads, the
  * second half's graph merged into the first's in its own order, so ids and
- * list orders are those of one walk (not for the call tree).
+ * list orders are those of one walk (not for the call tree). When a node
+ * count then chooses fewer nodes, their graph takes its nodes' sums and
+ * tags from the first and walks for its edges only the kept part of each
+ * sample's path, recorded by the first graph's walks.
  *
  * A vgraph borrows its input, which borrows the graph_index and the profile.
  * Formatting (tag names, units) is the report's business: the input arrives
@@ -58,11 +61,18 @@ typedef struct vgraph_tag {
 	int64_t flat, flat_div, cum, cum_div;
 } vgraph_tag;
 
+/*
+ * What a walk changes of an edge it has seen comes first: 16 bytes, in one
+ * cache line wherever malloc's 16-byte alignment puts the array (a 32-byte
+ * edge at 48 past a line's start spans two; a graph of unique stacks
+ * misses on most edges it adds to).
+ */
 typedef struct vgraph_edge {
-	uint32_t src, dst;
-	int64_t weight, weight_div;
-	bool residual, inl;
+	int64_t weight;
 	uint32_t gen;
+	bool residual, inl;
+	int64_t weight_div;
+	uint32_t src, dst;
 } vgraph_edge;
 
 typedef struct vgraph_list {
@@ -76,7 +86,7 @@ typedef struct vgraph_node {
 	int64_t flat, flat_div, cum, cum_div;
 	vgraph_list in, out; /* edge ids */
 	vgraph_list tags;    /* tag ids */
-	uint32_t gen, seen;
+	uint32_t seen;
 } vgraph_node;
 
 /*
@@ -108,21 +118,30 @@ typedef struct vgraph {
 	vgraph_map edge_tab; /* (src, dst) -> edge */
 	vgraph_map tag_tab;  /* (node, group, name << 1 | numeric) -> tag */
 	/*
-	 * While a graph of few kept nodes is built: edge id + 1 by the kept
-	 * indices (kidx, per info) of its ends, one load a lookup instead of
-	 * edge_tab. NULL otherwise, and once built.
+	 * While a graph of few kept nodes is built: edge id + 1 by the node ids
+	 * of its ends (below nk, as each kept info has one node), one load a
+	 * lookup instead of edge_tab. NULL otherwise, and once built.
 	 */
 	uint32_t *grid;
-	const uint32_t *kidx;
 	uint32_t nk;
+	/*
+	 * The same for label tags, by node id and label set (a label tag's
+	 * name is its set): tag id + 1, when the grid is and nk by the input's
+	 * strings is as small. NULL otherwise.
+	 */
+	uint32_t *tag_grid;
 	/*
 	 * Per label set id, and per numeric label entry of the input: whether
 	 * its tags can outlive the node cutoff (NULL: all can). Those that
 	 * cannot are never made: trim_tags would drop them whatever their node.
 	 */
 	const uint8_t *live_group, *live_num;
+	/*
+	 * Built for its edges only: its nodes' sums and tags are those of a
+	 * graph of more nodes (see copy_nodes), so the walks leave them.
+	 */
+	bool edges_only;
 	uint32_t seen_gen;
-	bool sums_only; /* built without edges and tags: see build() */
 } vgraph;
 
 /* Go's abs of an int64: the minimum stays itself (no C overflow). */

@@ -420,66 +420,109 @@ static uint32_t size_name(size_names *m, vgraph_input *in, int64_t v, const char
 	return m->ents[e].id;
 }
 
+/* What prepare_input's samples share: the size names, and room to join a label set. */
+typedef struct label_scratch {
+	size_names sizes;
+	const char *unit, *to;
+	prof_strid bytes, base;
+	sbuf parts;    /* each "key:value" with its NUL, one after another */
+	size_t *off;   /* where each starts in parts */
+	char **sorted; /* the same, in order */
+	size_t offcap, sortedcap;
+	sbuf joined;
+} label_scratch;
+
+static void add_num(vgraph_input *in, uint32_t name, int64_t value)
+{
+	size_t cap = in->numcap;
+	GROW(in->num_name, cap, (size_t)in->nnum + 1);
+	cap = in->numcap;
+	GROW(in->num_value, cap, (size_t)in->nnum + 1);
+	in->numcap = (uint32_t)cap;
+	in->num_name[in->nnum] = name;
+	in->num_value[in->nnum++] = value;
+}
+
+/* Sample s's label set id and sizes, from its labels. */
+static void sample_labels(vgraph_input *in, const prof_profile *p, size_t s, label_scratch *x)
+{
+	const prof_sample *sm = &p->samples[s];
+	const prof_label *ls = p->labels + sm->label_off;
+	size_t nparts = 0;
+	x->parts.n = 0;
+	for (uint32_t j = 0; j < sm->nlabel; j++) {
+		const prof_label *l = &ls[j];
+		if (l->str && l->key != x->base) {
+			GROW(x->off, x->offcap, nparts + 1);
+			x->off[nparts++] = x->parts.n;
+			sb_add(&x->parts, prof_str(p, l->key));
+			sb_addn(&x->parts, ":", 1);
+			sb_add(&x->parts, prof_str(p, l->str));
+			sb_addn(&x->parts, "", 1);
+		} else if (l->key == x->bytes && prof_label_is_num(l)) {
+			add_num(in, size_name(&x->sizes, in, l->num, x->unit, x->to), l->num);
+		}
+	}
+	if (!nparts)
+		return;
+	GROW(x->sorted, x->sortedcap, nparts);
+	for (size_t j = 0; j < nparts; j++)
+		x->sorted[j] = x->parts.s + x->off[j];
+	qsort(x->sorted, nparts, sizeof *x->sorted, str_pcmp);
+	x->joined.n = 0;
+	for (size_t j = 0; j < nparts; j++) {
+		if (j)
+			sb_add(&x->joined, "\\n");
+		sb_add(&x->joined, x->sorted[j]);
+	}
+	in->group[s] = vgraph_intern(&in->strs, x->joined.s, x->joined.n);
+}
+
 /*
  * pprof's newGraph keeps the sample's string labels (as one sorted
  * "key:value" list, joined by a literal \n, without pprof::base) and only the
  * "bytes" numeric label, whose values name tags in the requested unit.
+ * Samples with equal labels share one run of them in the profile: a run
+ * seen before gives what its first sample was given.
  */
 static const char *prepare_input(vgraph_input *in, rctx *r)
 {
-	size_names sizes = {0};
 	prof_profile *p = r->p;
 	vgraph_input_init(in, r->ix, p->nsample);
-	prof_strid bytes = prof_intern(p, "bytes", 5), base = prof_intern(p, "pprof::base", 11);
+	label_scratch x = {.bytes = prof_intern(p, "bytes", 5), .base = prof_intern(p, "pprof::base", 11),
+	                   .to = r->o->unit};
 	prof_strid *units = prof_num_label_units(p);
-	const char *unit = prof_str(p, units[bytes]);
-	char **parts = NULL;
-	size_t partcap = 0;
-	sbuf joined = {0};
+	x.unit = prof_str(p, units[x.bytes]);
+	uint32_t *first = xcalloc(p->nlabel + 1, sizeof *first); /* per run offset: its first sample + 1 */
 	for (size_t s = 0; s < p->nsample; s++) {
 		in->w[s] = prof_value(p, s, (size_t)r->si);
-		in->dw[s] = r->o->mean ? prof_value(p, s, 0) : 0;
+		if (r->o->mean) /* else left as calloc gave it: untouched pages cost nothing */
+			in->dw[s] = prof_value(p, s, 0);
 		in->num_off[s] = in->nnum;
 		const prof_sample *sm = &p->samples[s];
-		const prof_label *ls = p->labels + sm->label_off;
-		size_t nparts = 0;
-		for (uint32_t j = 0; j < sm->nlabel; j++) {
-			const prof_label *l = &ls[j];
-			if (l->str && l->key != base) {
-				const char *k = prof_str(p, l->key), *val = prof_str(p, l->str);
-				size_t len = strlen(k) + strlen(val) + 2;
-				GROW(parts, partcap, nparts + 1);
-				parts[nparts] = xmalloc(len);
-				snprintf(parts[nparts++], len, "%s:%s", k, val);
-			} else if (l->key == bytes && prof_label_is_num(l)) {
-				size_t cap = in->numcap;
-				GROW(in->num_name, cap, (size_t)in->nnum + 1);
-				cap = in->numcap;
-				GROW(in->num_value, cap, (size_t)in->nnum + 1);
-				in->numcap = (uint32_t)cap;
-				in->num_name[in->nnum] = size_name(&sizes, in, l->num, unit, r->o->unit);
-				in->num_value[in->nnum++] = l->num;
-			}
+		if (!sm->nlabel)
+			continue;
+		uint32_t f = first[sm->label_off];
+		if (f && p->samples[f - 1].nlabel == sm->nlabel) {
+			in->group[s] = in->group[f - 1];
+			for (uint32_t j = in->num_off[f - 1]; j < in->num_off[f]; j++)
+				add_num(in, in->num_name[j], in->num_value[j]);
+			continue;
 		}
-		if (nparts) {
-			qsort(parts, nparts, sizeof *parts, str_pcmp);
-			joined.n = 0;
-			for (size_t j = 0; j < nparts; j++) {
-				if (j)
-					sb_add(&joined, "\\n");
-				sb_add(&joined, parts[j]);
-				free(parts[j]);
-			}
-			in->group[s] = vgraph_intern(&in->strs, joined.s, joined.n);
-		}
+		if (!f && s < UINT32_MAX)
+			first[sm->label_off] = (uint32_t)s + 1;
+		sample_labels(in, p, s, &x);
 	}
 	in->num_off[p->nsample] = in->nnum;
-	hashtab_free(&sizes.tab);
-	free(sizes.ents);
-	free(parts);
-	free(joined.s);
+	hashtab_free(&x.sizes.tab);
+	free(x.sizes.ents);
+	free(x.parts.s);
+	free(x.off);
+	free(x.sorted);
+	free(x.joined.s);
+	free(first);
 	free(units);
-	return unit;
+	return x.unit;
 }
 
 /* ---- tags ---- */
