@@ -148,7 +148,7 @@ typedef struct raw_stacks {
 #define PGROW(pf, arr, cap, need) \
 	do { \
 		if ((size_t)(need) > (cap)) { \
-			prefault_sync(pf); \
+			prefault_drop(pf, (arr), (cap) * sizeof *(arr)); \
 			grow_array((void **)&(arr), &(cap), (need), sizeof *(arr)); \
 		} \
 	} while (0)
@@ -592,7 +592,7 @@ static void raw_widen(raw_stacks *rs)
 	uint32_t *wide = xmalloc((rs->idcap + 1) * sizeof *wide);
 	for (size_t i = 0; i < rs->nids; i++)
 		wide[i] = rs->narrow[i];
-	prefault_sync(rs->pf);
+	prefault_drop(rs->pf, rs->narrow, rs->idcap * sizeof *rs->narrow);
 	free(rs->narrow);
 	rs->idmark = 0;
 	rs->narrow = NULL;
@@ -672,7 +672,7 @@ static void raw_grow_slots(raw_stacks *rs)
 			j = (j + 1) & (nslots - 1);
 		slots[j] = rs->slots[i];
 	}
-	prefault_sync(rs->pf); /* none of the old table's pages is being made ready */
+	prefault_drop(rs->pf, rs->slots, rs->nslots * sizeof *rs->slots); /* none of the old table's pages is made ready now */
 	free(rs->slots);
 	rs->slots = slots;
 	rs->nslots = nslots;
@@ -803,7 +803,7 @@ static void values_widen(decoder *dc, size_t n)
 	int64_t *wide = xmalloc((dc->pvaluecap + 1) * sizeof *wide);
 	for (size_t i = 0; i < n; i++)
 		wide[i] = vs->narrow[i];
-	prefault_sync(dc->rs.pf);
+	prefault_drop(dc->rs.pf, vs->narrow, dc->pvaluecap * sizeof *vs->narrow);
 	free(vs->narrow);
 	vs->narrow = NULL;
 	vs->wide = wide;

@@ -23,6 +23,7 @@ enum { AHEAD = 3u << 20, STEP = 1u << 19, QUEUE = 32, PAGE = 4096 };
 
 typedef struct range {
 	uintptr_t from, to;
+	uint64_t seq; /* its number among the ranges ever queued, from 1 */
 } range;
 
 struct prefault {
@@ -31,8 +32,9 @@ struct prefault {
 	pthread_cond_t work, idle;
 	range queue[QUEUE]; /* a ring: the oldest at head */
 	size_t head, n;
-	bool busy; /* the thread works on a range taken off the queue */
-	uint64_t queued, finished; /* ranges queued and worked on, ever (in queue order) */
+	bool busy;  /* the thread works on cur, taken off the queue */
+	range cur;
+	uint64_t queued; /* ranges ever queued */
 	bool quit;
 	bool failed; /* the kernel cannot: asking again is pointless */
 };
@@ -51,14 +53,13 @@ static void *prefault_main(void *arg)
 		pf->head = (pf->head + 1) % QUEUE;
 		pf->n--;
 		pf->busy = true;
+		pf->cur = r;
 		pthread_mutex_unlock(&pf->mu);
 		bool ok = madvise((void *)r.from, r.to - r.from, MADV_POPULATE_WRITE) == 0;
 		pthread_mutex_lock(&pf->mu);
 		pf->busy = false;
-		pf->finished++;
 		pf->failed = pf->failed || !ok;
-		if (!pf->n)
-			pthread_cond_broadcast(&pf->idle);
+		pthread_cond_broadcast(&pf->idle); /* prefault_drop may wait for this range */
 	}
 	pthread_mutex_unlock(&pf->mu);
 	return NULL;
@@ -96,9 +97,8 @@ static void enqueue(prefault *pf, void *base, size_t from, size_t to)
 		return;
 	pthread_mutex_lock(&pf->mu);
 	if (!pf->failed && pf->n < QUEUE) {
-		pf->queue[(pf->head + pf->n) % QUEUE] = (range){a, b};
+		pf->queue[(pf->head + pf->n) % QUEUE] = (range){a, b, ++pf->queued};
 		pf->n++;
-		pf->queued++;
 		pthread_cond_signal(&pf->work);
 	}
 	pthread_mutex_unlock(&pf->mu);
@@ -132,9 +132,34 @@ bool prefault_done(prefault *pf, uint64_t ticket)
 	if (!pf)
 		return true;
 	pthread_mutex_lock(&pf->mu);
-	bool done = pf->finished >= ticket || pf->failed;
+	bool done = !(pf->busy && pf->cur.seq <= ticket);
+	for (size_t i = 0; done && i < pf->n; i++)
+		done = pf->queue[(pf->head + i) % QUEUE].seq > ticket;
 	pthread_mutex_unlock(&pf->mu);
 	return done;
+}
+
+static bool overlaps(range r, uintptr_t a, uintptr_t b)
+{
+	return r.from < b && a < r.to;
+}
+
+void prefault_drop(prefault *pf, const void *base, size_t len)
+{
+	if (!pf || !base)
+		return;
+	uintptr_t a = (uintptr_t)base, b = a + len;
+	pthread_mutex_lock(&pf->mu);
+	size_t kept = 0;
+	for (size_t i = 0; i < pf->n; i++) {
+		range r = pf->queue[(pf->head + i) % QUEUE];
+		if (!overlaps(r, a, b))
+			pf->queue[(pf->head + kept++) % QUEUE] = r;
+	}
+	pf->n = kept;
+	while (pf->busy && overlaps(pf->cur, a, b))
+		pthread_cond_wait(&pf->idle, &pf->mu);
+	pthread_mutex_unlock(&pf->mu);
 }
 
 void prefault_release(void *base, size_t used, size_t mark)
@@ -143,16 +168,6 @@ void prefault_release(void *base, size_t used, size_t mark)
 	uintptr_t b = ((uintptr_t)base + mark) & ~(uintptr_t)(PAGE - 1);
 	if (base && a < b)
 		madvise((void *)a, b - a, MADV_DONTNEED);
-}
-
-void prefault_sync(prefault *pf)
-{
-	if (!pf)
-		return;
-	pthread_mutex_lock(&pf->mu);
-	while (pf->n || pf->busy)
-		pthread_cond_wait(&pf->idle, &pf->mu);
-	pthread_mutex_unlock(&pf->mu);
 }
 
 void prefault_free(prefault *pf)

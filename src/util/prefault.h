@@ -11,8 +11,9 @@
  * the faults. A hint: where the kernel or the build cannot, nothing happens.
  *
  * Owns: the helper thread and its queue of ranges. Borrows the arrays: the
- * caller calls prefault_sync before it moves or frees any array it asked
- * about (realloc, free), so no range is worked on while it moves.
+ * caller calls prefault_drop before it moves or frees an array it asked
+ * about (realloc, free), so no range of it is worked on while it moves;
+ * the others go on being made ready.
  */
 #ifndef PROF_PREFAULT_H
 #define PROF_PREFAULT_H
@@ -43,9 +44,14 @@ bool prefault_done(prefault *pf, uint64_t ticket);
  * and the array did not come to use (after prefault_free: none is worked on).
  */
 void prefault_release(void *base, size_t used, size_t mark);
-/* Waits until no range asked for is being worked on or waits its turn. */
-void prefault_sync(prefault *pf);
-/* Stops the thread (after prefault_sync). */
+/*
+ * Forgets the ranges asked for inside base[0..len) that wait their turn,
+ * and waits while one of them is being worked on: the array may move now.
+ * (Waiting for every range here kept the decoder idle while the helper
+ * zeroed other arrays: 60-100 ms of a 0.4 s load of 1M samples.)
+ */
+void prefault_drop(prefault *pf, const void *base, size_t len);
+/* Stops the thread (what waits its turn is dropped). */
 void prefault_free(prefault *pf);
 
 #endif
