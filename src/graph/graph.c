@@ -745,6 +745,19 @@ static int cmp_by_cum(const void *a, const void *b, void *ctx)
 	return x > y ? -1 : x < y;
 }
 
+/* The index of x's lowest set bit (x is not 0). */
+static unsigned lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	unsigned b = 0;
+	for (; !(x & 1); x >>= 1)
+		b++;
+	return b;
+#endif
+}
+
 /*
  * g's in_flags, for the nodes kept (g's own, already chosen): false, with
  * nothing done, when their grid would be too large (build the edges then).
@@ -800,18 +813,18 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 	for (uint32_t n = 0; n < ix->ninfo; n++)
 		if (grid.col[n] != PROF_NONE)
 			dst[grid.col[n]] = n;
-	for (size_t c = 0; c < ncells; c++) {
-		uint64_t bit = 1ull << (c % 64);
-		int64_t w = job[0].weight[c];
-		bool seen = job[0].seen[c / 64] & bit, call = job[0].call[c / 64] & bit;
-		if (nj == 2) {
-			w += job[1].weight[c];
-			seen = seen || (job[1].seen[c / 64] & bit);
-			call = call || (job[1].call[c / 64] & bit);
+	/* The cells some stack visited, a word of the seen bits at a time: most of the grid never is. */
+	for (size_t wi = 0; wi < nbits; wi++) {
+		uint64_t seen = job[0].seen[wi] | (nj == 2 ? job[1].seen[wi] : 0);
+		uint64_t call = job[0].call[wi] | (nj == 2 ? job[1].call[wi] : 0);
+		for (; seen; seen &= seen - 1) {
+			unsigned b = lowest_bit(seen);
+			size_t c = wi * 64 + b;
+			int64_t w = job[0].weight[c] + (nj == 2 ? job[1].weight[c] : 0);
+			/* An edge below the cutoff is one trim_edges drops. */
+			if (abs64(w) >= cutoff)
+				g->in_flags[dst[c % grid.ncols]] |= call >> b & 1 ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
 		}
-		/* An edge below the cutoff is one trim_edges drops. */
-		if (seen && abs64(w) >= cutoff)
-			g->in_flags[dst[c % grid.ncols]] |= call ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
 	}
 	free(dst);
 	for (int i = 0; i < nj; i++) {
