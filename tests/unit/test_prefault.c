@@ -28,6 +28,22 @@ static bool wait_done(prefault *pf, uint64_t ticket)
 	return false;
 }
 
+/* The helper thread, or the test skipped where none can start (one core, an old kernel). */
+static prefault *helper(void)
+{
+	prefault *pf = prefault_new();
+	if (!pf)
+		skip();
+	return pf;
+}
+
+static unsigned char *big(void)
+{
+	unsigned char *a = malloc(BIG);
+	assert_non_null(a);
+	return a;
+}
+
 /* Without a helper (one core, or a kernel without MADV_POPULATE_WRITE) every call does nothing. */
 static void no_helper(void **state)
 {
@@ -44,11 +60,8 @@ static void no_helper(void **state)
 static void all_then_done(void **state)
 {
 	(void)state;
-	prefault *pf = prefault_new();
-	if (!pf)
-		skip();
-	unsigned char *a = malloc(BIG);
-	assert_non_null(a);
+	prefault *pf = helper();
+	unsigned char *a = big();
 	a[0] = 1;
 	a[BIG / 2] = 2;
 	a[BIG - 1] = 3;
@@ -65,12 +78,8 @@ static void all_then_done(void **state)
 static void drop_then_move(void **state)
 {
 	(void)state;
-	prefault *pf = prefault_new();
-	if (!pf)
-		skip();
-	unsigned char *a = malloc(BIG), *b = malloc(BIG);
-	assert_non_null(a);
-	assert_non_null(b);
+	prefault *pf = helper();
+	unsigned char *a = big(), *b = big();
 	uint64_t ta = prefault_all(pf, a, BIG);
 	uint64_t tb = prefault_all(pf, b, BIG);
 	prefault_drop(pf, a, BIG);
@@ -90,11 +99,8 @@ static void drop_then_move(void **state)
 static void ahead_and_release(void **state)
 {
 	(void)state;
-	prefault *pf = prefault_new();
-	if (!pf)
-		skip();
-	unsigned char *a = malloc(BIG);
-	assert_non_null(a);
+	prefault *pf = helper();
+	unsigned char *a = big();
 	size_t mark = 0, used = 0;
 	for (; used < BIG / 2; used += 1 << 16) {
 		prefault_ahead(pf, a, used, BIG, &mark);
