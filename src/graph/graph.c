@@ -261,6 +261,7 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 	gw->w = xcalloc(p->nstack + 1, sizeof *gw->w);
 	gw->dw = mean ? xcalloc(p->nstack + 1, sizeof *gw->dw) : NULL; /* all 0 otherwise */
 	gw->any = xcalloc(p->nstack + 1, 1);
+	gw->negative = false;
 	int64_t total = 0, div = 0;
 	for (size_t s = 0; s < p->nsample; s++) {
 		int64_t w = prof_value(p, s, (size_t)sample_index), dw = mean ? prof_value(p, s, 0) : 0;
@@ -270,6 +271,7 @@ void graph_weights_compute(graph_weights *gw, const prof_profile *p, int sample_
 			gw->dw[st] += dw;
 		if (w || dw)
 			gw->any[st] = 1;
+		gw->negative = gw->negative || w < 0;
 		total += w < 0 ? -w : w;
 		div += dw;
 	}
@@ -652,18 +654,22 @@ typedef struct flags_job {
 	const uint64_t *has_row; /* per location, a bit: locs[l].row is not NO_ROW */
 	const kept_line *lines; /* of the locations with several */
 	uint32_t ncols;
-	size_t s0, s1;
-	int64_t *weight;   /* per cell */
-	uint64_t *seen, *call; /* per cell, a bit: visited; a first visit in some stack was a call */
+	size_t ncells, s0, s1;
+	/* Wide cells: the sum; and bits, visited and a first visit in some stack was a call. */
+	int64_t *weight;
+	uint64_t *seen, *call;
+	uint32_t *packed;  /* or packed cells: the sum held at SUM_MAX once past it, and CALL_BIT */
 	uint32_t *visited; /* per row: the last stack (its number in this job) that visited it as a callee */
 	uint32_t *stack_cells; /* the cells visited in this stack */
 	size_t nstack_cells, cap;
 } flags_job;
 
-/* One callee's visit from parent: its cell counted once a stack. */
-static void flags_visit(flags_job *j, uint32_t gen, int64_t w, uint32_t parent, kept_line kl)
+#define SUM_MAX (CALL_BIT - 1) /* the most a packed cell's sum holds */
+
+/* One callee's visit from parent, in a stack of weight w: its cell counted once a stack. */
+static inline void flags_visit(flags_job *j, uint32_t gen, int64_t w, uint32_t parent, kept_line kl)
 {
-	uint32_t c = parent * j->ncols + (kl.col & ~CALL_BIT);
+	uint32_t c = parent * j->ncols + (kl.col & ~CALL_BIT), call = kl.col & CALL_BIT;
 	if (j->visited[kl.row] == gen)
 		for (size_t x = 0; x < j->nstack_cells; x++)
 			if (j->stack_cells[x] == c)
@@ -671,17 +677,64 @@ static void flags_visit(flags_job *j, uint32_t gen, int64_t w, uint32_t parent, 
 	j->visited[kl.row] = gen;
 	GROW(j->stack_cells, j->cap, j->nstack_cells + 1);
 	j->stack_cells[j->nstack_cells++] = c;
+	if (j->packed) {
+		uint32_t v = j->packed[c];
+		uint64_t sum = (uint64_t)(v & SUM_MAX) + (uint64_t)w;
+		j->packed[c] = (sum > SUM_MAX ? SUM_MAX : (uint32_t)sum) | (v & CALL_BIT) | call;
+		return;
+	}
 	j->weight[c] += w;
 	j->seen[c / 64] |= 1ull << (c % 64);
-	if (kl.col & CALL_BIT)
+	if (call)
 		j->call[c / 64] |= 1ull << (c % 64);
+}
+
+/* The visits of a frame at location l whose caller's innermost kept line is *parent (PROF_NONE at the root). */
+static inline void flags_frame(flags_job *j, const uint64_t *has_row, uint32_t gen, int64_t w, uint32_t l,
+                               uint32_t *parent)
+{
+	/* Most frames hold no kept node: told by a bit that stays in cache, not by an entry of a larger table. */
+	if (!(has_row[l / 64] >> (l % 64) & 1))
+		return;
+	kept_line e = j->locs[l];
+	const kept_line *kl = &e, *end = kl + 1;
+	if (e.row & MANY_BIT) {
+		kl = j->lines + (e.row & ~MANY_BIT);
+		end = kl + e.col;
+	}
+	for (; kl < end; kl++) {
+		if (kl->row != *parent && (kl->col & ~CALL_BIT) != NO_COL && *parent != PROF_NONE)
+			flags_visit(j, gen, w, *parent, *kl);
+		*parent = kl->row;
+	}
+}
+
+/*
+ * Zeroes the job's cells, on its own thread. Cells that came zeroed from the
+ * kernel would be read first, as its shared zero page, and then written: a
+ * second fault a page, each flushing the mapping from the other core (a
+ * quarter of this walk's time in some runs on 1M samples).
+ */
+static void flags_clear(flags_job *j)
+{
+	size_t nbits = j->ncells / 64 + 1;
+	if (j->packed) {
+		memset(j->packed, 0, (j->ncells + 1) * sizeof *j->packed);
+		return;
+	}
+	memset(j->weight, 0, (j->ncells + 1) * sizeof *j->weight);
+	memset(j->seen, 0, nbits * sizeof *j->seen);
+	memset(j->call, 0, nbits * sizeof *j->call);
 }
 
 static void *flags_run(void *arg)
 {
-	flags_job *j = arg;
+	/* A copy on this thread's stack: the two jobs lie side by side, and a line of both written from two cores is slow. */
+	flags_job copy = *(flags_job *)arg, *j = &copy;
+	flags_clear(j);
 	const prof_profile *p = j->p;
-	const kept_line *ltab = j->locs, *lines = j->lines;
+	const uint64_t *has_row = j->has_row;
+	const uint16_t *narrow = p->stack_locs.narrow;
 	const uint8_t *any = j->gw->any;
 	const int64_t *ws = j->gw->w;
 	uint32_t gen = 0;
@@ -689,31 +742,23 @@ static void *flags_run(void *arg)
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!any[s])
 			continue;
-		int64_t w = ws[s];
 		gen++;
 		j->nstack_cells = 0;
+		int64_t w = ws[s];
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = prof_stack_locs(p, st, &buf);
 		uint32_t parent = PROF_NONE;
-		for (uint32_t i = st->len; i-- > 0;) {
-			uint32_t l = locs[i];
-			/* Most frames hold no kept node: told by a bit that stays in cache, not by an entry of a table of megabytes. */
-			if (!(j->has_row[l / 64] >> (l % 64) & 1))
-				continue;
-			kept_line e = ltab[l];
-			const kept_line *kl = &e, *end = kl + 1;
-			if (e.row & MANY_BIT) {
-				kl = lines + (e.row & ~MANY_BIT);
-				end = kl + e.col;
-			}
-			for (; kl < end; kl++) {
-				if (kl->row != parent && (kl->col & ~CALL_BIT) != NO_COL && parent != PROF_NONE)
-					flags_visit(j, gen, w, parent, *kl);
-				parent = kl->row;
-			}
+		/* Root to leaf. The 16-bit store read as it is: most profiles have it, and the walk is over every frame. */
+		if (narrow) {
+			for (uint32_t i = st->len; i-- > 0;)
+				flags_frame(j, has_row, gen, w, narrow[st->off + i], &parent);
+		} else {
+			const uint32_t *locs = prof_stack_locs(p, st, &buf);
+			for (uint32_t i = st->len; i-- > 0;)
+				flags_frame(j, has_row, gen, w, locs[i], &parent);
 		}
 	}
 	prof_locbuf_free(&buf);
+	*(flags_job *)arg = copy;
 	return NULL;
 }
 
@@ -758,6 +803,54 @@ static unsigned lowest_bit(uint64_t x)
 #endif
 }
 
+/* A job over no stacks yet, with its cells packed or wide. */
+static flags_job flags_job_new(const prof_profile *p, const graph_weights *gw, const kept_line *locs,
+                               const kept_line *lines, const uint64_t *has_row, const edge_grid *grid, bool packed)
+{
+	size_t ncells = (size_t)grid->nrows * grid->ncols, nbits = ncells / 64 + 1;
+	flags_job j = {.p = p, .gw = gw, .locs = locs, .has_row = has_row, .lines = lines, .ncols = grid->ncols,
+	               .ncells = ncells, .visited = xcalloc((size_t)grid->nrows + 1, sizeof *j.visited)};
+	/* Cleared by the job's thread (flags_clear). */
+	if (packed) {
+		j.packed = xmalloc((ncells + 1) * sizeof *j.packed);
+	} else {
+		j.weight = xmalloc((ncells + 1) * sizeof *j.weight);
+		j.seen = xmalloc(nbits * sizeof *j.seen);
+		j.call = xmalloc(nbits * sizeof *j.call);
+	}
+	return j;
+}
+
+/* The flags of the columns (dst: their nodes) from nj jobs' packed cells: a cell at the cutoff or above marks its column. */
+static void flags_read_packed(uint8_t *in_flags, const flags_job *job, int nj, size_t ncells, const uint32_t *dst,
+                              uint32_t ncols, int64_t cutoff)
+{
+	for (size_t c = 0; c < ncells; c++) {
+		uint32_t a = job[0].packed[c], b = nj == 2 ? job[1].packed[c] : 0;
+		int64_t w = (int64_t)(a & SUM_MAX) + (b & SUM_MAX);
+		/* An edge below the cutoff is one trim_edges drops. */
+		if (w >= cutoff)
+			in_flags[dst[c % ncols]] |= (a | b) & CALL_BIT ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
+	}
+}
+
+/* The same from wide cells: those some stack visited, a word of the seen bits at a time (most of the grid never is). */
+static void flags_read_wide(uint8_t *in_flags, const flags_job *job, int nj, size_t ncells, const uint32_t *dst,
+                            uint32_t ncols, int64_t cutoff)
+{
+	for (size_t wi = 0; wi < ncells / 64 + 1; wi++) {
+		uint64_t seen = job[0].seen[wi] | (nj == 2 ? job[1].seen[wi] : 0);
+		uint64_t call = job[0].call[wi] | (nj == 2 ? job[1].call[wi] : 0);
+		for (; seen; seen &= seen - 1) {
+			unsigned b = lowest_bit(seen);
+			size_t c = wi * 64 + b;
+			int64_t w = job[0].weight[c] + (nj == 2 ? job[1].weight[c] : 0);
+			if (abs64(w) >= cutoff)
+				in_flags[dst[c % ncols]] |= call >> b & 1 ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
+		}
+	}
+}
+
 /*
  * g's in_flags, for the nodes kept (g's own, already chosen): false, with
  * nothing done, when their grid would be too large (build the edges then).
@@ -798,37 +891,34 @@ static bool inline_flags_walk(graph *g, const graph_weights *gw, const uint8_t *
 			has_row[l / 64] |= 1ull << (l % 64);
 	int nj = build_jobs(p);
 	size_t mid = jobs_split(p, nj);
-	size_t nbits = ncells / 64 + 1;
+	/*
+	 * A cell in 32 bits, its call bit with it, when that decides the same:
+	 * with no weight below 0 a sum only grows, so one held at SUM_MAX is at
+	 * least a cutoff up to it; and with a cutoff above 0 a cell whose sum is
+	 * 0 is one no stack visited or one that does not count. A third of the
+	 * cache lines a visit touches, which on 1M samples it mostly misses.
+	 */
+	bool packed = !gw->negative && cutoff >= 1 && cutoff <= SUM_MAX;
 	flags_job job[2];
-	for (int i = 0; i < nj; i++)
-		job[i] = (flags_job){.p = p, .gw = gw, .locs = locs, .has_row = has_row, .lines = lines, .ncols = grid.ncols,
-		                     .s0 = i == 0 ? 0 : mid, .s1 = i == nj - 1 ? p->nstack : mid,
-		                     .weight = xcalloc(ncells + 1, sizeof *job[i].weight),
-		                     .seen = xcalloc(nbits, sizeof *job[i].seen),
-		                     .call = xcalloc(nbits, sizeof *job[i].call),
-		                     .visited = xcalloc((size_t)grid.nrows + 1, sizeof *job[i].visited)};
+	for (int i = 0; i < nj; i++) {
+		job[i] = flags_job_new(p, gw, locs, lines, has_row, &grid, packed);
+		job[i].s0 = i == 0 ? 0 : mid;
+		job[i].s1 = i == nj - 1 ? p->nstack : mid;
+	}
 	prof_run_pair(flags_run, &job[0], nj == 2 ? &job[1] : NULL, true);
 	g->in_flags = xcalloc((size_t)ix->ninfo + 1, 1);
 	uint32_t *dst = xmalloc(((size_t)grid.ncols + 1) * sizeof *dst);
 	for (uint32_t n = 0; n < ix->ninfo; n++)
 		if (grid.col[n] != PROF_NONE)
 			dst[grid.col[n]] = n;
-	/* The cells some stack visited, a word of the seen bits at a time: most of the grid never is. */
-	for (size_t wi = 0; wi < nbits; wi++) {
-		uint64_t seen = job[0].seen[wi] | (nj == 2 ? job[1].seen[wi] : 0);
-		uint64_t call = job[0].call[wi] | (nj == 2 ? job[1].call[wi] : 0);
-		for (; seen; seen &= seen - 1) {
-			unsigned b = lowest_bit(seen);
-			size_t c = wi * 64 + b;
-			int64_t w = job[0].weight[c] + (nj == 2 ? job[1].weight[c] : 0);
-			/* An edge below the cutoff is one trim_edges drops. */
-			if (abs64(w) >= cutoff)
-				g->in_flags[dst[c % grid.ncols]] |= call >> b & 1 ? GRAPH_IN_CALL : GRAPH_IN_INLINE;
-		}
-	}
+	if (packed)
+		flags_read_packed(g->in_flags, job, nj, ncells, dst, grid.ncols, cutoff);
+	else
+		flags_read_wide(g->in_flags, job, nj, ncells, dst, grid.ncols, cutoff);
 	free(dst);
 	for (int i = 0; i < nj; i++) {
 		free(job[i].weight);
+		free(job[i].packed);
 		free(job[i].seen);
 		free(job[i].call);
 		free(job[i].visited);

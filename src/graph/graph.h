@@ -69,6 +69,7 @@ typedef struct graph_weights {
 	int64_t *w, *dw; /* per stack; dw (the divisors of -mean) NULL without -mean */
 	uint8_t *any;
 	int64_t total; /* pprof's report total: sum of |value|, divided when mean */
+	bool negative; /* some sample's weight is below 0 (a stack's may be) */
 } graph_weights;
 
 /* mean: divide by value 0 (counts), as pprof's -mean does. */

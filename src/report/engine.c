@@ -451,6 +451,7 @@ static void view_weights(prof_engine *e, const stack_weights *sw, graph_weights 
 	gw->w = xcalloc(n, sizeof *gw->w);
 	gw->dw = sw->mean ? xcalloc(n, sizeof *gw->dw) : NULL; /* graph_weights: no divisors without -mean */
 	gw->any = xcalloc(n, 1);
+	gw->negative = false;
 	int64_t total = 0, div = 0, btotal = 0, bdiv = 0;
 	for (size_t j = 0; j < v->nsample; j++) {
 		uint32_t o = v->samples[j].label_off, st = v->samples[j].stack;
@@ -458,6 +459,7 @@ static void view_weights(prof_engine *e, const stack_weights *sw, graph_weights 
 		if (gw->dw)
 			gw->dw[st] += sw->dw[o];
 		gw->any[st] |= sw->any[o];
+		gw->negative = gw->negative || sw->w[o] < 0;
 		total += sw->aw[o];
 		div += sw->dw[o];
 		if (sw->bw) {
