@@ -466,6 +466,7 @@ static void nodes_run(build_job *j)
 	const uint8_t *kept = j->kept;
 	const uint64_t *span = ix->loc_span;
 	node_acc *acc = j->acc;
+	const uint16_t *narrow = p->stack_locs.narrow;
 	uint32_t gen = 0;
 	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
@@ -474,9 +475,11 @@ static void nodes_run(build_job *j)
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		const uint32_t *locs = prof_stack_locs(p, st, &buf);
+		/* The 16-bit store read as it is, as flags_run does. */
+		const uint16_t *l16 = narrow ? narrow + st->off : NULL;
+		const uint32_t *locs = narrow ? NULL : prof_stack_locs(p, st, &buf);
 		for (uint32_t i = 0; i < st->len; i++) {
-			uint64_t sp = span[locs[i]];
+			uint64_t sp = span[l16 ? l16[i] : locs[i]];
 			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
 			if (k == 1 && !kept && !dw) {
 				/* Most frames: one line, every node counts, no divisor. */
@@ -499,7 +502,7 @@ static void nodes_run(build_job *j)
 		}
 		/* The leaf: the first location with nodes (a masked one has none). */
 		for (uint32_t i = 0; i < st->len; i++) {
-			uint64_t sp = span[locs[i]];
+			uint64_t sp = span[l16 ? l16[i] : locs[i]];
 			uint32_t k = (uint32_t)(sp >> 32);
 			if (!k)
 				continue;
