@@ -136,6 +136,84 @@ static void mean_and_trim(void **state)
 	prof_profile_free(p);
 }
 
+/*
+ * A profile whose marks -top's walk (inline_flags_walk) must get as the
+ * edges do, its values times scale. main inlines a, past 2^31, then calls
+ * it, then inlines it again (a new stack): a call all the same. b is only
+ * inlined into a, 1000 past 2^31 (wrapped, it would be under the cutoff).
+ * c is inlined into main and called from a; with sign -1 another inlining,
+ * first, takes the weight of the other back off, below the cutoff. e is called from
+ * main and inlined into a below the cutoff. tiny is dropped, so the walk
+ * runs.
+ */
+static prof_profile *marks_profile(int64_t scale, int sign)
+{
+	pbuild b;
+	pb_init(&b);
+	pb_sample_type(&b, "alloc_space", "bytes");
+	const char *names[] = {"main.main", "main.a", "main.b", "main.c", "main.e", "main.tiny"};
+	for (uint64_t f = 1; f <= 6; f++)
+		pb_function(&b, f, names[f - 1], "m.go");
+	uint64_t lines[][3] = {{1}, {2, 1}, {2}, {3, 2}, {4, 1}, {4}, {5}, {5, 2}, {6}, {2, 1}, {4, 1}};
+	for (uint64_t l = 1; l <= 11; l++)
+		pb_location(&b, l, lines[l - 1]);
+	pb_sample(&b, (uint64_t[]){11, 0}, (int64_t[]){(sign < 0 ? -1999999000 : 1000) * scale});
+	pb_sample(&b, (uint64_t[]){2, 0}, (int64_t[]){3000000000 * scale});
+	pb_sample(&b, (uint64_t[]){3, 1, 0}, (int64_t[]){500000000 * scale});
+	pb_sample(&b, (uint64_t[]){4, 1, 0}, (int64_t[]){2147484648 * scale});
+	pb_sample(&b, (uint64_t[]){5, 0}, (int64_t[]){2000000000 * scale});
+	pb_sample(&b, (uint64_t[]){6, 3, 1, 0}, (int64_t[]){1000000000 * scale});
+	pb_sample(&b, (uint64_t[]){7, 1, 0}, (int64_t[]){1000000000 * scale});
+	pb_sample(&b, (uint64_t[]){8, 1, 0}, (int64_t[]){1000000 * scale});
+	pb_sample(&b, (uint64_t[]){9, 1, 0}, (int64_t[]){1000 * scale});
+	pb_sample(&b, (uint64_t[]){10, 0}, (int64_t[]){1000 * scale});
+	return load(&b);
+}
+
+/* The marks of every node, from the trimmed graph built with the given edges. */
+static void trimmed_marks(const graph_index *ix, const graph_weights *gw, graph_edges edges, uint8_t *flags)
+{
+	graph_trim_opts o = {.node_fraction = 0.005, .edge_fraction = 0.001, .edges = edges};
+	graph_trim_result tr = graph_trimmed(ix, gw, &o);
+	assert_int_equal(tr.dropped_nodes, 1);
+	graph_inline_flags(tr.g, flags);
+	graph_free(tr.g);
+}
+
+/*
+ * -top's marks from its walk without edges equal those from the edges, in
+ * each way it keeps its sums: 32 bits with a held sum (the cutoff fits),
+ * 64 bits (it does not), and 64 bits again for a negative weight.
+ */
+static void top_marks_as_edges(void **state)
+{
+	(void)state;
+	struct {
+		int64_t scale;
+		int sign;
+	} cases[] = {{1, 1}, {1000, 1}, {1, -1}};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		prof_profile *p = marks_profile(cases[k].scale, cases[k].sign);
+		graph_index *ix = graph_index_new(p, GRAN_FUNCTIONS, false, false);
+		graph_weights gw;
+		graph_weights_compute(&gw, p, 0, false);
+		uint8_t walked[16], built[16];
+		trimmed_marks(ix, &gw, GRAPH_EDGES_INLINE_TARGETS, walked);
+		trimmed_marks(ix, &gw, GRAPH_EDGES_ALL, built);
+		const char *want[][2] = {{"main.a", ""}, {"main.b", "(inline)"},
+		                         {"main.c", cases[k].sign < 0 ? "" : "(partial-inline)"}, {"main.e", ""},
+		                         {"main.main", ""}};
+		for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+			uint32_t n = node_named(ix, want[i][0]);
+			assert_string_equal(graph_inline_label(walked[n]), want[i][1]);
+			assert_int_equal(walked[n], built[n]);
+		}
+		graph_weights_free(&gw);
+		graph_index_free(ix);
+		prof_profile_free(p);
+	}
+}
+
 /* Per sample values for the visual graph: no labels, no sizes. */
 static void visual_input(vgraph_input *in, const graph_index *ix)
 {
@@ -240,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(recursion_counts_once),
 		cmocka_unit_test(inline_edges),
+		cmocka_unit_test(top_marks_as_edges),
 		cmocka_unit_test(mean_and_trim),
 		cmocka_unit_test(call_tree_paths),
 		cmocka_unit_test(edge_index_finds_edges),
