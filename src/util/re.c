@@ -242,6 +242,13 @@ static const char *repeat_cost(re_cost *g, const re_cost *a, long count, bool co
 	if (counted && a->stars >= 1 && a->anchor && product > RE_MAX_NESTED_REPEAT)
 		return "a count over a repetition with an anchor is too costly (more than 10)";
 	/*
+	 * ... and over an anchor where nothing need be matched: "($){1,1000}"
+	 * takes 4 GB, "(\b){1,100}" 3.5 GB, "(a|$){1,1000}" more than 20 s
+	 * (and "(x$){1,1000}", which must match an x, 20 MB).
+	 */
+	if (counted && a->anchor && a->nullable && product > RE_MAX_NESTED_REPEAT)
+		return "a count over an anchor that can match nothing is too costly (more than 10)";
+	/*
 	 * ... and over what can match nothing in more than one way: "(a*|b*){300}"
 	 * takes 45 s anchored, "(c|a*|b*){300}" 12 s and "(ik||){160}" more memory
 	 * than the machine: a branch that must match something does not help.
@@ -312,7 +319,11 @@ static const char *too_costly(const char *pat, bool check_alts)
 		if (last.anchor)
 			group[depth].anchor = true;
 		if (c == '\\' && pat[i + 1]) {
-			i++;
+			/* glibc's anchors among the escapes: word boundaries, word and buffer ends */
+			if (strchr("bB<>`'", pat[++i])) {
+				last.anchor = last.nullable = true;
+				group[depth].anchor = true;
+			}
 		} else if (c == '[') {
 			i = skip_bracket(pat, i);
 		} else if (c == '(') {

@@ -128,7 +128,10 @@ static void costly_regexes(void **state)
 	                                  /* found by fuzz_regex: a branch that must match something does not help */
 	                                  "(ik||){1000}", "(c|a*|b*){300}", "(a*|b*|c){100}",
 	                                  /* glibc exponential in the ways to match nothing, raised to the count */
-	                                  "(a|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|b){3,}"};
+	                                  "(a|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|()|b){3,}",
+	                                  /* found by fuzz_regex: a count over an anchor that need match nothing */
+	                                  "$()){1,10($()){1,1000}00}", "($){1,1000}", "(\\b){1,100}", "(a|$){1,1000}",
+	                                  "((\\B)?){11}"};
 	static const char *const good[] = {"a*?", "a??", "(\\d{1,3}\\.){3}\\d{1,3}", "(a{10}){10}", "[]{}]+",
 	                                   "[[:alpha:]]+", "^runtime\\.", "(a|b)*c", "a{,5}",
 	                                   "(-*?){1000}", /* lazy ? dropped: as "(-*)?" glibc took 22 GB */
@@ -136,7 +139,9 @@ static void costly_regexes(void **state)
 	                                   /* at most one way to match nothing keeps the count cheap */
 	                                   "(a+|b+){100}", "(a*b*){300}", "(a*|(bc)*){10}", "(ik|){1000}",
 	                                   /* empty branches are one for regcomp */
-	                                   "(a||||||||||||||||||||||||||||||||||||||||||||||||||)+"};
+	                                   "(a||||||||||||||||||||||||||||||||||||||||||||||||||)+",
+	                                   /* an anchor under a count that must match something, or a small count */
+	                                   "(x$){1,1000}", "(^a){1,1000}", "($){1,10}", "(\\b){10}", "(\\A){1000}"};
 	prof_re re;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		prof_err err = {0};
