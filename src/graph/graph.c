@@ -466,20 +466,16 @@ static void nodes_run(build_job *j)
 	const uint8_t *kept = j->kept;
 	const uint64_t *span = ix->loc_span;
 	node_acc *acc = j->acc;
-	const uint16_t *narrow = p->stack_locs.narrow;
 	uint32_t gen = 0;
-	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!gw->any[s])
 			continue;
 		int64_t w = gw->w[s], dw = gw->dw ? gw->dw[s] : 0;
 		gen++;
 		const prof_stack *st = &p->stacks[s];
-		/* The 16-bit store read as it is, as flags_run does. */
-		const uint16_t *l16 = narrow ? narrow + st->off : NULL;
-		const uint32_t *locs = narrow ? NULL : prof_stack_locs(p, st, &buf);
+		/* The store read as it is (prof_stack_loc), not widened a stack at a time into a buffer. */
 		for (uint32_t i = 0; i < st->len; i++) {
-			uint64_t sp = span[l16 ? l16[i] : locs[i]];
+			uint64_t sp = span[prof_stack_loc(p, st, i)];
 			uint32_t k = (uint32_t)(sp >> 32), one = (uint32_t)sp;
 			if (k == 1 && !kept && !dw) {
 				/* Most frames: one line, every node counts, no divisor. */
@@ -502,7 +498,7 @@ static void nodes_run(build_job *j)
 		}
 		/* The leaf: the first location with nodes (a masked one has none). */
 		for (uint32_t i = 0; i < st->len; i++) {
-			uint64_t sp = span[l16 ? l16[i] : locs[i]];
+			uint64_t sp = span[prof_stack_loc(p, st, i)];
 			uint32_t k = (uint32_t)(sp >> 32);
 			if (!k)
 				continue;
@@ -515,7 +511,6 @@ static void nodes_run(build_job *j)
 			break;
 		}
 	}
-	prof_locbuf_free(&buf);
 }
 
 uint8_t *graph_loc_kept(const graph_index *ix, const uint8_t *kept)
@@ -737,11 +732,9 @@ static void *flags_run(void *arg)
 	flags_clear(j);
 	const prof_profile *p = j->p;
 	const uint64_t *has_row = j->has_row;
-	const uint16_t *narrow = p->stack_locs.narrow;
 	const uint8_t *any = j->gw->any;
 	const int64_t *ws = j->gw->w;
 	uint32_t gen = 0;
-	prof_locbuf buf = {0};
 	for (size_t s = j->s0; s < j->s1; s++) {
 		if (!any[s])
 			continue;
@@ -750,17 +743,10 @@ static void *flags_run(void *arg)
 		int64_t w = ws[s];
 		const prof_stack *st = &p->stacks[s];
 		uint32_t parent = PROF_NONE;
-		/* Root to leaf. The 16-bit store read as it is: most profiles have it, and the walk is over every frame. */
-		if (narrow) {
-			for (uint32_t i = st->len; i-- > 0;)
-				flags_frame(j, has_row, gen, w, narrow[st->off + i], &parent);
-		} else {
-			const uint32_t *locs = prof_stack_locs(p, st, &buf);
-			for (uint32_t i = st->len; i-- > 0;)
-				flags_frame(j, has_row, gen, w, locs[i], &parent);
-		}
+		/* Root to leaf, the store read as it is (the walk is over every frame). */
+		for (uint32_t i = st->len; i-- > 0;)
+			flags_frame(j, has_row, gen, w, prof_stack_loc(p, st, i), &parent);
 	}
-	prof_locbuf_free(&buf);
 	*(flags_job *)arg = copy;
 	return NULL;
 }
