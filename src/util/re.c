@@ -315,15 +315,13 @@ static const char *too_costly(const char *pat, bool check_alts)
 		repeated = 0;
 		fold_atom(&group[depth], &last);
 		last = re_atom;
-		last.anchor = last.nullable = c == '^' || c == '$';
+		/* ^ and $, and glibc's escaped anchors: word boundaries, word and buffer ends */
+		bool escape = c == '\\' && pat[i + 1];
+		last.anchor = last.nullable = c == '^' || c == '$' || (escape && strchr("bB<>`'", pat[i + 1]));
 		if (last.anchor)
 			group[depth].anchor = true;
-		if (c == '\\' && pat[i + 1]) {
-			/* glibc's anchors among the escapes: word boundaries, word and buffer ends */
-			if (strchr("bB<>`'", pat[++i])) {
-				last.anchor = last.nullable = true;
-				group[depth].anchor = true;
-			}
+		if (escape) {
+			i++;
 		} else if (c == '[') {
 			i = skip_bracket(pat, i);
 		} else if (c == '(') {
