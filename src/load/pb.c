@@ -139,6 +139,9 @@ typedef struct raw_stacks {
 	prefault *pf; /* while streaming: makes the pages of the big arrays ready (PGROW) */
 	size_t idmark; /* prefault_ahead's mark in the stored ids */
 	uint32_t maxkey; /* the largest key stored */
+	/* Of the last stacks interned, how many were found stored: raw_push fetches a found one's lines ahead. */
+	unsigned window_n, window_found;
+	bool fetch_found;
 } raw_stacks;
 
 /*
@@ -707,8 +710,10 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n))
+		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n)) {
+			rs->window_found++;
 			return sl->stack - 1;
+		}
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
@@ -766,6 +771,10 @@ static void raw_pop(raw_stacks *rs, prof_sample *samples)
 	rs->tail = q->ids;
 	rs->tail_big = q->big;
 	samples[q->sample].stack = raw_intern_tail(rs, q->n, q->hash);
+	if (++rs->window_n == 1024) {
+		rs->fetch_found = rs->window_found >= 64;
+		rs->window_n = rs->window_found = 0;
+	}
 	rs->tail = tail;
 	rs->tailcap = tailcap;
 	rs->head = (rs->head + 1) % PENDING;
@@ -789,8 +798,14 @@ static void raw_push(raw_stacks *rs, prof_sample *samples, size_t sample, size_t
 	rs->tail = buf;
 	rs->tailcap = cap;
 	rs->npending++;
+	/*
+	 * A stack's record and ids are fetched ahead only while stacks are
+	 * found stored (of the last 1024, 64 or more): where nearly every sample
+	 * has its own stack, looking for them cost more than it saved.
+	 */
 	static const size_t ages[] = {1, PENDING / 2, PENDING * 3 / 4};
-	for (size_t k = 0; k < sizeof ages / sizeof ages[0] && ages[k] <= rs->npending; k++)
+	size_t nages = rs->fetch_found ? 3 : 1;
+	for (size_t k = 0; k < nages && ages[k] <= rs->npending; k++)
 		raw_prefetch(rs, &rs->queue[(rs->head + rs->npending - ages[k]) % PENDING], ages[k]);
 }
 
