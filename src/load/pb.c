@@ -115,7 +115,7 @@ typedef struct pending {
 	uint32_t *ids; /* its own buffer: the sample's location keys */
 	size_t cap, n;
 	uint32_t hash;
-	bool big;      /* a key past 16 bits */
+	uint32_t max;  /* its largest key */
 	size_t sample; /* index in p->samples, whose stack it sets */
 } pending;
 
@@ -125,7 +125,7 @@ typedef struct raw_stacks {
 	size_t nids, idcap;
 	uint32_t *tail;
 	size_t tailcap;
-	bool tail_big; /* a key of the tail is past 16 bits */
+	uint32_t tail_max; /* the tail's largest key (past 16 bits: it cannot be narrow) */
 	prof_stack *st;     /* off/len into ids */
 	size_t n, cap;
 	raw_slot *slots;
@@ -567,7 +567,7 @@ static bool raw_same(const raw_stacks *rs, const prof_stack *st, const uint32_t 
 		return false;
 	if (rs->wide)
 		return n == 0 || memcmp(rs->wide + st->off, ids, n * sizeof *ids) == 0;
-	if (rs->tail_big)
+	if (rs->tail_max > UINT16_MAX)
 		return false; /* a key past 16 bits: never among the stored narrow ones */
 	const uint16_t *have = rs->narrow + st->off;
 	size_t i = 0;
@@ -599,37 +599,14 @@ static void raw_widen(raw_stacks *rs)
 	rs->wide = wide;
 }
 
-/* The largest of max and the n keys of ids. */
-static uint32_t max_key(uint32_t max, const uint32_t *ids, size_t n)
-{
-	size_t i = 0;
-#ifdef HAVE_NARROW8
-	/* Four a step (what one SSE2 register holds): every key of a new stack is looked at. */
-	typedef uint32_t u32x4 __attribute__((vector_size(16)));
-	if (n >= 4) {
-		u32x4 m = {0};
-		for (; i + 4 <= n; i += 4) {
-			u32x4 v;
-			memcpy(&v, ids + i, sizeof v);
-			u32x4 gt = (u32x4)(v > m);
-			m = (v & gt) | (m & ~gt);
-		}
-		for (int k = 0; k < 4; k++)
-			max = m[k] > max ? m[k] : max;
-	}
-#endif
-	for (; i < n; i++)
-		max = ids[i] > max ? ids[i] : max;
-	return max;
-}
-
 /* Appends the n keys of ids (the tail) to the store. */
 static void raw_store(raw_stacks *rs, const uint32_t *ids, size_t n)
 {
-	rs->maxkey = max_key(rs->maxkey, ids, n);
-	if (rs->narrow && rs->tail_big)
+	bool big = rs->tail_max > UINT16_MAX;
+	rs->maxkey = rs->tail_max > rs->maxkey ? rs->tail_max : rs->maxkey;
+	if (rs->narrow && big)
 		raw_widen(rs);
-	if (rs->wide || (!rs->narrow && rs->tail_big)) {
+	if (rs->wide || (!rs->narrow && big)) {
 		PGROW(rs->pf, rs->wide, rs->idcap, rs->nids + n + 1);
 		memcpy(rs->wide + rs->nids, ids, n * sizeof *ids);
 	} else {
@@ -761,7 +738,7 @@ static void raw_pop(raw_stacks *rs, prof_sample *samples)
 	uint32_t *tail = rs->tail;
 	size_t tailcap = rs->tailcap;
 	rs->tail = q->ids;
-	rs->tail_big = q->big;
+	rs->tail_max = q->max;
 	samples[q->sample].stack = raw_intern_tail(rs, q->n, q->hash);
 	if (++rs->window_n == 1024) {
 		rs->fetch_found = rs->window_found >= 64;
@@ -780,13 +757,13 @@ static void raw_pop(raw_stacks *rs, prof_sample *samples)
  */
 static void raw_push(raw_stacks *rs, prof_sample *samples, size_t sample, size_t n, uint32_t h)
 {
-	bool big = rs->tail_big; /* raw_pop sets tail_big to the popped sample's */
+	uint32_t max = rs->tail_max; /* raw_pop sets tail_max to the popped sample's */
 	if (rs->npending == PENDING)
 		raw_pop(rs, samples);
 	pending *q = &rs->queue[(rs->head + rs->npending) % PENDING];
 	uint32_t *buf = q->ids;
 	size_t cap = q->cap;
-	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .big = big, .sample = sample};
+	*q = (pending){.ids = rs->tail, .cap = rs->tailcap, .n = n, .hash = h, .max = max, .sample = sample};
 	rs->tail = buf;
 	rs->tailcap = cap;
 	rs->npending++;
@@ -949,6 +926,31 @@ static uint32_t id_key(decoder *dc, uint64_t id)
 	return BIG_KEY + ord;
 }
 
+/* A location id of one, two or three bytes at d[*pos..len), not 0: its key, *pos past it; false for id_key's way. */
+static inline bool quick_id(const uint8_t *d, size_t len, size_t *pos, uint32_t *key)
+{
+	size_t p = *pos;
+	uint32_t id;
+	if (!(d[p] & 0x80)) {
+		id = d[p];
+		p += 1;
+	} else if (p + 1 < len && !(d[p + 1] & 0x80)) {
+		id = (uint32_t)(d[p] & 0x7f) | (uint32_t)d[p + 1] << 7;
+		p += 2;
+	} else if (p + 2 < len && !(d[p + 2] & 0x80)) {
+		/* Three bytes: a wide profile's million locations. */
+		id = (uint32_t)(d[p] & 0x7f) | (uint32_t)(d[p + 1] & 0x7f) << 7 | (uint32_t)d[p + 2] << 14;
+		p += 3;
+	} else {
+		return false;
+	}
+	if (!id)
+		return false;
+	*key = id - 1;
+	*pos = p;
+	return true;
+}
+
 /*
  * Location ids, packed or not: their keys are appended to the sample's
  * tail (*n of them there so far), where raw_intern_tail finds them.
@@ -961,7 +963,7 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 		GROW(rs->tail, rs->tailcap, *n + 1);
 		rs->tail[(*n)++] = key;
 		rs->hstate = hash_step(rs->hstate, key);
-		rs->tail_big = rs->tail_big || key > UINT16_MAX;
+		rs->tail_max = key > rs->tail_max ? key : rs->tail_max;
 		return true;
 	}
 	if (f->wt != WT_LEN)
@@ -971,52 +973,28 @@ static bool repeated_ids(decoder *dc, const field *f, size_t si, size_t *n)
 	uint32_t *out = rs->tail;
 	/* Locals, kept in registers: the loop runs for every frame of the profile. */
 	size_t k = *n, pos = 0, len = f->n;
-	bool big = rs->tail_big;
+	uint32_t max = rs->tail_max;
 	uint64_t h = rs->hstate;
 	const uint8_t *d = f->d;
 	while (pos < len) {
-		/* Fast paths: one-, two- and three-byte varints (ids 1..2^21 - 1; id 0 takes id_key's way). */
-		if (d[pos] - 1u < 0x7f) {
-			h = hash_step(h, d[pos] - 1u);
-			out[k++] = d[pos++] - 1u;
-			continue;
+		uint32_t key;
+		if (!quick_id(d, len, &pos, &key)) {
+			uint64_t v;
+			size_t at = pos;
+			int r = get_varint(dc, d, len, f->d_at, &at, &v);
+			if (r < 0)
+				return false;
+			if (r == 0)
+				return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
+				                 si, "location_id");
+			pos = at;
+			key = id_key(dc, v); /* may grow nothing but the big-id map */
 		}
-		if (!(d[pos] & 0x80)) {
-			/* 0: id_key's way */
-		} else if (pos + 1 < len && !(d[pos + 1] & 0x80)) {
-			uint32_t id = (uint32_t)(d[pos] & 0x7f) | (uint32_t)d[pos + 1] << 7;
-			if (id) {
-				h = hash_step(h, id - 1);
-				out[k++] = id - 1;
-				pos += 2;
-				continue;
-			}
-		} else if (pos + 2 < len && !(d[pos + 2] & 0x80)) {
-			/* Three bytes: a wide profile's million locations. */
-			uint32_t id = (uint32_t)(d[pos] & 0x7f) | (uint32_t)(d[pos + 1] & 0x7f) << 7 | (uint32_t)d[pos + 2] << 14;
-			if (id) {
-				h = hash_step(h, id - 1);
-				out[k++] = id - 1;
-				big |= id - 1 > UINT16_MAX;
-				pos += 3;
-				continue;
-			}
-		}
-		uint64_t v;
-		size_t at = pos;
-		int r = get_varint(dc, d, len, f->d_at, &at, &v);
-		if (r < 0)
-			return false;
-		if (r == 0)
-			return prof_errf(dc->err, "byte %zu: sample %zu: %s ends inside a varint", f->d_at + pos,
-			                 si, "location_id");
-		pos = at;
-		uint32_t key = id_key(dc, v); /* may grow nothing but the big-id map */
-		h = hash_step(h, key);
 		out[k++] = key;
-		big |= key > UINT16_MAX; /* the one- and two-byte paths above give keys below 2^14 */
+		h = hash_step(h, key);
+		max = key > max ? key : max;
 	}
-	rs->tail_big = big;
+	rs->tail_max = max;
 	rs->hstate = h;
 	*n = k;
 	return true;
@@ -1086,7 +1064,7 @@ static bool decode_sample(decoder *dc, const field *sf)
 	size_t pos = 0;
 	field f;
 	size_t label_off = p->nlabel;
-	dc->rs.tail_big = false;
+	dc->rs.tail_max = 0;
 	dc->rs.hstate = dc->rs.seed;
 	/*
 	 * The stack's hash slot is a cache miss on a big profile: it is hashed
