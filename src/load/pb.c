@@ -679,10 +679,8 @@ static uint32_t raw_intern_tail(raw_stacks *rs, size_t n, uint32_t h)
 	size_t j = h & (rs->nslots - 1);
 	for (; rs->slots[j].stack; j = (j + 1) & (rs->nslots - 1)) {
 		const raw_slot *sl = &rs->slots[j];
-		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n)) {
-			rs->window_found++;
+		if (sl->hash == h && raw_same(rs, &rs->st[sl->stack - 1], ids, n))
 			return sl->stack - 1;
-		}
 	}
 	if (rs->n >= UINT32_MAX - 1 || rs->nids + n >= UINT32_MAX)
 		prof_oom();
@@ -739,7 +737,9 @@ static void raw_pop(raw_stacks *rs, prof_sample *samples)
 	size_t tailcap = rs->tailcap;
 	rs->tail = q->ids;
 	rs->tail_max = q->max;
+	size_t stored = rs->n;
 	samples[q->sample].stack = raw_intern_tail(rs, q->n, q->hash);
+	rs->window_found += rs->n == stored; /* no stack added: it was found */
 	if (++rs->window_n == 1024) {
 		rs->fetch_found = rs->window_found >= 64;
 		rs->window_n = rs->window_found = 0;
